@@ -1,0 +1,95 @@
+// Package ingest turns report files (text in its many layouts, HTML, DOCX,
+// PDF, canonical JSON) into the canonical schema.Document.
+//
+// Every reader produces the same neutral form, a Layout: the document as a
+// sequence of lines, each a list of cells. A paragraph is a line with one
+// cell; a table row is a line with a cell per column. One mapper (mapper.go)
+// turns a Layout into the canonical document, so the hard part — recognising
+// sections, tables, rows and columns — is written once for all formats.
+package ingest
+
+import (
+	"strings"
+
+	"github.com/ogi-checker/ogi/schema"
+)
+
+// Input formats.
+const (
+	FormatText = "text"
+	FormatHTML = "html"
+	FormatDOCX = "docx"
+	FormatPDF  = "pdf"
+	FormatJSON = "json"
+)
+
+// Text layouts (Layout.Layout and schema.Source.Layout).
+const (
+	LayoutTab         = "tab-separated"
+	LayoutPipe        = "pipe-separated"
+	LayoutMarkdown    = "markdown"
+	LayoutCellPerLine = "cell-per-line"
+	LayoutPDFText     = "pdf-layout"
+	LayoutPlain       = "plain"
+	LayoutHTMLTable   = "html-table"
+	LayoutDOCXTable   = "docx-table"
+	LayoutCanonical   = "canonical-json"
+)
+
+// Layout is the neutral form every reader produces.
+type Layout struct {
+	Format   string
+	Layout   string
+	Encoding string
+	Pages    int
+	Lines    []Line
+	// Diagnostics are problems the reader met (encoding guessed, images
+	// where a table should be, …); the mapper adds its own.
+	Diagnostics []schema.Diagnostic
+}
+
+// Line is a paragraph (one cell, Table == 0) or a table row.
+type Line struct {
+	Cells []Cell
+	// Line is the 1-based source line of the first cell (text formats, and
+	// the line in pdftotext output for PDF); 0 when the format has none.
+	Line int
+	// Page is 1-based for PDF, 0 otherwise.
+	Page int
+	// Table is the 1-based index of the source table the row belongs to
+	// (HTML/DOCX tables, or a block of delimited text rows); 0 for paragraphs.
+	Table int
+	// Row is the 1-based row within that table.
+	Row int
+}
+
+// Cell is one cell of a line.
+type Cell struct {
+	Text string
+	// Col is the 0-based grid column (after expanding column spans), or the
+	// field index for delimited text.
+	Col     int
+	ColSpan int
+	RowSpan int
+	// Spanned marks a copy of a cell that spans down from an earlier row
+	// (HTML rowspan, DOCX vMerge continuation): its text repeats the origin.
+	Spanned bool
+	// Line is the source line of this cell when it differs from the line's.
+	Line int
+}
+
+// Text joins the line's cells with single spaces.
+func (l Line) Text() string {
+	parts := make([]string, 0, len(l.Cells))
+	for _, c := range l.Cells {
+		if t := strings.TrimSpace(c.Text); t != "" {
+			parts = append(parts, t)
+		}
+	}
+	return strings.Join(parts, " ")
+}
+
+// Loc returns the source location of the line.
+func (l Line) Loc() schema.Loc {
+	return schema.Loc{Line: l.Line, Page: l.Page, Table: l.Table, Row: l.Row}
+}
