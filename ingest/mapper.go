@@ -1,8 +1,223 @@
 package ingest
 
-import "github.com/ogi-checker/ogi/schema"
+import (
+	"fmt"
+	"sort"
+	"strings"
 
-// Map turns a Layout into the canonical document.
+	"github.com/ogi-checker/ogi/schema"
+)
+
+// mapper holds the state of one Layout → Document conversion.
+type mapper struct {
+	lines    []Line
+	format   string
+	tpl      *schema.Template
+	doc      *schema.Document
+	consumed []bool // lines that belong to a table, left out of section text
+	heads    []heading
+	diags    []schema.Diagnostic
+}
+
+type heading struct {
+	def   schema.SectionDef
+	line  int // index into mapper.lines
+	text  string
+	after string // text on the heading's line after the heading itself
+}
+
+// Map turns a Layout into the canonical document. It never fails: whatever
+// it cannot find is reported as missing cells and diagnostics.
 func Map(lay *Layout, src schema.Source) *schema.Document {
-	return &schema.Document{SchemaVersion: schema.Version}
+	lines, runTogether := splitRunTogether(lay.Lines)
+	m := &mapper{lines: lines, format: lay.Format}
+	if runTogether {
+		m.diag("run_together", "warning", "table cells are run together without separators; numbers were recovered from digit runs where that was unambiguous", nil)
+	}
+	m.findSections()
+	tplID, evidence := m.detectTemplate()
+	year, title, agency, titleLoc := m.titleMeta()
+	skeleton := tplID
+	if skeleton == "" {
+		if year != nil {
+			skeleton = schema.TemplateFor(*year)
+		} else {
+			skeleton = schema.Template2021
+		}
+		m.diag("template_undetermined", "warning",
+			fmt.Sprintf("no template-specific table label found; cells are laid out as the %s template", skeleton), nil)
+	}
+	m.tpl = schema.Templates[skeleton]
+	m.doc = newDocTmp(skeleton)
+	m.consumed = make([]bool, len(m.lines))
+	meta := &m.doc.Meta
+	meta.Title, meta.Agency, meta.Year = title, agency, year
+	meta.AgencyKind = agencyKind(agency)
+	if tplID != "" {
+		meta.Template = &tplID
+	}
+	meta.TemplateEvidence = evidence
+	meta.Source = src
+	_ = titleLoc
+
+	m.mapActive()
+	m.mapRequests()
+	m.mapReview()
+	m.buildSections()
+	m.dates()
+
+	m.doc.Diagnostics = append(append([]schema.Diagnostic{}, lay.Diagnostics...), m.diags...)
+	return m.doc
+}
+
+func (m *mapper) diag(code, severity, msg string, loc *schema.Loc) {
+	m.diags = append(m.diags, schema.Diagnostic{Code: code, Severity: severity, Message: msg, Source: loc})
+}
+
+func (m *mapper) diagCell(code, severity, msg, table, row, col string, loc *schema.Loc) {
+	m.diags = append(m.diags, schema.Diagnostic{Code: code, Severity: severity, Message: msg, Table: table, Row: row, Col: col, Source: loc})
+}
+
+func locOf(l Line) *schema.Loc {
+	loc := l.Loc()
+	return &loc
+}
+
+// findSections locates the six headings: at the start of a line first, and
+// in order; a heading that only occurs inside a longer paragraph counts too.
+func (m *mapper) findSections() {
+	after := -1
+	for _, def := range schema.Sections {
+		re := sectionPatterns[def.ID]
+		found := -1
+		for i := after + 1; i < len(m.lines); i++ {
+			l := m.lines[i]
+			if nonEmptyCells(l) > 2 {
+				continue
+			}
+			c := compact(l.Text())
+			if loc := re.FindStringIndex(c); loc != nil && loc[0] == 0 && len([]rune(c)) < 80 {
+				found = i
+				break
+			}
+		}
+		if found < 0 {
+			m.diag("section_not_found", "info", fmt.Sprintf("section heading %s not found", def.Heading), nil)
+			continue
+		}
+		l := m.lines[found]
+		text := strings.TrimSpace(l.Text())
+		// Keep only the heading itself; anything after it on the line is text.
+		c, cidx := compactMap(text)
+		loc := re.FindStringIndex(string(c))
+		orig := []rune(text)
+		end := cidx[runeIndex(string(c), loc[1])-1] + 1
+		h := heading{def: def, line: found, text: strings.TrimSpace(string(orig[:end])), after: strings.TrimSpace(string(orig[end:]))}
+		m.heads = append(m.heads, h)
+		after = found
+	}
+}
+
+func nonEmptyCells(l Line) int {
+	n := 0
+	for _, c := range l.Cells {
+		if strings.TrimSpace(c.Text) != "" {
+			n++
+		}
+	}
+	return n
+}
+
+// headLine returns the line index of a section heading, or -1.
+func (m *mapper) headLine(id string) int {
+	for _, h := range m.heads {
+		if h.def.ID == id {
+			return h.line
+		}
+	}
+	return -1
+}
+
+// nextHeadAfter returns the line of the first heading after line i, or n.
+func (m *mapper) nextHeadAfter(i int) int {
+	for _, h := range m.heads {
+		if h.line > i {
+			return h.line
+		}
+	}
+	return len(m.lines)
+}
+
+// buildSections fills doc.Sections with each heading and the non-table text
+// up to the next heading.
+func (m *mapper) buildSections() {
+	for hi, h := range m.heads {
+		end := len(m.lines)
+		if hi+1 < len(m.heads) {
+			end = m.heads[hi+1].line
+		} else if e := m.closingLine(); e > h.line {
+			end = e
+		}
+		var parts []string
+		if h.after != "" {
+			parts = append(parts, h.after)
+		}
+		last := h.line
+		for i := h.line + 1; i < end; i++ {
+			if m.consumed[i] {
+				continue
+			}
+			if t := strings.TrimSpace(m.lines[i].Text()); t != "" {
+				parts = append(parts, t)
+				last = i
+			}
+		}
+		sec := schema.Section{
+			ID:        h.def.ID,
+			Heading:   h.text,
+			Deviation: compact(h.text) != compact(h.def.Heading),
+			Text:      strings.Join(parts, "\n"),
+			Source:    m.lines[h.line].Loc(),
+		}
+		sec.Source.Table, sec.Source.Row = 0, 0
+		if ll := m.lines[last]; ll.Line > 0 {
+			sec.EndLine = ll.Line
+		}
+		m.doc.Sections = append(m.doc.Sections, sec)
+	}
+}
+
+// detectTemplate scores the labels unique to each template.
+func (m *mapper) detectTemplate() (string, []string) {
+	var b strings.Builder
+	for _, l := range m.lines {
+		b.WriteString(compact(l.Text()))
+		b.WriteByte('\n')
+	}
+	all := b.String()
+	score := map[string][]string{}
+	for _, id := range []string{schema.Template2019, schema.Template2021} {
+		for _, mk := range templateMarkers[id] {
+			if strings.Contains(all, compact(mk)) {
+				score[id] = append(score[id], mk)
+			}
+		}
+	}
+	// 行政规范性文件 contains 规范性文件; only the 2021 marker is meaningful.
+	n19, n21 := len(score[schema.Template2019]), len(score[schema.Template2021])
+	switch {
+	case n19 == 0 && n21 == 0:
+		return "", nil
+	case n21 > n19:
+		return schema.Template2021, score[schema.Template2021]
+	case n19 > n21:
+		return schema.Template2019, score[schema.Template2019]
+	}
+	m.diag("template_ambiguous", "warning", "labels of both templates found in equal number", nil)
+	return "", append(score[schema.Template2019], score[schema.Template2021]...)
+}
+
+// sortDiagnostics is used by tests that compare diagnostics as sets.
+func sortDiagnostics(d []schema.Diagnostic) {
+	sort.SliceStable(d, func(i, j int) bool { return d[i].Code < d[j].Code })
 }

@@ -1,0 +1,297 @@
+package ingest
+
+import (
+	"sort"
+	"strings"
+
+	"github.com/ogi-checker/ogi/schema"
+)
+
+// slot is one value position of a table row as read from the source.
+type slot struct {
+	raw        string
+	src        *schema.Loc
+	confidence float64
+	// segmented is set when the value was cut out of a run of digits.
+	segmented *float64
+	// ambiguous cells carry the values they could have.
+	ambiguous  bool
+	candidates []float64
+}
+
+// fitResult is a row's values fitted to the template's n columns.
+type fitResult struct {
+	slots []slot
+	// trail is the number of blank cells left after the chosen window; rows
+	// whose window is forced teach the table its habit, which then decides
+	// rows where several windows fit.
+	trail  int
+	forced bool
+	note   string // why the fit is uncertain, for a diagnostic
+}
+
+// splitRow divides a line into its label cells and the value cells after the
+// last label cell. Reading values from the right of the label copes with the
+// ragged grids of flattened tables, whose label area is one, two or three
+// cells wide depending on the row.
+func splitRow(l Line) (labels, values []Cell) {
+	last := -1
+	for i, c := range l.Cells {
+		t := strings.TrimSpace(c.Text)
+		if t != "" && !isValueText(t) {
+			last = i
+		}
+	}
+	if last >= 0 {
+		for _, c := range l.Cells[:last+1] {
+			if strings.TrimSpace(c.Text) != "" {
+				labels = append(labels, c)
+			}
+		}
+	}
+	return labels, l.Cells[last+1:]
+}
+
+func blank(c Cell) bool { return strings.TrimSpace(c.Text) == "" }
+
+func cellLoc(l Line, c Cell) *schema.Loc {
+	loc := l.Loc()
+	if c.Line > 0 {
+		loc.Line = c.Line
+	}
+	loc.Col = c.Col + 1
+	return &loc
+}
+
+// fit places a row's value cells into n columns.
+func fit(l Line, values []Cell, n, preferTrail int) fitResult {
+	vals := values
+	if len(vals) > n && blank(vals[len(vals)-1]) {
+		// A trailing separator (`a\tb\t`, `| a | b |`) leaves an empty field.
+		vals = vals[:len(vals)-1]
+	}
+	mk := func(cs []Cell, conf float64) []slot {
+		out := make([]slot, len(cs))
+		for i, c := range cs {
+			out[i] = slot{raw: strings.TrimSpace(c.Text), src: cellLoc(l, c), confidence: conf}
+		}
+		return out
+	}
+	switch {
+	case len(vals) == n:
+		return fitResult{slots: mk(vals, 1), forced: true}
+	case len(vals) > n:
+		var valid []int
+		for off := 0; off+n <= len(vals); off++ {
+			ok := true
+			for i, c := range vals {
+				if (i < off || i >= off+n) && !blank(c) {
+					ok = false
+					break
+				}
+			}
+			if ok {
+				valid = append(valid, off)
+			}
+		}
+		if len(valid) == 0 {
+			return ambiguousFit(l, vals, n, "more values than columns")
+		}
+		pick := valid[len(valid)-1]
+		for _, off := range valid {
+			if len(vals)-off-n == preferTrail {
+				pick = off
+			}
+		}
+		same := true
+		for _, off := range valid {
+			for i := 0; i < n; i++ {
+				if strings.TrimSpace(vals[off+i].Text) != strings.TrimSpace(vals[pick+i].Text) {
+					same = false
+				}
+			}
+		}
+		conf := 1.0
+		note := ""
+		if !same {
+			conf = 0.8
+			note = "several column alignments fit this row; the table's usual alignment was used"
+		}
+		return fitResult{slots: mk(vals[pick:pick+n], conf), trail: len(vals) - pick - n, forced: len(valid) == 1, note: note}
+	}
+	// Fewer cells than columns: digits run together (801000081) or spaced
+	// irregularly (0 0 0 0 0 00) can still be cut if the cut is unique.
+	var tokens []string
+	var first Cell
+	for _, c := range vals {
+		if blank(c) {
+			continue
+		}
+		if len(tokens) == 0 {
+			first = c
+		}
+		tokens = append(tokens, strings.Fields(fold(c.Text))...)
+	}
+	if len(tokens) == 0 {
+		return ambiguousFit(l, vals, n, "the row has fewer cells than the table has columns")
+	}
+	for _, t := range tokens {
+		if !allDigits(t) {
+			return ambiguousFit(l, vals, n, "the row has fewer cells than the table has columns")
+		}
+	}
+	sols := segmentDigits(tokens, n, 64)
+	loc := cellLoc(l, first)
+	raw := strings.Join(tokens, " ")
+	if len(sols) == 1 {
+		out := make([]slot, n)
+		conf := 0.7
+		if len(tokens) == n {
+			conf = 0.9
+		}
+		for i, v := range sols[0] {
+			v := v
+			out[i] = slot{raw: raw, src: loc, confidence: conf, segmented: &v}
+		}
+		return fitResult{slots: out, note: "numbers cut out of a run of digits (the only possible cut)"}
+	}
+	out := make([]slot, n)
+	for i := range out {
+		out[i] = slot{raw: raw, src: loc, ambiguous: true, candidates: candidatesAt(sols, i)}
+	}
+	return fitResult{slots: out, note: "digits run together; several cuts are possible"}
+}
+
+func ambiguousFit(l Line, vals []Cell, n int, why string) fitResult {
+	var parts []string
+	var loc *schema.Loc
+	var cands []float64
+	for _, c := range vals {
+		if !blank(c) {
+			parts = append(parts, strings.TrimSpace(c.Text))
+			if loc == nil {
+				loc = cellLoc(l, c)
+			}
+			if p := parseValue(c.Text, schema.KindMoney, ""); p.value != nil {
+				cands = append(cands, *p.value)
+			}
+		}
+	}
+	if loc == nil {
+		lc := l.Loc()
+		loc = &lc
+	}
+	cands = uniqueSorted(cands)
+	out := make([]slot, n)
+	for i := range out {
+		out[i] = slot{raw: strings.Join(parts, " "), src: loc, ambiguous: true, candidates: cands}
+	}
+	return fitResult{slots: out, note: why}
+}
+
+func allDigits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// segmentDigits cuts digit tokens into exactly n numbers (each token gives at
+// least one; no number but 0 itself starts with 0) and returns up to limit
+// solutions. One solution means the reading is certain without arithmetic.
+func segmentDigits(tokens []string, n, limit int) [][]float64 {
+	var sols [][]float64
+	cur := make([]float64, 0, n)
+	// remaining digits bound the search: each number takes ≥ 1 digit.
+	rest := make([]int, len(tokens)+1)
+	for i := len(tokens) - 1; i >= 0; i-- {
+		rest[i] = rest[i+1] + len(tokens[i])
+	}
+	var rec func(ti, pos int)
+	rec = func(ti, pos int) {
+		if len(sols) >= limit {
+			return
+		}
+		if ti == len(tokens) {
+			if len(cur) == n {
+				sols = append(sols, append([]float64(nil), cur...))
+			}
+			return
+		}
+		tok := tokens[ti]
+		left := n - len(cur)
+		// Digits left (this token from pos, and the rest) must cover left numbers,
+		// and every remaining token needs at least one number.
+		if left <= 0 || rest[ti+1]+len(tok)-pos < left || left < len(tokens)-ti {
+			return
+		}
+		maxLen := len(tok) - pos
+		if tok[pos] == '0' {
+			maxLen = 1
+		}
+		if maxLen > 9 {
+			maxLen = 9
+		}
+		for ln := 1; ln <= maxLen; ln++ {
+			v, _ := number(tok[pos : pos+ln])
+			cur = append(cur, v)
+			if pos+ln == len(tok) {
+				rec(ti+1, 0)
+			} else {
+				rec(ti, pos+ln)
+			}
+			cur = cur[:len(cur)-1]
+		}
+	}
+	rec(0, 0)
+	return sols
+}
+
+func candidatesAt(sols [][]float64, i int) []float64 {
+	var c []float64
+	for _, s := range sols {
+		c = append(c, s[i])
+	}
+	return uniqueSorted(c)
+}
+
+func uniqueSorted(v []float64) []float64 {
+	if len(v) == 0 {
+		return nil
+	}
+	sort.Float64s(v)
+	out := v[:1]
+	for _, x := range v[1:] {
+		if x != out[len(out)-1] {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// toCell turns a fitted slot into a canonical cell for a column.
+func toCell(s slot, col schema.ColDef, headerUnit string) *schema.Cell {
+	c := &schema.Cell{Raw: s.raw, Source: s.src, Confidence: s.confidence}
+	switch {
+	case s.ambiguous:
+		c.Status = schema.StatusAmbiguous
+		c.Candidates = s.candidates
+		c.Confidence = 0
+	case s.segmented != nil:
+		v := *s.segmented
+		c.Value = &v
+		c.Status = schema.StatusNumber
+		if col.Kind == schema.KindMoney {
+			c.Unit = "万元"
+		}
+	default:
+		p := parseValue(s.raw, col.Kind, headerUnit)
+		c.Value, c.Status, c.Unit, c.Remark = p.value, p.status, p.unit, p.remark
+	}
+	return c
+}

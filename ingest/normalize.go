@@ -1,0 +1,104 @@
+package ingest
+
+import (
+	"strings"
+	"unicode"
+
+	"golang.org/x/text/width"
+)
+
+// fold maps full-width ASCII (digits, brackets, letters) to half-width and
+// the ideographic space to a plain space. width.Fold is used rather than
+// width.Narrow because Narrow turns 、 and 。 into half-width katakana
+// punctuation, which corrupts Chinese text.
+func fold(s string) string {
+	return width.Fold.String(s)
+}
+
+// compact is fold without any white space: the form used to compare headings
+// and labels whose spacing differs between layouts (商业企 业, 三本 年度).
+func compact(s string) string {
+	s = fold(s)
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range s {
+		if !unicode.IsSpace(r) {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// isKeyRune reports whether r survives in a matching key: Han characters,
+// letters and digits. Punctuation and brackets differ too much between
+// reports (（一） vs (一), 1. vs 1、, “” vs "") to be compared.
+func isKeyRune(r rune) bool {
+	return unicode.Is(unicode.Han, r) || unicode.IsLetter(r) || unicode.IsDigit(r)
+}
+
+// key reduces a label to the runes that identify it.
+func key(s string) string {
+	s = fold(s)
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range s {
+		if isKeyRune(r) {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// keyMap is key with, for each kept rune, its rune index in the original
+// string, so that a match in the key can be mapped back to the source text.
+func keyMap(s string) ([]rune, []int) {
+	orig := []rune(s)
+	out := make([]rune, 0, len(orig))
+	idx := make([]int, 0, len(orig))
+	for i, r := range orig {
+		fr := []rune(fold(string(r)))
+		if len(fr) != 1 {
+			continue
+		}
+		if isKeyRune(fr[0]) {
+			out = append(out, fr[0])
+			idx = append(idx, i)
+		}
+	}
+	return out, idx
+}
+
+func hasHan(s string) bool {
+	for _, r := range s {
+		if unicode.Is(unicode.Han, r) {
+			return true
+		}
+	}
+	return false
+}
+
+// longestCommonSubstring returns the length (in runes) of the longest run
+// shared by a and b. Labels are short (≤ 40 runes), so the quadratic dynamic
+// programme is cheap; the candidate text is bounded by the caller.
+func longestCommonSubstring(a, b []rune) int {
+	if len(a) == 0 || len(b) == 0 {
+		return 0
+	}
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	best := 0
+	for i := 1; i <= len(a); i++ {
+		for j := 1; j <= len(b); j++ {
+			if a[i-1] == b[j-1] {
+				cur[j] = prev[j-1] + 1
+				if cur[j] > best {
+					best = cur[j]
+				}
+			} else {
+				cur[j] = 0
+			}
+		}
+		prev, cur = cur, prev
+	}
+	return best
+}

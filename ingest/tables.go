@@ -1,0 +1,625 @@
+package ingest
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/ogi-checker/ogi/schema"
+)
+
+// dataRow is a line of a table region that carries values.
+type dataRow struct {
+	line   int
+	own    []rune // key of the row's own label cells
+	before []rune // key of label-only lines since the previous data row
+	values []Cell
+}
+
+const (
+	matchThreshold = 0.5
+	maxPendingRune = 80
+)
+
+// collectRows walks lines [from, to) and returns the rows that carry values,
+// each with its own label and the label fragments above it (labels wrapped
+// over lines in PDF text, or written in a paragraph above a markdown row).
+// A row qualifies with at least one non-blank value or at least n cells.
+func (m *mapper) collectRows(from, to, n int) []dataRow {
+	var rows []dataRow
+	var pending []string
+	for i := from; i < to; i++ {
+		l := m.lines[i]
+		labels, values := splitRow(l)
+		nonBlank := 0
+		for _, v := range values {
+			if !blank(v) {
+				nonBlank++
+			}
+		}
+		if nonBlank == 0 && len(values) < n {
+			if t := l.Text(); t != "" {
+				pending = append(pending, t)
+			}
+			continue
+		}
+		var own strings.Builder
+		for _, c := range labels {
+			own.WriteString(c.Text)
+		}
+		before := []rune(key(strings.Join(pending, "")))
+		if len(before) > maxPendingRune {
+			before = before[len(before)-maxPendingRune:]
+		}
+		rows = append(rows, dataRow{line: i, own: []rune(key(own.String())), before: before, values: values})
+		pending = pending[:0]
+	}
+	return rows
+}
+
+// labelScore is how well a row's label text matches a template label: the
+// share of the label covered by common runs of ≥ 2 runes (greedy string
+// tiling). Runs, unlike single runes, do not match by accident, and tiling
+// copes with labels wrapped over lines whose pieces arrive out of order.
+func labelScore(text, label []rune) float64 {
+	if len(label) == 0 || len(text) == 0 {
+		return 0
+	}
+	usedT := make([]bool, len(text))
+	usedL := make([]bool, len(label))
+	covered := 0
+	for {
+		best, bi, bj := 0, 0, 0
+		for i := range text {
+			for j := range label {
+				k := 0
+				for i+k < len(text) && j+k < len(label) && !usedT[i+k] && !usedL[j+k] && text[i+k] == label[j+k] {
+					k++
+				}
+				if k > best {
+					best, bi, bj = k, i, j
+				}
+			}
+		}
+		minRun := 2
+		if len(label) < 2 {
+			minRun = 1
+		}
+		if best < minRun {
+			break
+		}
+		for k := 0; k < best; k++ {
+			usedT[bi+k], usedL[bj+k] = true, true
+		}
+		covered += best
+	}
+	return float64(covered) / float64(len(label))
+}
+
+func rowScore(r dataRow, label []rune) float64 {
+	own := labelScore(r.own, label)
+	both := labelScore(append(append([]rune{}, r.before...), r.own...), label) * 0.95
+	if both > own {
+		return both
+	}
+	return own
+}
+
+// alignRows assigns data rows to template rows, keeping the template's order
+// and maximising the total label score (a sequence alignment). It returns for
+// each data row the template row index or -1, and whether it was inferred
+// from position rather than read from a label.
+func alignRows(rows []dataRow, labels [][]rune, foreign []bool) ([]int, []bool) {
+	nr, nt := len(rows), len(labels)
+	score := make([][]float64, nr)
+	for i := range rows {
+		score[i] = make([]float64, nt)
+		for j := range labels {
+			score[i][j] = rowScore(rows[i], labels[j])
+			if foreign != nil && foreign[j] {
+				// The other template's row wins only where this one's has no match.
+				score[i][j] *= 0.9
+			}
+		}
+	}
+	best := make([][]float64, nr+1)
+	for i := range best {
+		best[i] = make([]float64, nt+1)
+	}
+	for i := 1; i <= nr; i++ {
+		for j := 1; j <= nt; j++ {
+			b := best[i-1][j]
+			if best[i][j-1] > b {
+				b = best[i][j-1]
+			}
+			if s := score[i-1][j-1]; s >= matchThreshold && best[i-1][j-1]+s > b {
+				b = best[i-1][j-1] + s
+			}
+			best[i][j] = b
+		}
+	}
+	assign := make([]int, nr)
+	for i := range assign {
+		assign[i] = -1
+	}
+	for i, j := nr, nt; i > 0 && j > 0; {
+		s := score[i-1][j-1]
+		switch {
+		case s >= matchThreshold && best[i][j] == best[i-1][j-1]+s:
+			assign[i-1] = j - 1
+			i--
+			j--
+		case best[i][j] == best[i-1][j]:
+			i--
+		default:
+			j--
+		}
+	}
+	// A row without a readable label (its label lost in extraction) takes the
+	// template row between its neighbours when the count leaves no choice.
+	inferred := make([]bool, nr)
+	prevI, prevJ := -1, -1
+	for i := 0; i <= nr; i++ {
+		if i < nr && assign[i] < 0 {
+			continue
+		}
+		nextJ := nt
+		if i < nr {
+			nextJ = assign[i]
+		}
+		gapRows := i - prevI - 1
+		if gapRows > 0 && gapRows == nextJ-prevJ-1 && (prevI >= 0 && i < nr) {
+			for k := 1; k <= gapRows; k++ {
+				assign[prevI+k] = prevJ + k
+				inferred[prevI+k] = true
+			}
+		}
+		prevI, prevJ = i, nextJ
+	}
+	return assign, inferred
+}
+
+// regionEnd returns the end of a table region starting at start.
+func (m *mapper) regionEnd(start int, ids ...string) int {
+	for _, id := range ids {
+		if h := m.headLine(id); h > start {
+			return h
+		}
+	}
+	return m.nextHeadAfter(start)
+}
+
+// findLine returns the first line in [from, to) whose compact text contains s.
+func (m *mapper) findLine(from, to int, s string) int {
+	cs := compact(s)
+	for i := from; i < to && i < len(m.lines); i++ {
+		if strings.Contains(compact(m.lines[i].Text()), cs) {
+			return i
+		}
+	}
+	return -1
+}
+
+func (m *mapper) consume(from, to int) {
+	for i := from; i <= to && i < len(m.consumed); i++ {
+		if i >= 0 {
+			m.consumed[i] = true
+		}
+	}
+}
+
+// requestsRegion is the span of table 3.
+func (m *mapper) requestsRegion() (int, int) {
+	start := m.headLine("requests")
+	if start < 0 {
+		start = m.findLine(0, len(m.lines), "本年新收政府信息公开申请数量")
+		if start < 0 {
+			return -1, -1
+		}
+		start--
+	}
+	end := m.regionEnd(start, "review_litigation", "problems", "other_matters")
+	return start, end
+}
+
+func (m *mapper) mapRequests() {
+	const table = "requests"
+	cols := m.tpl.RequestCols
+	info := schema.TableInfo{ID: table, Status: "missing", RowsExpected: len(m.tpl.RequestRows)}
+	start, end := m.requestsRegion()
+	var rows []dataRow
+	if start >= -1 {
+		rows = m.collectRows(start+1, end, len(cols))
+	}
+	if len(rows) == 0 {
+		m.diagCell("table_not_found", "error", "table 3 (收到和处理政府信息公开申请情况) not found or has no values"+imageHint(m), table, "", "", nil)
+		m.doc.TableInfo = append(m.doc.TableInfo, info)
+		return
+	}
+	defs, foreign := m.requestRowDefs()
+	labels := make([][]rune, len(defs))
+	for j, r := range defs {
+		labels[j] = []rune(key(r.Label))
+	}
+	assign, inferred := alignRows(rows, labels, foreign)
+	ids := make([]string, len(defs))
+	for j, d := range defs {
+		ids[j] = d.ID
+	}
+	m.fillRows(table, rows, assign, inferred, ids, foreign, func(id string) map[string]*schema.Cell {
+		return m.doc.Tables.Requests[id]
+	}, cols, "", &info)
+	m.consume(start+1, rows[len(rows)-1].line)
+	m.doc.TableInfo = append(m.doc.TableInfo, info)
+}
+
+// requestRowDefs lists the template's table-3 rows with the other template's
+// （六） rows inserted before （七）总计: real reports mix the layouts (a 2023
+// report with the 2019 single （六）其他处理 row), and a row read under its own
+// id is more honest than one forced into a row it is not.
+func (m *mapper) requestRowDefs() ([]schema.RowDef, []bool) {
+	other := schema.Templates[schema.Template2019]
+	if m.tpl.ID == schema.Template2019 {
+		other = schema.Templates[schema.Template2021]
+	}
+	own := map[string]bool{}
+	for _, r := range m.tpl.RequestRows {
+		own[r.ID] = true
+	}
+	var defs []schema.RowDef
+	var foreign []bool
+	for _, r := range m.tpl.RequestRows {
+		if r.ID == "total_handled" {
+			for _, o := range other.RequestRows {
+				if !own[o.ID] {
+					defs = append(defs, o)
+					foreign = append(foreign, true)
+				}
+			}
+		}
+		defs = append(defs, r)
+		foreign = append(foreign, false)
+	}
+	return defs, foreign
+}
+
+// foreignRow adds a row of the other template to table 3, all cells missing
+// until filled, and says so.
+func (m *mapper) foreignRow(id string) {
+	if _, ok := m.doc.Tables.Requests[id]; ok {
+		return
+	}
+	row := map[string]*schema.Cell{}
+	for _, c := range m.tpl.RequestCols {
+		row[c.ID] = &schema.Cell{Status: schema.StatusMissing}
+	}
+	m.doc.Tables.Requests[id] = row
+	m.diagCell("foreign_row", "warning",
+		fmt.Sprintf("table 3 has a row of the other template version (%s); it is kept under that id", id), "requests", id, "", nil)
+}
+
+// fillRows writes the fitted values of aligned rows into the document.
+func (m *mapper) fillRows(table string, rows []dataRow, assign []int, inferred []bool, ids []string, foreign []bool,
+	cellsFor func(id string) map[string]*schema.Cell, cols []schema.ColDef, headerUnit string, info *schema.TableInfo) {
+	// Learn the table's trailing-blank habit from rows whose fit is forced.
+	trailVotes := map[int]int{}
+	for _, r := range rows {
+		f := fit(m.lines[r.line], r.values, len(cols), -1)
+		if f.forced {
+			trailVotes[f.trail]++
+		}
+	}
+	prefer, votes := 0, -1
+	for t := 0; t < 8; t++ {
+		if trailVotes[t] > votes {
+			prefer, votes = t, trailVotes[t]
+		}
+	}
+	seen := map[string]bool{}
+	for i, r := range rows {
+		l := m.lines[r.line]
+		if assign[i] < 0 {
+			if allBlank(r.values) {
+				continue // a header line with empty cells, not a data row
+			}
+			m.diagCell("unrecognised_row", "warning",
+				fmt.Sprintf("a row with values whose label %q matches no %s row", strings.TrimSpace(l.Text()), table), table, "", "", locOf(l))
+			continue
+		}
+		rowID := ids[assign[i]]
+		if seen[rowID] {
+			continue
+		}
+		seen[rowID] = true
+		if foreign[assign[i]] {
+			m.foreignRow(rowID)
+		} else {
+			info.RowsFound++
+		}
+		cells := cellsFor(rowID)
+		if info.Source == nil {
+			info.Source = locOf(l)
+		}
+		f := fit(l, r.values, len(cols), prefer)
+		if inferred[i] {
+			m.diagCell("row_inferred", "warning",
+				"row label not readable; the row was placed by its position between its neighbours", table, rowID, "", locOf(l))
+			for k := range f.slots {
+				f.slots[k].confidence *= 0.7
+			}
+		}
+		if f.note != "" {
+			m.diagCell("uncertain_values", "warning", f.note, table, rowID, "", locOf(l))
+		}
+		for k, col := range cols {
+			cells[col.ID] = toCell(f.slots[k], col, headerUnit)
+		}
+	}
+	switch {
+	case info.RowsFound == info.RowsExpected:
+		info.Status = "found"
+	case info.RowsFound > 0:
+		info.Status = "partial"
+		for j, id := range ids {
+			if !foreign[j] && !seen[id] {
+				m.diagCell("row_missing", "warning", "row not found in the document", table, id, "", nil)
+			}
+		}
+	}
+}
+
+func imageHint(m *mapper) string {
+	for _, d := range m.diags {
+		if d.Code == "image_table" {
+			return " (the document contains images where tables would be: tables pasted as pictures cannot be read)"
+		}
+	}
+	return ""
+}
+
+// mapReview reads table 4: one row of 15 values after three header rows.
+func (m *mapper) mapReview() {
+	const table = "review_litigation"
+	info := schema.TableInfo{ID: table, Status: "missing", RowsExpected: len(m.tpl.ReviewGroups)}
+	start := m.headLine(table)
+	if start < 0 {
+		if _, e := m.requestsRegion(); e >= 0 {
+			start = e - 1
+		}
+	}
+	n := len(m.tpl.ReviewGroups) * len(m.tpl.ReviewCols)
+	var row *dataRow
+	if start >= -1 {
+		end := m.regionEnd(start, "problems", "other_matters")
+		hdr := m.findLine(start+1, end, "结果维持")
+		if hdr < 0 {
+			hdr = m.findLine(start+1, end, "行政复议")
+		}
+		if hdr >= 0 {
+			for _, r := range m.collectRows(hdr, end, n) {
+				r := r
+				row = &r
+				break
+			}
+		}
+		if row != nil {
+			m.consume(hdr, row.line)
+			m.consume(start+1, hdr)
+		}
+	}
+	if row == nil {
+		m.diagCell("table_not_found", "error", "table 4 (行政复议、行政诉讼情况) not found or has no values"+imageHint(m), table, "", "", nil)
+		m.doc.TableInfo = append(m.doc.TableInfo, info)
+		return
+	}
+	l := m.lines[row.line]
+	f := fit(l, row.values, n, 0)
+	if f.note != "" {
+		m.diagCell("uncertain_values", "warning", f.note, table, "", "", locOf(l))
+	}
+	k := 0
+	for _, g := range m.tpl.ReviewGroups {
+		for _, col := range m.tpl.ReviewCols {
+			m.doc.Tables.ReviewLitigation[g.ID][col.ID] = toCell(f.slots[k], col, "")
+			k++
+		}
+	}
+	info.Status, info.RowsFound, info.Source = "found", len(m.tpl.ReviewGroups), locOf(l)
+	m.doc.TableInfo = append(m.doc.TableInfo, info)
+}
+
+// mapActive reads the table-2 sub-tables, each under its 第二十条第（X）项 caption.
+func (m *mapper) mapActive() {
+	zoneStart := m.headLine("active_disclosure")
+	if zoneStart < 0 {
+		zoneStart = m.findLine(0, len(m.lines), "第二十条") - 1
+	}
+	zoneEnd, _ := m.requestsRegion()
+	if zoneEnd < 0 || zoneEnd <= zoneStart {
+		zoneEnd = m.regionEnd(zoneStart, "requests", "review_litigation", "problems")
+	}
+	// Caption lines of every sub-table, in document order.
+	type capt struct {
+		id   string
+		line int
+	}
+	var caps []capt
+	for _, st := range m.tpl.Active {
+		if zoneStart < -1 {
+			break
+		}
+		if i := m.findLine(zoneStart+1, zoneEnd, st.Caption); i >= 0 {
+			caps = append(caps, capt{st.ID, i})
+		}
+	}
+	regionOf := func(id string) (int, int) {
+		for _, c := range caps {
+			if c.id != id {
+				continue
+			}
+			end := zoneEnd
+			for _, o := range caps {
+				if o.line > c.line && o.line < end {
+					end = o.line
+				}
+			}
+			return c.line, end
+		}
+		return -1, -1
+	}
+	lastLine := -1
+	for _, st := range m.tpl.Active {
+		table := "active." + st.ID
+		info := schema.TableInfo{ID: table, Status: "missing", RowsExpected: len(st.Rows)}
+		from, to := regionOf(st.ID)
+		if from >= 0 {
+			info.Source = locOf(m.lines[from])
+			m.checkActiveHeader(st, from, to)
+			if from > lastLine {
+				lastLine = from
+			}
+		}
+		unit := m.moneyUnit(from, to)
+		seen := map[string]bool{}
+		for _, rd := range st.Rows {
+			li := m.findRowLine(rd, from, to)
+			if li < 0 && zoneStart >= -1 {
+				// Rows torn away from their caption (PDF extraction order).
+				li = m.findRowLine(rd, zoneStart+1, zoneEnd)
+				if li >= 0 {
+					m.diagCell("row_out_of_place", "info", "row found away from its sub-table caption", table, rd.ID, "", locOf(m.lines[li]))
+				}
+			}
+			if li < 0 {
+				continue
+			}
+			seen[rd.ID] = true
+			m.consumed[li] = true
+			if li > lastLine {
+				lastLine = li
+			}
+			l := m.lines[li]
+			_, values := splitRow(l)
+			f := fit(l, values, len(st.Cols), 0)
+			if f.note != "" {
+				m.diagCell("uncertain_values", "warning", f.note, table, rd.ID, "", locOf(l))
+			}
+			for k, col := range st.Cols {
+				m.doc.Tables.Active[st.ID][rd.ID][col.ID] = toCell(f.slots[k], col, unit)
+			}
+			info.RowsFound++
+			if info.Source == nil {
+				info.Source = locOf(l)
+			}
+		}
+		switch {
+		case info.RowsFound == info.RowsExpected:
+			info.Status = "found"
+		case info.RowsFound > 0:
+			info.Status = "partial"
+		}
+		if info.RowsFound < info.RowsExpected {
+			for _, rd := range st.Rows {
+				if !seen[rd.ID] {
+					m.diagCell("row_missing", "warning", "row not found in the document", table, rd.ID, "", info.Source)
+				}
+			}
+		}
+		m.doc.TableInfo = append(m.doc.TableInfo, info)
+	}
+	if len(caps) > 0 {
+		m.consume(caps[0].line, lastLine)
+	}
+}
+
+// findRowLine finds the line whose label cells are the row's label: exactly
+// first (规范性文件 must not take 行政规范性文件's line), then loosely.
+func (m *mapper) findRowLine(rd schema.RowDef, from, to int) int {
+	if from < -1 {
+		return -1
+	}
+	want := key(rd.Label)
+	loose := -1
+	for i := from; i < to && i < len(m.lines); i++ {
+		if i < 0 || m.consumed[i] {
+			continue
+		}
+		labels, values := splitRow(m.lines[i])
+		if len(labels) == 0 || len(values) == 0 {
+			continue
+		}
+		var b strings.Builder
+		for _, c := range labels {
+			b.WriteString(c.Text)
+		}
+		got := key(b.String())
+		if got == want {
+			return i
+		}
+		if loose < 0 && strings.HasSuffix(got, want) && !strings.HasSuffix(got, "行政"+want) {
+			loose = i
+		}
+	}
+	return loose
+}
+
+// moneyUnit reads the unit a sub-table's header states for money columns.
+func (m *mapper) moneyUnit(from, to int) string {
+	if from < 0 {
+		return "万元"
+	}
+	for i := from; i < to; i++ {
+		c := compact(m.lines[i].Text())
+		switch {
+		case strings.Contains(c, "万元"):
+			return "万元"
+		case strings.Contains(c, "单位:元") || strings.Contains(c, "(元)"):
+			return "元"
+		}
+	}
+	// The 2019 template prints no unit; reports mean 万元 in practice.
+	return "万元"
+}
+
+// checkActiveHeader reports column headers cut short (本年新 for 本年新制作数量).
+func (m *mapper) checkActiveHeader(st schema.SubTable, from, to int) {
+	for i := from; i < to; i++ {
+		l := m.lines[i]
+		k := -1
+		for ci, c := range l.Cells {
+			if compact(c.Text) == "信息内容" {
+				k = ci
+				break
+			}
+		}
+		if k < 0 {
+			continue
+		}
+		var hdr []string
+		for _, c := range l.Cells[k+1:] {
+			if t := strings.TrimSpace(c.Text); t != "" {
+				hdr = append(hdr, t)
+			}
+		}
+		for ci, col := range st.Cols {
+			if ci >= len(hdr) {
+				break
+			}
+			got, want := key(hdr[ci]), key(col.Label)
+			if got != want && strings.HasPrefix(want, got) {
+				m.diagCell("header_truncated", "warning",
+					fmt.Sprintf("column header %q is cut short (expected %q)", hdr[ci], col.Label),
+					"active."+st.ID, "", col.ID, locOf(l))
+			}
+		}
+		return
+	}
+}
+
+func allBlank(cs []Cell) bool {
+	for _, c := range cs {
+		if !blank(c) {
+			return false
+		}
+	}
+	return true
+}
