@@ -49,7 +49,24 @@ func splitRow(l Line) (labels, values []Cell) {
 			}
 		}
 	}
-	return labels, l.Cells[last+1:]
+	values = l.Cells[last+1:]
+	if last >= 0 && len(values) == 0 {
+		// A label and its numbers separated by single spaces (行政许可 0 in
+		// text extracted from a PDF) arrive as one cell: split the numbers off.
+		c := l.Cells[last]
+		f := strings.Fields(c.Text)
+		k := len(f)
+		for k > 1 && isValueText(f[k-1]) && (!hasHan(f[k-1]) || placeholders[f[k-1]]) {
+			k--
+		}
+		if k < len(f) && hasHan(strings.Join(f[:k], "")) {
+			labels[len(labels)-1].Text = strings.Join(f[:k], " ")
+			for _, t := range f[k:] {
+				values = append(values, Cell{Text: t, Col: c.Col, Line: c.Line})
+			}
+		}
+	}
+	return labels, values
 }
 
 func blank(c Cell) bool { return strings.TrimSpace(c.Text) == "" }
