@@ -1,0 +1,583 @@
+package engine
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+
+	"cel.dev/cel-go/cel"
+	"cel.dev/cel-go/checker"
+	"cel.dev/cel-go/common/types"
+	"cel.dev/cel-go/common/types/ref"
+	"cel.dev/cel-go/common/types/traits"
+	"cel.dev/cel-go/ext"
+	"go.yaml.in/yaml/v3"
+
+	"github.com/ogi-checker/ogi/schema"
+)
+
+// celCostLimit bounds a single expression's estimated and actual cost: a
+// rule that could loop over the whole document quadratically is refused
+// when it loads, not discovered when a batch stalls.
+const celCostLimit = 5_000_000
+
+// celRuleFile is the YAML shape of a CEL rule file.
+type celRuleFile struct {
+	Rules []celRuleSpec `yaml:"rules"`
+}
+
+// celRuleSpec is one rule as written.
+type celRuleSpec struct {
+	Rule     `yaml:",inline"`
+	When     yaml.Node `yaml:"when"`
+	ForEach  yaml.Node `yaml:"for_each"`
+	Operands yaml.Node `yaml:"operands"`
+	Assert   yaml.Node `yaml:"assert"`
+	Expected yaml.Node `yaml:"expected"`
+	Actual   yaml.Node `yaml:"actual"`
+	Cells    yaml.Node `yaml:"cells"`
+	Message  struct {
+		Zh yaml.Node `yaml:"zh"`
+		En yaml.Node `yaml:"en"`
+	} `yaml:"message"`
+}
+
+// celRule is a compiled CEL rule.
+type celRule struct {
+	rule                                                                   *Rule
+	when, forEach, operands, assert, expected, actual, cells, msgZh, msgEn cel.Program
+}
+
+// celEnv builds the environment rules are checked against. itemType is the
+// element type of the rule's for_each list (dyn without one).
+func celEnv(itemType *cel.Type) (*cel.Env, error) {
+	prov, ad := newCELTypes()
+	docType := cel.ObjectType(tDocument)
+	return cel.NewEnv(
+		cel.CustomTypeProvider(prov),
+		cel.CustomTypeAdapter(ad),
+		cel.Variable("doc", docType),
+		cel.Variable("req", tableType),
+		cel.Variable("rev", tableType),
+		cel.Variable("act", activeType),
+		cel.Variable("ids", cel.MapType(cel.StringType, cel.ListType(cel.StringType))),
+		cel.Variable("item", itemType),
+		ext.Strings(),
+		cel.Function("sum",
+			cel.Overload("sum_list_double", []*cel.Type{cel.ListType(cel.DoubleType)}, cel.DoubleType,
+				cel.UnaryBinding(func(v ref.Val) ref.Val {
+					l, ok := v.(traits.Lister)
+					if !ok {
+						return types.NewErr("sum: not a list")
+					}
+					total := 0.0
+					it := l.Iterator()
+					for it.HasNext() == types.True {
+						d, ok := it.Next().(types.Double)
+						if !ok {
+							return types.NewErr("sum: not a number")
+						}
+						total += float64(d)
+					}
+					return types.Double(total)
+				}))),
+		cel.Function("num",
+			cel.Overload("num_cell", []*cel.Type{cel.ObjectType(tCell)}, cel.DoubleType,
+				cel.UnaryBinding(func(v ref.Val) ref.Val {
+					c, ok := v.Value().(*schema.Cell)
+					if !ok || c.Value == nil {
+						return types.NewErr("num: cell has no number")
+					}
+					return types.Double(*c.Value)
+				}))),
+		cel.Function("isnum",
+			cel.Overload("isnum_cell", []*cel.Type{cel.ObjectType(tCell)}, cel.BoolType,
+				cel.UnaryBinding(func(v ref.Val) ref.Val {
+					c, ok := v.Value().(*schema.Cell)
+					return types.Bool(ok && c.Value != nil && c.Status == schema.StatusNumber)
+				}))),
+		cel.Function("fmtn",
+			cel.Overload("fmtn_double", []*cel.Type{cel.DoubleType}, cel.StringType,
+				cel.UnaryBinding(func(v ref.Val) ref.Val {
+					d, _ := v.(types.Double)
+					return types.String(formatNumber(float64(d)))
+				}))),
+		cel.Function("count",
+			cel.MemberOverload("string_count_string", []*cel.Type{cel.StringType, cel.StringType}, cel.IntType,
+				cel.BinaryBinding(func(a, b ref.Val) ref.Val {
+					return types.Int(strings.Count(string(a.(types.String)), string(b.(types.String))))
+				}))),
+	)
+}
+
+// formatNumber prints 3 for 3.0 and 106.36 for 106.36.
+func formatNumber(v float64) string {
+	if v == math.Trunc(v) && math.Abs(v) < 1e15 {
+		return strconv.FormatInt(int64(v), 10)
+	}
+	return strconv.FormatFloat(v, 'f', -1, 64)
+}
+
+// compileCELFile parses and compiles every rule in one YAML file.
+func compileCELFile(file string, data []byte) ([]*Rule, error) {
+	var root yaml.Node
+	if err := yaml.Unmarshal(data, &root); err != nil {
+		return nil, &LoadError{Pos: yamlErrPos(file, err), Msg: "invalid YAML: " + err.Error()}
+	}
+	var spec celRuleFile
+	if err := root.Decode(&spec); err != nil {
+		return nil, &LoadError{Pos: yamlErrPos(file, err), Msg: "invalid rule file: " + err.Error()}
+	}
+	// Rule positions: the mapping nodes of the rules sequence.
+	var ruleNodes []*yaml.Node
+	if len(root.Content) > 0 {
+		for i := 0; i+1 < len(root.Content[0].Content); i += 2 {
+			if root.Content[0].Content[i].Value == "rules" {
+				ruleNodes = root.Content[0].Content[i+1].Content
+			}
+		}
+	}
+	var rules []*Rule
+	var errs []error
+	for i := range spec.Rules {
+		s := &spec.Rules[i]
+		r := s.Rule
+		r.Lang = "cel"
+		r.File = file
+		if i < len(ruleNodes) {
+			r.Line = ruleNodes[i].Line
+		}
+		if err := r.validate(); err != nil {
+			errs = append(errs, &LoadError{Pos: Pos{File: file, Line: r.Line}, RuleID: r.ID, Msg: err.Error()})
+			continue
+		}
+		impl, err := compileCELRule(file, &r, s)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		r.impl = impl
+		rules = append(rules, &r)
+	}
+	return rules, errors.Join(errs...)
+}
+
+func yamlErrPos(file string, err error) Pos {
+	var te *yaml.TypeError
+	if errors.As(err, &te) && len(te.Errors) > 0 {
+		var line int
+		if _, e := fmt.Sscanf(te.Errors[0], "line %d:", &line); e == nil {
+			return Pos{File: file, Line: line}
+		}
+	}
+	var line int
+	if _, e := fmt.Sscanf(err.Error(), "yaml: line %d:", &line); e == nil {
+		return Pos{File: file, Line: line}
+	}
+	return Pos{File: file}
+}
+
+func compileCELRule(file string, r *Rule, s *celRuleSpec) (*celRule, error) {
+	if s.Assert.Value == "" {
+		return nil, &LoadError{Pos: Pos{File: file, Line: r.Line}, RuleID: r.ID, Msg: "a CEL rule needs an assert expression"}
+	}
+	itemType := cel.DynType
+	cr := &celRule{rule: r}
+	baseEnv, err := celEnv(cel.DynType)
+	if err != nil {
+		return nil, err
+	}
+	compile := func(env *cel.Env, n *yaml.Node, want *cel.Type, what string) (cel.Program, *cel.Type, error) {
+		if n.Kind == 0 || strings.TrimSpace(n.Value) == "" {
+			return nil, nil, nil
+		}
+		ast, iss := env.Compile(n.Value)
+		if iss.Err() != nil {
+			return nil, nil, celIssueError(file, r.ID, what, n, iss)
+		}
+		if want != nil && !ast.OutputType().IsAssignableType(want) && ast.OutputType() != cel.DynType {
+			return nil, nil, &LoadError{Pos: nodePos(file, n, 1, 0), RuleID: r.ID,
+				Msg: fmt.Sprintf("%s must be %s, is %s", what, want, ast.OutputType())}
+		}
+		if err := checkPaths(ast, file, r.ID, what, n); err != nil {
+			return nil, nil, err
+		}
+		est, err := env.EstimateCost(ast, costEstimator{})
+		if err != nil {
+			return nil, nil, &LoadError{Pos: nodePos(file, n, 1, 0), RuleID: r.ID, Msg: what + ": cost estimate: " + err.Error()}
+		}
+		if est.Max > celCostLimit {
+			return nil, nil, &LoadError{Pos: nodePos(file, n, 1, 0), RuleID: r.ID,
+				Msg: fmt.Sprintf("%s is too expensive: estimated cost up to %d, limit %d", what, est.Max, celCostLimit)}
+		}
+		prg, err := env.Program(ast, cel.CostLimit(celCostLimit), cel.EvalOptions(cel.OptOptimize))
+		if err != nil {
+			return nil, nil, &LoadError{Pos: nodePos(file, n, 1, 0), RuleID: r.ID, Msg: what + ": " + err.Error()}
+		}
+		return prg, ast.OutputType(), nil
+	}
+	var out *cel.Type
+	if cr.forEach, out, err = compile(baseEnv, &s.ForEach, nil, "for_each"); err != nil {
+		return nil, err
+	}
+	if cr.forEach != nil {
+		if out.Kind() != types.ListKind && out != cel.DynType {
+			return nil, &LoadError{Pos: nodePos(file, &s.ForEach, 1, 0), RuleID: r.ID, Msg: "for_each must be a list, is " + out.String()}
+		}
+		if out.Kind() == types.ListKind && len(out.Parameters()) == 1 {
+			itemType = out.Parameters()[0]
+		}
+	}
+	env := baseEnv
+	if itemType != cel.DynType {
+		if env, err = celEnv(itemType); err != nil {
+			return nil, err
+		}
+	}
+	cellList := cel.ListType(cel.ObjectType(tCell))
+	steps := []struct {
+		dst  *cel.Program
+		node *yaml.Node
+		want *cel.Type
+		name string
+	}{
+		{&cr.when, &s.When, cel.BoolType, "when"},
+		{&cr.operands, &s.Operands, cellList, "operands"},
+		{&cr.assert, &s.Assert, cel.BoolType, "assert"},
+		{&cr.expected, &s.Expected, cel.DoubleType, "expected"},
+		{&cr.actual, &s.Actual, cel.DoubleType, "actual"},
+		{&cr.cells, &s.Cells, cellList, "cells"},
+		{&cr.msgZh, &s.Message.Zh, cel.StringType, "message.zh"},
+		{&cr.msgEn, &s.Message.En, cel.StringType, "message.en"},
+	}
+	for _, st := range steps {
+		if *st.dst, _, err = compile(env, st.node, st.want, st.name); err != nil {
+			return nil, err
+		}
+	}
+	return cr, nil
+}
+
+// nodePos maps a position inside an expression (1-based line, 0-based
+// column) to the rule file. Block scalars (| and >) start on the next line.
+func nodePos(file string, n *yaml.Node, line, col int) Pos {
+	if n.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0 {
+		return Pos{File: file, Line: n.Line + line, Col: n.Column + 2 + col}
+	}
+	c := n.Column + col
+	if n.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle) != 0 {
+		c++
+	}
+	return Pos{File: file, Line: n.Line + line - 1, Col: c}
+}
+
+func celIssueError(file, id, what string, n *yaml.Node, iss *cel.Issues) error {
+	errs := iss.Errors()
+	if len(errs) == 0 {
+		return &LoadError{Pos: nodePos(file, n, 1, 0), RuleID: id, Msg: what + ": " + iss.String()}
+	}
+	e := errs[0]
+	loc := e.Location
+	pos := nodePos(file, n, loc.Line(), loc.Column())
+	msg := e.Message
+	if len(errs) > 1 {
+		msg += fmt.Sprintf(" (and %d more)", len(errs)-1)
+	}
+	return &LoadError{Pos: pos, RuleID: id, Msg: what + ": " + msg}
+}
+
+// costEstimator gives the checker sizes for the document's collections: a
+// report has at most a few hundred cells and sections of bounded length.
+type costEstimator struct{}
+
+func (costEstimator) EstimateSize(element checker.AstNode) *checker.SizeEstimate {
+	if element.Type().Kind() == types.StringKind {
+		return &checker.SizeEstimate{Min: 0, Max: 200_000}
+	}
+	return &checker.SizeEstimate{Min: 0, Max: 64}
+}
+
+func (costEstimator) EstimateCallCost(function, overloadID string, target *checker.AstNode, args []checker.AstNode) *checker.CallEstimate {
+	return nil
+}
+
+// eval runs the rule on one document.
+func (cr *celRule) eval(dc *docContext) RuleResult {
+	r := cr.rule
+	res := RuleResult{Rule: r.ID, Status: StatusPass}
+	if !r.AppliesTo(dc.template) {
+		res.Status = StatusNotApplicable
+		return res
+	}
+	vars := dc.celVars()
+	if cr.when != nil {
+		v, _, err := cr.when.Eval(vars)
+		if err != nil {
+			return errResult(r, "when", err)
+		}
+		if v != types.True {
+			res.Status = StatusNotApplicable
+			return res
+		}
+	}
+	items := []ref.Val{nil}
+	if cr.forEach != nil {
+		v, _, err := cr.forEach.Eval(vars)
+		if err != nil {
+			return errResult(r, "for_each", err)
+		}
+		l, ok := v.(traits.Lister)
+		if !ok {
+			return errResult(r, "for_each", fmt.Errorf("not a list"))
+		}
+		items = items[:0]
+		for it := l.Iterator(); it.HasNext() == types.True; {
+			items = append(items, it.Next())
+		}
+	}
+	failed, cannot := false, false
+	for _, item := range items {
+		act := vars
+		if item != nil {
+			act = withItem(vars, item)
+		}
+		f, status, err := cr.evalItem(dc, act, item)
+		if err != nil {
+			return errResult(r, "", err)
+		}
+		switch status {
+		case StatusFail:
+			failed = true
+			res.Findings = append(res.Findings, f)
+		case StatusCannotEvaluate:
+			cannot = true
+			res.Findings = append(res.Findings, f)
+		}
+	}
+	switch {
+	case failed:
+		res.Status = StatusFail
+	case cannot:
+		res.Status = StatusCannotEvaluate
+	}
+	return res
+}
+
+func errResult(r *Rule, what string, err error) RuleResult {
+	msg := err.Error()
+	if what != "" {
+		msg = what + ": " + msg
+	}
+	return RuleResult{Rule: r.ID, Status: StatusError, Error: msg}
+}
+
+func (cr *celRule) evalItem(dc *docContext, act map[string]any, item ref.Val) (Finding, string, error) {
+	r := cr.rule
+	f := Finding{Rule: r.ID, Severity: r.Severity, Category: r.Category}
+	if item != nil {
+		f.Item = fmt.Sprint(item.Value())
+	}
+	var operands []CellRef
+	if cr.operands != nil {
+		v, _, err := cr.operands.Eval(act)
+		if err != nil {
+			return f, "", fmt.Errorf("operands: %w", err)
+		}
+		operands = dc.cellsOf(v)
+		var bad []CellRef
+		for _, c := range operands {
+			if c.Status != schema.StatusNumber {
+				bad = append(bad, c)
+			}
+		}
+		if len(bad) > 0 {
+			f.Status = StatusCannotEvaluate
+			f.Severity = dc.opts.CannotEvaluateSeverity
+			f.Cells = bad
+			f.Message = cannotEvaluateMessage(r, bad)
+			f.Pointer, f.Source = bad[0].Pointer, bad[0].Source
+			return f, StatusCannotEvaluate, nil
+		}
+	}
+	v, _, err := cr.assert.Eval(act)
+	if err != nil {
+		return f, "", fmt.Errorf("assert: %w", err)
+	}
+	if v == types.True {
+		return f, StatusPass, nil
+	}
+	f.Status = StatusFail
+	f.Cells = operands
+	if cr.cells != nil {
+		cv, _, err := cr.cells.Eval(act)
+		if err != nil {
+			return f, "", fmt.Errorf("cells: %w", err)
+		}
+		f.Cells = dc.cellsOf(cv)
+	}
+	if cr.expected != nil {
+		if x, ok := evalDouble(cr.expected, act); ok {
+			f.Expected = &x
+		}
+	}
+	if cr.actual != nil {
+		if x, ok := evalDouble(cr.actual, act); ok {
+			f.Actual = &x
+		}
+	}
+	f.Message = Text{Zh: evalString(cr.msgZh, act, r.Title.Zh), En: evalString(cr.msgEn, act, r.Title.En)}
+	if len(f.Cells) > 0 {
+		f.Pointer, f.Source = f.Cells[0].Pointer, f.Cells[0].Source
+	}
+	return f, StatusFail, nil
+}
+
+func cannotEvaluateMessage(r *Rule, bad []CellRef) Text {
+	var zh, en []string
+	for _, c := range bad {
+		zh = append(zh, fmt.Sprintf("%s.%s.%s（%s%s）", c.Table, c.Row, c.Col, statusZh(c.Status), rawSuffix(c.Raw)))
+		en = append(en, fmt.Sprintf("%s.%s.%s (%s%s)", c.Table, c.Row, c.Col, c.Status, rawSuffix(c.Raw)))
+	}
+	return Text{
+		Zh: fmt.Sprintf("无法核验“%s”：%s 不是数字", r.Title.Zh, strings.Join(zh, "、")),
+		En: fmt.Sprintf("cannot check %q: %s not a number", r.Title.En, strings.Join(en, ", ")),
+	}
+}
+
+func rawSuffix(raw string) string {
+	if raw == "" {
+		return ""
+	}
+	return " " + strconv.Quote(raw)
+}
+
+func statusZh(s string) string {
+	switch s {
+	case schema.StatusBlank:
+		return "空白"
+	case schema.StatusPlaceholder:
+		return "占位符"
+	case schema.StatusMissing:
+		return "缺失"
+	case schema.StatusText:
+		return "文字"
+	case schema.StatusAmbiguous:
+		return "无法确定"
+	}
+	return s
+}
+
+func evalDouble(p cel.Program, act map[string]any) (float64, bool) {
+	v, _, err := p.Eval(act)
+	if err != nil {
+		return 0, false
+	}
+	d, ok := v.(types.Double)
+	return float64(d), ok
+}
+
+func evalString(p cel.Program, act map[string]any, fallback string) string {
+	if p == nil {
+		return fallback
+	}
+	v, _, err := p.Eval(act)
+	if err != nil {
+		return fallback
+	}
+	s, ok := v.(types.String)
+	if !ok {
+		return fallback
+	}
+	return string(s)
+}
+
+// cellsOf resolves a CEL list of cells to their addresses.
+func (dc *docContext) cellsOf(v ref.Val) []CellRef {
+	l, ok := v.(traits.Lister)
+	if !ok {
+		return nil
+	}
+	var out []CellRef
+	for it := l.Iterator(); it.HasNext() == types.True; {
+		if c, ok := it.Next().Value().(*schema.Cell); ok {
+			if r, ok := dc.ref(c); ok {
+				out = append(out, r)
+			}
+		}
+	}
+	return out
+}
+
+func withItem(vars map[string]any, item ref.Val) map[string]any {
+	m := make(map[string]any, len(vars)+1)
+	for k, v := range vars {
+		m[k] = v
+	}
+	m["item"] = item
+	return m
+}
+
+// celVars is the activation shared by every CEL rule for a document.
+func (dc *docContext) celVars() map[string]any {
+	if dc.cel != nil {
+		return dc.cel
+	}
+	_, ad := newCELTypes()
+	d := dc.doc
+	dc.cel = map[string]any{
+		"doc":  d,
+		"req":  types.NewDynamicMap(ad, d.Tables.Requests),
+		"rev":  types.NewDynamicMap(ad, d.Tables.ReviewLitigation),
+		"act":  types.NewDynamicMap(ad, d.Tables.Active),
+		"ids":  templateIDs(dc.template),
+		"item": types.NullValue,
+	}
+	return dc.cel
+}
+
+// templateIDs lists the ids rules iterate over, for the document's template.
+func templateIDs(tpl string) map[string][]string {
+	t, ok := schema.Templates[tpl]
+	if !ok {
+		t = schema.Templates[schema.Template2021]
+	}
+	ids := map[string][]string{}
+	for _, r := range t.RequestRows {
+		ids["requests_rows"] = append(ids["requests_rows"], r.ID)
+	}
+	rows := ids["requests_rows"]
+	for i, id := range rows {
+		if id == "granted" {
+			for _, o := range rows[i:] {
+				if o == "total_handled" {
+					break
+				}
+				ids["outcome_rows"] = append(ids["outcome_rows"], o)
+			}
+		}
+	}
+	for _, c := range t.RequestCols {
+		ids["requests_cols"] = append(ids["requests_cols"], c.ID)
+		if c.ID != "total" {
+			ids["applicant_cols"] = append(ids["applicant_cols"], c.ID)
+		}
+	}
+	for _, g := range t.ReviewGroups {
+		ids["review_groups"] = append(ids["review_groups"], g.ID)
+	}
+	for _, c := range t.ReviewCols {
+		ids["review_cols"] = append(ids["review_cols"], c.ID)
+		if c.ID != "total" {
+			ids["review_parts"] = append(ids["review_parts"], c.ID)
+		}
+	}
+	for _, s := range t.Active {
+		ids["active_subtables"] = append(ids["active_subtables"], s.ID)
+	}
+	for _, s := range schema.Sections {
+		ids["sections"] = append(ids["sections"], s.ID)
+	}
+	return ids
+}

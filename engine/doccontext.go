@@ -1,0 +1,90 @@
+package engine
+
+import (
+	"strings"
+	"sync"
+
+	"github.com/ogi-checker/ogi/schema"
+)
+
+// docContext is what every rule sees of one document, built once.
+type docContext struct {
+	doc      *schema.Document
+	template string
+	cells    map[*schema.Cell]CellRef
+	opts     *Options
+
+	cel map[string]any
+
+	regoOnce  sync.Once
+	regoInput any
+	regoErr   error
+}
+
+func newDocContext(doc *schema.Document, opts *Options) *docContext {
+	dc := &docContext{doc: doc, opts: opts, cells: map[*schema.Cell]CellRef{}}
+	switch {
+	case doc.Meta.Template != nil:
+		dc.template = *doc.Meta.Template
+	case doc.Meta.Year != nil:
+		dc.template = schema.TemplateFor(*doc.Meta.Year)
+	}
+	add := func(table, row, col string, c *schema.Cell, ptr string) {
+		if c != nil {
+			dc.cells[c] = CellRef{Table: table, Row: row, Col: col, Value: c.Value, Raw: c.Raw,
+				Status: c.Status, Source: c.Source, Pointer: ptr}
+		}
+	}
+	for row, cols := range doc.Tables.Requests {
+		for col, c := range cols {
+			add("requests", row, col, c, pointer("tables", "requests", row, col))
+		}
+	}
+	for g, cols := range doc.Tables.ReviewLitigation {
+		for col, c := range cols {
+			add("review_litigation", g, col, c, pointer("tables", "review_litigation", g, col))
+		}
+	}
+	for st, rows := range doc.Tables.Active {
+		for row, cols := range rows {
+			for col, c := range cols {
+				add("active."+st, row, col, c, pointer("tables", "active", st, row, col))
+			}
+		}
+	}
+	return dc
+}
+
+// pointer builds a JSON Pointer (RFC 6901).
+func pointer(parts ...string) string {
+	var b strings.Builder
+	for _, p := range parts {
+		b.WriteByte('/')
+		b.WriteString(strings.NewReplacer("~", "~0", "/", "~1").Replace(p))
+	}
+	return b.String()
+}
+
+// ref returns the address of a cell, or false for a cell not in the document.
+func (dc *docContext) ref(c *schema.Cell) (CellRef, bool) {
+	r, ok := dc.cells[c]
+	return r, ok
+}
+
+// cellRef looks a cell up by address (used for Rego findings, which name
+// cells by id).
+func (dc *docContext) cellRef(table, row, col string) (CellRef, bool) {
+	var c *schema.Cell
+	switch {
+	case table == "requests":
+		c = dc.doc.Tables.Requests[row][col]
+	case table == "review_litigation":
+		c = dc.doc.Tables.ReviewLitigation[row][col]
+	case strings.HasPrefix(table, "active."):
+		c = dc.doc.Tables.Active[strings.TrimPrefix(table, "active.")][row][col]
+	}
+	if c == nil {
+		return CellRef{Table: table, Row: row, Col: col, Status: schema.StatusMissing}, false
+	}
+	return dc.ref(c)
+}
