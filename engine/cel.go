@@ -21,7 +21,7 @@ import (
 // celCostLimit bounds a single expression's estimated and actual cost: a
 // rule that could loop over the whole document quadratically is refused
 // when it loads, not discovered when a batch stalls.
-const celCostLimit = 5_000_000
+const celCostLimit = 10_000_000
 
 // celRuleFile is the YAML shape of a CEL rule file.
 type celRuleFile struct {
@@ -65,6 +65,8 @@ func celEnv(itemType *cel.Type) (*cel.Env, error) {
 		cel.Variable("ids", cel.MapType(cel.StringType, cel.ListType(cel.StringType))),
 		cel.Variable("item", itemType),
 		ext.Strings(),
+		ext.Lists(),
+		ext.Math(),
 		cel.Function("sum",
 			cel.Overload("sum_list_double", []*cel.Type{cel.ListType(cel.DoubleType)}, cel.DoubleType,
 				cel.UnaryBinding(func(v ref.Val) ref.Val {
@@ -103,6 +105,11 @@ func celEnv(itemType *cel.Type) (*cel.Env, error) {
 				cel.UnaryBinding(func(v ref.Val) ref.Val {
 					d, _ := v.(types.Double)
 					return types.String(formatNumber(float64(d)))
+				}))),
+		cel.Function("label",
+			cel.Overload("label_string_string", []*cel.Type{cel.StringType, cel.StringType}, cel.StringType,
+				cel.BinaryBinding(func(kind, id ref.Val) ref.Val {
+					return types.String(label(string(kind.(types.String)), string(id.(types.String))))
 				}))),
 		cel.Function("count",
 			cel.MemberOverload("string_count_string", []*cel.Type{cel.StringType, cel.StringType}, cel.IntType,
@@ -294,7 +301,7 @@ type costEstimator struct{}
 
 func (costEstimator) EstimateSize(element checker.AstNode) *checker.SizeEstimate {
 	if element.Type().Kind() == types.StringKind {
-		return &checker.SizeEstimate{Min: 0, Max: 200_000}
+		return &checker.SizeEstimate{Min: 0, Max: 20_000}
 	}
 	return &checker.SizeEstimate{Min: 0, Max: 64}
 }
@@ -377,7 +384,7 @@ func (cr *celRule) evalItem(dc *docContext, act map[string]any, item ref.Val) (F
 	r := cr.rule
 	f := Finding{Rule: r.ID, Severity: r.Severity, Category: r.Category}
 	if item != nil {
-		f.Item = fmt.Sprint(item.Value())
+		f.Item = itemName(item)
 	}
 	var operands []CellRef
 	if cr.operands != nil {
@@ -435,14 +442,23 @@ func (cr *celRule) evalItem(dc *docContext, act map[string]any, item ref.Val) (F
 }
 
 func cannotEvaluateMessage(r *Rule, bad []CellRef) Text {
+	const show = 3
 	var zh, en []string
-	for _, c := range bad {
+	for i, c := range bad {
+		if i == show {
+			break
+		}
 		zh = append(zh, fmt.Sprintf("%s.%s.%s（%s%s）", c.Table, c.Row, c.Col, statusZh(c.Status), rawSuffix(c.Raw)))
 		en = append(en, fmt.Sprintf("%s.%s.%s (%s%s)", c.Table, c.Row, c.Col, c.Status, rawSuffix(c.Raw)))
 	}
+	moreZh, moreEn := "", ""
+	if len(bad) > show {
+		moreZh = fmt.Sprintf("等%d个单元格", len(bad))
+		moreEn = fmt.Sprintf(" and %d more cells", len(bad)-show)
+	}
 	return Text{
-		Zh: fmt.Sprintf("无法核验“%s”：%s 不是数字", r.Title.Zh, strings.Join(zh, "、")),
-		En: fmt.Sprintf("cannot check %q: %s not a number", r.Title.En, strings.Join(en, ", ")),
+		Zh: fmt.Sprintf("无法核验“%s”：%s%s不是数字", r.Title.Zh, strings.Join(zh, "、"), moreZh),
+		En: fmt.Sprintf("cannot check %q: %s%s not a number", r.Title.En, strings.Join(en, ", "), moreEn),
 	}
 }
 
@@ -575,9 +591,34 @@ func templateIDs(tpl string) map[string][]string {
 	}
 	for _, s := range t.Active {
 		ids["active_subtables"] = append(ids["active_subtables"], s.ID)
+		for _, r := range s.Rows {
+			ids["active."+s.ID+".rows"] = append(ids["active."+s.ID+".rows"], r.ID)
+		}
+		for _, c := range s.Cols {
+			ids["active."+s.ID+".cols"] = append(ids["active."+s.ID+".cols"], c.ID)
+			if c.Kind == schema.KindCount {
+				ids["active."+s.ID+".count_cols"] = append(ids["active."+s.ID+".count_cols"], c.ID)
+			}
+		}
 	}
 	for _, s := range schema.Sections {
 		ids["sections"] = append(ids["sections"], s.ID)
 	}
 	return ids
+}
+
+// itemName names a for_each element in findings: ids as they are, document
+// objects by their own id.
+func itemName(v ref.Val) string {
+	switch x := v.Value().(type) {
+	case string:
+		return x
+	case *schema.TableInfo:
+		return x.ID
+	case *schema.Section:
+		return x.ID
+	case *schema.Diagnostic:
+		return x.Code
+	}
+	return fmt.Sprint(v.Value())
 }
