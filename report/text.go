@@ -1,0 +1,277 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/ogi-checker/ogi/engine"
+	"github.com/ogi-checker/ogi/schema"
+)
+
+var groupTitles = map[string][2]string{
+	"report":            {"报告整体", "Report as a whole"},
+	"overview":          {"一、总体情况", "1. Overview"},
+	"active_disclosure": {"二、主动公开政府信息情况", "2. Active disclosure (table 2)"},
+	"requests":          {"三、收到和处理政府信息公开申请情况", "3. Requests received and handled (table 3)"},
+	"review_litigation": {"四、政府信息公开行政复议、行政诉讼情况", "4. Reconsideration and litigation (table 4)"},
+	"problems":          {"五、存在的主要问题及改进情况", "5. Problems and improvements"},
+	"other_matters":     {"六、其他需要报告的事项", "6. Other matters"},
+}
+
+func pick(lang string, zh, en string) string {
+	if lang == "en" {
+		return en
+	}
+	return zh
+}
+
+var severityNames = map[string][2]string{
+	engine.SeverityError:   {"错误", "error"},
+	engine.SeverityWarning: {"警告", "warning"},
+	engine.SeverityInfo:    {"提示", "info"},
+}
+
+// WriteText writes the human-readable report: per file a header with the
+// score, then findings grouped by section and table, each with the cells it
+// is about, their values and where they stand in the source.
+func WriteText(w io.Writer, out *CheckOutput, lang string) error {
+	ew := &errWriter{w: w}
+	for i, fr := range out.Reports {
+		if i > 0 {
+			ew.printf("\n")
+		}
+		writeTextReport(ew, fr, lang)
+	}
+	return ew.err
+}
+
+type errWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (e *errWriter) printf(format string, a ...any) {
+	if e.err == nil {
+		_, e.err = fmt.Fprintf(e.w, format, a...)
+	}
+}
+
+func writeTextReport(w *errWriter, fr FileReport, lang string) {
+	title := fr.File
+	if fr.Document != nil && fr.Document.Meta.Title != "" {
+		title = fr.Document.Meta.Title + " (" + fr.File + ")"
+	}
+	w.printf("== %s\n", title)
+	if fr.Error != "" {
+		w.printf("%s: %s\n", pick(lang, "无法读取", "cannot read"), fr.Error)
+		return
+	}
+	c := fr.Counts
+	score := pick(lang, "无法评分", "no score")
+	if fr.Score != nil {
+		score = pick(lang, "得分 ", "score ") + strconv.FormatFloat(*fr.Score, 'f', -1, 64)
+		if fr.Grade != "" {
+			score += pick(lang, "（"+fr.Grade+"）", " ("+gradeEn(fr.Grade)+")")
+		}
+	} else if fr.ScoreReason != "" {
+		score += pick(lang, "：", ": ") + fr.ScoreReason
+	}
+	w.printf("%s · %s %d · %s %d · %s %d", score,
+		pick(lang, "错误", "errors"), c.Error, pick(lang, "警告", "warnings"), c.Warning,
+		pick(lang, "无法核验", "cannot evaluate"), c.CannotEvaluate)
+	if c.Waived > 0 {
+		w.printf(" · %s %d", pick(lang, "已豁免", "waived"), c.Waived)
+	}
+	w.printf("\n")
+	if fr.Document != nil {
+		m := fr.Document.Meta
+		tpl := pick(lang, "未识别", "unknown")
+		if m.Template != nil {
+			tpl = *m.Template
+		}
+		pub := pick(lang, "无", "none")
+		if m.Published != nil {
+			pub = *m.Published
+		}
+		w.printf("%s %s · %s %s · %s %s\n", pick(lang, "机关", "agency"), orDash(m.Agency),
+			pick(lang, "格式", "template"), tpl, pick(lang, "落款", "dated"), pub)
+	}
+	group := ""
+	for _, f := range fr.Findings {
+		if g := Group(f); g != group {
+			group = g
+			t := groupTitles[g]
+			w.printf("\n【%s】\n", pick(lang, t[0], t[1]))
+		}
+		sev := severityNames[f.Severity]
+		mark := "✗"
+		switch {
+		case f.Waived:
+			mark = "~"
+		case f.Status == engine.StatusCannotEvaluate:
+			mark = "?"
+		case f.Severity != engine.SeverityError:
+			mark = "!"
+		}
+		w.printf("  %s %s %s  %s\n", mark, pick(lang, sev[0], sev[1]), f.Rule, f.Message.Pick(lang))
+		if f.Expected != nil && f.Actual != nil {
+			w.printf("      %s %s, %s %s\n", pick(lang, "应为", "expected"), num(*f.Expected), pick(lang, "实为", "actual"), num(*f.Actual))
+		}
+		for i, cell := range f.Cells {
+			if i == 8 {
+				w.printf("      … %s\n", pick(lang, fmt.Sprintf("共%d个单元格", len(f.Cells)), fmt.Sprintf("%d cells in all", len(f.Cells))))
+				break
+			}
+			w.printf("      %s = %s%s\n", cellName(cell, lang), cellValue(cell, lang), where(cell.Source, lang))
+		}
+		if len(f.Cells) == 0 && f.Source != nil {
+			w.printf("     %s\n", where(f.Source, lang))
+		}
+	}
+	if len(fr.Findings) == 0 {
+		w.printf("%s\n", pick(lang, "未发现问题。", "No findings."))
+	}
+}
+
+func gradeEn(g string) string {
+	switch g {
+	case "优秀":
+		return "excellent"
+	case "良好":
+		return "good"
+	case "合格":
+		return "pass"
+	case "不合格":
+		return "fail"
+	}
+	return g
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "—"
+	}
+	return s
+}
+
+func num(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
+
+// cellName names a cell by its printed labels in Chinese, by ids in English.
+func cellName(c engine.CellRef, lang string) string {
+	if lang == "en" {
+		return c.Table + "." + c.Row + "." + c.Col
+	}
+	row, col := c.Row, c.Col
+	switch {
+	case c.Table == "requests":
+		row, col = rowLabel(schema.Templates, "requests", c.Row), colLabel("requests", c.Col)
+		return "表三“" + row + "”行“" + col + "”列"
+	case c.Table == "review_litigation":
+		return "表四“" + rowLabel(schema.Templates, "review", c.Row) + "”“" + colLabel("review", c.Col) + "”"
+	case strings.HasPrefix(c.Table, "active."):
+		return "表二" + colLabel("active.subtable:"+strings.TrimPrefix(c.Table, "active."), "") + "“" +
+			rowLabel(schema.Templates, "active", c.Row) + "”“" + colLabel("active", c.Col) + "”"
+	}
+	return c.Table + "." + row + "." + col
+}
+
+func rowLabel(ts map[string]*schema.Template, table, id string) string {
+	for _, tid := range []string{schema.Template2021, schema.Template2019} {
+		t := ts[tid]
+		switch table {
+		case "requests":
+			for _, r := range t.RequestRows {
+				if r.ID == id {
+					return r.Label
+				}
+			}
+		case "review":
+			for _, r := range t.ReviewGroups {
+				if r.ID == id {
+					return r.Label
+				}
+			}
+		case "active":
+			for _, s := range t.Active {
+				for _, r := range s.Rows {
+					if r.ID == id {
+						return r.Label
+					}
+				}
+			}
+		}
+	}
+	return id
+}
+
+func colLabel(table, id string) string {
+	if strings.HasPrefix(table, "active.subtable:") {
+		st := strings.TrimPrefix(table, "active.subtable:")
+		for _, tid := range []string{schema.Template2021, schema.Template2019} {
+			if s, ok := schema.Templates[tid].SubTableByID(st); ok {
+				return s.Caption
+			}
+		}
+		return st
+	}
+	for _, tid := range []string{schema.Template2021, schema.Template2019} {
+		t := schema.Templates[tid]
+		switch table {
+		case "requests":
+			for _, c := range t.RequestCols {
+				if c.ID == id {
+					return c.Label
+				}
+			}
+		case "review":
+			for _, c := range t.ReviewCols {
+				if c.ID == id {
+					return c.Label
+				}
+			}
+		case "active":
+			for _, s := range t.Active {
+				for _, c := range s.Cols {
+					if c.ID == id {
+						return c.Label
+					}
+				}
+			}
+		}
+	}
+	return id
+}
+
+func cellValue(c engine.CellRef, lang string) string {
+	switch {
+	case c.Status == schema.StatusNumber && c.Value != nil:
+		if c.Raw != "" && c.Raw != num(*c.Value) {
+			return num(*c.Value) + " (" + strconv.Quote(c.Raw) + ")"
+		}
+		return num(*c.Value)
+	case c.Status == schema.StatusBlank:
+		return pick(lang, "（空白）", "(blank)")
+	case c.Status == schema.StatusMissing:
+		return pick(lang, "（缺失）", "(missing)")
+	}
+	return fmt.Sprintf("%s (%s)", strconv.Quote(c.Raw), c.Status)
+}
+
+func where(l *schema.Loc, lang string) string {
+	if l == nil {
+		return ""
+	}
+	var parts []string
+	if l.Page > 0 {
+		parts = append(parts, pick(lang, fmt.Sprintf("第%d页", l.Page), fmt.Sprintf("page %d", l.Page)))
+	}
+	if l.Line > 0 {
+		parts = append(parts, pick(lang, fmt.Sprintf("第%d行", l.Line), fmt.Sprintf("line %d", l.Line)))
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return "  [" + strings.Join(parts, pick(lang, "", ", ")) + "]"
+}
