@@ -6,7 +6,6 @@ import (
 
 	"cel.dev/cel-go/common/types"
 	"cel.dev/cel-go/common/types/ref"
-	"cel.dev/cel-go/common/types/traits"
 
 	"github.com/ogi-checker/ogi/schema"
 )
@@ -61,14 +60,29 @@ var objectFields = map[string]map[string]field{
 		"schema_version": {types.StringType, func(_ *celAdapter, o any) any { return o.(*schema.Document).SchemaVersion }},
 		"meta":           {types.NewObjectType(tMeta), func(a *celAdapter, o any) any { return a.obj(tMeta, &o.(*schema.Document).Meta) }},
 		"sections": {types.NewListType(sectionType), func(a *celAdapter, o any) any {
-			return types.NewDynamicList(a, o.(*schema.Document).Sections)
+			ss := o.(*schema.Document).Sections
+			vals := make([]ref.Val, len(ss))
+			for i := range ss {
+				vals[i] = a.obj(tSection, &ss[i])
+			}
+			return types.NewRefValList(a, vals)
 		}},
 		"tables": {types.NewObjectType(tTables), func(a *celAdapter, o any) any { return a.obj(tTables, &o.(*schema.Document).Tables) }},
 		"diagnostics": {types.NewListType(types.NewObjectType(tDiagnostic)), func(a *celAdapter, o any) any {
-			return types.NewDynamicList(a, o.(*schema.Document).Diagnostics)
+			ds := o.(*schema.Document).Diagnostics
+			vals := make([]ref.Val, len(ds))
+			for i := range ds {
+				vals[i] = a.obj(tDiagnostic, &ds[i])
+			}
+			return types.NewRefValList(a, vals)
 		}},
 		"table_info": {types.NewListType(types.NewObjectType(tTableInfo)), func(a *celAdapter, o any) any {
-			return types.NewDynamicList(a, o.(*schema.Document).TableInfo)
+			ts := o.(*schema.Document).TableInfo
+			vals := make([]ref.Val, len(ts))
+			for i := range ts {
+				vals[i] = a.obj(tTableInfo, &ts[i])
+			}
+			return types.NewRefValList(a, vals)
 		}},
 	},
 	tMeta: {
@@ -120,13 +134,13 @@ var objectFields = map[string]map[string]field{
 	},
 	tTables: {
 		"requests": {tableType, func(a *celAdapter, o any) any {
-			return types.NewDynamicMap(a, o.(*schema.Tables).Requests)
+			return tableMap(o.(*schema.Tables).Requests)
 		}},
 		"review_litigation": {tableType, func(a *celAdapter, o any) any {
-			return types.NewDynamicMap(a, o.(*schema.Tables).ReviewLitigation)
+			return tableMap(o.(*schema.Tables).ReviewLitigation)
 		}},
 		"active": {activeType, func(a *celAdapter, o any) any {
-			return types.NewDynamicMap(a, o.(*schema.Tables).Active)
+			return activeMap(o.(*schema.Tables).Active)
 		}},
 	},
 	tCell: {
@@ -179,8 +193,6 @@ func (o objVal) Equal(other ref.Val) ref.Val {
 func (o objVal) Type() ref.Type { return o.t }
 func (o objVal) Value() any     { return o.v }
 
-var _ traits.Lister = types.NewDynamicList(nil, []int{})
-
 // celAdapter turns the Go document values into CEL values.
 type celAdapter struct {
 	base  types.Adapter
@@ -204,8 +216,10 @@ func (a *celAdapter) NativeToValue(v any) ref.Val {
 		return a.obj(tDiagnostic, &x)
 	case schema.TableInfo:
 		return a.obj(tTableInfo, &x)
-	case map[string]*schema.Cell, map[string]map[string]*schema.Cell:
-		return types.NewDynamicMap(a, x)
+	case map[string]*schema.Cell:
+		return cellsMap(x)
+	case map[string]map[string]*schema.Cell:
+		return tableMap(x)
 	case *schema.Document:
 		return a.obj(tDocument, x)
 	}

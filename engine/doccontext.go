@@ -11,10 +11,13 @@ import (
 type docContext struct {
 	doc      *schema.Document
 	template string
-	cells    map[*schema.Cell]CellRef
 	opts     *Options
 
-	cel map[string]any
+	// cells indexes every cell's address; built on the first finding only.
+	cellsOnce sync.Once
+	cells     map[*schema.Cell]CellRef
+
+	cel *docActivation
 
 	regoOnce  sync.Once
 	regoInput any
@@ -22,13 +25,19 @@ type docContext struct {
 }
 
 func newDocContext(doc *schema.Document, opts *Options) *docContext {
-	dc := &docContext{doc: doc, opts: opts, cells: map[*schema.Cell]CellRef{}}
+	dc := &docContext{doc: doc, opts: opts}
 	switch {
 	case doc.Meta.Template != nil:
 		dc.template = *doc.Meta.Template
 	case doc.Meta.Year != nil:
 		dc.template = schema.TemplateFor(*doc.Meta.Year)
 	}
+	return dc
+}
+
+func (dc *docContext) indexCells() {
+	doc := dc.doc
+	dc.cells = map[*schema.Cell]CellRef{}
 	add := func(table, row, col string, c *schema.Cell, ptr string) {
 		if c != nil {
 			dc.cells[c] = CellRef{Table: table, Row: row, Col: col, Value: c.Value, Raw: c.Raw,
@@ -52,21 +61,23 @@ func newDocContext(doc *schema.Document, opts *Options) *docContext {
 			}
 		}
 	}
-	return dc
 }
+
+var pointerEscaper = strings.NewReplacer("~", "~0", "/", "~1")
 
 // pointer builds a JSON Pointer (RFC 6901).
 func pointer(parts ...string) string {
 	var b strings.Builder
 	for _, p := range parts {
 		b.WriteByte('/')
-		b.WriteString(strings.NewReplacer("~", "~0", "/", "~1").Replace(p))
+		b.WriteString(pointerEscaper.Replace(p))
 	}
 	return b.String()
 }
 
 // ref returns the address of a cell, or false for a cell not in the document.
 func (dc *docContext) ref(c *schema.Cell) (CellRef, bool) {
+	dc.cellsOnce.Do(dc.indexCells)
 	r, ok := dc.cells[c]
 	return r, ok
 }

@@ -60,6 +60,8 @@ var idLevels = func() map[string][]map[string]bool {
 type step struct {
 	id  string // "" for a dynamic index
 	eid int64
+	// sel marks a field selection, whose position is its dot.
+	sel bool
 }
 
 func checkPaths(ast *cel.Ast, file, ruleID, what string, n *yaml.Node) error {
@@ -84,7 +86,11 @@ func checkPaths(ast *cel.Ast, file, ruleID, what string, n *yaml.Node) error {
 			}
 			if !levels[i][s.id] {
 				loc := native.SourceInfo().GetStartLocation(s.eid)
-				firstErr = &LoadError{Pos: nodePos(file, n, loc.Line(), loc.Column()), RuleID: ruleID,
+				col := loc.Column()
+				if s.sel {
+					col++ // point at the id, not at the dot before it
+				}
+				firstErr = &LoadError{Pos: nodePos(file, n, loc.Line(), col), RuleID: ruleID,
 					Msg: fmt.Sprintf("%s: unknown %s id %q (known: %s)", what, levelName(table, i), s.id, known(levels[i]))}
 				return
 			}
@@ -101,7 +107,7 @@ func pathOf(e celast.Expr) (string, []step, bool) {
 		switch e.Kind() {
 		case celast.SelectKind:
 			sel := e.AsSelect()
-			steps = append(steps, step{id: sel.FieldName(), eid: e.ID()})
+			steps = append(steps, step{id: sel.FieldName(), eid: e.ID(), sel: true})
 			e = sel.Operand()
 		case celast.CallKind:
 			call := e.AsCall()
