@@ -46,6 +46,8 @@ type Layout struct {
 	// Diagnostics are problems the reader met (encoding guessed, images
 	// where a table should be, …); the mapper adds its own.
 	Diagnostics []schema.Diagnostic
+
+	layoutCounts map[string]int
 }
 
 // Line is a paragraph (one cell, Table == 0) or a table row.

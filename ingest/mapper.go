@@ -221,3 +221,7 @@ func (m *mapper) detectTemplate() (string, []string) {
 func sortDiagnostics(d []schema.Diagnostic) {
 	sort.SliceStable(d, func(i, j int) bool { return d[i].Code < d[j].Code })
 }
+
+func schemaDiag(code, severity, msg string) schema.Diagnostic {
+	return schema.Diagnostic{Code: code, Severity: severity, Message: msg}
+}

@@ -1,0 +1,291 @@
+package ingest
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// readText reads plain text in any of the layouts reports arrive in.
+func readText(data []byte, lim Limits) (*Layout, error) {
+	text, enc, diags, err := decodeText(data)
+	if err != nil {
+		return nil, err
+	}
+	lay, err := splitText(text, FormatText, lim)
+	if err != nil {
+		return nil, err
+	}
+	lay.Encoding = enc
+	lay.Diagnostics = append(diags, lay.Diagnostics...)
+	return lay, nil
+}
+
+var (
+	// Page numbers printed in the margin: -3-, — 4 —, - 5 -.
+	rePageFurniture = regexp.MustCompile(`^[\s]*[-—–－]+\s*\d{1,3}\s*[-—–－]+\s*$`)
+	reMDSeparator   = regexp.MustCompile(`^\s*:?-{2,}:?\s*$`)
+	reLayoutGap     = regexp.MustCompile(`[ \x{3000}]{2,}`)
+)
+
+type lineKind int
+
+const (
+	kindBlank lineKind = iota
+	kindPara
+	kindTab
+	kindPipe
+	kindMarkdown
+	kindCell // one cell per line: a leading tab and one field
+	kindGap  // pdftotext -layout: fields separated by runs of spaces
+)
+
+func classify(s string, pdf bool) lineKind {
+	t := strings.TrimSpace(s)
+	switch {
+	case t == "" && !strings.Contains(s, "\t"):
+		return kindBlank
+	case strings.Contains(s, "\t"):
+		if strings.HasPrefix(s, "\t") && strings.Count(s, "\t") == 1 {
+			return kindCell
+		}
+		return kindTab
+	case strings.HasPrefix(t, "|") && strings.Count(t, "|") >= 2:
+		return kindMarkdown
+	case strings.Count(t, "|") >= 2:
+		return kindPipe
+	case pdf && len(reLayoutGap.FindAllStringIndex(t, 2)) > 0:
+		return kindGap
+	}
+	return kindPara
+}
+
+// splitText turns decoded text into lines of cells, choosing the layout per
+// region: a file mixes paragraphs with table rows, and DOCX→text exports
+// put one cell per line with blank lines between rows.
+func splitText(text, format string, lim Limits) (*Layout, error) {
+	pdf := format == FormatPDF
+	raw := strings.Split(text, "\n")
+	if lim.MaxLines > 0 && len(raw) > lim.MaxLines {
+		return nil, fmt.Errorf("line %d: more than %d lines", lim.MaxLines+1, lim.MaxLines)
+	}
+	kinds := make([]lineKind, len(raw))
+	count := map[lineKind]int{}
+	for i, s := range raw {
+		kinds[i] = classify(strings.TrimLeft(s, "\f"), pdf)
+		count[kinds[i]]++
+	}
+	// One-cell-per-line layout: many lines holding a single tab-led field
+	// and few real tab-separated rows.
+	cellMode := count[kindCell] >= 8 && count[kindCell] > 3*count[kindTab]
+
+	lay := &Layout{Format: format, Pages: 1}
+	page := 1
+	table := 0
+	inTable := false
+	cells := 0
+	startTable := func() {
+		if !inTable {
+			table++
+			inTable = true
+		}
+	}
+	emit := func(l Line) error {
+		cells += len(l.Cells)
+		if lim.MaxCells > 0 && cells > lim.MaxCells {
+			return fmt.Errorf("line %d: more than %d table cells", l.Line, lim.MaxCells)
+		}
+		lay.Lines = append(lay.Lines, l)
+		return nil
+	}
+	rowOf := func() int {
+		n := 0
+		for i := len(lay.Lines) - 1; i >= 0 && lay.Lines[i].Table == table; i-- {
+			n++
+		}
+		return n + 1
+	}
+	for i := 0; i < len(raw); i++ {
+		s := raw[i]
+		for strings.HasPrefix(s, "\f") {
+			page++
+			s = s[1:]
+		}
+		lineNo := i + 1
+		k := classify(s, pdf)
+		if rePageFurniture.MatchString(s) {
+			continue
+		}
+		switch {
+		case k == kindBlank:
+			if !pdf && !cellMode {
+				inTable = false
+			}
+			continue
+		case cellMode && (k == kindCell || k == kindTab && strings.HasPrefix(s, "\t")):
+			// Gather the group: cells until a blank line; a line without a
+			// leading tab continues the cell above (本年新 / 制作数量).
+			startTable()
+			var cl []Cell
+			j := i
+			for ; j < len(raw); j++ {
+				t := raw[j]
+				kj := classify(t, false)
+				if kj == kindBlank {
+					break
+				}
+				if strings.HasPrefix(t, "\t") {
+					cl = append(cl, Cell{Text: strings.TrimSpace(t), Col: len(cl), Line: j + 1})
+					continue
+				}
+				if len(cl) > 0 {
+					last := &cl[len(cl)-1]
+					last.Text = joinWrapped(last.Text, strings.TrimSpace(t))
+					continue
+				}
+				break
+			}
+			if err := emit(Line{Cells: cl, Line: lineNo, Page: page, Table: table, Row: rowOf()}); err != nil {
+				return nil, err
+			}
+			i = j - 1
+			continue
+		case k == kindTab || k == kindCell:
+			startTable()
+			fields := strings.Split(s, "\t")
+			cl := make([]Cell, len(fields))
+			for c, f := range fields {
+				cl[c] = Cell{Text: strings.TrimSpace(f), Col: c}
+			}
+			if err := emit(Line{Cells: cl, Line: lineNo, Page: page, Table: table, Row: rowOf()}); err != nil {
+				return nil, err
+			}
+			lay.countLayout(LayoutTab)
+			continue
+		case k == kindMarkdown:
+			t := strings.TrimSpace(s)
+			t = strings.TrimPrefix(t, "|")
+			t = strings.TrimSuffix(t, "|")
+			fields := strings.Split(t, "|")
+			sep := true
+			for _, f := range fields {
+				if !reMDSeparator.MatchString(f) {
+					sep = false
+					break
+				}
+			}
+			if sep {
+				continue
+			}
+			startTable()
+			cl := make([]Cell, len(fields))
+			for c, f := range fields {
+				cl[c] = Cell{Text: strings.TrimSpace(f), Col: c}
+			}
+			if err := emit(Line{Cells: cl, Line: lineNo, Page: page, Table: table, Row: rowOf()}); err != nil {
+				return nil, err
+			}
+			lay.countLayout(LayoutMarkdown)
+			continue
+		case k == kindPipe:
+			startTable()
+			fields := strings.Split(s, "|")
+			cl := make([]Cell, len(fields))
+			for c, f := range fields {
+				cl[c] = Cell{Text: strings.TrimSpace(f), Col: c}
+			}
+			if err := emit(Line{Cells: cl, Line: lineNo, Page: page, Table: table, Row: rowOf()}); err != nil {
+				return nil, err
+			}
+			lay.countLayout(LayoutPipe)
+			continue
+		case k == kindGap:
+			startTable()
+			if err := emit(Line{Cells: gapCells(s), Line: lineNo, Page: page, Table: table, Row: rowOf()}); err != nil {
+				return nil, err
+			}
+			lay.countLayout(LayoutPDFText)
+			continue
+		}
+		// A paragraph. In PDF text, label fragments between aligned rows are
+		// part of the table; elsewhere a paragraph ends the table.
+		if !pdf {
+			inTable = false
+		}
+		if err := emit(Line{Cells: []Cell{{Text: strings.TrimSpace(s)}}, Line: lineNo, Page: page}); err != nil {
+			return nil, err
+		}
+	}
+	if cellMode {
+		lay.Layout = LayoutCellPerLine
+	} else {
+		lay.Layout = lay.dominant()
+	}
+	lay.Pages = page
+	if !pdf {
+		lay.Pages = 0
+	}
+	return lay, nil
+}
+
+// joinWrapped joins a cell's text broken over lines: no space between CJK
+// characters, one space otherwise.
+func joinWrapped(a, b string) string {
+	if a == "" || b == "" {
+		return a + b
+	}
+	ra, _ := utf8.DecodeLastRuneInString(a)
+	rb, _ := utf8.DecodeRuneInString(b)
+	if unicode.Is(unicode.Han, ra) || unicode.Is(unicode.Han, rb) || unicode.IsPunct(ra) || unicode.IsPunct(rb) {
+		return a + b
+	}
+	return a + " " + b
+}
+
+// gapCells splits a pdftotext -layout line on runs of two or more spaces.
+// Col is the rune column where the cell starts: aligned text is positional.
+func gapCells(s string) []Cell {
+	var out []Cell
+	runes := []rune(s)
+	i := 0
+	for i < len(runes) {
+		for i < len(runes) && (runes[i] == ' ' || runes[i] == '\u3000') {
+			i++
+		}
+		if i >= len(runes) {
+			break
+		}
+		start := i
+		for i < len(runes) {
+			if (runes[i] == ' ' || runes[i] == '\u3000') && i+1 < len(runes) && (runes[i+1] == ' ' || runes[i+1] == '\u3000') {
+				break
+			}
+			if runes[i] == '\u3000' && i+1 == len(runes) {
+				break
+			}
+			i++
+		}
+		out = append(out, Cell{Text: strings.TrimSpace(string(runes[start:i])), Col: start})
+	}
+	return out
+}
+
+// countLayout records which table layout a row used.
+func (l *Layout) countLayout(name string) {
+	if l.layoutCounts == nil {
+		l.layoutCounts = map[string]int{}
+	}
+	l.layoutCounts[name]++
+}
+
+func (l *Layout) dominant() string {
+	best, n := LayoutPlain, 0
+	for _, name := range []string{LayoutTab, LayoutPipe, LayoutMarkdown, LayoutPDFText} {
+		if l.layoutCounts[name] > n {
+			best, n = name, l.layoutCounts[name]
+		}
+	}
+	return best
+}
