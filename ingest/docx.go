@@ -1,0 +1,263 @@
+package ingest
+
+import (
+	"archive/zip"
+	"bytes"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+)
+
+// readDOCX reads word/document.xml with archive/zip and encoding/xml:
+// paragraphs in body order, tables as grids (w:gridSpan → column span,
+// w:vMerge → the merged cell copied into the rows it covers). A DOCX has no
+// text lines; Line.Line is the 1-based position of the paragraph or table
+// row among the body's blocks, which is what a finding can point at.
+func readDOCX(data []byte, lim Limits) (*Layout, error) {
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		return nil, fmt.Errorf("not a DOCX (zip) file: %w", err)
+	}
+	if lim.MaxZipEntries > 0 && len(zr.File) > lim.MaxZipEntries {
+		return nil, fmt.Errorf("the DOCX has %d zip entries, more than the limit of %d", len(zr.File), lim.MaxZipEntries)
+	}
+	var doc *zip.File
+	for _, f := range zr.File {
+		if f.Name == "word/document.xml" {
+			doc = f
+		}
+	}
+	if doc == nil {
+		return nil, errors.New("not a DOCX: word/document.xml missing")
+	}
+	rc, err := doc.Open()
+	if err != nil {
+		return nil, fmt.Errorf("word/document.xml: %w", err)
+	}
+	defer rc.Close()
+	max := lim.MaxDOCXUncompressed
+	if max <= 0 {
+		max = 1 << 62
+	}
+	// The zip header's size is not trusted: read at most max+1 bytes.
+	body, err := io.ReadAll(io.LimitReader(rc, max+1))
+	if err != nil {
+		return nil, fmt.Errorf("word/document.xml: %w", err)
+	}
+	if int64(len(body)) > max {
+		return nil, fmt.Errorf("word/document.xml expands beyond %d bytes (zip bomb?)", max)
+	}
+	r := &docxReader{lay: &Layout{Format: FormatDOCX, Layout: LayoutDOCXTable, Encoding: "utf-8"}, lim: lim}
+	if err := r.read(body); err != nil {
+		return nil, err
+	}
+	return r.lay, nil
+}
+
+type docxCell struct {
+	text     strings.Builder
+	span     int
+	vmerge   string // "", "restart" or "continue"
+	hasMerge bool
+}
+
+type docxTable struct {
+	index  int
+	rowNo  int
+	row    []*docxCell
+	cell   *docxCell
+	before int // w:gridBefore of the current row
+	// origin[col] is the text of the vMerge restart cell above col.
+	origin map[int]string
+	line   int
+}
+
+type docxReader struct {
+	lay    *Layout
+	lim    Limits
+	block  int
+	para   strings.Builder
+	inPara bool
+	tables []*docxTable
+	nTable int
+	cells  int
+}
+
+func (r *docxReader) cur() *docxTable {
+	if len(r.tables) == 0 {
+		return nil
+	}
+	return r.tables[len(r.tables)-1]
+}
+
+func (r *docxReader) read(body []byte) error {
+	d := xml.NewDecoder(bytes.NewReader(body))
+	d.Strict = false
+	depth := 0
+	inText := false
+	skip := 0
+	for {
+		tok, err := d.Token()
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("word/document.xml: %w", err)
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			depth++
+			if r.lim.MaxXMLDepth > 0 && depth > r.lim.MaxXMLDepth {
+				return fmt.Errorf("word/document.xml: elements nested deeper than %d", r.lim.MaxXMLDepth)
+			}
+			if skip > 0 {
+				skip++
+				continue
+			}
+			switch t.Name.Local {
+			case "delText", "instrText", "bookmarkStart", "bookmarkEnd", "fldChar":
+				skip = 1
+				if t.Name.Local == "bookmarkStart" || t.Name.Local == "bookmarkEnd" || t.Name.Local == "fldChar" {
+					skip = 1
+				}
+			case "t":
+				inText = true
+			case "tab", "br", "cr":
+				r.write(" ")
+			case "p":
+				r.inPara = true
+			case "tbl":
+				r.flushPara()
+				r.nTable++
+				r.tables = append(r.tables, &docxTable{index: r.nTable, origin: map[int]string{}})
+			case "tr":
+				if tb := r.cur(); tb != nil {
+					r.block++
+					tb.row, tb.before, tb.line = nil, 0, r.block
+				}
+			case "tc":
+				if tb := r.cur(); tb != nil {
+					tb.cell = &docxCell{span: 1}
+				}
+			case "gridSpan":
+				if tb := r.cur(); tb != nil && tb.cell != nil {
+					if n, err := strconv.Atoi(attr(t, "val")); err == nil && n > 1 {
+						if n > maxColSpan {
+							n = maxColSpan
+						}
+						tb.cell.span = n
+					}
+				}
+			case "gridBefore":
+				if tb := r.cur(); tb != nil && tb.cell == nil {
+					if n, err := strconv.Atoi(attr(t, "val")); err == nil && n > 0 && n < maxColSpan {
+						tb.before = n
+					}
+				}
+			case "vMerge":
+				if tb := r.cur(); tb != nil && tb.cell != nil {
+					tb.cell.hasMerge = true
+					tb.cell.vmerge = attr(t, "val")
+					if tb.cell.vmerge == "" {
+						tb.cell.vmerge = "continue"
+					}
+				}
+			}
+		case xml.EndElement:
+			depth--
+			if skip > 0 {
+				skip--
+				continue
+			}
+			switch t.Name.Local {
+			case "t":
+				inText = false
+			case "p":
+				if tb := r.cur(); tb != nil && tb.cell != nil {
+					tb.cell.text.WriteString(" ")
+				} else {
+					r.flushPara()
+				}
+				r.inPara = false
+			case "tc":
+				if tb := r.cur(); tb != nil && tb.cell != nil {
+					tb.row = append(tb.row, tb.cell)
+					tb.cell = nil
+				}
+			case "tr":
+				if err := r.endRow(); err != nil {
+					return err
+				}
+			case "tbl":
+				if len(r.tables) > 0 {
+					r.tables = r.tables[:len(r.tables)-1]
+				}
+			}
+		case xml.CharData:
+			if inText && skip == 0 {
+				r.write(string(t))
+			}
+		}
+	}
+}
+
+func attr(e xml.StartElement, local string) string {
+	for _, a := range e.Attr {
+		if a.Name.Local == local {
+			return a.Value
+		}
+	}
+	return ""
+}
+
+func (r *docxReader) write(s string) {
+	if tb := r.cur(); tb != nil && tb.cell != nil {
+		tb.cell.text.WriteString(s)
+		return
+	}
+	r.para.WriteString(s)
+}
+
+func (r *docxReader) flushPara() {
+	t := strings.Join(strings.Fields(r.para.String()), " ")
+	r.para.Reset()
+	if t == "" {
+		return
+	}
+	r.block++
+	r.lay.Lines = append(r.lay.Lines, Line{Cells: []Cell{{Text: t}}, Line: r.block})
+}
+
+func (r *docxReader) endRow() error {
+	tb := r.cur()
+	if tb == nil {
+		return nil
+	}
+	tb.rowNo++
+	col := tb.before
+	var cells []Cell
+	for _, c := range tb.row {
+		text := strings.Join(strings.Fields(c.text.String()), " ")
+		cell := Cell{Text: text, Col: col, ColSpan: c.span}
+		switch c.vmerge {
+		case "restart":
+			tb.origin[col] = text
+		case "continue":
+			cell.Text, cell.Spanned = tb.origin[col], true
+		default:
+			delete(tb.origin, col)
+		}
+		cells = append(cells, cell)
+		col += c.span
+	}
+	r.cells += len(cells)
+	if r.lim.MaxCells > 0 && r.cells > r.lim.MaxCells {
+		return fmt.Errorf("table %d row %d: more than %d table cells", tb.index, tb.rowNo, r.lim.MaxCells)
+	}
+	r.lay.Lines = append(r.lay.Lines, Line{Cells: cells, Line: tb.line, Table: tb.index, Row: tb.rowNo})
+	tb.row = nil
+	return nil
+}
