@@ -10,7 +10,8 @@ import (
 
 // mapper holds the state of one Layout → Document conversion.
 type mapper struct {
-	lines    []Line
+	lines       []Line
+	runTogether bool
 	format   string
 	tpl      *schema.Template
 	doc      *schema.Document
@@ -30,7 +31,7 @@ type heading struct {
 // it cannot find is reported as missing cells and diagnostics.
 func Map(lay *Layout, src schema.Source) *schema.Document {
 	lines, runTogether := splitRunTogether(lay.Lines)
-	m := &mapper{lines: lines, format: lay.Format}
+	m := &mapper{lines: lines, format: lay.Format, runTogether: runTogether}
 	if runTogether {
 		m.diag("run_together", "warning", "table cells are run together without separators; numbers were recovered from digit runs where that was unambiguous", nil)
 	}

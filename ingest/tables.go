@@ -359,10 +359,25 @@ func (m *mapper) fillRows(table string, rows []dataRow, assign []int, inferred [
 		info.Status = "found"
 	case info.RowsFound > 0:
 		info.Status = "partial"
+		lastSeen := -1
+		for j, id := range ids {
+			if seen[id] {
+				lastSeen = j
+			}
+		}
+		cut := true
 		for j, id := range ids {
 			if !foreign[j] && !seen[id] {
 				m.diagCell("row_missing", "warning", "row not found in the document", table, id, "", nil)
+				if j < lastSeen {
+					cut = false
+				}
 			}
+		}
+		if cut && lastSeen >= 0 {
+			last := m.lines[rows[len(rows)-1].line]
+			m.diagCell("table_cut_off", "warning",
+				fmt.Sprintf("the table ends after row %s: the rows after it are missing", ids[lastSeen]), table, ids[lastSeen], "", locOf(last))
 		}
 	}
 }
@@ -504,7 +519,15 @@ func (m *mapper) mapActive() {
 				m.diagCell("uncertain_values", "warning", f.note, table, rd.ID, "", locOf(l))
 			}
 			for k, col := range st.Cols {
-				m.doc.Tables.Active[st.ID][rd.ID][col.ID] = toCell(f.slots[k], col, unit)
+				c := toCell(f.slots[k], col, unit)
+				if m.runTogether && col.Kind == schema.KindMoney && c.Value != nil && decimals(c.Raw) > 2 {
+					// 24252.311082: money has two decimals; the rest is a
+					// neighbouring number run into it. Not guessed.
+					c.Candidates = []float64{*c.Value}
+					c.Value, c.Status, c.Confidence = nil, schema.StatusAmbiguous, 0
+					m.diagCell("uncertain_values", "warning", "an amount with more than two decimals in run-together text: digits of another cell may be glued to it", table, rd.ID, col.ID, c.Source)
+				}
+				m.doc.Tables.Active[st.ID][rd.ID][col.ID] = c
 			}
 			info.RowsFound++
 			if info.Source == nil {
@@ -622,4 +645,21 @@ func allBlank(cs []Cell) bool {
 		}
 	}
 	return true
+}
+
+// decimals counts the digits after the decimal point of a raw number.
+func decimals(raw string) int {
+	i := strings.LastIndexAny(raw, ".．")
+	if i < 0 {
+		return 0
+	}
+	n := 0
+	for _, r := range raw[i+1:] {
+		if r >= '0' && r <= '9' {
+			n++
+		} else {
+			break
+		}
+	}
+	return n
 }

@@ -81,8 +81,12 @@ func splitText(text, format string, lim Limits) (*Layout, error) {
 	// and few real tab-separated rows.
 	cellMode := count[kindCell] >= 8 && count[kindCell] > 3*count[kindTab]
 
-	lay := &Layout{Format: format, Pages: 1}
-	page := 1
+	lay := &Layout{Format: format}
+	// Text has no pages; pdftotext output counts them with form feeds.
+	page := 0
+	if pdf {
+		page = 1
+	}
 	table := 0
 	inTable := false
 	cells := 0
@@ -110,7 +114,9 @@ func splitText(text, format string, lim Limits) (*Layout, error) {
 	for i := 0; i < len(raw); i++ {
 		s := raw[i]
 		for strings.HasPrefix(s, "\f") {
-			page++
+			if pdf {
+				page++
+			}
 			s = s[1:]
 		}
 		lineNo := i + 1
