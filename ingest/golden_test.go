@@ -111,3 +111,24 @@ func itoa(i int) string {
 	b, _ := json.Marshal(i)
 	return string(b)
 }
+
+// TestOutputValidates: every converted document satisfies the published
+// JSON Schema, and passes through the canonical-JSON reader unchanged.
+func TestOutputValidates(t *testing.T) {
+	for _, path := range corpusFiles(t) {
+		got := marshalDoc(t, convertFile(t, path))
+		if err := schema.Validate(got); err != nil {
+			t.Errorf("%s: %v", filepath.Base(path), err)
+			continue
+		}
+		doc, err := Convert(context.Background(), "x.json", got, Options{})
+		if err != nil {
+			t.Errorf("%s: canonical JSON not read back: %v", filepath.Base(path), err)
+			continue
+		}
+		doc.Meta.Source.File = convertFile(t, path).Meta.Source.File
+		if again := marshalDoc(t, doc); !bytes.Equal(again, got) {
+			t.Errorf("%s: canonical JSON changed on the way through:\n%s", filepath.Base(path), firstDiff(string(got), string(again)))
+		}
+	}
+}

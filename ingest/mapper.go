@@ -49,7 +49,7 @@ func Map(lay *Layout, src schema.Source) *schema.Document {
 			fmt.Sprintf("no template-specific table label found; cells are laid out as the %s template", skeleton), nil)
 	}
 	m.tpl = schema.Templates[skeleton]
-	m.doc = newDocTmp(skeleton)
+	m.doc = schema.NewDocument(skeleton)
 	m.consumed = make([]bool, len(m.lines))
 	meta := &m.doc.Meta
 	meta.Title, meta.Agency, meta.Year = title, agency, year

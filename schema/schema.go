@@ -1,0 +1,82 @@
+package schema
+
+import (
+	"bytes"
+	_ "embed"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
+	"golang.org/x/text/language"
+	"golang.org/x/text/message"
+)
+
+//go:embed ogi.schema.json
+var jsonSchema []byte
+
+// SchemaURL is the $id of the canonical document's JSON Schema.
+const SchemaURL = "https://github.com/ogi-checker/ogi/schema/ogi.schema.json"
+
+// JSONSchema returns the JSON Schema (draft 2020-12) of the canonical document.
+func JSONSchema() []byte { return jsonSchema }
+
+var printer = message.NewPrinter(language.English)
+
+var (
+	compileOnce sync.Once
+	compiled    *jsonschema.Schema
+	compileErr  error
+)
+
+func compiledSchema() (*jsonschema.Schema, error) {
+	compileOnce.Do(func() {
+		doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(jsonSchema))
+		if err != nil {
+			compileErr = fmt.Errorf("embedded schema: %w", err)
+			return
+		}
+		c := jsonschema.NewCompiler()
+		if err := c.AddResource(SchemaURL, doc); err != nil {
+			compileErr = fmt.Errorf("embedded schema: %w", err)
+			return
+		}
+		compiled, compileErr = c.Compile(SchemaURL)
+	})
+	return compiled, compileErr
+}
+
+// Validate checks a canonical document (JSON) against the schema. The error
+// names the JSON Pointer of every offending value and the reason.
+func Validate(doc []byte) error {
+	sch, err := compiledSchema()
+	if err != nil {
+		return err
+	}
+	v, err := jsonschema.UnmarshalJSON(bytes.NewReader(doc))
+	if err != nil {
+		return fmt.Errorf("not JSON: %w", err)
+	}
+	if err := sch.Validate(v); err != nil {
+		var ve *jsonschema.ValidationError
+		if errors.As(err, &ve) {
+			return errors.New(strings.Join(leafErrors(ve), "; "))
+		}
+		return err
+	}
+	return nil
+}
+
+// leafErrors flattens a validation error tree to "/pointer: reason" lines.
+func leafErrors(ve *jsonschema.ValidationError) []string {
+	if len(ve.Causes) == 0 {
+		ptr := "/" + strings.Join(ve.InstanceLocation, "/")
+		return []string{fmt.Sprintf("%s: %s", ptr, ve.ErrorKind.LocalizedString(printer))}
+	}
+	var out []string
+	for _, c := range ve.Causes {
+		out = append(out, leafErrors(c)...)
+	}
+	return out
+}
