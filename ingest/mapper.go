@@ -12,12 +12,12 @@ import (
 type mapper struct {
 	lines       []Line
 	runTogether bool
-	format   string
-	tpl      *schema.Template
-	doc      *schema.Document
-	consumed []bool // lines that belong to a table, left out of section text
-	heads    []heading
-	diags    []schema.Diagnostic
+	format      string
+	tpl         *schema.Template
+	doc         *schema.Document
+	consumed    []bool // lines that belong to a table, left out of section text
+	heads       []heading
+	diags       []schema.Diagnostic
 }
 
 type heading struct {

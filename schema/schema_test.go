@@ -81,9 +81,9 @@ func TestValidateAccepts(t *testing.T) {
 
 func TestValidateRejects(t *testing.T) {
 	cases := []struct {
-		name  string
+		name   string
 		break_ func(m map[string]any)
-		want  string
+		want   string
 	}{
 		{"bad status", func(m map[string]any) {
 			cell(m, "granted", "total")["status"] = "zero"
