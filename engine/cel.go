@@ -685,6 +685,16 @@ func itemName(v ref.Val) string {
 	case *schema.Section:
 		return x.ID
 	case *schema.Diagnostic:
+		// Name the place the diagnostic is about, so findings group there.
+		if x.Table != "" {
+			parts := []string{x.Table}
+			for _, p := range []string{x.Row, x.Col} {
+				if p != "" {
+					parts = append(parts, p)
+				}
+			}
+			return strings.Join(parts, ".")
+		}
 		return x.Code
 	}
 	return fmt.Sprint(v.Value())

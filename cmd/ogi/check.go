@@ -1,0 +1,263 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sync"
+
+	"github.com/spf13/cobra"
+
+	"github.com/ogi-checker/ogi/engine"
+	"github.com/ogi-checker/ogi/ingest"
+	"github.com/ogi-checker/ogi/report"
+	"github.com/ogi-checker/ogi/rules"
+	"github.com/ogi-checker/ogi/schema"
+)
+
+// Exit codes, documented in the README and in `ogi check --help`.
+// Precedence when several apply (worst wins): 2 > 4 > 3 > 1 > 0.
+const (
+	exitOK         = 0 // nothing at or above --fail-on, score ≥ --min-score
+	exitCompliance = 1 // a finding at or above --fail-on, or a score below --min-score
+	exitUsage      = 2 // usage or configuration error
+	exitInput      = 3 // an input could not be read or converted
+	exitRules      = 4 // a rule could not be compiled or evaluated
+)
+
+var exitRank = map[int]int{exitOK: 0, exitCompliance: 1, exitInput: 2, exitRules: 3, exitUsage: 4}
+
+// worse returns the exit code that takes precedence.
+func worse(a, b int) int {
+	if exitRank[b] > exitRank[a] {
+		return b
+	}
+	return a
+}
+
+// checkOptions are the flags of `ogi check`.
+type checkOptions struct {
+	Lang                   string
+	Format                 string
+	FailOn                 string
+	MinScore               float64
+	MinScoreSet            bool
+	RuleDirs               []string
+	NoBuiltin              bool
+	CannotEvaluateSeverity string
+	Jobs                   int
+	Limits                 ingest.Limits
+}
+
+var severityLevel = map[string]int{"info": 1, "warning": 2, "error": 3, "never": 99}
+
+func (o *checkOptions) validate() error {
+	if _, ok := severityLevel[o.FailOn]; !ok {
+		return fmt.Errorf("--fail-on must be error, warning, info or never, not %q", o.FailOn)
+	}
+	switch o.Format {
+	case "text", "json":
+	default:
+		return fmt.Errorf("--format must be text or json, not %q", o.Format)
+	}
+	switch o.Lang {
+	case "zh", "en":
+	default:
+		return fmt.Errorf("--lang must be zh or en, not %q", o.Lang)
+	}
+	switch o.CannotEvaluateSeverity {
+	case "error", "warning", "info":
+	default:
+		return fmt.Errorf("--cannot-evaluate-severity must be error, warning or info, not %q", o.CannotEvaluateSeverity)
+	}
+	if o.MinScoreSet && (o.MinScore < 0 || o.MinScore > 100) {
+		return fmt.Errorf("--min-score must be between 0 and 100, not %v", o.MinScore)
+	}
+	return nil
+}
+
+// loadEngine compiles the built-in pack and any --rules directories.
+func loadEngine(o *checkOptions) (*engine.Engine, error) {
+	var packs []engine.Pack
+	if !o.NoBuiltin {
+		packs = append(packs, engine.Pack{Name: "builtin", FS: rules.FS})
+	}
+	for _, d := range o.RuleDirs {
+		st, err := os.Stat(d)
+		if err != nil {
+			return nil, fmt.Errorf("--rules %s: %w", d, err)
+		}
+		if !st.IsDir() {
+			return nil, fmt.Errorf("--rules %s: not a directory", d)
+		}
+		packs = append(packs, engine.Pack{Name: d, FS: os.DirFS(d)})
+	}
+	return engine.New(packs, engine.Options{CannotEvaluateSeverity: o.CannotEvaluateSeverity})
+}
+
+// convertFile reads and converts one input, refusing oversized files before
+// reading them.
+func convertFile(ctx context.Context, path string, lim ingest.Limits) (*schema.Document, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil, &ingest.InputError{File: path, Reason: "cannot open", Err: unwrapPathError(err)}
+	}
+	if st.IsDir() {
+		return nil, &ingest.InputError{File: path, Reason: "is a directory"}
+	}
+	if lim.MaxFileBytes > 0 && st.Size() > lim.MaxFileBytes {
+		return nil, &ingest.InputError{File: path, Reason: fmt.Sprintf("file is %d bytes, larger than the limit of %d bytes", st.Size(), lim.MaxFileBytes)}
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, &ingest.InputError{File: path, Reason: "cannot read", Err: unwrapPathError(err)}
+	}
+	return ingest.Convert(ctx, path, data, ingest.Options{Limits: lim})
+}
+
+func unwrapPathError(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// unevaluable says why a document cannot be scored: nothing of a report was
+// found in it. Such a report gets no score, never 100.
+func unevaluable(doc *schema.Document) string {
+	found := 0
+	for _, ti := range doc.TableInfo {
+		if ti.Status != "missing" {
+			found++
+		}
+	}
+	if len(doc.Sections) == 0 && found == 0 {
+		return "no section heading and no table of the annual-report format was found"
+	}
+	return ""
+}
+
+// runCheck converts, evaluates and scores every file, writes the output and
+// returns the exit code.
+func runCheck(ctx context.Context, files []string, o checkOptions, stdout, stderr io.Writer) int {
+	if err := o.validate(); err != nil {
+		fmt.Fprintf(stderr, "ogi: %v\n", err)
+		return exitUsage
+	}
+	if len(files) == 0 {
+		fmt.Fprintln(stderr, "ogi: check needs at least one file")
+		return exitUsage
+	}
+	eng, err := loadEngine(&o)
+	if err != nil {
+		fmt.Fprintf(stderr, "ogi: cannot load rules:\n%v\n", err)
+		return exitRules
+	}
+	for _, n := range eng.Notices {
+		fmt.Fprintf(stderr, "ogi: notice: %s\n", n)
+	}
+	reports := make([]report.FileReport, len(files))
+	codes := make([]int, len(files))
+	jobs := o.Jobs
+	if jobs <= 0 {
+		jobs = runtime.GOMAXPROCS(0)
+	}
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, jobs)
+	for i, f := range files {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			reports[i], codes[i] = checkOne(ctx, eng, f, &o)
+		}()
+	}
+	wg.Wait()
+	code := exitOK
+	for i, fr := range reports {
+		if fr.Error != "" {
+			fmt.Fprintf(stderr, "ogi: %s\n", fr.Error)
+		}
+		code = worse(code, codes[i])
+	}
+	out := &report.CheckOutput{SchemaVersion: report.CheckSchemaVersion,
+		Tool: report.Tool{Name: "ogi", Version: version}, Reports: reports}
+	switch o.Format {
+	case "json":
+		err = report.WriteJSON(stdout, out)
+	default:
+		err = report.WriteText(stdout, out, o.Lang)
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "ogi: writing output: %v\n", err)
+		return worse(code, exitUsage)
+	}
+	return code
+}
+
+// checkOne handles one file and returns its report and exit code.
+func checkOne(ctx context.Context, eng *engine.Engine, file string, o *checkOptions) (report.FileReport, int) {
+	doc, err := convertFile(ctx, file, o.Limits)
+	if err != nil {
+		return report.FileReport{File: file, Error: err.Error(), Findings: []engine.Finding{}, Ledger: []engine.LedgerEntry{}}, exitInput
+	}
+	res := eng.Evaluate(doc)
+	score := eng.ScoreResult(res, engine.DefaultScoreConfig(), unevaluable(doc))
+	fr := report.NewFileReport(filepath.ToSlash(file), doc, res, score)
+	code := exitOK
+	for _, rr := range res.Rules {
+		if rr.Status == engine.StatusError {
+			code = worse(code, exitRules)
+		}
+	}
+	level := severityLevel[o.FailOn]
+	for _, f := range fr.Findings {
+		if !f.Waived && severityLevel[f.Severity] >= level {
+			code = worse(code, exitCompliance)
+		}
+	}
+	if o.MinScoreSet && (score.Value == nil || *score.Value < o.MinScore) {
+		code = worse(code, exitCompliance)
+	}
+	return fr, code
+}
+
+func newCheckCmd(stdout, stderr io.Writer, code *int) *cobra.Command {
+	o := checkOptions{}
+	cmd := &cobra.Command{
+		Use:   "check FILE...",
+		Short: "Check reports against the rule packs and score them",
+		Long: `Convert each report (any input 'ogi parse' reads), evaluate the built-in rule pack
+(and any --rules directories) and print the findings with the cells, values and
+source lines they are about, and a 100-point score with its grade.
+
+` + exitCodesHelp,
+		Args: cobra.ArbitraryArgs,
+		RunE: func(cmd *cobra.Command, files []string) error {
+			o.MinScoreSet = cmd.Flags().Changed("min-score")
+			ctx := cmd.Context()
+			if ctx == nil {
+				ctx = context.Background()
+			}
+			*code = runCheck(ctx, files, o, stdout, stderr)
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&o.Lang, "lang", "zh", "language of the text report: zh or en")
+	f.StringVar(&o.Format, "format", "text", "output format: text or json")
+	f.StringVar(&o.FailOn, "fail-on", "error", "lowest severity that fails the run: error, warning, info or never")
+	f.Float64Var(&o.MinScore, "min-score", 0, "fail when a report scores below this (a report without a score fails too)")
+	f.StringArrayVar(&o.RuleDirs, "rules", nil, "add a rule pack directory (repeatable); a rule with a built-in id overrides it")
+	f.BoolVar(&o.NoBuiltin, "no-builtin", false, "do not load the built-in rule pack")
+	f.StringVar(&o.CannotEvaluateSeverity, "cannot-evaluate-severity", "warning", "severity of identities that cannot be evaluated (blank, 无, missing operands)")
+	f.IntVar(&o.Jobs, "jobs", 0, "files checked in parallel (0: one per CPU)")
+	o.Limits = ingest.DefaultLimits()
+	return cmd
+}

@@ -1,0 +1,61 @@
+package main
+
+import (
+	"fmt"
+	"io"
+
+	"github.com/spf13/cobra"
+)
+
+// version is set at build time with -ldflags "-X main.version=…".
+var version = "dev"
+
+const exitCodesHelp = `Exit codes:
+  0  nothing at or above --fail-on, and every score ≥ --min-score
+  1  compliance failure: a finding at or above --fail-on, or a score below --min-score
+  2  usage or configuration error
+  3  an input could not be read or converted
+  4  a rule could not be compiled or evaluated
+With several files the worst wins, in the order 2 > 4 > 3 > 1 > 0.`
+
+func writeErr(w io.Writer, err error) {
+	fmt.Fprintf(w, "ogi: %v\n", err)
+}
+
+// newRoot builds the command tree. code receives the exit code a command
+// decides on.
+func newRoot(stdout, stderr io.Writer) (*cobra.Command, *int) {
+	code := new(int)
+	root := &cobra.Command{
+		Use:   "ogi",
+		Short: "Convert and check 政府信息公开工作年度报告 (government information-disclosure annual reports)",
+		Long: `ogi converts government information-disclosure annual reports (政府信息公开工作年度报告)
+from text, HTML, DOCX or PDF into a canonical JSON document, and checks them against
+declarative rules (CEL and Rego): required sections, table completeness, the arithmetic
+printed on the tables, timeliness, template version and more.
+
+` + exitCodesHelp,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		Version:       version,
+	}
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		return fmt.Errorf("%w (see 'ogi %s --help')", err, c.Name())
+	})
+	root.AddCommand(newParseCmd(stdout, stderr, code), newCheckCmd(stdout, stderr, code),
+		newSchemaCmd(stdout, code), newVersionCmd(stdout))
+	return root, code
+}
+
+func newVersionCmd(stdout io.Writer) *cobra.Command {
+	return &cobra.Command{
+		Use:   "version",
+		Short: "Print the version",
+		Args:  cobra.NoArgs,
+		Run: func(*cobra.Command, []string) {
+			fmt.Fprintf(stdout, "ogi %s\n", version)
+		},
+	}
+}
