@@ -88,8 +88,8 @@ func Convert(ctx context.Context, name string, data []byte, opts Options) (*sche
 	if format == "" {
 		format = DetectFormat(name, data)
 	}
-	sum := sha256.Sum256(data)
-	src := schema.Source{File: filepath.Base(name), Format: format, SHA256: hex.EncodeToString(sum[:]), Size: int64(len(data))}
+	src := sourceFor(name, data)
+	src.Format = format
 
 	if format == FormatJSON {
 		doc, err := readCanonical(data)
@@ -207,4 +207,10 @@ func looksBinary(data []byte) bool {
 		}
 	}
 	return n > 0 && ctrl*20 > n
+}
+
+// sourceFor describes an input file for the document's metadata.
+func sourceFor(name string, data []byte) schema.Source {
+	sum := sha256.Sum256(data)
+	return schema.Source{File: filepath.Base(name), SHA256: hex.EncodeToString(sum[:]), Size: int64(len(data))}
 }

@@ -116,7 +116,7 @@ func splitRunTogether(lines []Line) ([]Line, bool) {
 // looksRunTogether: at least three table labels each directly followed by a
 // digit — narrative mentions labels, but never glued to a number run.
 func looksRunTogether(s string) bool {
-	if len(s) < 200 {
+	if len(s) < 200 || !strings.Contains(s, "申请") {
 		return false
 	}
 	c := compact(s)

@@ -15,7 +15,8 @@ type mapper struct {
 	format      string
 	tpl         *schema.Template
 	doc         *schema.Document
-	consumed    []bool // lines that belong to a table, left out of section text
+	consumed    []bool   // lines that belong to a table, left out of section text
+	ctext       []string // compact text of every line, computed once
 	heads       []heading
 	diags       []schema.Diagnostic
 }
@@ -32,6 +33,10 @@ type heading struct {
 func Map(lay *Layout, src schema.Source) *schema.Document {
 	lines, runTogether := splitRunTogether(lay.Lines)
 	m := &mapper{lines: lines, format: lay.Format, runTogether: runTogether}
+	m.ctext = make([]string, len(lines))
+	for i, l := range lines {
+		m.ctext[i] = compact(l.Text())
+	}
 	if runTogether {
 		m.diag("run_together", "warning", "table cells are run together without separators; numbers were recovered from digit runs where that was unambiguous", nil)
 	}
@@ -96,7 +101,10 @@ func (m *mapper) findSections() {
 			if nonEmptyCells(l) > 2 {
 				continue
 			}
-			c := compact(l.Text())
+			c := m.ctext[i]
+			if len(c) > 240 || !strings.HasPrefix(c, def.Number) {
+				continue
+			}
 			if loc := re.FindStringIndex(c); loc != nil && loc[0] == 0 && len([]rune(c)) < 80 {
 				found = i
 				break
@@ -190,12 +198,7 @@ func (m *mapper) buildSections() {
 
 // detectTemplate scores the labels unique to each template.
 func (m *mapper) detectTemplate() (string, []string) {
-	var b strings.Builder
-	for _, l := range m.lines {
-		b.WriteString(compact(l.Text()))
-		b.WriteByte('\n')
-	}
-	all := b.String()
+	all := strings.Join(m.ctext, "\n")
 	score := map[string][]string{}
 	for _, id := range []string{schema.Template2019, schema.Template2021} {
 		for _, mk := range templateMarkers[id] {

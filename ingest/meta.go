@@ -176,9 +176,7 @@ func (m *mapper) dates() {
 	if meta.Published == nil {
 		m.diag("published_not_found", "warning", "no 落款 date found at the end of the report", nil)
 	}
-	for _, l := range m.lines {
-		t := l.Text()
-		c := compact(t)
+	for _, c := range m.ctext {
 		if !strings.Contains(c, "统计") && !strings.Contains(c, "期限") && !strings.Contains(c, "时限") {
 			continue
 		}

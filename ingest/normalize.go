@@ -12,17 +12,48 @@ import (
 // width.Narrow because Narrow turns 、 and 。 into half-width katakana
 // punctuation, which corrupts Chinese text.
 func fold(s string) string {
-	return width.Fold.String(s)
+	// Most text has nothing to fold, and the full-width ASCII block maps by
+	// a fixed offset; the transformer handles the rest of the width forms.
+	need, other := false, false
+	for _, r := range s {
+		switch {
+		case r >= 0xFF01 && r <= 0xFF5E, r == 0x3000:
+			need = true
+		case r >= 0xFF5F && r <= 0xFFEF:
+			other = true
+		}
+	}
+	if other {
+		return width.Fold.String(s)
+	}
+	if !need {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r >= 0xFF01 && r <= 0xFF5E:
+			return r - 0xFEE0
+		case r == 0x3000:
+			return ' '
+		}
+		return r
+	}, s)
 }
 
 // compact is fold without any white space: the form used to compare headings
 // and labels whose spacing differs between layouts (商业企 业, 三本 年度).
 func compact(s string) string {
-	s = fold(s)
 	var b strings.Builder
 	b.Grow(len(s))
 	for _, r := range s {
-		if !unicode.IsSpace(r) {
+		switch {
+		case r >= 0xFF01 && r <= 0xFF5E:
+			b.WriteRune(r - 0xFEE0)
+		case r >= 0xFF5F && r <= 0xFFEF:
+			b.WriteString(width.Fold.String(string(r)))
+		case r == ' ' || r == '\t' || r == '\n' || r == '\r' || r == 0x3000 || r == 0xA0 || r == '\f' || r == '\v':
+		case r > 0x7F && unicode.IsSpace(r):
+		default:
 			b.WriteRune(r)
 		}
 	}

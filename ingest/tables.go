@@ -97,6 +97,9 @@ func labelScore(text, label []rune) float64 {
 
 func rowScore(r dataRow, label []rune) float64 {
 	own := labelScore(r.own, label)
+	if own == 1 || len(r.before) == 0 {
+		return own
+	}
 	both := labelScore(append(append([]rune{}, r.before...), r.own...), label) * 0.95
 	if both > own {
 		return both
@@ -110,9 +113,29 @@ func rowScore(r dataRow, label []rune) float64 {
 // from position rather than read from a label.
 func alignRows(rows []dataRow, labels [][]rune, foreign []bool) ([]int, []bool) {
 	nr, nt := len(rows), len(labels)
+	labelStr := make([]string, nt)
+	for j, l := range labels {
+		labelStr[j] = string(l)
+	}
 	score := make([][]float64, nr)
 	for i := range rows {
 		score[i] = make([]float64, nt)
+		// A row whose own label is exactly a template label (the usual case)
+		// needs no fuzzy scoring against the others.
+		exact := -1
+		own := string(rows[i].own)
+		for j := range labels {
+			// Exact, or the label closing the row's label cells after its
+			// group labels (三、本年度办理结果 （一）予以公开).
+			if (own == labelStr[j] || len(labels[j]) >= 4 && strings.HasSuffix(own, labelStr[j])) && (foreign == nil || !foreign[j]) {
+				exact = j
+				break
+			}
+		}
+		if exact >= 0 {
+			score[i][exact] = 1
+			continue
+		}
 		for j := range labels {
 			score[i][j] = rowScore(rows[i], labels[j])
 			if foreign != nil && foreign[j] {
@@ -192,7 +215,7 @@ func (m *mapper) regionEnd(start int, ids ...string) int {
 func (m *mapper) findLine(from, to int, s string) int {
 	cs := compact(s)
 	for i := from; i < to && i < len(m.lines); i++ {
-		if strings.Contains(compact(m.lines[i].Text()), cs) {
+		if i >= 0 && strings.Contains(m.ctext[i], cs) {
 			return i
 		}
 	}
@@ -591,7 +614,7 @@ func (m *mapper) moneyUnit(from, to int) string {
 		return "万元"
 	}
 	for i := from; i < to; i++ {
-		c := compact(m.lines[i].Text())
+		c := m.ctext[i]
 		switch {
 		case strings.Contains(c, "万元"):
 			return "万元"

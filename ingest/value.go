@@ -39,6 +39,11 @@ type parsed struct {
 // parseValue reads a numeric cell written as raw under a column of the given
 // kind. headerUnit is the unit the column header states (e.g. 万元), if any.
 func parseValue(raw, kind, headerUnit string) parsed {
+	if allDigits(raw) && (len(raw) == 1 || raw[0] != '0') && kind != schema.KindMoney {
+		if v, err := strconv.ParseFloat(raw, 64); err == nil {
+			return num(v, "")
+		}
+	}
 	s := strings.TrimSpace(fold(raw))
 	s = strings.Join(strings.Fields(s), " ")
 	if s == "" {
@@ -146,6 +151,15 @@ func isDashRun(s string) bool {
 // isValueText reports whether a cell's text reads as a table value (number,
 // signed delta, money, placeholder or blank) rather than a label.
 func isValueText(s string) bool {
+	if allDigits(s) {
+		return true
+	}
+	// Without a digit only a placeholder or a blank can be a value; this
+	// settles every label without running the value grammar.
+	if !strings.ContainsAny(s, "0123456789０１２３４５６７８９") {
+		t := strings.TrimSpace(fold(s))
+		return t == "" || placeholders[t] || isDashRun(t)
+	}
 	p := parseValue(s, schema.KindMoney, "")
 	if p.status != schema.StatusText {
 		return true

@@ -1,0 +1,89 @@
+package ingest
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/ogi-checker/ogi/render"
+)
+
+// fuzzLimits keep each fuzz execution small and fast.
+func fuzzLimits() Limits {
+	l := DefaultLimits()
+	l.MaxFileBytes = 1 << 20
+	l.MaxDOCXUncompressed = 4 << 20
+	l.MaxCells = 20000
+	l.MaxLines = 20000
+	return l
+}
+
+func addCorpus(f *testing.F, exts ...string) {
+	for _, dir := range []string{"seeds", "real"} {
+		entries, _ := os.ReadDir(filepath.Join("..", "testdata", dir))
+		for _, e := range entries {
+			for _, ext := range exts {
+				if filepath.Ext(e.Name()) == ext {
+					data, err := os.ReadFile(filepath.Join("..", "testdata", dir, e.Name()))
+					if err == nil {
+						f.Add(data)
+					}
+				}
+			}
+		}
+	}
+}
+
+// FuzzReadText: no text input makes the reader or the mapper panic.
+func FuzzReadText(f *testing.F) {
+	addCorpus(f, ".txt", ".md")
+	f.Add([]byte("三、收到和处理政府信息公开申请情况\n一、本年新收政府信息公开申请数量\t1\t0\t0\t0\t0\t0\t1\n"))
+	f.Add([]byte("\xff\xfe\x00"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		lay, err := readText(data, fuzzLimits())
+		if err != nil {
+			return
+		}
+		Map(lay, sourceFor("f.txt", data))
+	})
+}
+
+// FuzzReadHTML: no page makes the reader or the mapper panic.
+func FuzzReadHTML(f *testing.F) {
+	seedDoc := convertFile(f, seed("002_a141446f969544e3.txt"))
+	f.Add(render.HTML(seedDoc))
+	f.Add([]byte(`<meta charset="gbk"><table><tr><td rowspan="3">a</td><td colspan="2">b</td></tr><tr><td>c</td></tr></table>`))
+	f.Add([]byte(`<table><tr><td><table><tr><td>1</td></tr></table></td></tr></table><p>x`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		lay, err := readHTML(data, fuzzLimits())
+		if err != nil {
+			return
+		}
+		Map(lay, sourceFor("f.html", data))
+	})
+}
+
+// FuzzReadDOCX: no zip makes the reader or the mapper panic.
+func FuzzReadDOCX(f *testing.F) {
+	addCorpus(f, ".docx")
+	seedDoc := convertFile(f, seed("002_a141446f969544e3.txt"))
+	if d, err := render.DOCX(seedDoc); err == nil {
+		f.Add(d)
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		lay, err := readDOCX(data, fuzzLimits())
+		if err != nil {
+			return
+		}
+		Map(lay, sourceFor("f.docx", data))
+	})
+}
+
+// FuzzConvert runs the whole pipeline with format detection.
+func FuzzConvert(f *testing.F) {
+	addCorpus(f, ".txt", ".md", ".docx")
+	f.Fuzz(func(t *testing.T, data []byte) {
+		_, _ = Convert(context.Background(), "f", data, Options{Limits: fuzzLimits()})
+	})
+}
