@@ -242,9 +242,10 @@ func segmentDigits(tokens []string, n, limit int) [][]float64 {
 		}
 		tok := tokens[ti]
 		left := n - len(cur)
-		// Digits left (this token from pos, and the rest) must cover left numbers,
-		// and every remaining token needs at least one number.
-		if left <= 0 || rest[ti+1]+len(tok)-pos < left || left < len(tokens)-ti {
+		digits := rest[ti+1] + len(tok) - pos
+		// Digits left must cover the numbers left (one digit each at least,
+		// nine at most), and every remaining token needs a number.
+		if left <= 0 || digits < left || digits > 9*left || left < len(tokens)-ti {
 			return
 		}
 		maxLen := len(tok) - pos

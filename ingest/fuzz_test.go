@@ -4,7 +4,9 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/ogi-checker/ogi/render"
 )
@@ -86,4 +88,22 @@ func FuzzConvert(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		_, _ = Convert(context.Background(), "f", data, Options{Limits: fuzzLimits()})
 	})
+}
+
+// TestFormFeedBeforeCell is the input the fuzzer found looping for ever: a
+// form feed in front of a one-cell-per-line row.
+func TestFormFeedBeforeCell(t *testing.T) {
+	in := []byte(strings.Repeat("\ta\n\tb\n\n", 10) + "\f\tc\n")
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if _, err := readText(in, fuzzLimits()); err != nil {
+			t.Error(err)
+		}
+	}()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		t.Fatal("readText does not terminate")
+	}
 }

@@ -39,6 +39,9 @@ func (m *mapper) collectRows(from, to, n int) []dataRow {
 		if nonBlank == 0 && len(values) < n {
 			if t := l.Text(); t != "" {
 				pending = append(pending, t)
+				if len(pending) > 4 {
+					pending = pending[1:]
+				}
 			}
 			continue
 		}
@@ -50,7 +53,14 @@ func (m *mapper) collectRows(from, to, n int) []dataRow {
 		if len(before) > maxPendingRune {
 			before = before[len(before)-maxPendingRune:]
 		}
-		rows = append(rows, dataRow{line: i, own: []rune(key(own.String())), before: before, values: values})
+		// A label is at most a few dozen characters and ends where the
+		// values begin; a longer "label" is text, and scoring it whole
+		// would cost quadratic time.
+		ownKey := []rune(key(own.String()))
+		if len(ownKey) > 2*maxPendingRune {
+			ownKey = ownKey[len(ownKey)-2*maxPendingRune:]
+		}
+		rows = append(rows, dataRow{line: i, own: ownKey, before: before, values: values})
 		pending = pending[:0]
 	}
 	return rows

@@ -138,6 +138,9 @@ func splitText(text, format string, lim Limits) (*Layout, error) {
 			j := i
 			for ; j < len(raw); j++ {
 				t := raw[j]
+				if j == i {
+					t = s // the first line, its form feeds already counted
+				}
 				kj := classify(t, false)
 				if kj == kindBlank {
 					break
@@ -152,6 +155,9 @@ func splitText(text, format string, lim Limits) (*Layout, error) {
 					continue
 				}
 				break
+			}
+			if j == i {
+				j = i + 1 // always make progress
 			}
 			if err := emit(Line{Cells: cl, Line: lineNo, Page: page, Table: table, Row: rowOf()}); err != nil {
 				return nil, err
