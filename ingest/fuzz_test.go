@@ -43,11 +43,13 @@ func FuzzReadText(f *testing.F) {
 	f.Add([]byte("三、收到和处理政府信息公开申请情况\n一、本年新收政府信息公开申请数量\t1\t0\t0\t0\t0\t0\t1\n"))
 	f.Add([]byte("\xff\xfe\x00"))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		lay, err := readText(data, fuzzLimits())
-		if err != nil {
-			return
-		}
-		Map(lay, sourceFor("f.txt", data))
+		within(t, func() {
+			lay, err := readText(data, fuzzLimits())
+			if err != nil {
+				return
+			}
+			Map(lay, sourceFor("f.txt", data))
+		})
 	})
 }
 
@@ -58,11 +60,13 @@ func FuzzReadHTML(f *testing.F) {
 	f.Add([]byte(`<meta charset="gbk"><table><tr><td rowspan="3">a</td><td colspan="2">b</td></tr><tr><td>c</td></tr></table>`))
 	f.Add([]byte(`<table><tr><td><table><tr><td>1</td></tr></table></td></tr></table><p>x`))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		lay, err := readHTML(data, fuzzLimits())
-		if err != nil {
-			return
-		}
-		Map(lay, sourceFor("f.html", data))
+		within(t, func() {
+			lay, err := readHTML(data, fuzzLimits())
+			if err != nil {
+				return
+			}
+			Map(lay, sourceFor("f.html", data))
+		})
 	})
 }
 
@@ -74,11 +78,13 @@ func FuzzReadDOCX(f *testing.F) {
 		f.Add(d)
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		lay, err := readDOCX(data, fuzzLimits())
-		if err != nil {
-			return
-		}
-		Map(lay, sourceFor("f.docx", data))
+		within(t, func() {
+			lay, err := readDOCX(data, fuzzLimits())
+			if err != nil {
+				return
+			}
+			Map(lay, sourceFor("f.docx", data))
+		})
 	})
 }
 
@@ -105,5 +111,21 @@ func TestFormFeedBeforeCell(t *testing.T) {
 	case <-done:
 	case <-time.After(5 * time.Second):
 		t.Fatal("readText does not terminate")
+	}
+}
+
+// within fails the fuzz input when fn runs for more than two seconds: a
+// report must never hang the converter.
+func within(t *testing.T, fn func()) {
+	t.Helper()
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		fn()
+	}()
+	select {
+	case <-done:
+	case <-time.After(2 * time.Second):
+		t.Fatal("conversion did not finish within 2 s")
 	}
 }
