@@ -58,6 +58,7 @@ func nullableString(p *string) any {
 var objectFields = map[string]map[string]field{
 	tDocument: {
 		"schema_version": {types.StringType, func(_ *celAdapter, o any) any { return o.(*schema.Document).SchemaVersion }},
+		"intro":          {types.StringType, func(_ *celAdapter, o any) any { return o.(*schema.Document).Intro.Text }},
 		"meta":           {types.NewObjectType(tMeta), func(a *celAdapter, o any) any { return a.obj(tMeta, &o.(*schema.Document).Meta) }},
 		"sections": {types.NewListType(sectionType), func(a *celAdapter, o any) any {
 			ss := o.(*schema.Document).Sections

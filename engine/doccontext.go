@@ -22,6 +22,7 @@ type docContext struct {
 	regoOnce  sync.Once
 	regoInput any
 	regoErr   error
+	regoState
 }
 
 func newDocContext(doc *schema.Document, opts *Options) *docContext {

@@ -64,13 +64,13 @@ func Map(lay *Layout, src schema.Source) *schema.Document {
 	}
 	meta.TemplateEvidence = evidence
 	meta.Source = src
-	_ = titleLoc
 
 	m.mapActive()
 	m.mapRequests()
 	m.mapReview()
 	m.buildSections()
 	m.dates()
+	m.intro(titleLoc)
 
 	m.doc.Diagnostics = append(append([]schema.Diagnostic{}, lay.Diagnostics...), m.diags...)
 	return m.doc
@@ -228,4 +228,28 @@ func sortDiagnostics(d []schema.Diagnostic) {
 
 func schemaDiag(code, severity, msg string) schema.Diagnostic {
 	return schema.Diagnostic{Code: code, Severity: severity, Message: msg}
+}
+
+// intro collects the paragraphs between the title and the first heading.
+func (m *mapper) intro(title *schema.Loc) {
+	if len(m.heads) == 0 {
+		return
+	}
+	var parts []string
+	var src schema.Loc
+	for i := 0; i < m.heads[0].line; i++ {
+		l := m.lines[i]
+		if title != nil && l.Line <= title.Line || m.consumed[i] {
+			continue
+		}
+		t := strings.TrimSpace(l.Text())
+		if t == "" || reCrawlTitle.MatchString(t) || reCrawlHeader.MatchString(t) || len([]rune(t)) < 8 {
+			continue
+		}
+		if src.Line == 0 {
+			src = schema.Loc{Line: l.Line, Page: l.Page}
+		}
+		parts = append(parts, t)
+	}
+	m.doc.Intro = schema.Intro{Text: strings.Join(parts, "\n"), Source: src}
 }

@@ -17,6 +17,8 @@ var (
 	reDatedLine  = regexp.MustCompile(`^(发布时间|发布日期|日期|时间|成文日期)\s*[:：]?\s*`)
 	rePeriod     = regexp.MustCompile(`(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*(起)?\s*(至|到|—|-|～|~)\s*(?:(\d{4})\s*年\s*)?(\d{1,2})\s*月\s*(\d{1,2})\s*日(止)?`)
 	reCrawlTitle = regexp.MustCompile(`^(标题|题目|title)\s*[:：]\s*`)
+	// Lines a web crawler put above the page text.
+	reCrawlHeader = regexp.MustCompile(`^(发布时间|文号|发布机构|栏目|原文链接|本地目录|页面链接|=+\s*正文\s*=+|来源|当前位置)`)
 )
 
 // titleMeta finds the title (the line naming the 年度报告, joined with the

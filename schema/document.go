@@ -23,6 +23,7 @@ const (
 type Document struct {
 	SchemaVersion string       `json:"schema_version"`
 	Meta          Meta         `json:"meta"`
+	Intro         Intro        `json:"intro"`
 	Sections      []Section    `json:"sections"`
 	Tables        Tables       `json:"tables"`
 	TableInfo     []TableInfo  `json:"table_info"`
@@ -67,6 +68,13 @@ type Source struct {
 	SHA256   string `json:"sha256"`
 	Size     int64  `json:"size"`
 	Pages    int    `json:"pages,omitempty"`
+}
+
+// Intro is the text between the title and the first section heading, where
+// reports say what they are based on and which parts they have.
+type Intro struct {
+	Text   string `json:"text"`
+	Source Loc    `json:"source"`
 }
 
 // Section is one of the six numbered sections, as found in the document.

@@ -1,0 +1,385 @@
+package engine
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+	"github.com/open-policy-agent/opa/v1/rego"
+)
+
+// Rego rules are OPA v1 modules, one rule per package under ogi.rules, with
+// their metadata in a package-scoped METADATA annotation:
+//
+//	# METADATA
+//	# title: Table 3 identity
+//	# description: …
+//	# custom:
+//	#   id: requests.identity
+//	#   title_zh: 表三勾稽关系
+//	#   severity: error
+//	#   category: arithmetic
+//	#   points: 5
+//	#   templates: ["2019", "2021"]
+//	#   reference: …
+//	#   remediation: …
+//	package ogi.rules.requests_identity
+//
+//	deny contains f if { … f := {"msg": {"zh": …, "en": …}, "cells": [{"table": …, "row": …, "col": …}]} }
+//	warn contains f if { … }
+//	not_applicable if { … }
+//
+// A finding may carry "expected", "actual", "item" and "status"
+// ("fail" or "cannot_evaluate").
+
+const regoRoot = "ogi.rules"
+
+// disallowedBuiltins are refused: rule packs must not reach the network or
+// the file system, nor depend on the clock or chance (same input, same bytes).
+var disallowedBuiltins = []string{
+	"http.send", "net.", "opa.runtime", "time.now_ns", "rand.", "uuid.", "trace", "print",
+	"io.jwt.decode_verify", "crypto.x509.parse_and_verify_certificates",
+}
+
+func regoCapabilities() *ast.Capabilities {
+	caps := ast.CapabilitiesForThisVersion()
+	var keep []*ast.Builtin
+	for _, b := range caps.Builtins {
+		bad := false
+		for _, d := range disallowedBuiltins {
+			if b.Name == d || strings.HasSuffix(d, ".") && strings.HasPrefix(b.Name, d) {
+				bad = true
+				break
+			}
+		}
+		if !bad {
+			keep = append(keep, b)
+		}
+	}
+	caps.Builtins = keep
+	caps.AllowNet = []string{}
+	return caps
+}
+
+// regoPack is the compiled Rego of one rule pack: one prepared query
+// evaluates every rule package at once per document.
+type regoPack struct {
+	query rego.PreparedEvalQuery
+}
+
+// regoRule is one package of the pack.
+type regoRule struct {
+	rule *Rule
+	pack *regoPack
+	name string // last package segment
+}
+
+// regoPackResult is what the pack's query returned for one document.
+type regoPackResult struct {
+	byPkg map[string]map[string]any
+	err   error
+}
+
+func compileRego(files map[string][]byte) ([]*Rule, error) {
+	names := make([]string, 0, len(files))
+	for n := range files {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	modules := map[string]*ast.Module{}
+	var errs []error
+	for _, n := range names {
+		m, err := ast.ParseModuleWithOpts(n, string(files[n]), ast.ParserOptions{ProcessAnnotation: true, RegoVersion: ast.RegoV1})
+		if err != nil {
+			errs = append(errs, regoErrors(n, err)...)
+			continue
+		}
+		modules[n] = m
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	compiler := ast.NewCompiler().WithStrict(true).WithCapabilities(regoCapabilities())
+	compiler.Compile(modules)
+	if compiler.Failed() {
+		return nil, errors.Join(regoErrors("", compiler.Errors)...)
+	}
+	pack := &regoPack{}
+	var rules []*Rule
+	for _, n := range names {
+		m := modules[n]
+		path := m.Package.Path.String() // data.ogi.rules.x
+		if !strings.HasPrefix(path, "data."+regoRoot+".") {
+			continue // a library module
+		}
+		pkg := strings.TrimPrefix(path, "data."+regoRoot+".")
+		if strings.Contains(pkg, ".") {
+			errs = append(errs, &LoadError{Pos: Pos{File: n, Line: m.Package.Location.Row}, Msg: "rule packages are ogi.rules.<name>, one level deep"})
+			continue
+		}
+		r, err := regoRuleMeta(n, m)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		r.impl = &regoRule{rule: r, pack: pack, name: pkg}
+		rules = append(rules, r)
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	q, err := rego.New(
+		rego.Compiler(compiler),
+		rego.Query("data."+regoRoot),
+		rego.Capabilities(regoCapabilities()),
+		rego.StrictBuiltinErrors(true),
+	).PrepareForEval(context.Background())
+	if err != nil {
+		return nil, fmt.Errorf("rego: %w", err)
+	}
+	pack.query = q
+	return rules, nil
+}
+
+// regoErrors turns OPA errors into load errors with file:line:col.
+func regoErrors(file string, err error) []error {
+	var list ast.Errors
+	if errors.As(err, &list) {
+		var out []error
+		for _, e := range list {
+			pos := Pos{File: file}
+			if e.Location != nil {
+				if e.Location.File != "" {
+					pos.File = e.Location.File
+				}
+				pos.Line, pos.Col = e.Location.Row, e.Location.Col
+			}
+			out = append(out, &LoadError{Pos: pos, Msg: e.Message})
+		}
+		return out
+	}
+	return []error{&LoadError{Pos: Pos{File: file}, Msg: err.Error()}}
+}
+
+// regoRuleMeta reads the package annotation into a Rule.
+func regoRuleMeta(file string, m *ast.Module) (*Rule, error) {
+	r := &Rule{Lang: "rego", File: file, Line: m.Package.Location.Row}
+	var ann *ast.Annotations
+	for _, a := range m.Annotations {
+		if a.Scope == "package" || a.Scope == "subpackages" {
+			ann = a
+		}
+	}
+	if ann == nil {
+		return nil, &LoadError{Pos: Pos{File: file, Line: r.Line}, Msg: "a rule package needs a package-scoped # METADATA annotation with its id, titles, severity, category, points and templates"}
+	}
+	c := ann.Custom
+	str := func(k string) string {
+		if v, ok := c[k].(string); ok {
+			return v
+		}
+		return ""
+	}
+	r.ID = str("id")
+	r.Title = Text{Zh: str("title_zh"), En: ann.Title}
+	r.Description = ann.Description
+	r.Severity = str("severity")
+	r.Category = str("category")
+	r.Reference = str("reference")
+	r.Remediation = str("remediation")
+	switch p := c["points"].(type) {
+	case json.Number:
+		r.Points, _ = p.Float64()
+	case float64:
+		r.Points = p
+	case int:
+		r.Points = float64(p)
+	}
+	if ts, ok := c["templates"].([]any); ok {
+		for _, t := range ts {
+			r.Templates = append(r.Templates, fmt.Sprint(t))
+		}
+	}
+	if err := r.validate(); err != nil {
+		return nil, &LoadError{Pos: Pos{File: file, Line: r.Line}, RuleID: r.ID, Msg: err.Error()}
+	}
+	return r, nil
+}
+
+// regoResult evaluates the pack once per document and caches the result.
+func (dc *docContext) regoResult(p *regoPack) *regoPackResult {
+	dc.regoMu.Lock()
+	defer dc.regoMu.Unlock()
+	if dc.rego == nil {
+		dc.rego = map[*regoPack]*regoPackResult{}
+	}
+	if r, ok := dc.rego[p]; ok {
+		return r
+	}
+	res := &regoPackResult{}
+	dc.rego[p] = res
+	input, err := dc.regoValue()
+	if err != nil {
+		res.err = err
+		return res
+	}
+	rs, err := p.query.Eval(context.Background(), rego.EvalParsedInput(input))
+	if err != nil {
+		res.err = err
+		return res
+	}
+	res.byPkg = map[string]map[string]any{}
+	if len(rs) == 1 && len(rs[0].Expressions) == 1 {
+		if m, ok := rs[0].Expressions[0].Value.(map[string]any); ok {
+			for k, v := range m {
+				if pm, ok := v.(map[string]any); ok {
+					res.byPkg[k] = pm
+				}
+			}
+		}
+	}
+	return res
+}
+
+// regoValue converts the document to an OPA value once per document.
+func (dc *docContext) regoValue() (ast.Value, error) {
+	dc.regoOnce.Do(func() {
+		b, err := json.Marshal(dc.doc)
+		if err != nil {
+			dc.regoErr = err
+			return
+		}
+		v, err := ast.ValueFromReader(bytes.NewReader(b))
+		if err != nil {
+			dc.regoErr = err
+			return
+		}
+		dc.regoInput = v
+	})
+	if dc.regoErr != nil {
+		return nil, dc.regoErr
+	}
+	return dc.regoInput.(ast.Value), nil
+}
+
+func (rr *regoRule) eval(dc *docContext) RuleResult {
+	r := rr.rule
+	res := RuleResult{Rule: r.ID, Status: StatusPass}
+	if !r.AppliesTo(dc.template) {
+		res.Status = StatusNotApplicable
+		return res
+	}
+	pr := dc.regoResult(rr.pack)
+	if pr.err != nil {
+		return RuleResult{Rule: r.ID, Status: StatusError, Error: pr.err.Error()}
+	}
+	out := pr.byPkg[rr.name]
+	if na, ok := out["not_applicable"].(bool); ok && na {
+		res.Status = StatusNotApplicable
+		return res
+	}
+	for _, kind := range []string{"deny", "warn"} {
+		items, _ := out[kind].([]any)
+		for _, it := range items {
+			m, ok := it.(map[string]any)
+			if !ok {
+				return RuleResult{Rule: r.ID, Status: StatusError, Error: fmt.Sprintf("%s: a finding must be an object, got %v", kind, it)}
+			}
+			res.Findings = append(res.Findings, regoFinding(dc, r, kind, m))
+		}
+	}
+	sort.SliceStable(res.Findings, func(i, j int) bool {
+		a, b := res.Findings[i], res.Findings[j]
+		if a.Item != b.Item {
+			return a.Item < b.Item
+		}
+		if len(a.Cells) > 0 && len(b.Cells) > 0 && a.Cells[0].Pointer != b.Cells[0].Pointer {
+			return a.Cells[0].Pointer < b.Cells[0].Pointer
+		}
+		return a.Message.Zh < b.Message.Zh
+	})
+	failed, cannot := false, false
+	for _, f := range res.Findings {
+		if f.Status == StatusCannotEvaluate {
+			cannot = true
+		} else {
+			failed = true
+		}
+	}
+	switch {
+	case failed:
+		res.Status = StatusFail
+	case cannot:
+		res.Status = StatusCannotEvaluate
+	}
+	return res
+}
+
+func regoFinding(dc *docContext, r *Rule, kind string, m map[string]any) Finding {
+	f := Finding{Rule: r.ID, Severity: r.Severity, Category: r.Category, Status: StatusFail}
+	if kind == "warn" {
+		f.Severity = SeverityWarning
+	}
+	if s, _ := m["status"].(string); s == StatusCannotEvaluate {
+		f.Status = StatusCannotEvaluate
+		f.Severity = dc.opts.CannotEvaluateSeverity
+	}
+	if msg, ok := m["msg"].(map[string]any); ok {
+		f.Message.Zh, _ = msg["zh"].(string)
+		f.Message.En, _ = msg["en"].(string)
+	} else if s, ok := m["msg"].(string); ok {
+		f.Message = Text{Zh: s, En: s}
+	}
+	if f.Message.Zh == "" {
+		f.Message.Zh = r.Title.Zh
+	}
+	if f.Message.En == "" {
+		f.Message.En = r.Title.En
+	}
+	f.Item, _ = m["item"].(string)
+	f.Expected = regoNumber(m["expected"])
+	f.Actual = regoNumber(m["actual"])
+	if cells, ok := m["cells"].([]any); ok {
+		for _, c := range cells {
+			cm, ok := c.(map[string]any)
+			if !ok {
+				continue
+			}
+			t, _ := cm["table"].(string)
+			row, _ := cm["row"].(string)
+			col, _ := cm["col"].(string)
+			ref, _ := dc.cellRef(t, row, col)
+			f.Cells = append(f.Cells, ref)
+		}
+	}
+	if len(f.Cells) > 0 {
+		f.Pointer, f.Source = f.Cells[0].Pointer, f.Cells[0].Source
+	}
+	return f
+}
+
+func regoNumber(v any) *float64 {
+	switch n := v.(type) {
+	case json.Number:
+		f, err := n.Float64()
+		if err == nil && !math.IsNaN(f) {
+			return &f
+		}
+	case float64:
+		return &n
+	}
+	return nil
+}
+
+// regoState is the per-document Rego state kept in docContext.
+type regoState struct {
+	regoMu sync.Mutex
+	rego   map[*regoPack]*regoPackResult
+}
