@@ -1,0 +1,22 @@
+# Helpers shared by the Rego rules of the built-in pack.
+package ogi.lib
+
+# All narrative text of the report: the introduction and every section,
+# with line breaks removed (PDF text wraps sentences).
+narrative := concat("", [intro_text, concat("", [s | some sec in input.sections; s := strip(sec.text)])])
+
+intro_text := strip(input.intro.text) if {
+	input.intro.text
+} else := ""
+
+strip(t) := replace(replace(replace(t, "\n", ""), " ", ""), "　", "")
+
+section_text(id) := strip(sec.text) if {
+	some sec in input.sections
+	sec.id == id
+} else := ""
+
+# number(cell) is the cell's value when its status is "number".
+is_number(cell) if cell.status == "number"
+
+cn_digit := {"一": 1, "两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
