@@ -1,7 +1,6 @@
 package engine
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -251,17 +250,7 @@ func (dc *docContext) regoResult(p *regoPack) *regoPackResult {
 // regoValue converts the document to an OPA value once per document.
 func (dc *docContext) regoValue() (ast.Value, error) {
 	dc.regoOnce.Do(func() {
-		b, err := json.Marshal(dc.doc)
-		if err != nil {
-			dc.regoErr = err
-			return
-		}
-		v, err := ast.ValueFromReader(bytes.NewReader(b))
-		if err != nil {
-			dc.regoErr = err
-			return
-		}
-		dc.regoInput = v
+		dc.regoInput = regoInputValue(dc.doc)
 	})
 	if dc.regoErr != nil {
 		return nil, dc.regoErr

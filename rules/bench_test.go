@@ -1,9 +1,12 @@
 package rules
 
 import (
+	"context"
+	"os"
 	"testing"
 
 	"github.com/ogi-checker/ogi/engine"
+	"github.com/ogi-checker/ogi/ingest"
 )
 
 // BenchmarkPackCEL evaluates every CEL rule of the built-in pack on one
@@ -33,5 +36,37 @@ func benchLang(b *testing.B, lang string) {
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		e.EvaluateRules(doc, rules)
+	}
+}
+
+// BenchmarkPack evaluates the whole built-in pack (CEL and Rego).
+func BenchmarkPack(b *testing.B) {
+	e := builtin(b)
+	doc := engine.SampleDocument("2021")
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		e.Evaluate(doc)
+	}
+}
+
+// BenchmarkEndToEnd converts a text report, evaluates the pack and scores
+// it: what `ogi check` does per file.
+func BenchmarkEndToEnd(b *testing.B) {
+	e := builtin(b)
+	path := "../testdata/seeds/002_a141446f969544e3.txt"
+	data, err := os.ReadFile(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	cfg := engine.DefaultScoreConfig()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		doc, err := ingest.Convert(context.Background(), path, data, ingest.Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		e.ScoreResult(e.Evaluate(doc), cfg, "")
 	}
 }
