@@ -77,4 +77,3 @@ func summarize(fs []engine.Finding) []string {
 	sort.Strings(out)
 	return out
 }
-
