@@ -8,7 +8,7 @@ import (
 	"strings"
 
 	"cel.dev/cel-go/cel"
-	"cel.dev/cel-go/checker"
+	"cel.dev/cel-go/common/cost"
 	"cel.dev/cel-go/common/types"
 	"cel.dev/cel-go/common/types/ref"
 	"cel.dev/cel-go/common/types/traits"
@@ -314,14 +314,14 @@ func celIssueError(file, id, what string, n *yaml.Node, iss *cel.Issues) error {
 // report has at most a few hundred cells and sections of bounded length.
 type costEstimator struct{}
 
-func (costEstimator) EstimateSize(element checker.AstNode) *checker.SizeEstimate {
+func (costEstimator) EstimateSize(element cost.AstNode) *cost.SizeEstimate {
 	if element.Type().Kind() == types.StringKind {
-		return &checker.SizeEstimate{Min: 0, Max: 20_000}
+		return &cost.SizeEstimate{Min: 0, Max: 20_000}
 	}
-	return &checker.SizeEstimate{Min: 0, Max: 64}
+	return &cost.SizeEstimate{Min: 0, Max: 64}
 }
 
-func (costEstimator) EstimateCallCost(function, overloadID string, target *checker.AstNode, args []checker.AstNode) *checker.CallEstimate {
+func (costEstimator) EstimateCallCost(function, overloadID string, target *cost.AstNode, args []cost.AstNode) *cost.CallEstimate {
 	return nil
 }
 

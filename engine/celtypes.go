@@ -44,8 +44,6 @@ var (
 	sectionType = types.NewObjectType(tSection)
 )
 
-func str(s string) any { return s }
-
 func nullableString(p *string) any {
 	if p == nil {
 		return ""

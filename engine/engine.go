@@ -187,8 +187,6 @@ func (e *Engine) EvaluateRules(doc *schema.Document, rules []*Rule) *Result {
 func safeEval(r *Rule, dc *docContext) (rr RuleResult) {
 	defer func() {
 		if p := recover(); p != nil {
-			buf := make([]byte, 2048)
-			buf = buf[:runtime.Stack(buf, false)]
 			rr = RuleResult{Rule: r.ID, Status: StatusError, Error: fmt.Sprintf("panic: %v", p)}
 		}
 	}()

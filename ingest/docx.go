@@ -37,7 +37,7 @@ func readDOCX(data []byte, lim Limits) (*Layout, error) {
 	if err != nil {
 		return nil, fmt.Errorf("word/document.xml: %w", err)
 	}
-	defer rc.Close()
+	defer func() { _ = rc.Close() }()
 	max := lim.MaxDOCXUncompressed
 	if max <= 0 {
 		max = 1 << 62

@@ -2,7 +2,6 @@ package ingest
 
 import (
 	"fmt"
-	"sort"
 	"strings"
 
 	"github.com/ogi-checker/ogi/schema"
@@ -219,11 +218,6 @@ func (m *mapper) detectTemplate() (string, []string) {
 	}
 	m.diag("template_ambiguous", "warning", "labels of both templates found in equal number", nil)
 	return "", append(score[schema.Template2019], score[schema.Template2021]...)
-}
-
-// sortDiagnostics is used by tests that compare diagnostics as sets.
-func sortDiagnostics(d []schema.Diagnostic) {
-	sort.SliceStable(d, func(i, j int) bool { return d[i].Code < d[j].Code })
 }
 
 func schemaDiag(code, severity, msg string) schema.Diagnostic {

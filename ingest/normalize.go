@@ -107,29 +107,3 @@ func hasHan(s string) bool {
 	}
 	return false
 }
-
-// longestCommonSubstring returns the length (in runes) of the longest run
-// shared by a and b. Labels are short (≤ 40 runes), so the quadratic dynamic
-// programme is cheap; the candidate text is bounded by the caller.
-func longestCommonSubstring(a, b []rune) int {
-	if len(a) == 0 || len(b) == 0 {
-		return 0
-	}
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	best := 0
-	for i := 1; i <= len(a); i++ {
-		for j := 1; j <= len(b); j++ {
-			if a[i-1] == b[j-1] {
-				cur[j] = prev[j-1] + 1
-				if cur[j] > best {
-					best = cur[j]
-				}
-			} else {
-				cur[j] = 0
-			}
-		}
-		prev, cur = cur, prev
-	}
-	return best
-}

@@ -117,8 +117,8 @@ func requestsGrid(doc *schema.Document, t *schema.Template) grid {
 	seenOutcome, seenGroup := false, map[string]bool{}
 	for _, r := range rows {
 		var row []gcell
-		switch {
-		case r.Group == "":
+		switch r.Group {
+		case "":
 			row = append(row, gcell{text: r.Label, colspan: 3, rowspan: 1})
 		default:
 			if !seenOutcome {

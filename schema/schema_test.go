@@ -82,7 +82,7 @@ func TestValidateAccepts(t *testing.T) {
 func TestValidateRejects(t *testing.T) {
 	cases := []struct {
 		name   string
-		break_ func(m map[string]any)
+		mutate func(m map[string]any)
 		want   string
 	}{
 		{"bad status", func(m map[string]any) {
@@ -107,7 +107,7 @@ func TestValidateRejects(t *testing.T) {
 		if err := json.Unmarshal(marshal(t, filled(Template2021)), &m); err != nil {
 			t.Fatal(err)
 		}
-		tc.break_(m)
+		tc.mutate(m)
 		err := Validate(marshal(t, m))
 		if err == nil {
 			t.Errorf("%s: accepted", tc.name)

@@ -146,20 +146,20 @@ func unevaluable(doc *schema.Document) string {
 // returns the exit code.
 func runCheck(ctx context.Context, files []string, o checkOptions, stdout, stderr io.Writer) int {
 	if err := o.validate(); err != nil {
-		fmt.Fprintf(stderr, "ogi: %v\n", err)
+		say(stderr, "ogi: %v\n", err)
 		return exitUsage
 	}
 	if len(files) == 0 {
-		fmt.Fprintln(stderr, "ogi: check needs at least one file")
+		say(stderr, "ogi: check needs at least one file\n")
 		return exitUsage
 	}
 	eng, err := loadEngine(&o)
 	if err != nil {
-		fmt.Fprintf(stderr, "ogi: cannot load rules:\n%v\n", err)
+		say(stderr, "ogi: cannot load rules:\n%v\n", err)
 		return exitRules
 	}
 	for _, n := range eng.Notices {
-		fmt.Fprintf(stderr, "ogi: notice: %s\n", n)
+		say(stderr, "ogi: notice: %s\n", n)
 	}
 	reports := make([]report.FileReport, len(files))
 	codes := make([]int, len(files))
@@ -182,7 +182,7 @@ func runCheck(ctx context.Context, files []string, o checkOptions, stdout, stder
 	code := exitOK
 	for i, fr := range reports {
 		if fr.Error != "" {
-			fmt.Fprintf(stderr, "ogi: %s\n", fr.Error)
+			say(stderr, "ogi: %s\n", fr.Error)
 		}
 		code = worse(code, codes[i])
 	}
@@ -195,7 +195,7 @@ func runCheck(ctx context.Context, files []string, o checkOptions, stdout, stder
 		err = report.WriteText(stdout, out, o.Lang)
 	}
 	if err != nil {
-		fmt.Fprintf(stderr, "ogi: writing output: %v\n", err)
+		say(stderr, "ogi: writing output: %v\n", err)
 		return worse(code, exitUsage)
 	}
 	return code
@@ -260,4 +260,10 @@ source lines they are about, and a 100-point score with its grade.
 	f.IntVar(&o.Jobs, "jobs", 0, "files checked in parallel (0: one per CPU)")
 	o.Limits = ingest.DefaultLimits()
 	return cmd
+}
+
+// say writes a message for the user; a failing terminal is not worth an
+// error of its own.
+func say(w io.Writer, format string, a ...any) {
+	_, _ = fmt.Fprintf(w, format, a...)
 }

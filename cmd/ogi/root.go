@@ -19,7 +19,7 @@ const exitCodesHelp = `Exit codes:
 With several files the worst wins, in the order 2 > 4 > 3 > 1 > 0.`
 
 func writeErr(w io.Writer, err error) {
-	fmt.Fprintf(w, "ogi: %v\n", err)
+	_, _ = fmt.Fprintf(w, "ogi: %v\n", err)
 }
 
 // newRoot builds the command tree. code receives the exit code a command
@@ -55,7 +55,7 @@ func newVersionCmd(stdout io.Writer) *cobra.Command {
 		Short: "Print the version",
 		Args:  cobra.NoArgs,
 		Run: func(*cobra.Command, []string) {
-			fmt.Fprintf(stdout, "ogi %s\n", version)
+			_, _ = fmt.Fprintf(stdout, "ogi %s\n", version)
 		},
 	}
 }
