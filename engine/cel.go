@@ -110,7 +110,7 @@ func celEnv(itemType *cel.Type) (*cel.Env, error) {
 		cel.Function("label",
 			cel.Overload("label_string_string", []*cel.Type{cel.StringType, cel.StringType}, cel.StringType,
 				cel.BinaryBinding(func(kind, id ref.Val) ref.Val {
-					return types.String(label(string(kind.(types.String)), string(id.(types.String))))
+					return types.String(Label(string(kind.(types.String)), string(id.(types.String))))
 				}))),
 		cel.Function("count",
 			cel.MemberOverload("string_count_string", []*cel.Type{cel.StringType, cel.StringType}, cel.IntType,
@@ -359,7 +359,6 @@ func (cr *celRule) eval(dc *docContext) RuleResult {
 			items = append(items, it.Next())
 		}
 	}
-	failed, cannot := false, false
 	for _, item := range items {
 		act := vars
 		if item != nil {
@@ -369,22 +368,26 @@ func (cr *celRule) eval(dc *docContext) RuleResult {
 		if err != nil {
 			return errResult(r, "", err)
 		}
-		switch status {
-		case StatusFail:
-			failed = true
-			res.Findings = append(res.Findings, f)
-		case StatusCannotEvaluate:
-			cannot = true
+		if status == StatusFail || status == StatusCannotEvaluate {
 			res.Findings = append(res.Findings, f)
 		}
 	}
-	switch {
-	case failed:
-		res.Status = StatusFail
-	case cannot:
-		res.Status = StatusCannotEvaluate
-	}
+	res.Status = statusOf(res.Findings)
 	return res
+}
+
+// statusOf is a rule's status from its findings: fail if anything failed,
+// cannot_evaluate if something could not be checked, pass otherwise.
+func statusOf(fs []Finding) string {
+	status := StatusPass
+	for _, f := range fs {
+		if f.Status == StatusCannotEvaluate {
+			status = StatusCannotEvaluate
+		} else {
+			return StatusFail
+		}
+	}
+	return status
 }
 
 func errResult(r *Rule, what string, err error) RuleResult {

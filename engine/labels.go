@@ -50,8 +50,10 @@ var labels = func() map[string]string {
 	return m
 }()
 
-// label returns the Chinese label of an id, or the id itself.
-func label(kind, id string) string {
+// Label returns the official Chinese label of an id: kind is one of
+// requests.row, requests.col, review.group, review.col, active.subtable,
+// active.row, active.col and section. Unknown ids come back unchanged.
+func Label(kind, id string) string {
 	if l, ok := labels[kind+":"+id]; ok {
 		return l
 	}

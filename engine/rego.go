@@ -294,20 +294,7 @@ func (rr *regoRule) eval(dc *docContext) RuleResult {
 		}
 		return a.Message.Zh < b.Message.Zh
 	})
-	failed, cannot := false, false
-	for _, f := range res.Findings {
-		if f.Status == StatusCannotEvaluate {
-			cannot = true
-		} else {
-			failed = true
-		}
-	}
-	switch {
-	case failed:
-		res.Status = StatusFail
-	case cannot:
-		res.Status = StatusCannotEvaluate
-	}
+	res.Status = statusOf(res.Findings)
 	return res
 }
 

@@ -164,61 +164,29 @@ func splitText(text, format string, lim Limits) (*Layout, error) {
 			}
 			i = j - 1
 			continue
-		case k == kindTab || k == kindCell:
-			startTable()
-			fields := strings.Split(s, "\t")
-			cl := make([]Cell, len(fields))
-			for c, f := range fields {
-				cl[c] = Cell{Text: strings.TrimSpace(f), Col: c}
-			}
-			if err := emit(Line{Cells: cl, Line: lineNo, Page: page, Table: table, Row: rowOf()}); err != nil {
-				return nil, err
-			}
-			lay.countLayout(LayoutTab)
-			continue
-		case k == kindMarkdown:
-			t := strings.TrimSpace(s)
-			t = strings.TrimPrefix(t, "|")
-			t = strings.TrimSuffix(t, "|")
-			fields := strings.Split(t, "|")
-			sep := true
-			for _, f := range fields {
-				if !reMDSeparator.MatchString(f) {
-					sep = false
-					break
+		case k == kindTab || k == kindCell || k == kindMarkdown || k == kindPipe || k == kindGap:
+			var cl []Cell
+			var name string
+			switch k {
+			case kindTab, kindCell:
+				cl, name = fieldCells(strings.Split(s, "\t")), LayoutTab
+			case kindMarkdown:
+				t := strings.TrimSuffix(strings.TrimPrefix(strings.TrimSpace(s), "|"), "|")
+				fields := strings.Split(t, "|")
+				if separatorRow(fields) {
+					continue
 				}
-			}
-			if sep {
-				continue
+				cl, name = fieldCells(fields), LayoutMarkdown
+			case kindPipe:
+				cl, name = fieldCells(strings.Split(s, "|")), LayoutPipe
+			default:
+				cl, name = gapCells(s), LayoutPDFText
 			}
 			startTable()
-			cl := make([]Cell, len(fields))
-			for c, f := range fields {
-				cl[c] = Cell{Text: strings.TrimSpace(f), Col: c}
-			}
 			if err := emit(Line{Cells: cl, Line: lineNo, Page: page, Table: table, Row: rowOf()}); err != nil {
 				return nil, err
 			}
-			lay.countLayout(LayoutMarkdown)
-			continue
-		case k == kindPipe:
-			startTable()
-			fields := strings.Split(s, "|")
-			cl := make([]Cell, len(fields))
-			for c, f := range fields {
-				cl[c] = Cell{Text: strings.TrimSpace(f), Col: c}
-			}
-			if err := emit(Line{Cells: cl, Line: lineNo, Page: page, Table: table, Row: rowOf()}); err != nil {
-				return nil, err
-			}
-			lay.countLayout(LayoutPipe)
-			continue
-		case k == kindGap:
-			startTable()
-			if err := emit(Line{Cells: gapCells(s), Line: lineNo, Page: page, Table: table, Row: rowOf()}); err != nil {
-				return nil, err
-			}
-			lay.countLayout(LayoutPDFText)
+			lay.countLayout(name)
 			continue
 		}
 		// A paragraph. In PDF text, label fragments between aligned rows are
@@ -240,6 +208,26 @@ func splitText(text, format string, lim Limits) (*Layout, error) {
 		lay.Pages = 0
 	}
 	return lay, nil
+}
+
+// fieldCells makes cells of delimited fields, keeping empty ones: their
+// positions tell the mapper which column a value is in.
+func fieldCells(fields []string) []Cell {
+	cl := make([]Cell, len(fields))
+	for c, f := range fields {
+		cl[c] = Cell{Text: strings.TrimSpace(f), Col: c}
+	}
+	return cl
+}
+
+// separatorRow tells a markdown |---|---| row.
+func separatorRow(fields []string) bool {
+	for _, f := range fields {
+		if !reMDSeparator.MatchString(f) {
+			return false
+		}
+	}
+	return true
 }
 
 // joinWrapped joins a cell's text broken over lines: no space between CJK

@@ -163,85 +163,16 @@ func cellName(c engine.CellRef, lang string) string {
 	if lang == "en" {
 		return c.Table + "." + c.Row + "." + c.Col
 	}
-	row, col := c.Row, c.Col
 	switch {
 	case c.Table == "requests":
-		row, col = rowLabel(schema.Templates, "requests", c.Row), colLabel("requests", c.Col)
-		return "表三“" + row + "”行“" + col + "”列"
+		return "表三“" + engine.Label("requests.row", c.Row) + "”行“" + engine.Label("requests.col", c.Col) + "”列"
 	case c.Table == "review_litigation":
-		return "表四“" + rowLabel(schema.Templates, "review", c.Row) + "”“" + colLabel("review", c.Col) + "”"
+		return "表四“" + engine.Label("review.group", c.Row) + "”“" + engine.Label("review.col", c.Col) + "”"
 	case strings.HasPrefix(c.Table, "active."):
-		return "表二" + colLabel("active.subtable:"+strings.TrimPrefix(c.Table, "active."), "") + "“" +
-			rowLabel(schema.Templates, "active", c.Row) + "”“" + colLabel("active", c.Col) + "”"
+		return "表二" + engine.Label("active.subtable", strings.TrimPrefix(c.Table, "active.")) + "“" +
+			engine.Label("active.row", c.Row) + "”“" + engine.Label("active.col", c.Col) + "”"
 	}
-	return c.Table + "." + row + "." + col
-}
-
-func rowLabel(ts map[string]*schema.Template, table, id string) string {
-	for _, tid := range []string{schema.Template2021, schema.Template2019} {
-		t := ts[tid]
-		switch table {
-		case "requests":
-			for _, r := range t.RequestRows {
-				if r.ID == id {
-					return r.Label
-				}
-			}
-		case "review":
-			for _, r := range t.ReviewGroups {
-				if r.ID == id {
-					return r.Label
-				}
-			}
-		case "active":
-			for _, s := range t.Active {
-				for _, r := range s.Rows {
-					if r.ID == id {
-						return r.Label
-					}
-				}
-			}
-		}
-	}
-	return id
-}
-
-func colLabel(table, id string) string {
-	if strings.HasPrefix(table, "active.subtable:") {
-		st := strings.TrimPrefix(table, "active.subtable:")
-		for _, tid := range []string{schema.Template2021, schema.Template2019} {
-			if s, ok := schema.Templates[tid].SubTableByID(st); ok {
-				return s.Caption
-			}
-		}
-		return st
-	}
-	for _, tid := range []string{schema.Template2021, schema.Template2019} {
-		t := schema.Templates[tid]
-		switch table {
-		case "requests":
-			for _, c := range t.RequestCols {
-				if c.ID == id {
-					return c.Label
-				}
-			}
-		case "review":
-			for _, c := range t.ReviewCols {
-				if c.ID == id {
-					return c.Label
-				}
-			}
-		case "active":
-			for _, s := range t.Active {
-				for _, c := range s.Cols {
-					if c.ID == id {
-						return c.Label
-					}
-				}
-			}
-		}
-	}
-	return id
+	return c.Table + "." + c.Row + "." + c.Col
 }
 
 func cellValue(c engine.CellRef, lang string) string {
