@@ -8,7 +8,10 @@ import (
 
 // regoInputValue builds the OPA input straight from the Go document: the
 // JSON round trip (marshal, then parse into an AST) cost half of a Rego
-// evaluation. The shape is the canonical JSON, field for field.
+// evaluation. The shape is the canonical JSON, except that cells carry only
+// value, raw, status, unit and remark: a rule names the cells of a finding
+// by id and the engine adds their source and confidence, so building
+// hundreds of location objects per document for Rego would be waste.
 func regoInputValue(d *schema.Document) ast.Value {
 	obj := ast.NewObject(
 		ast.Item(ast.StringTerm("schema_version"), ast.StringTerm(d.SchemaVersion)),
@@ -113,8 +116,6 @@ func cellValue(c *schema.Cell) ast.Value {
 		ast.Item(ast.StringTerm("value"), val),
 		ast.Item(ast.StringTerm("raw"), ast.StringTerm(c.Raw)),
 		ast.Item(ast.StringTerm("status"), ast.StringTerm(c.Status)),
-		ast.Item(ast.StringTerm("confidence"), ast.FloatNumberTerm(c.Confidence)),
-		ast.Item(ast.StringTerm("source"), ast.NewTerm(locValue(c.Source))),
 	}
 	if c.Unit != "" {
 		items = append(items, ast.Item(ast.StringTerm("unit"), ast.StringTerm(c.Unit)))

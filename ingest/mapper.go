@@ -16,6 +16,7 @@ type mapper struct {
 	doc         *schema.Document
 	consumed    []bool   // lines that belong to a table, left out of section text
 	ctext       []string // compact text of every line, computed once
+	splits      []*rowSplit
 	heads       []heading
 	diags       []schema.Diagnostic
 }
@@ -218,6 +219,23 @@ func (m *mapper) detectTemplate() (string, []string) {
 	}
 	m.diag("template_ambiguous", "warning", "labels of both templates found in equal number", nil)
 	return "", append(score[schema.Template2019], score[schema.Template2021]...)
+}
+
+// rowSplit caches splitRow for a line: several passes read the same rows.
+type rowSplit struct {
+	labels, values []Cell
+}
+
+func (m *mapper) split(i int) ([]Cell, []Cell) {
+	if m.splits == nil {
+		m.splits = make([]*rowSplit, len(m.lines))
+	}
+	if rs := m.splits[i]; rs != nil {
+		return rs.labels, rs.values
+	}
+	l, v := splitRow(m.lines[i])
+	m.splits[i] = &rowSplit{labels: l, values: v}
+	return l, v
 }
 
 func schemaDiag(code, severity, msg string) schema.Diagnostic {

@@ -29,7 +29,7 @@ func (m *mapper) collectRows(from, to, n int) []dataRow {
 	var pending []string
 	for i := from; i < to; i++ {
 		l := m.lines[i]
-		labels, values := splitRow(l)
+		labels, values := m.split(i)
 		nonBlank := 0
 		for _, v := range values {
 			if !blank(v) {
@@ -333,12 +333,14 @@ func (m *mapper) foreignRow(id string) {
 // fillRows writes the fitted values of aligned rows into the document.
 func (m *mapper) fillRows(table string, rows []dataRow, assign []int, inferred []bool, ids []string, foreign []bool,
 	cellsFor func(id string) map[string]*schema.Cell, cols []schema.ColDef, headerUnit string, info *schema.TableInfo) {
-	// Learn the table's trailing-blank habit from rows whose fit is forced.
+	// Learn the table's trailing-blank habit from rows whose fit is forced;
+	// only rows where several alignments fit are fitted again with it.
+	fits := make([]fitResult, len(rows))
 	trailVotes := map[int]int{}
-	for _, r := range rows {
-		f := fit(m.lines[r.line], r.values, len(cols), -1)
-		if f.forced {
-			trailVotes[f.trail]++
+	for i, r := range rows {
+		fits[i] = fit(m.lines[r.line], r.values, len(cols), -1)
+		if fits[i].forced {
+			trailVotes[fits[i].trail]++
 		}
 	}
 	prefer, votes := 0, -1
@@ -372,7 +374,10 @@ func (m *mapper) fillRows(table string, rows []dataRow, assign []int, inferred [
 		if info.Source == nil {
 			info.Source = locOf(l)
 		}
-		f := fit(l, r.values, len(cols), prefer)
+		f := fits[i]
+		if !f.forced && f.trail != prefer {
+			f = fit(l, r.values, len(cols), prefer)
+		}
 		if inferred[i] {
 			m.diagCell("row_inferred", "warning",
 				"row label not readable; the row was placed by its position between its neighbours", table, rowID, "", locOf(l))
@@ -546,7 +551,7 @@ func (m *mapper) mapActive() {
 				lastLine = li
 			}
 			l := m.lines[li]
-			_, values := splitRow(l)
+			_, values := m.split(li)
 			f := fit(l, values, len(st.Cols), 0)
 			if f.note != "" {
 				m.diagCell("uncertain_values", "warning", f.note, table, rd.ID, "", locOf(l))
@@ -599,7 +604,7 @@ func (m *mapper) findRowLine(rd schema.RowDef, from, to int) int {
 		if i < 0 || m.consumed[i] {
 			continue
 		}
-		labels, values := splitRow(m.lines[i])
+		labels, values := m.split(i)
 		if len(labels) == 0 || len(values) == 0 {
 			continue
 		}

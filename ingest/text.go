@@ -120,7 +120,10 @@ func splitText(text, format string, lim Limits) (*Layout, error) {
 			s = s[1:]
 		}
 		lineNo := i + 1
-		k := classify(s, pdf)
+		k := kinds[i]
+		if s != raw[i] {
+			k = classify(s, pdf) // form feeds stripped
+		}
 		if rePageFurniture.MatchString(s) {
 			continue
 		}
