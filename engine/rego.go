@@ -68,9 +68,13 @@ func regoCapabilities() *ast.Capabilities {
 }
 
 // regoPack is the compiled Rego of one rule pack: one prepared query
-// evaluates every rule package at once per document.
+// evaluates every rule package at once per document. The query names each
+// package's deny, warn and not_applicable rules: asking for the whole
+// data.ogi.rules tree would also compute every helper rule of every package.
 type regoPack struct {
 	query rego.PreparedEvalQuery
+	// vars maps a query variable to its package and rule.
+	vars map[string][2]string
 }
 
 // regoRule is one package of the pack.
@@ -134,9 +138,42 @@ func compileRego(files map[string][]byte) ([]*Rule, error) {
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}
+	var exprs []string
+	pack.vars = map[string][2]string{}
+	for i, r := range rules {
+		rr := r.impl.(*regoRule)
+		defined := map[string]bool{}
+		for _, m := range modules {
+			if m.Package.Path.String() != "data."+regoRoot+"."+rr.name {
+				continue
+			}
+			for _, rule := range m.Rules {
+				defined[rule.Head.Name.String()] = true
+				if len(rule.Head.Reference) > 0 {
+					defined[rule.Head.Reference[0].Value.String()] = true
+				}
+			}
+		}
+		ref := "data." + regoRoot + "." + rr.name
+		for _, kind := range []string{"deny", "warn"} {
+			if defined[kind] {
+				v := fmt.Sprintf("%s_%d", kind, i)
+				exprs = append(exprs, fmt.Sprintf("%s := %s.%s", v, ref, kind))
+				pack.vars[v] = [2]string{rr.name, kind}
+			}
+		}
+		if defined["not_applicable"] {
+			v := fmt.Sprintf("na_%d", i)
+			exprs = append(exprs, fmt.Sprintf("%s := {true | %s.not_applicable}", v, ref))
+			pack.vars[v] = [2]string{rr.name, "not_applicable"}
+		}
+	}
+	if len(exprs) == 0 {
+		exprs = []string{"true"}
+	}
 	q, err := rego.New(
 		rego.Compiler(compiler),
-		rego.Query("data."+regoRoot),
+		rego.Query(strings.Join(exprs, "; ")),
 		rego.Capabilities(regoCapabilities()),
 		rego.StrictBuiltinErrors(true),
 	).PrepareForEval(context.Background())
@@ -235,13 +272,21 @@ func (dc *docContext) regoResult(p *regoPack) *regoPackResult {
 		return res
 	}
 	res.byPkg = map[string]map[string]any{}
-	if len(rs) == 1 && len(rs[0].Expressions) == 1 {
-		if m, ok := rs[0].Expressions[0].Value.(map[string]any); ok {
-			for k, v := range m {
-				if pm, ok := v.(map[string]any); ok {
-					res.byPkg[k] = pm
-				}
+	if len(rs) == 1 {
+		for v, b := range rs[0].Bindings {
+			pk, ok := p.vars[v]
+			if !ok {
+				continue
 			}
+			if res.byPkg[pk[0]] == nil {
+				res.byPkg[pk[0]] = map[string]any{}
+			}
+			if pk[1] == "not_applicable" {
+				set, _ := b.([]any)
+				res.byPkg[pk[0]][pk[1]] = len(set) > 0
+				continue
+			}
+			res.byPkg[pk[0]][pk[1]] = b
 		}
 	}
 	return res
