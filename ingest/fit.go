@@ -28,7 +28,13 @@ type fitResult struct {
 	trail  int
 	forced bool
 	note   string // why the fit is uncertain, for a diagnostic
+	// solutions are the possible cuts of a run of digits, when there are
+	// several: the table identities may single one out (recover.go).
+	solutions [][]float64
 }
+
+// maxCuts bounds the cuts of one digit run kept for recovery.
+const maxCuts = 20000
 
 // splitRow divides a line into its label cells and the value cells after the
 // last label cell. Reading values from the right of the label copes with the
@@ -157,7 +163,7 @@ func fit(l Line, values []Cell, n, preferTrail int) fitResult {
 			return ambiguousFit(l, vals, n, "the row has fewer cells than the table has columns")
 		}
 	}
-	sols := segmentDigits(tokens, n, 64)
+	sols := segmentDigits(tokens, n, maxCuts)
 	loc := cellLoc(l, first)
 	raw := strings.Join(tokens, " ")
 	if len(sols) == 1 {
@@ -176,7 +182,7 @@ func fit(l Line, values []Cell, n, preferTrail int) fitResult {
 	for i := range out {
 		out[i] = slot{raw: raw, src: loc, ambiguous: true, candidates: candidatesAt(sols, i)}
 	}
-	return fitResult{slots: out, note: "digits run together; several cuts are possible"}
+	return fitResult{slots: out, note: "digits run together; several cuts are possible", solutions: sols}
 }
 
 func ambiguousFit(l Line, vals []Cell, n int, why string) fitResult {

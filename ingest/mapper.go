@@ -17,6 +17,8 @@ type mapper struct {
 	consumed    []bool   // lines that belong to a table, left out of section text
 	ctext       []string // compact text of every line, computed once
 	splits      []*rowSplit
+	// cuts are the possible readings of rows whose digits ran together.
+	cuts map[string][][]float64
 	heads       []heading
 	diags       []schema.Diagnostic
 }
@@ -32,7 +34,7 @@ type heading struct {
 // it cannot find is reported as missing cells and diagnostics.
 func Map(lay *Layout, src schema.Source) *schema.Document {
 	lines, runTogether := splitRunTogether(lay.Lines)
-	m := &mapper{lines: lines, format: lay.Format, runTogether: runTogether}
+	m := &mapper{lines: lines, format: lay.Format, runTogether: runTogether, cuts: map[string][][]float64{}}
 	m.ctext = make([]string, len(lines))
 	for i, l := range lines {
 		m.ctext[i] = compact(l.Text())
@@ -68,6 +70,7 @@ func Map(lay *Layout, src schema.Source) *schema.Document {
 	m.mapActive()
 	m.mapRequests()
 	m.mapReview()
+	m.recover()
 	m.buildSections()
 	m.dates()
 	m.intro(titleLoc)

@@ -130,6 +130,45 @@ func TestSpotChecks(t *testing.T) {
 	}
 }
 
+// TestPingtanRecovery: the four run-together 平潭 reports are recovered by
+// the table identities; values agree with the totals the narrative repeats
+// (2021: 收到70件、办结69件、1件结转; 2022: 收到75件，自然人72件、商业企业3件，
+// 行政诉讼1件、行政复议2件; 2024: 办理申请218件) and carry a lowered confidence.
+func TestPingtanRecovery(t *testing.T) {
+	cases := map[string]map[string]float64{
+		"pingtan-2019.txt": {"requests.new_received.total": 23, "requests.total_handled.total": 23,
+			"requests.granted.total": 7, "review_litigation.reconsideration.total": 0},
+		"pingtan-2021.txt": {"requests.new_received.total": 70, "requests.new_received.natural_person": 64,
+			"requests.total_handled.total": 69, "requests.carried_forward.total": 1, "requests.granted.total": 30,
+			"requests.unable_not_held.total": 25, "review_litigation.reconsideration.total": 3},
+		"pingtan-2022.txt": {"requests.new_received.natural_person": 71, "requests.new_received.commercial": 3,
+			"requests.carried_over.total": 1, "requests.total_handled.total": 75,
+			"review_litigation.reconsideration.total": 2, "review_litigation.litigation_direct.total": 1},
+		"pingtan-2024.txt": {"requests.new_received.total": 218, "requests.total_handled.total": 218,
+			"requests.denied_internal_affairs.total": 32, "review_litigation.reconsideration.total": 7,
+			"review_litigation.litigation_after_review.total": 19},
+	}
+	for file, cells := range cases {
+		doc := convertFile(t, realFile(file))
+		for path, want := range cells {
+			c := cellAt(t, doc, path)
+			if c.Status != schema.StatusNumber || c.Value == nil || *c.Value != want {
+				t.Errorf("%s %s: %s %v (candidates %v), want %v", file, path, c.Status, c.Value, c.Candidates, want)
+			}
+		}
+		for row, cols := range doc.Tables.Requests {
+			for col, c := range cols {
+				if c.Status != schema.StatusNumber {
+					t.Errorf("%s requests.%s.%s is %s, want recovered", file, row, col, c.Status)
+				}
+			}
+		}
+	}
+	if c := cellAt(t, convertFile(t, realFile("pingtan-2021.txt")), "requests.new_received.total"); c.Confidence >= 1 {
+		t.Errorf("a recovered cell has confidence %v, want < 1", c.Confidence)
+	}
+}
+
 // TestTemplateDetection: the template comes from the tables' labels.
 func TestTemplateDetection(t *testing.T) {
 	cases := map[string]string{

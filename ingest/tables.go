@@ -388,6 +388,9 @@ func (m *mapper) fillRows(table string, rows []dataRow, assign []int, inferred [
 		if f.note != "" {
 			m.diagCell("uncertain_values", "warning", f.note, table, rowID, "", locOf(l))
 		}
+		if len(f.solutions) > 1 {
+			m.cuts[table+"."+rowID] = f.solutions
+		}
 		for k, col := range cols {
 			cells[col.ID] = toCell(f.slots[k], col, headerUnit)
 		}
@@ -468,6 +471,9 @@ func (m *mapper) mapReview() {
 	f := fit(l, row.values, n, 0)
 	if f.note != "" {
 		m.diagCell("uncertain_values", "warning", f.note, table, "", "", locOf(l))
+	}
+	if len(f.solutions) > 1 {
+		m.cuts[table] = f.solutions
 	}
 	k := 0
 	for _, g := range m.tpl.ReviewGroups {
