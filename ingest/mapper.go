@@ -18,9 +18,9 @@ type mapper struct {
 	ctext       []string // compact text of every line, computed once
 	splits      []*rowSplit
 	// cuts are the possible readings of rows whose digits ran together.
-	cuts map[string][][]float64
-	heads       []heading
-	diags       []schema.Diagnostic
+	cuts  map[string][][]float64
+	heads []heading
+	diags []schema.Diagnostic
 }
 
 type heading struct {
