@@ -368,7 +368,7 @@ func (cr *celRule) eval(dc *docContext) RuleResult {
 		if err != nil {
 			return errResult(r, "", err)
 		}
-		if status == StatusFail || status == StatusCannotEvaluate {
+		if status != StatusPass {
 			res.Findings = append(res.Findings, f)
 		}
 	}
@@ -381,10 +381,15 @@ func (cr *celRule) eval(dc *docContext) RuleResult {
 func statusOf(fs []Finding) string {
 	status := StatusPass
 	for _, f := range fs {
-		if f.Status == StatusCannotEvaluate {
-			status = StatusCannotEvaluate
-		} else {
+		switch f.Status {
+		case StatusFail:
 			return StatusFail
+		case StatusNeedsReview:
+			status = StatusNeedsReview
+		case StatusCannotEvaluate:
+			if status == StatusPass {
+				status = StatusCannotEvaluate
+			}
 		}
 	}
 	return status
@@ -420,10 +425,14 @@ func (cr *celRule) evalItem(dc *docContext, act *docActivation, item ref.Val) (F
 		}
 		operands = cellsOfList(ov)
 		var bad []CellRef
+		ambiguous := true
 		for _, c := range operands {
 			if c.Status != schema.StatusNumber {
 				if r, ok := dc.ref(c); ok {
 					bad = append(bad, r)
+				}
+				if c.Status != schema.StatusAmbiguous {
+					ambiguous = false
 				}
 			}
 		}
@@ -432,8 +441,13 @@ func (cr *celRule) evalItem(dc *docContext, act *docActivation, item ref.Val) (F
 			f.Severity = dc.opts.CannotEvaluateSeverity
 			f.Cells = bad
 			f.Message = cannotEvaluateMessage(r, bad)
+			if ambiguous {
+				// Every open operand has candidate values: a person can
+				// settle it by looking, so it is a review item.
+				f.Status, f.Severity = StatusNeedsReview, SeverityWarning
+			}
 			f.Pointer, f.Source = bad[0].Pointer, bad[0].Source
-			return f, StatusCannotEvaluate, nil
+			return f, f.Status, nil
 		}
 	}
 	if assertErr != nil {
@@ -466,7 +480,8 @@ func (cr *celRule) evalItem(dc *docContext, act *docActivation, item ref.Val) (F
 	if len(f.Cells) > 0 {
 		f.Pointer, f.Source = f.Cells[0].Pointer, f.Cells[0].Source
 	}
-	return f, StatusFail, nil
+	review(&f)
+	return f, f.Status, nil
 }
 
 func cannotEvaluateMessage(r *Rule, bad []CellRef) Text {

@@ -113,7 +113,7 @@ func TestCELEvaluation(t *testing.T) {
 	}
 
 	doc = SampleDocument("2021")
-	set(doc, "new_received", "commercial", &schema.Cell{Value: &three, Raw: "3", Status: schema.StatusNumber})
+	set(doc, "new_received", "commercial", &schema.Cell{Value: &three, Raw: "3", Status: schema.StatusNumber, Confidence: 1})
 	res := e.Evaluate(doc)
 	if res.Rules[0].Status != StatusFail || len(res.Findings) != 1 {
 		t.Fatalf("one bad column: %+v", res.Rules[0])
@@ -150,7 +150,7 @@ func TestScore(t *testing.T) {
 	doc := SampleDocument("2021")
 	for _, col := range []string{"natural_person", "commercial", "research"} {
 		v := 1.0
-		doc.Tables.Requests["new_received"][col] = &schema.Cell{Value: &v, Raw: "1", Status: schema.StatusNumber}
+		doc.Tables.Requests["new_received"][col] = &schema.Cell{Value: &v, Raw: "1", Status: schema.StatusNumber, Confidence: 1}
 	}
 	res := e.Evaluate(doc)
 	s := e.ScoreResult(res, DefaultScoreConfig(), "")
@@ -161,5 +161,33 @@ func TestScore(t *testing.T) {
 	s = e.ScoreResult(res, DefaultScoreConfig(), "no tables found")
 	if s.Value != nil || s.Reason != "no tables found" {
 		t.Errorf("unevaluable score %+v", s)
+	}
+}
+
+// TestNeedsReview: a failing identity with an uncertain cell is a review
+// item (warning), and an ambiguous operand carries its candidates.
+func TestNeedsReview(t *testing.T) {
+	e, err := loadOne(t, `    for_each: '["total"]'
+    operands: "[req.new_received[item], req.total_handled[item]]"
+    assert: num(req.new_received[item]) == num(req.total_handled[item])
+`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := SampleDocument("2021")
+	v := 5.0
+	doc.Tables.Requests["new_received"]["total"] = &schema.Cell{Value: &v, Raw: "5", Status: schema.StatusNumber, Confidence: 0.6}
+	res := e.Evaluate(doc)
+	if len(res.Findings) != 1 || res.Findings[0].Status != StatusNeedsReview || res.Findings[0].Severity != SeverityWarning {
+		t.Fatalf("low confidence: %+v", res.Findings)
+	}
+	doc = SampleDocument("2021")
+	doc.Tables.Requests["new_received"]["total"] = &schema.Cell{Raw: "801", Status: schema.StatusAmbiguous, Candidates: []float64{1, 81}}
+	res = e.Evaluate(doc)
+	if len(res.Findings) != 1 || res.Findings[0].Status != StatusNeedsReview || len(res.Findings[0].Cells[0].Candidates) != 2 {
+		t.Fatalf("ambiguous: %+v", res.Findings)
+	}
+	if res.Rules[0].Status != StatusNeedsReview {
+		t.Errorf("rule status %s, want needs_review", res.Rules[0].Status)
 	}
 }

@@ -42,7 +42,7 @@ func (dc *docContext) indexCells() {
 	add := func(table, row, col string, c *schema.Cell, ptr string) {
 		if c != nil {
 			dc.cells[c] = CellRef{Table: table, Row: row, Col: col, Value: c.Value, Raw: c.Raw,
-				Status: c.Status, Source: c.Source, Pointer: ptr}
+				Status: c.Status, Confidence: c.Confidence, Candidates: c.Candidates, Source: c.Source, Pointer: ptr}
 		}
 	}
 	for row, cols := range doc.Tables.Requests {
@@ -96,7 +96,24 @@ func (dc *docContext) cellRef(table, row, col string) (CellRef, bool) {
 		c = dc.doc.Tables.Active[strings.TrimPrefix(table, "active.")][row][col]
 	}
 	if c == nil {
-		return CellRef{Table: table, Row: row, Col: col, Status: schema.StatusMissing}, false
+		return CellRef{Table: table, Row: row, Col: col, Status: schema.StatusMissing, Pointer: pointer("tables", strings.SplitN(table, ".", 2)[0], row, col)}, false
 	}
 	return dc.ref(c)
+}
+
+// review turns a failure involving an uncertain cell into needs_review: a
+// warning that names the candidates, not an error that may be false.
+func review(f *Finding) {
+	if f.Status != StatusFail {
+		return
+	}
+	for _, c := range f.Cells {
+		if c.Status == schema.StatusAmbiguous || c.Confidence < ReviewConfidence {
+			f.Status = StatusNeedsReview
+			f.Severity = SeverityWarning
+			f.Message.Zh += "（涉及不确定的单元格，请人工核对）"
+			f.Message.En += " (involves a cell the converter was unsure of: review it)"
+			return
+		}
+	}
 }

@@ -383,6 +383,7 @@ func regoFinding(dc *docContext, r *Rule, kind string, m map[string]any) Finding
 	if len(f.Cells) > 0 {
 		f.Pointer, f.Source = f.Cells[0].Pointer, f.Cells[0].Source
 	}
+	review(&f)
 	return f
 }
 

@@ -101,8 +101,8 @@ warn contains f if {
 		t.Fatalf("sample: %s, want pass", got)
 	}
 	two := 2.0
-	doc.Tables.Requests["new_received"]["natural_person"] = &schema.Cell{Value: &two, Raw: "2", Status: schema.StatusNumber, Source: &schema.Loc{Line: 7}}
-	doc.Tables.Requests["new_received"]["commercial"] = &schema.Cell{Value: &two, Raw: "2", Status: schema.StatusNumber}
+	doc.Tables.Requests["new_received"]["natural_person"] = &schema.Cell{Value: &two, Raw: "2", Status: schema.StatusNumber, Confidence: 1, Source: &schema.Loc{Line: 7}}
+	doc.Tables.Requests["new_received"]["commercial"] = &schema.Cell{Value: &two, Raw: "2", Status: schema.StatusNumber, Confidence: 1}
 	doc.Tables.Requests["carried_over"]["total"] = &schema.Cell{Raw: "无", Status: schema.StatusPlaceholder}
 	doc.Meta.Agency = "警告局"
 	res := e.Evaluate(doc)

@@ -12,7 +12,15 @@ const (
 	StatusNotApplicable  = "not_applicable"
 	StatusCannotEvaluate = "cannot_evaluate"
 	StatusError          = "error"
+	// StatusNeedsReview marks a failing check that involves a cell the
+	// converter was not sure of (low confidence or ambiguous): a person
+	// should look before it counts as an error.
+	StatusNeedsReview = "needs_review"
 )
+
+// ReviewConfidence is the confidence below which a cell makes a failing
+// check "needs_review" instead of a failure.
+const ReviewConfidence = 0.95
 
 // Severities.
 const (
@@ -48,7 +56,11 @@ type CellRef struct {
 	Value  *float64    `json:"value"`
 	Raw    string      `json:"raw"`
 	Status string      `json:"status"`
-	Source *schema.Loc `json:"source,omitempty"`
+	// Confidence is the converter's confidence in the cell.
+	Confidence float64 `json:"confidence"`
+	// Candidates are the possible values of an ambiguous cell.
+	Candidates []float64   `json:"candidates,omitempty"`
+	Source     *schema.Loc `json:"source,omitempty"`
 	// Pointer is the JSON Pointer of the cell in the canonical document.
 	Pointer string `json:"pointer"`
 }
@@ -58,7 +70,8 @@ type Finding struct {
 	Rule     string `json:"rule"`
 	Severity string `json:"severity"`
 	Category string `json:"category"`
-	// Status is "fail" or "cannot_evaluate" (or "error" when the rule broke).
+	// Status is "fail", "needs_review" (a failure involving an uncertain
+	// cell), "cannot_evaluate", or "error" when the rule broke.
 	Status  string    `json:"status"`
 	Message Text      `json:"message"`
 	Cells   []CellRef `json:"cells"`

@@ -47,6 +47,7 @@ type Counts struct {
 	Warning        int `json:"warning"`
 	Info           int `json:"info"`
 	CannotEvaluate int `json:"cannot_evaluate"`
+	NeedsReview    int `json:"needs_review"`
 	Waived         int `json:"waived"`
 }
 
@@ -88,8 +89,11 @@ func CountFindings(fs []engine.Finding) Counts {
 			c.Waived++
 			continue
 		}
-		if f.Status == engine.StatusCannotEvaluate {
+		switch f.Status {
+		case engine.StatusCannotEvaluate:
 			c.CannotEvaluate++
+		case engine.StatusNeedsReview:
+			c.NeedsReview++
 		}
 		switch f.Severity {
 		case engine.SeverityError:

@@ -81,6 +81,9 @@ func writeTextReport(w *errWriter, fr FileReport, lang string) {
 	w.printf("%s · %s %d · %s %d · %s %d", score,
 		pick(lang, "错误", "errors"), c.Error, pick(lang, "警告", "warnings"), c.Warning,
 		pick(lang, "无法核验", "cannot evaluate"), c.CannotEvaluate)
+	if c.NeedsReview > 0 {
+		w.printf(" · %s %d", pick(lang, "待人工核对", "needs review"), c.NeedsReview)
+	}
 	if c.Waived > 0 {
 		w.printf(" · %s %d", pick(lang, "已豁免", "waived"), c.Waived)
 	}
@@ -112,6 +115,8 @@ func writeTextReport(w *errWriter, fr FileReport, lang string) {
 			mark = "~"
 		case f.Status == engine.StatusCannotEvaluate:
 			mark = "?"
+		case f.Status == engine.StatusNeedsReview:
+			mark = "☐"
 		case f.Severity != engine.SeverityError:
 			mark = "!"
 		}
@@ -186,6 +191,12 @@ func cellValue(c engine.CellRef, lang string) string {
 		return pick(lang, "（空白）", "(blank)")
 	case c.Status == schema.StatusMissing:
 		return pick(lang, "（缺失）", "(missing)")
+	case c.Status == schema.StatusAmbiguous && len(c.Candidates) > 0:
+		var cs []string
+		for _, v := range c.Candidates {
+			cs = append(cs, num(v))
+		}
+		return fmt.Sprintf("%s (%s %s)", strconv.Quote(c.Raw), pick(lang, "可能为", "one of"), strings.Join(cs, pick(lang, "、", ", ")))
 	}
 	return fmt.Sprintf("%s (%s)", strconv.Quote(c.Raw), c.Status)
 }
