@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -162,9 +163,24 @@ func (e *Engine) Evaluate(doc *schema.Document) *Result {
 
 // EvaluateRules runs the given rules (a subset of the engine's) on doc.
 func (e *Engine) EvaluateRules(doc *schema.Document, rules []*Rule) *Result {
+	res, _ := e.evaluate(context.Background(), doc, rules)
+	return res
+}
+
+// EvaluateContext is Evaluate with a deadline: it stops between rules once
+// ctx is done and returns ctx's error, so a batch's time limit per document
+// covers evaluation as well as conversion.
+func (e *Engine) EvaluateContext(ctx context.Context, doc *schema.Document) (*Result, error) {
+	return e.evaluate(ctx, doc, e.rules)
+}
+
+func (e *Engine) evaluate(ctx context.Context, doc *schema.Document, rules []*Rule) (*Result, error) {
 	dc := newDocContext(doc, &e.opts)
 	res := &Result{Rules: make([]RuleResult, len(rules))}
 	for i, r := range rules {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
 		res.Rules[i] = safeEval(r, dc)
 	}
 	for _, rr := range res.Rules {
@@ -179,7 +195,7 @@ func (e *Engine) EvaluateRules(doc *schema.Document, rules []*Rule) *Result {
 			res.Findings = append(res.Findings, f)
 		}
 	}
-	return res
+	return res, nil
 }
 
 // safeEval turns a panic inside a rule into an error result: one broken rule

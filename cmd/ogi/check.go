@@ -203,11 +203,23 @@ func runCheck(ctx context.Context, files []string, o checkOptions, stdout, stder
 
 // checkOne handles one file and returns its report and exit code.
 func checkOne(ctx context.Context, eng *engine.Engine, file string, o *checkOptions) (report.FileReport, int) {
-	doc, err := convertFile(ctx, file, o.Limits)
-	if err != nil {
+	failed := func(err error) (report.FileReport, int) {
 		return report.FileReport{File: file, Error: err.Error(), Findings: []engine.Finding{}, Ledger: []engine.LedgerEntry{}}, exitInput
 	}
-	res := eng.Evaluate(doc)
+	// One deadline covers conversion and evaluation of the document.
+	if o.Limits.Timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, o.Limits.Timeout)
+		defer cancel()
+	}
+	doc, err := convertFile(ctx, file, o.Limits)
+	if err != nil {
+		return failed(err)
+	}
+	res, err := eng.EvaluateContext(ctx, doc)
+	if err != nil {
+		return failed(fmt.Errorf("%s: checking took longer than %v: %w", file, o.Limits.Timeout, err))
+	}
 	score := eng.ScoreResult(res, engine.DefaultScoreConfig(), unevaluable(doc))
 	fr := report.NewFileReport(filepath.ToSlash(file), doc, res, score)
 	code := exitOK
@@ -259,6 +271,7 @@ source lines they are about, and a 100-point score with its grade.
 	f.StringVar(&o.CannotEvaluateSeverity, "cannot-evaluate-severity", "warning", "severity of identities that cannot be evaluated (blank, 无, missing operands)")
 	f.IntVar(&o.Jobs, "jobs", 0, "files checked in parallel (0: one per CPU)")
 	o.Limits = ingest.DefaultLimits()
+	addLimitFlags(cmd, &o.Limits)
 	return cmd
 }
 
@@ -266,4 +279,16 @@ source lines they are about, and a 100-point score with its grade.
 // error of its own.
 func say(w io.Writer, format string, a ...any) {
 	_, _ = fmt.Fprintf(w, format, a...)
+}
+
+// addLimitFlags exposes the caps that keep hostile input cheap.
+func addLimitFlags(cmd *cobra.Command, lim *ingest.Limits) {
+	f := cmd.Flags()
+	f.Int64Var(&lim.MaxFileBytes, "max-file-size", lim.MaxFileBytes, "largest input file in bytes")
+	f.Int64Var(&lim.MaxDOCXUncompressed, "max-docx-size", lim.MaxDOCXUncompressed, "largest uncompressed word/document.xml in bytes")
+	f.IntVar(&lim.MaxZipEntries, "max-zip-entries", lim.MaxZipEntries, "most entries in a DOCX")
+	f.IntVar(&lim.MaxXMLDepth, "max-xml-depth", lim.MaxXMLDepth, "deepest element nesting in DOCX or HTML")
+	f.IntVar(&lim.MaxPDFPages, "max-pdf-pages", lim.MaxPDFPages, "most PDF pages converted")
+	f.IntVar(&lim.MaxCells, "max-cells", lim.MaxCells, "most table cells in one document")
+	f.DurationVar(&lim.Timeout, "timeout", lim.Timeout, "time limit per document (conversion and checking)")
 }

@@ -57,6 +57,8 @@ func TestExitCodes(t *testing.T) {
 		{"worst wins: 3 over 1", []string{"check", seed("002_a141446f969544e3.txt"), "nope.txt"}, 3, "", ""},
 		{"worst wins: 4 over 3", []string{"check", "--rules", bad, "nope.txt"}, 4, "", ""},
 		{"parse missing file", []string{"parse", "nope.txt"}, 3, "nope.txt", ""},
+		{"time limit", []string{"check", "--timeout", "1ns", seed("001_1dc63dd6a21548ca.txt")}, 3, "took too long", ""},
+		{"size limit", []string{"check", "--max-file-size", "100", seed("001_1dc63dd6a21548ca.txt")}, 3, "larger than the limit of 100 bytes", ""},
 		{"unknown command", []string{"frobnicate"}, 2, "unknown command", ""},
 	}
 	for _, tc := range cases {

@@ -18,6 +18,7 @@ import (
 func newParseCmd(stdout, stderr io.Writer, code *int) *cobra.Command {
 	var compact bool
 	var outDir, format string
+	lim := ingest.DefaultLimits()
 	cmd := &cobra.Command{
 		Use:   "parse FILE...",
 		Short: "Convert reports to canonical JSON",
@@ -42,14 +43,17 @@ Exit codes: 0 all converted; 2 usage error; 3 an input could not be read or conv
 					return err
 				}
 			}
-			lim := ingest.DefaultLimits()
 			*code = exitOK
 			for _, f := range files {
 				opts := ingest.Options{Limits: lim}
+				ctx := cmd.Context()
+				if ctx == nil {
+					ctx = context.Background()
+				}
 				if format != "auto" {
 					opts.Format = format
 				}
-				doc, err := convertWith(cmd.Context(), f, opts)
+				doc, err := convertWith(ctx, f, opts)
 				if err != nil {
 					writeErr(stderr, err)
 					*code = worse(*code, exitInput)
@@ -79,6 +83,7 @@ Exit codes: 0 all converted; 2 usage error; 3 an input could not be read or conv
 	cmd.Flags().BoolVar(&compact, "compact", false, "one JSON document per line")
 	cmd.Flags().StringVar(&outDir, "out", "", "write DIR/<file>.json instead of printing")
 	cmd.Flags().StringVar(&format, "format", "auto", "input format: auto, text, html, docx, pdf or json")
+	addLimitFlags(cmd, &lim)
 	return cmd
 }
 
