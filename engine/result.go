@@ -50,12 +50,12 @@ func (t Text) Pick(lang string) string {
 // CellRef is a table cell a finding points at, with what the document says
 // about it, so that a reader can check the finding against the source.
 type CellRef struct {
-	Table  string      `json:"table"`
-	Row    string      `json:"row"`
-	Col    string      `json:"col"`
-	Value  *float64    `json:"value"`
-	Raw    string      `json:"raw"`
-	Status string      `json:"status"`
+	Table  string   `json:"table"`
+	Row    string   `json:"row"`
+	Col    string   `json:"col"`
+	Value  *float64 `json:"value"`
+	Raw    string   `json:"raw"`
+	Status string   `json:"status"`
 	// Confidence is the converter's confidence in the cell.
 	Confidence float64 `json:"confidence"`
 	// Candidates are the possible values of an ambiguous cell.
