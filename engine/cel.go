@@ -679,6 +679,9 @@ func templateIDs(tpl string) map[string][]string {
 		for _, r := range s.Rows {
 			ids["active."+s.ID+".rows"] = append(ids["active."+s.ID+".rows"], r.ID)
 		}
+		// Every key exists, if empty: a rule must not fail on a sub-table
+		// without count columns (2021 Art. 20(8) has only an amount).
+		ids["active."+s.ID+".count_cols"] = []string{}
 		for _, c := range s.Cols {
 			ids["active."+s.ID+".cols"] = append(ids["active."+s.ID+".cols"], c.ID)
 			if c.Kind == schema.KindCount {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/ogi-checker/ogi/engine"
@@ -69,5 +70,31 @@ func TestFixtures(t *testing.T) {
 			t.Errorf("rule %s (%s) needs a passing and a failing fixture case (have passing=%v failing=%v)",
 				r.ID, r.File, passing[r.ID], failing[r.ID])
 		}
+	}
+}
+
+// TestNoRuleErrorsOnCorpus: no built-in rule breaks on any real report
+// (a rule error is exit 4 for everyone who checks such a report).
+func TestNoRuleErrorsOnCorpus(t *testing.T) {
+	e := builtin(t)
+	files, _ := filepath.Glob(filepath.Join("..", "testdata", "*", "*"))
+	n := 0
+	for _, f := range files {
+		if strings.HasSuffix(f, ".json") || strings.HasSuffix(f, "README.md") {
+			continue
+		}
+		doc, err := convert(f)
+		if err != nil {
+			continue
+		}
+		n++
+		for _, rr := range e.Evaluate(doc).Rules {
+			if rr.Status == engine.StatusError {
+				t.Errorf("%s: rule %s: %s", filepath.Base(f), rr.Rule, rr.Error)
+			}
+		}
+	}
+	if n < 14 {
+		t.Errorf("evaluated %d reports, want the whole corpus", n)
 	}
 }
