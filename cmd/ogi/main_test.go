@@ -60,6 +60,8 @@ func TestExitCodes(t *testing.T) {
 		{"time limit", []string{"check", "--timeout", "1ns", seed("001_1dc63dd6a21548ca.txt")}, 3, "took too long", ""},
 		{"size limit", []string{"check", "--max-file-size", "100", seed("001_1dc63dd6a21548ca.txt")}, 3, "larger than the limit of 100 bytes", ""},
 		{"unknown command", []string{"frobnicate"}, 2, "unknown command", ""},
+		{"eval the gold set", []string{"eval", filepath.Join("..", "..", "testdata", "gold", "manifest.yaml")}, 0, "", ""},
+		{"eval a missing manifest", []string{"eval", "nope.yaml"}, 3, "nope.yaml", ""},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

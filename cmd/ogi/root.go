@@ -45,7 +45,7 @@ printed on the tables, timeliness, template version and more.
 		return fmt.Errorf("%w (see 'ogi %s --help')", err, c.Name())
 	})
 	root.AddCommand(newParseCmd(stdout, stderr, code), newCheckCmd(stdout, stderr, code),
-		newSchemaCmd(stdout, code), newVersionCmd(stdout))
+		newSchemaCmd(stdout, code), newEvalCmd(stdout, stderr, code), newVersionCmd(stdout))
 	return root, code
 }
 

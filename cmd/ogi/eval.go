@@ -1,0 +1,64 @@
+package main
+
+import (
+	"context"
+	"io"
+	"path/filepath"
+
+	"github.com/spf13/cobra"
+
+	"github.com/ogi-checker/ogi/gold"
+	"github.com/ogi-checker/ogi/ingest"
+	"github.com/ogi-checker/ogi/schema"
+)
+
+func newEvalCmd(stdout, stderr io.Writer, code *int) *cobra.Command {
+	o := checkOptions{Lang: "zh", Format: "text", FailOn: "error", CannotEvaluateSeverity: "warning"}
+	var verbose bool
+	cmd := &cobra.Command{
+		Use:   "eval MANIFEST",
+		Short: "Measure ogi on a gold set: cell accuracy, finding precision and recall",
+		Long: `Convert and check every report a gold manifest lists, compare each table cell with the
+value recorded as published and the findings with those that must and must not fire, and
+print cell accuracy, precision and recall (see testdata/gold/manifest.yaml for the format).
+
+Exit codes: 0 all figures 100%; 1 something differs (listed with --verbose); 2 usage error;
+3 the manifest cannot be read; 4 a rule could not be compiled.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			m, err := gold.Load(args[0])
+			if err != nil {
+				writeErr(stderr, err)
+				*code = exitInput
+				return nil
+			}
+			eng, err := loadEngine(&o)
+			if err != nil {
+				say(stderr, "ogi: cannot load rules:\n%v\n", err)
+				*code = exitRules
+				return nil
+			}
+			lim := ingest.DefaultLimits()
+			conv := func(p string) (*schema.Document, error) { return convertFile(context.Background(), p, lim) }
+			met := gold.Evaluate(m, filepath.Dir(args[0]), conv, eng)
+			say(stdout, "reports      %d\n", met.Reports)
+			say(stdout, "cell accuracy %.2f%%  (%d of %d cells)\n", 100*met.CellAccuracy(), met.CellsCorrect, met.Cells)
+			say(stdout, "precision    %.2f%%  (%d right, %d false)\n", 100*met.Precision(), met.TP, met.FP)
+			say(stdout, "recall       %.2f%%  (%d found, %d missed)\n", 100*met.Recall(), met.TP, met.FN)
+			if verbose || len(met.Mismatches) <= 20 {
+				for _, s := range met.Mismatches {
+					say(stdout, "  %s\n", s)
+				}
+			} else {
+				say(stdout, "  %d differences (--verbose lists them)\n", len(met.Mismatches))
+			}
+			if !met.Perfect() {
+				*code = exitCompliance
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringArrayVar(&o.RuleDirs, "rules", nil, "add a rule pack directory (repeatable)")
+	cmd.Flags().BoolVar(&verbose, "verbose", false, "list every difference")
+	return cmd
+}
