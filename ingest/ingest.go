@@ -48,6 +48,9 @@ type Options struct {
 	// Format forces an input format ("text", "html", "docx", "pdf", "json");
 	// empty means detect from content and file name.
 	Format string
+	// Aligned reads text as pdftotext -layout output (columns aligned with
+	// spaces), e.g. text someone extracted from a PDF beforehand.
+	Aligned bool
 }
 
 // ErrUnsupported is returned for inputs ogi cannot read at all.
@@ -106,7 +109,11 @@ func Convert(ctx context.Context, name string, data []byte, opts Options) (*sche
 	)
 	switch format {
 	case FormatText:
-		lay, err = readText(data, lim)
+		if opts.Aligned {
+			lay, err = readAlignedText(data, lim)
+		} else {
+			lay, err = readText(data, lim)
+		}
 	case FormatHTML:
 		lay, err = readHTML(data, lim)
 	case FormatDOCX:

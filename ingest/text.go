@@ -23,6 +23,21 @@ func readText(data []byte, lim Limits) (*Layout, error) {
 	return lay, nil
 }
 
+// readAlignedText reads text laid out like pdftotext -layout output.
+func readAlignedText(data []byte, lim Limits) (*Layout, error) {
+	text, enc, diags, err := decodeText(data)
+	if err != nil {
+		return nil, err
+	}
+	lay, err := splitText(text, FormatPDF, lim)
+	if err != nil {
+		return nil, err
+	}
+	lay.Format, lay.Encoding = FormatText, enc
+	lay.Diagnostics = append(diags, lay.Diagnostics...)
+	return lay, nil
+}
+
 var (
 	// Page numbers printed in the margin: -3-, — 4 —, - 5 -.
 	rePageFurniture = regexp.MustCompile(`^[\s]*[-—–－]+\s*\d{1,3}\s*[-—–－]+\s*$`)

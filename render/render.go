@@ -18,10 +18,25 @@ func cellText(c *schema.Cell) string {
 	if c == nil || c.Status == schema.StatusMissing {
 		return ""
 	}
-	if c.Raw != "" || c.Value == nil {
+	if c.Value == nil {
 		return c.Raw
 	}
-	return strconv.FormatFloat(*c.Value, 'f', -1, 64)
+	v := strconv.FormatFloat(*c.Value, 'f', -1, 64)
+	// A value cut out of a run of digits keeps the whole run as its raw
+	// text: write the value, not the run.
+	if c.Raw == "" || onlyDigits(c.Raw) && strings.ReplaceAll(c.Raw, " ", "") != v {
+		return v
+	}
+	return c.Raw
+}
+
+func onlyDigits(s string) bool {
+	for _, r := range s {
+		if (r < '0' || r > '9') && r != ' ' {
+			return false
+		}
+	}
+	return s != ""
 }
 
 // grid is a table as rows of cells with spans, the common model of the
