@@ -85,8 +85,9 @@ type Finding struct {
 	Pointer string `json:"pointer,omitempty"`
 	// Source is where in the input the finding points (first cell, section…).
 	Source *schema.Loc `json:"source,omitempty"`
-	// Waived is set by callers that apply waivers.
-	Waived bool `json:"waived,omitempty"`
+	// Waived is set by callers that apply waivers; WaiverReason says why.
+	Waived       bool   `json:"waived,omitempty"`
+	WaiverReason string `json:"waiver_reason,omitempty"`
 }
 
 // RuleResult is the outcome of one rule on one document.

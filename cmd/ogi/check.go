@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -8,6 +9,8 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
+	"strings"
 	"sync"
 
 	"github.com/spf13/cobra"
@@ -51,6 +54,8 @@ type checkOptions struct {
 	CannotEvaluateSeverity string
 	Jobs                   int
 	Limits                 ingest.Limits
+	// Outputs are -o FORMAT[=FILE] specs; none means --format to stdout.
+	Outputs []string
 }
 
 var severityLevel = map[string]int{"info": 1, "warning": 2, "error": 3, "never": 99}
@@ -63,6 +68,12 @@ func (o *checkOptions) validate() error {
 	case "text", "json":
 	default:
 		return fmt.Errorf("--format must be text or json, not %q", o.Format)
+	}
+	for _, spec := range o.Outputs {
+		f, _, _ := strings.Cut(spec, "=")
+		if !slices.Contains(report.Formats, f) {
+			return fmt.Errorf("-o %s: unknown format %q (one of %s)", spec, f, strings.Join(report.Formats, ", "))
+		}
 	}
 	switch o.Lang {
 	case "zh", "en":
@@ -188,15 +199,15 @@ func runCheck(ctx context.Context, files []string, o checkOptions, stdout, stder
 	}
 	out := &report.CheckOutput{SchemaVersion: report.CheckSchemaVersion,
 		Tool: report.Tool{Name: "ogi", Version: version}, Reports: reports}
-	switch o.Format {
-	case "json":
-		err = report.WriteJSON(stdout, out)
-	default:
-		err = report.WriteText(stdout, out, o.Lang)
+	outputs := o.Outputs
+	if len(outputs) == 0 {
+		outputs = []string{o.Format}
 	}
-	if err != nil {
-		say(stderr, "ogi: writing output: %v\n", err)
-		return worse(code, exitUsage)
+	for _, spec := range outputs {
+		if err := writeOutput(spec, out, eng, o.Lang, stdout); err != nil {
+			say(stderr, "ogi: -o %s: %v\n", spec, err)
+			code = worse(code, exitUsage)
+		}
 	}
 	return code
 }
@@ -263,7 +274,8 @@ source lines they are about, and a 100-point score with its grade.
 	}
 	f := cmd.Flags()
 	f.StringVar(&o.Lang, "lang", "zh", "language of the text report: zh or en")
-	f.StringVar(&o.Format, "format", "text", "output format: text or json")
+	f.StringVar(&o.Format, "format", "text", "output format on standard output: text or json (see -o for more)")
+	f.StringArrayVarP(&o.Outputs, "output", "o", nil, "output FORMAT[=FILE], repeatable: text, json, jsonl, sarif, junit, github, markdown, html (html=DIR: a page per report)")
 	f.StringVar(&o.FailOn, "fail-on", "error", "lowest severity that fails the run: error, warning, info or never")
 	f.Float64Var(&o.MinScore, "min-score", 0, "fail when a report scores below this (a report without a score fails too)")
 	f.StringArrayVar(&o.RuleDirs, "rules", nil, "add a rule pack directory (repeatable); a rule with a built-in id overrides it")
@@ -291,4 +303,64 @@ func addLimitFlags(cmd *cobra.Command, lim *ingest.Limits) {
 	f.IntVar(&lim.MaxPDFPages, "max-pdf-pages", lim.MaxPDFPages, "most PDF pages converted")
 	f.IntVar(&lim.MaxCells, "max-cells", lim.MaxCells, "most table cells in one document")
 	f.DurationVar(&lim.Timeout, "timeout", lim.Timeout, "time limit per document (conversion and checking)")
+}
+
+// writeOutput writes one -o FORMAT[=FILE] output; without FILE it goes to
+// standard output. An html output with several reports writes one page per
+// report into FILE as a directory.
+func writeOutput(spec string, out *report.CheckOutput, eng *engine.Engine, lang string, stdout io.Writer) error {
+	format, file, toFile := strings.Cut(spec, "=")
+	if format == "html" && toFile && (len(out.Reports) > 1 || !strings.HasSuffix(file, ".html")) {
+		if err := os.MkdirAll(file, 0o755); err != nil {
+			return err
+		}
+		for _, fr := range out.Reports {
+			var buf bytes.Buffer
+			if err := report.WriteHTML(&buf, fr, lang); err != nil {
+				return err
+			}
+			name := filepath.Join(file, filepath.Base(fr.File)+".html")
+			if err := os.WriteFile(name, buf.Bytes(), 0o644); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	var buf bytes.Buffer
+	var err error
+	switch format {
+	case "text":
+		err = report.WriteText(&buf, out, lang)
+	case "json":
+		err = report.WriteJSON(&buf, out)
+	case "jsonl":
+		err = report.WriteJSONL(&buf, out)
+	case "sarif":
+		err = report.WriteSARIF(&buf, out, eng.Rules(), lang)
+	case "junit":
+		err = report.WriteJUnit(&buf, out, lang)
+	case "github":
+		err = report.WriteGitHub(&buf, out, lang)
+	case "markdown":
+		err = report.WriteMarkdown(&buf, out, lang)
+	case "html":
+		for _, fr := range out.Reports {
+			if err = report.WriteHTML(&buf, fr, lang); err != nil {
+				break
+			}
+		}
+	}
+	if err != nil {
+		return err
+	}
+	if !toFile {
+		_, err = stdout.Write(buf.Bytes())
+		return err
+	}
+	if dir := filepath.Dir(file); dir != "." {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return err
+		}
+	}
+	return os.WriteFile(file, buf.Bytes(), 0o644)
 }
