@@ -56,6 +56,8 @@ type CheckOutput struct {
 	SchemaVersion string       `json:"schema_version"`
 	Tool          Tool         `json:"tool"`
 	Reports       []FileReport `json:"reports"`
+	// Warnings concern the run: expired or invalid waivers, overridden rules.
+	Warnings []string `json:"warnings,omitempty"`
 }
 
 // Tool names the program and the rules that produced the output.

@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -56,6 +57,10 @@ type checkOptions struct {
 	Limits                 ingest.Limits
 	// Outputs are -o FORMAT[=FILE] specs; none means --format to stdout.
 	Outputs []string
+	// Waivers is a waivers file ("" means ./waivers.yaml when present).
+	Waivers   string
+	NoWaivers bool
+	waivers   []engine.Waiver
 }
 
 var severityLevel = map[string]int{"info": 1, "warning": 2, "error": 3, "never": 99}
@@ -172,6 +177,27 @@ func runCheck(ctx context.Context, files []string, o checkOptions, stdout, stder
 	for _, n := range eng.Notices {
 		say(stderr, "ogi: notice: %s\n", n)
 	}
+	var warnings []string
+	if !o.NoWaivers {
+		file := o.Waivers
+		if file == "" {
+			if _, err := os.Stat("waivers.yaml"); err == nil {
+				file = "waivers.yaml"
+			}
+		}
+		if file != "" {
+			ws, warns, err := engine.LoadWaivers(file, time.Now())
+			if err != nil {
+				say(stderr, "ogi: waivers: %v\n", err)
+				return exitUsage
+			}
+			o.waivers = ws
+			for _, w := range warns {
+				say(stderr, "ogi: warning: %s\n", w)
+			}
+			warnings = append(warnings, warns...)
+		}
+	}
 	reports := make([]report.FileReport, len(files))
 	codes := make([]int, len(files))
 	jobs := o.Jobs
@@ -198,7 +224,7 @@ func runCheck(ctx context.Context, files []string, o checkOptions, stdout, stder
 		code = worse(code, codes[i])
 	}
 	out := &report.CheckOutput{SchemaVersion: report.CheckSchemaVersion,
-		Tool: report.Tool{Name: "ogi", Version: version}, Reports: reports}
+		Tool: report.Tool{Name: "ogi", Version: version}, Reports: reports, Warnings: warnings}
 	outputs := o.Outputs
 	if len(outputs) == 0 {
 		outputs = []string{o.Format}
@@ -231,6 +257,7 @@ func checkOne(ctx context.Context, eng *engine.Engine, file string, o *checkOpti
 	if err != nil {
 		return failed(fmt.Errorf("%s: checking took longer than %v: %w", file, o.Limits.Timeout, err))
 	}
+	engine.ApplyWaivers(res.Findings, filepath.ToSlash(file), doc, o.waivers)
 	score := eng.ScoreResult(res, engine.DefaultScoreConfig(), unevaluable(doc))
 	fr := report.NewFileReport(filepath.ToSlash(file), doc, res, score)
 	code := exitOK
@@ -282,6 +309,8 @@ source lines they are about, and a 100-point score with its grade.
 	f.BoolVar(&o.NoBuiltin, "no-builtin", false, "do not load the built-in rule pack")
 	f.StringVar(&o.CannotEvaluateSeverity, "cannot-evaluate-severity", "warning", "severity of identities that cannot be evaluated (blank, 无, missing operands)")
 	f.IntVar(&o.Jobs, "jobs", 0, "files checked in parallel (0: one per CPU)")
+	f.StringVar(&o.Waivers, "waivers", "", "waivers file (default: ./waivers.yaml when present)")
+	f.BoolVar(&o.NoWaivers, "no-waivers", false, "apply no waivers (audit runs)")
 	o.Limits = ingest.DefaultLimits()
 	addLimitFlags(cmd, &o.Limits)
 	return cmd
