@@ -191,3 +191,18 @@ func TestNeedsReview(t *testing.T) {
 		t.Errorf("rule status %s, want needs_review", res.Rules[0].Status)
 	}
 }
+
+// TestTemplateFromTables: without template and year, the tables' own
+// layout decides which rules apply (a 2019 rule must not run on 2021 tables).
+func TestTemplateFromTables(t *testing.T) {
+	doc := SampleDocument("2021")
+	doc.Meta.Template, doc.Meta.Year = nil, nil
+	if got := newDocContext(doc, &Options{}).template; got != "2021" {
+		t.Errorf("2021 tables: template %q", got)
+	}
+	doc = SampleDocument("2019")
+	doc.Meta.Template, doc.Meta.Year = nil, nil
+	if got := newDocContext(doc, &Options{}).template; got != "2019" {
+		t.Errorf("2019 tables: template %q", got)
+	}
+}

@@ -32,6 +32,14 @@ func newDocContext(doc *schema.Document, opts *Options) *docContext {
 		dc.template = *doc.Meta.Template
 	case doc.Meta.Year != nil:
 		dc.template = schema.TemplateFor(*doc.Meta.Year)
+	default:
+		// No template and no year: the tables themselves are laid out in
+		// one template; rules of the other one do not apply.
+		if _, ok := doc.Tables.Requests["other_no_correction"]; ok {
+			dc.template = schema.Template2021
+		} else if _, ok := doc.Tables.Requests["other"]; ok {
+			dc.template = schema.Template2019
+		}
 	}
 	return dc
 }

@@ -77,7 +77,9 @@ func TestFixtures(t *testing.T) {
 // (a rule error is exit 4 for everyone who checks such a report).
 func TestNoRuleErrorsOnCorpus(t *testing.T) {
 	e := builtin(t)
-	files, _ := filepath.Glob(filepath.Join("..", "testdata", "*", "*"))
+	seeds, _ := filepath.Glob(filepath.Join("..", "testdata", "seeds", "*"))
+	reals, _ := filepath.Glob(filepath.Join("..", "testdata", "real", "*"))
+	files := append(seeds, reals...)
 	n := 0
 	for _, f := range files {
 		if strings.HasSuffix(f, ".json") || strings.HasSuffix(f, "README.md") {
@@ -96,5 +98,26 @@ func TestNoRuleErrorsOnCorpus(t *testing.T) {
 	}
 	if n < 14 {
 		t.Errorf("evaluated %d reports, want the whole corpus", n)
+	}
+}
+
+// TestCatalogInStep: rules/CATALOG.md is what `ogi rules doc` writes for
+// the built-in pack (regenerate with go run ./cmd/ogi rules doc --out rules/CATALOG.md).
+func TestCatalogInStep(t *testing.T) {
+	e := builtin(t)
+	fx, err := engine.LoadFixtures(FS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := engine.Catalog(e.Rules(), fx)
+	got, err := os.ReadFile("CATALOG.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(got) != want {
+		t.Error("rules/CATALOG.md is out of date: run go run ./cmd/ogi rules doc --out rules/CATALOG.md")
+	}
+	if problems := engine.Lint(e.Rules(), fx); len(problems) > 0 {
+		t.Errorf("ogi rules lint: %v", problems)
 	}
 }

@@ -45,7 +45,8 @@ printed on the tables, timeliness, template version and more.
 		return fmt.Errorf("%w (see 'ogi %s --help')", err, c.Name())
 	})
 	root.AddCommand(newParseCmd(stdout, stderr, code), newCheckCmd(stdout, stderr, code),
-		newSchemaCmd(stdout, code), newEvalCmd(stdout, stderr, code), newVersionCmd(stdout))
+		newSchemaCmd(stdout, code), newEvalCmd(stdout, stderr, code),
+		newRulesCmd(stdout, stderr, code), newVersionCmd(stdout))
 	return root, code
 }
 

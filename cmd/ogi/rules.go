@@ -1,0 +1,226 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/ogi-checker/ogi/engine"
+	"github.com/ogi-checker/ogi/ingest"
+	"github.com/ogi-checker/ogi/rules"
+	"github.com/ogi-checker/ogi/schema"
+)
+
+// packFor is the pack a rules subcommand works on: a directory, or the
+// built-in pack when none is given.
+func packFor(args []string) (engine.Pack, string, error) {
+	if len(args) == 0 {
+		return engine.Pack{Name: "builtin", FS: rules.FS}, "", nil
+	}
+	st, err := os.Stat(args[0])
+	if err != nil {
+		return engine.Pack{}, "", err
+	}
+	if !st.IsDir() {
+		return engine.Pack{}, "", fmt.Errorf("%s is not a directory", args[0])
+	}
+	abs, err := filepath.Abs(args[0])
+	if err != nil {
+		return engine.Pack{}, "", err
+	}
+	return engine.Pack{Name: args[0], FS: os.DirFS(args[0])}, abs, nil
+}
+
+func newRulesCmd(stdout, stderr io.Writer, code *int) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "rules",
+		Short: "List, lint, test and document rule packs",
+	}
+	var jsonOut bool
+	list := &cobra.Command{
+		Use:   "list [DIR]",
+		Short: "List the rules of a pack (the built-in one without DIR)",
+		Args:  cobra.MaximumNArgs(1),
+		RunE: func(_ *cobra.Command, args []string) error {
+			e, ok := loadPackFor(args, stderr, code)
+			if !ok {
+				return nil
+			}
+			if jsonOut {
+				enc := json.NewEncoder(stdout)
+				enc.SetEscapeHTML(false)
+				enc.SetIndent("", "  ")
+				return enc.Encode(e.Rules())
+			}
+			for _, r := range e.Rules() {
+				say(stdout, "%-34s %-4s %-7s %-12s %4g  %-10s %s\n", r.ID, r.Lang, r.Severity, r.Category, r.Points,
+					strings.Join(r.Templates, ","), r.Title.Zh)
+			}
+			return nil
+		},
+	}
+	list.Flags().BoolVar(&jsonOut, "json", false, "print JSON")
+
+	lint := &cobra.Command{
+		Use:   "lint [DIR]",
+		Short: "Check a pack: metadata, unique ids, CEL types, strict Rego, a passing and a failing fixture per rule",
+		Long: `Load the pack (which checks metadata, unique ids, CEL types and ids, and compiles Rego in
+strict mode without network, file or clock built-ins) and report rules without a passing and
+a failing fixture case, a legal reference or a remediation.
+
+Exit codes: 0 clean; 1 lint findings; 4 the pack does not load.`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(_ *cobra.Command, args []string) error {
+			pack, _, err := packFor(args)
+			if err != nil {
+				writeErr(stderr, err)
+				*code = exitUsage
+				return nil
+			}
+			e, ok := loadPackFor(args, stderr, code)
+			if !ok {
+				return nil
+			}
+			fx, err := engine.LoadFixtures(pack.FS)
+			if err != nil {
+				writeErr(stderr, err)
+				*code = exitRules
+				return nil
+			}
+			problems := engine.Lint(e.Rules(), fx)
+			for _, p := range problems {
+				say(stdout, "%s\n", p)
+			}
+			if len(problems) > 0 {
+				*code = exitCompliance
+				return nil
+			}
+			say(stdout, "%d rules, no problems\n", len(e.Rules()))
+			return nil
+		},
+	}
+
+	var run string
+	test := &cobra.Command{
+		Use:   "test [DIR]",
+		Short: "Run the fixture cases of a pack; any unexpected or missing finding fails",
+		Long: `Run every fixture case (YAML under testdata/ or named *_test.yaml): the input — a sample
+document changed by the case, or a report file converted by ogi — must produce exactly the
+expected findings of the case's rule.
+
+Exit codes: 0 all pass; 1 a case fails; 4 the pack or a fixture does not load.`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(_ *cobra.Command, args []string) error {
+			pack, dir, err := packFor(args)
+			if err != nil {
+				writeErr(stderr, err)
+				*code = exitUsage
+				return nil
+			}
+			var filter *regexp.Regexp
+			if run != "" {
+				if filter, err = regexp.Compile(run); err != nil {
+					writeErr(stderr, fmt.Errorf("--run: %w", err))
+					*code = exitUsage
+					return nil
+				}
+			}
+			e, ok := loadPackFor(args, stderr, code)
+			if !ok {
+				return nil
+			}
+			if dir == "" {
+				// The built-in fixtures name report files relative to the
+				// source tree; they run from a checkout.
+				dir, _ = filepath.Abs("rules")
+			}
+			lim := ingest.DefaultLimits()
+			conv := func(p string) (*schema.Document, error) { return convertFile(context.Background(), p, lim) }
+			results, err := e.RunFixtures(pack.FS, dir, conv, filter)
+			if err != nil {
+				writeErr(stderr, err)
+				*code = exitRules
+				return nil
+			}
+			pass, fail := 0, 0
+			*code = exitOK
+			for _, r := range results {
+				switch {
+				case r.Error != "":
+					fail++
+					say(stdout, "ERROR %s / %s (%s): %s\n", r.Rule, r.Case, r.File, r.Error)
+					*code = worse(*code, exitRules)
+				case r.Pass:
+					pass++
+				default:
+					fail++
+					say(stdout, "FAIL  %s / %s (%s)\n", r.Rule, r.Case, r.File)
+					for _, d := range r.Diffs {
+						say(stdout, "        %s\n", d)
+					}
+					*code = worse(*code, exitCompliance)
+				}
+			}
+			say(stdout, "%d passed, %d failed\n", pass, fail)
+			return nil
+		},
+	}
+	test.Flags().StringVar(&run, "run", "", "only cases of rules whose id matches this regular expression")
+
+	var out string
+	doc := &cobra.Command{
+		Use:   "doc [DIR]",
+		Short: "Write the Markdown catalog of a pack (metadata, legal basis, examples from the fixtures)",
+		Args:  cobra.MaximumNArgs(1),
+		RunE: func(_ *cobra.Command, args []string) error {
+			pack, _, err := packFor(args)
+			if err != nil {
+				writeErr(stderr, err)
+				*code = exitUsage
+				return nil
+			}
+			e, ok := loadPackFor(args, stderr, code)
+			if !ok {
+				return nil
+			}
+			fx, err := engine.LoadFixtures(pack.FS)
+			if err != nil {
+				writeErr(stderr, err)
+				*code = exitRules
+				return nil
+			}
+			text := engine.Catalog(e.Rules(), fx)
+			if out == "" {
+				_, err = io.WriteString(stdout, text)
+				return err
+			}
+			return os.WriteFile(out, []byte(text), 0o644)
+		},
+	}
+	doc.Flags().StringVar(&out, "out", "", "write to FILE instead of standard output")
+	cmd.AddCommand(list, lint, test, doc)
+	return cmd
+}
+
+func loadPackFor(args []string, stderr io.Writer, code *int) (*engine.Engine, bool) {
+	pack, _, err := packFor(args)
+	if err != nil {
+		writeErr(stderr, err)
+		*code = exitUsage
+		return nil, false
+	}
+	e, err := engine.New([]engine.Pack{pack}, engine.Options{})
+	if err != nil {
+		say(stderr, "ogi: cannot load rules:\n%v\n", err)
+		*code = exitRules
+		return nil, false
+	}
+	return e, true
+}

@@ -1,0 +1,76 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+const authorRule = `rules:
+  - id: my.granted_zero
+    title: {zh: 予以公开为零时须说明, en: Zero granted needs a word}
+    severity: warning
+    category: consistency
+    points: 1
+    templates: ["2019", "2021"]
+    reference: 示例
+    remediation: Explain why nothing was granted.
+    assert: num(req.granted.total) > 0.0 || doc.sections.exists(s, s.text.contains("未予公开"))
+`
+
+// TestRulesCommands: list, lint, doc and test on an author's pack; test
+// fails on an unexpected finding and lint on a rule without fixtures.
+func TestRulesCommands(t *testing.T) {
+	dir := t.TempDir()
+	must := func(name, s string) {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(s), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	must("my.yaml", authorRule)
+	if code, out, _ := runOgi(t, "rules", "lint", dir); code != 1 || !strings.Contains(out, "no fixture case") {
+		t.Errorf("lint without fixtures: exit %d, %s", code, out)
+	}
+	must("testdata/my_test.yaml", `rule: my.granted_zero
+cases:
+  - name: something granted
+    set: {requests.granted.total: 2}
+    expect: []
+  - name: nothing granted, nothing said
+    expect:
+      - {}
+`)
+	if code, out, stderr := runOgi(t, "rules", "lint", dir); code != 0 {
+		t.Errorf("lint: exit %d, %s %s", code, out, stderr)
+	}
+	if code, out, _ := runOgi(t, "rules", "test", dir); code != 0 || !strings.Contains(out, "2 passed, 0 failed") {
+		t.Errorf("test: exit %d, %s", code, out)
+	}
+	must("testdata/my_test.yaml", `rule: my.granted_zero
+cases:
+  - name: wrongly expected to pass
+    expect: []
+`)
+	code, out, _ := runOgi(t, "rules", "test", dir)
+	if code != 1 || !strings.Contains(out, "unexpected finding") || !strings.Contains(out, "0 passed, 1 failed") {
+		t.Errorf("test with an unexpected finding: exit %d, %s", code, out)
+	}
+	if code, out, _ := runOgi(t, "rules", "test", dir, "--run", "^nothing$"); code != 0 || !strings.Contains(out, "0 passed, 0 failed") {
+		t.Errorf("--run: exit %d, %s", code, out)
+	}
+	if code, out, _ := runOgi(t, "rules", "list", "--json", dir); code != 0 || !strings.Contains(out, `"id": "my.granted_zero"`) {
+		t.Errorf("list --json: exit %d, %s", code, out)
+	}
+	if code, out, _ := runOgi(t, "rules", "doc", dir); code != 0 || !strings.Contains(out, "## my.granted_zero") || !strings.Contains(out, "wrongly expected to pass") {
+		t.Errorf("doc: exit %d, %s", code, out)
+	}
+	must("bad.yaml", strings.Replace(authorRule, "my.granted_zero", "my.bad", 1)+"    when: req.granted.nope.value > 0.0\n")
+	if code, _, stderr := runOgi(t, "rules", "test", dir); code != 4 || !strings.Contains(stderr, "bad.yaml:11") {
+		t.Errorf("broken pack: exit %d, %s", code, stderr)
+	}
+}
