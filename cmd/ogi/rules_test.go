@@ -74,3 +74,22 @@ cases:
 		t.Errorf("broken pack: exit %d, %s", code, stderr)
 	}
 }
+
+// TestExplain shows the operands of the failing column of seed 002.
+func TestExplain(t *testing.T) {
+	code, out, stderr := runOgi(t, "explain", "requests.identity", seed("002_a141446f969544e3.txt"))
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	for _, want := range []string{"result: fail", "item total: FAILS", "requests.total_handled.total = 0", "line 81", "expected 1, actual 0"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("explain output lacks %q:\n%s", want, out)
+		}
+	}
+	if code, _, _ := runOgi(t, "explain", "no.such.rule", seed("002_a141446f969544e3.txt")); code != 2 {
+		t.Errorf("unknown rule: exit %d, want 2", code)
+	}
+	if code, out, _ := runOgi(t, "explain", "content.processing_fee", seed("002_a141446f969544e3.txt")); code != 0 || !strings.Contains(out, "not applicable") {
+		t.Errorf("2021-only rule on a 2019 report: exit %d, %s", code, out)
+	}
+}

@@ -1,0 +1,94 @@
+package main
+
+import (
+	"context"
+	"io"
+	"strconv"
+
+	"github.com/spf13/cobra"
+
+	"github.com/ogi-checker/ogi/ingest"
+)
+
+func newExplainCmd(stdout, stderr io.Writer, code *int) *cobra.Command {
+	o := checkOptions{CannotEvaluateSeverity: "warning"}
+	cmd := &cobra.Command{
+		Use:   "explain RULE FILE",
+		Short: "Re-evaluate one rule on one report and show every operand, its cell and source line, and why",
+		Long: `Show how a rule reached its result on a report: whether it applies (template, when), and for
+each item of its for_each the operand cells with their values, raw text, status and source
+line, the assertion's value, and the expected and actual numbers.
+
+Exit codes: 0 shown; 2 unknown rule or usage error; 3 the report cannot be read; 4 the rules
+do not load.`,
+		Args: cobra.ExactArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			eng, err := loadEngine(&o)
+			if err != nil {
+				say(stderr, "ogi: cannot load rules:\n%v\n", err)
+				*code = exitRules
+				return nil
+			}
+			r, ok := eng.Rule(args[0])
+			if !ok {
+				say(stderr, "ogi: no rule %q (see ogi rules list)\n", args[0])
+				*code = exitUsage
+				return nil
+			}
+			doc, err := convertFile(context.Background(), args[1], o.Limits)
+			if err != nil {
+				writeErr(stderr, err)
+				*code = exitInput
+				return nil
+			}
+			tr := eng.Explain(doc, r)
+			say(stdout, "%s — %s / %s\n%s:%d (%s), severity %s, category %s\n", r.ID, r.Title.Zh, r.Title.En, r.File, r.Line, r.Lang, r.Severity, r.Category)
+			say(stdout, "result: %s\n", tr.Result.Status)
+			if !tr.Applies {
+				say(stdout, "not applicable: %s\n", tr.Why)
+				return nil
+			}
+			if tr.Why != "" {
+				say(stdout, "%s\n", tr.Why)
+			}
+			for _, it := range tr.Items {
+				head := "item"
+				if it.Item != "" {
+					head += " " + it.Item
+				}
+				verdict := "holds"
+				switch {
+				case it.Err != "":
+					verdict = "cannot be computed: " + it.Err
+				case !it.Holds:
+					verdict = "FAILS"
+				}
+				say(stdout, "\n%s: %s\n", head, verdict)
+				for _, c := range it.Operands {
+					v := "—"
+					if c.Value != nil {
+						v = strconv.FormatFloat(*c.Value, 'f', -1, 64)
+					}
+					line := ""
+					if c.Source != nil && c.Source.Line > 0 {
+						line = " line " + strconv.Itoa(c.Source.Line)
+						if c.Source.Page > 0 {
+							line += " page " + strconv.Itoa(c.Source.Page)
+						}
+					}
+					say(stdout, "  %s.%s.%s = %s  (raw %q, %s, confidence %.2f%s)\n", c.Table, c.Row, c.Col, v, c.Raw, c.Status, c.Confidence, line)
+				}
+				if it.Expected != nil && it.Actual != nil {
+					say(stdout, "  expected %s, actual %s\n", strconv.FormatFloat(*it.Expected, 'f', -1, 64), strconv.FormatFloat(*it.Actual, 'f', -1, 64))
+				}
+			}
+			for _, f := range tr.Result.Findings {
+				say(stdout, "\nfinding (%s, %s): %s\n", f.Status, f.Severity, f.Message.Zh)
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringArrayVar(&o.RuleDirs, "rules", nil, "add a rule pack directory (repeatable)")
+	o.Limits = ingest.DefaultLimits()
+	return cmd
+}
