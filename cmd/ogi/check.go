@@ -61,6 +61,9 @@ type checkOptions struct {
 	Waivers   string
 	NoWaivers bool
 	waivers   []engine.Waiver
+	// Rule selection and overrides from configuration.
+	Enable, Disable []string
+	Overrides       map[string]engine.Override
 }
 
 var severityLevel = map[string]int{"info": 1, "warning": 2, "error": 3, "never": 99}
@@ -112,8 +115,24 @@ func loadEngine(o *checkOptions) (*engine.Engine, error) {
 		}
 		packs = append(packs, engine.Pack{Name: d, FS: os.DirFS(d)})
 	}
-	return engine.New(packs, engine.Options{CannotEvaluateSeverity: o.CannotEvaluateSeverity})
+	e, err := engine.New(packs, engine.Options{CannotEvaluateSeverity: o.CannotEvaluateSeverity})
+	if err != nil {
+		return nil, err
+	}
+	if err := e.Select(o.Enable, o.Disable); err != nil {
+		return nil, &configError{err}
+	}
+	if err := e.Apply(o.Overrides); err != nil {
+		return nil, &configError{err}
+	}
+	return e, nil
 }
+
+// configError is a configuration mistake found while loading rules: a usage
+// error (exit 2), not a broken rule.
+type configError struct{ err error }
+
+func (e *configError) Error() string { return e.err.Error() }
 
 // convertFile reads and converts one input, refusing oversized files before
 // reading them.
@@ -171,6 +190,11 @@ func runCheck(ctx context.Context, files []string, o checkOptions, stdout, stder
 	}
 	eng, err := loadEngine(&o)
 	if err != nil {
+		var ce *configError
+		if errors.As(err, &ce) {
+			say(stderr, "ogi: configuration: %v\n", err)
+			return exitUsage
+		}
 		say(stderr, "ogi: cannot load rules:\n%v\n", err)
 		return exitRules
 	}
@@ -290,7 +314,15 @@ source lines they are about, and a 100-point score with its grade.
 ` + exitCodesHelp,
 		Args: cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, files []string) error {
-			o.MinScoreSet = cmd.Flags().Changed("min-score")
+			cfg, err := loadConfig(cmd.Flags())
+			if err == nil {
+				err = cfg.applyTo(&o)
+			}
+			if err != nil {
+				say(stderr, "ogi: configuration: %v\n", err)
+				*code = exitUsage
+				return nil
+			}
 			ctx := cmd.Context()
 			if ctx == nil {
 				ctx = context.Background()
@@ -311,6 +343,7 @@ source lines they are about, and a 100-point score with its grade.
 	f.IntVar(&o.Jobs, "jobs", 0, "files checked in parallel (0: one per CPU)")
 	f.StringVar(&o.Waivers, "waivers", "", "waivers file (default: ./waivers.yaml when present)")
 	f.BoolVar(&o.NoWaivers, "no-waivers", false, "apply no waivers (audit runs)")
+	f.String("profile", "", "named profile from the configuration to apply")
 	o.Limits = ingest.DefaultLimits()
 	addLimitFlags(cmd, &o.Limits)
 	return cmd

@@ -46,7 +46,8 @@ printed on the tables, timeliness, template version and more.
 	})
 	root.AddCommand(newParseCmd(stdout, stderr, code), newCheckCmd(stdout, stderr, code),
 		newSchemaCmd(stdout, code), newEvalCmd(stdout, stderr, code),
-		newRulesCmd(stdout, stderr, code), newExplainCmd(stdout, stderr, code), newVersionCmd(stdout))
+		newRulesCmd(stdout, stderr, code), newExplainCmd(stdout, stderr, code),
+		newConfigCmd(stdout, stderr, code), newVersionCmd(stdout))
 	return root, code
 }
 

@@ -1,0 +1,483 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+	"github.com/spf13/viper"
+
+	"github.com/ogi-checker/ogi/engine"
+)
+
+// Configuration. Each setting is resolved from, in order of precedence:
+// command-line flags > OGI_* environment variables > the active profile >
+// .ogi.yaml (the first found walking up from the working directory) > the
+// user configuration (<user config dir>/ogi/config.yaml) > defaults. Files
+// are read with viper; ogi resolves the layers itself so that `ogi config
+// show` can say where every value came from.
+
+// setting is one configuration key; flag is its flag name on ogi check.
+type setting struct {
+	key, flag, help string
+	def             any
+}
+
+var settings = []setting{
+	{"lang", "lang", "language of text output: zh or en", "zh"},
+	{"format", "format", "output format on standard output: text or json", "text"},
+	{"fail_on", "fail-on", "lowest severity that fails the run", "error"},
+	{"min_score", "min-score", "fail below this score (0: off)", 0.0},
+	{"rules", "rules", "rule pack directories added to the built-in one", []string{}},
+	{"no_builtin", "no-builtin", "do not load the built-in pack", false},
+	{"enable", "", "only these rules (ids, globs or categories)", []string{}},
+	{"disable", "", "rules left out (ids, globs or categories)", []string{}},
+	{"cannot_evaluate_severity", "cannot-evaluate-severity", "severity of identities that cannot be evaluated", "warning"},
+	{"jobs", "jobs", "files checked in parallel (0: one per CPU)", 0},
+	{"waivers", "waivers", "waivers file", ""},
+	{"timeout", "timeout", "time limit per document", "30s"},
+	{"max_file_size", "max-file-size", "largest input file in bytes", int64(32 << 20)},
+	{"max_pdf_pages", "max-pdf-pages", "most PDF pages converted", 200},
+	{"profile", "profile", "named profile to apply", ""},
+}
+
+// mapKeys are nested settings that are maps.
+var mapKeys = map[string]bool{"overrides": true, "profiles": true}
+
+// resolvedValue is a setting's effective value and where it came from.
+type resolvedValue struct {
+	Value  any
+	Source string
+}
+
+// config is the effective configuration.
+type config struct {
+	values    map[string]resolvedValue
+	overrides map[string]engine.Override
+	files     []string
+}
+
+// findProjectConfig walks up from dir to the first .ogi.yaml.
+func findProjectConfig(dir string) string {
+	for {
+		p := filepath.Join(dir, ".ogi.yaml")
+		if _, err := os.Stat(p); err == nil {
+			return p
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return ""
+		}
+		dir = parent
+	}
+}
+
+func userConfigFile() string {
+	if p := os.Getenv("OGI_CONFIG"); p != "" {
+		return p
+	}
+	dir, err := os.UserConfigDir()
+	if err != nil {
+		return ""
+	}
+	p := filepath.Join(dir, "ogi", "config.yaml")
+	if _, err := os.Stat(p); err != nil {
+		return ""
+	}
+	return p
+}
+
+// readConfigFile reads one file with viper and rejects unknown keys.
+func readConfigFile(path string) (map[string]any, error) {
+	// Rule ids contain dots: keep viper from reading them as nesting.
+	v := viper.NewWithOptions(viper.KeyDelimiter("::"))
+	v.SetConfigFile(path)
+	v.SetConfigType("yaml")
+	if err := v.ReadInConfig(); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	all := v.AllSettings()
+	if err := checkKeys(path, "", all); err != nil {
+		return nil, err
+	}
+	return all, nil
+}
+
+func known(key string) bool {
+	for _, s := range settings {
+		if s.key == key {
+			return true
+		}
+	}
+	return mapKeys[key]
+}
+
+func checkKeys(path, prefix string, m map[string]any) error {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		if !known(k) {
+			return fmt.Errorf("%s: unknown configuration key %q", path, prefix+k)
+		}
+	}
+	if p, ok := m["profiles"].(map[string]any); ok {
+		for name, body := range p {
+			bm, ok := body.(map[string]any)
+			if !ok {
+				return fmt.Errorf("%s: profiles.%s must be a mapping", path, name)
+			}
+			for k := range bm {
+				if !known(k) || k == "profiles" || k == "profile" {
+					return fmt.Errorf("%s: unknown configuration key %q", path, "profiles."+name+"."+k)
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// loadConfig resolves every setting for a command.
+func loadConfig(flags *pflag.FlagSet) (*config, error) {
+	cfg := &config{values: map[string]resolvedValue{}, overrides: map[string]engine.Override{}}
+	type layer struct {
+		name string
+		m    map[string]any
+	}
+	var layers []layer // lowest precedence first
+	if p := userConfigFile(); p != "" {
+		m, err := readConfigFile(p)
+		if err != nil {
+			return nil, err
+		}
+		layers = append(layers, layer{p, m})
+		cfg.files = append(cfg.files, p)
+	}
+	if wd, err := os.Getwd(); err == nil {
+		if p := findProjectConfig(wd); p != "" {
+			m, err := readConfigFile(p)
+			if err != nil {
+				return nil, err
+			}
+			layers = append(layers, layer{p, m})
+			cfg.files = append(cfg.files, p)
+		}
+	}
+	env := viper.New()
+	env.SetEnvPrefix("OGI")
+	env.SetEnvKeyReplacer(strings.NewReplacer(".", "_"))
+	envValue := func(key string) (any, bool) {
+		if err := env.BindEnv(key); err != nil {
+			return nil, false
+		}
+		if !env.IsSet(key) {
+			return nil, false
+		}
+		return env.Get(key), true
+	}
+	flagValue := func(s setting) (any, bool) {
+		if s.flag == "" || flags == nil {
+			return nil, false
+		}
+		f := flags.Lookup(s.flag)
+		if f == nil || !f.Changed {
+			return nil, false
+		}
+		if sv, ok := f.Value.(pflag.SliceValue); ok {
+			return sv.GetSlice(), true
+		}
+		return f.Value.String(), true
+	}
+	resolve := func(s setting, profile map[string]any, profileName string) error {
+		rv := resolvedValue{Value: s.def, Source: "default"}
+		for _, l := range layers {
+			if v, ok := l.m[s.key]; ok {
+				rv = resolvedValue{v, l.name}
+			}
+		}
+		if v, ok := profile[s.key]; ok {
+			rv = resolvedValue{v, "profile " + profileName}
+		}
+		if v, ok := envValue(s.key); ok {
+			rv = resolvedValue{v, "env OGI_" + strings.ToUpper(s.key)}
+		}
+		if v, ok := flagValue(s); ok {
+			rv = resolvedValue{v, "flag --" + s.flag}
+		}
+		typed, err := coerce(s.def, rv.Value)
+		if err != nil {
+			return fmt.Errorf("%s (from %s): %w", s.key, rv.Source, err)
+		}
+		rv.Value = typed
+		cfg.values[s.key] = rv
+		return nil
+	}
+	// The profile itself first: it selects a layer for the others.
+	for _, s := range settings {
+		if s.key == "profile" {
+			if err := resolve(s, nil, ""); err != nil {
+				return nil, err
+			}
+		}
+	}
+	name := cfg.values["profile"].Value.(string)
+	var profile map[string]any
+	if name != "" {
+		for _, l := range layers {
+			if ps, ok := l.m["profiles"].(map[string]any); ok {
+				if p, ok := ps[name].(map[string]any); ok {
+					profile = p
+				}
+			}
+		}
+		if profile == nil {
+			return nil, fmt.Errorf("profile %q is not defined in %s", name, strings.Join(cfg.files, ", "))
+		}
+	}
+	for _, s := range settings {
+		if s.key == "profile" {
+			continue
+		}
+		if err := resolve(s, profile, name); err != nil {
+			return nil, err
+		}
+	}
+	// Overrides merge: later layers and the profile win per rule.
+	addOverrides := func(src string, m map[string]any) error {
+		raw, ok := m["overrides"]
+		if !ok {
+			return nil
+		}
+		om, ok := raw.(map[string]any)
+		if !ok {
+			return fmt.Errorf("%s: overrides must map rule ids to {severity, points}", src)
+		}
+		for id, body := range om {
+			bm, ok := body.(map[string]any)
+			if !ok {
+				return fmt.Errorf("%s: overrides.%s must be a mapping", src, id)
+			}
+			o := cfg.overrides[id]
+			for k, v := range bm {
+				switch k {
+				case "severity":
+					o.Severity = fmt.Sprint(v)
+				case "points":
+					f, err := coerce(0.0, v)
+					if err != nil {
+						return fmt.Errorf("%s: overrides.%s.points: %w", src, id, err)
+					}
+					x := f.(float64)
+					o.Points = &x
+				default:
+					return fmt.Errorf("%s: unknown configuration key %q", src, "overrides."+id+"."+k)
+				}
+			}
+			cfg.overrides[id] = o
+		}
+		return nil
+	}
+	for _, l := range layers {
+		if err := addOverrides(l.name, l.m); err != nil {
+			return nil, err
+		}
+	}
+	if profile != nil {
+		if err := addOverrides("profile "+name, profile); err != nil {
+			return nil, err
+		}
+	}
+	return cfg, nil
+}
+
+// coerce converts a configured value to the type of the setting's default.
+func coerce(def, v any) (any, error) {
+	switch def.(type) {
+	case string:
+		switch x := v.(type) {
+		case string:
+			return x, nil
+		case fmt.Stringer:
+			return x.String(), nil
+		case int, int64, float64, bool:
+			return fmt.Sprint(x), nil
+		}
+	case bool:
+		switch x := v.(type) {
+		case bool:
+			return x, nil
+		case string:
+			b, err := strconv.ParseBool(x)
+			if err != nil {
+				return nil, fmt.Errorf("%q is not true or false", x)
+			}
+			return b, nil
+		}
+	case int:
+		switch x := v.(type) {
+		case int:
+			return x, nil
+		case int64:
+			return int(x), nil
+		case float64:
+			if x == float64(int(x)) {
+				return int(x), nil
+			}
+		case string:
+			n, err := strconv.Atoi(strings.TrimSpace(x))
+			if err != nil {
+				return nil, fmt.Errorf("%q is not a whole number", x)
+			}
+			return n, nil
+		}
+	case int64:
+		switch x := v.(type) {
+		case int:
+			return int64(x), nil
+		case int64:
+			return x, nil
+		case float64:
+			return int64(x), nil
+		case string:
+			n, err := strconv.ParseInt(strings.TrimSpace(x), 10, 64)
+			if err != nil {
+				return nil, fmt.Errorf("%q is not a whole number", x)
+			}
+			return n, nil
+		}
+	case float64:
+		switch x := v.(type) {
+		case int:
+			return float64(x), nil
+		case int64:
+			return float64(x), nil
+		case float64:
+			return x, nil
+		case string:
+			f, err := strconv.ParseFloat(strings.TrimSpace(x), 64)
+			if err != nil {
+				return nil, fmt.Errorf("%q is not a number", x)
+			}
+			return f, nil
+		}
+	case []string:
+		switch x := v.(type) {
+		case []string:
+			return x, nil
+		case []any:
+			out := make([]string, len(x))
+			for i, e := range x {
+				out[i] = fmt.Sprint(e)
+			}
+			return out, nil
+		case string:
+			if strings.TrimSpace(x) == "" {
+				return []string{}, nil
+			}
+			parts := strings.Split(x, ",")
+			for i := range parts {
+				parts[i] = strings.TrimSpace(parts[i])
+			}
+			return parts, nil
+		}
+	}
+	return nil, fmt.Errorf("%v (%T) is not a valid value", v, v)
+}
+
+// applyConfig fills checkOptions from the effective configuration.
+func (c *config) applyTo(o *checkOptions) error {
+	get := func(k string) any { return c.values[k].Value }
+	o.Lang = get("lang").(string)
+	o.Format = get("format").(string)
+	o.FailOn = get("fail_on").(string)
+	o.MinScore = get("min_score").(float64)
+	o.MinScoreSet = o.MinScore > 0 || c.values["min_score"].Source != "default"
+	o.RuleDirs = get("rules").([]string)
+	o.NoBuiltin = get("no_builtin").(bool)
+	o.Enable = get("enable").([]string)
+	o.Disable = get("disable").([]string)
+	o.Overrides = c.overrides
+	o.CannotEvaluateSeverity = get("cannot_evaluate_severity").(string)
+	o.Jobs = get("jobs").(int)
+	o.Waivers = get("waivers").(string)
+	d, err := time.ParseDuration(get("timeout").(string))
+	if err != nil {
+		return fmt.Errorf("timeout (from %s): %q is not a duration such as 30s", c.values["timeout"].Source, get("timeout"))
+	}
+	o.Limits.Timeout = d
+	o.Limits.MaxFileBytes = get("max_file_size").(int64)
+	o.Limits.MaxPDFPages = get("max_pdf_pages").(int)
+	return nil
+}
+
+func newConfigCmd(stdout, stderr io.Writer, code *int) *cobra.Command {
+	cmd := &cobra.Command{Use: "config", Short: "Show the effective configuration"}
+	var profile string
+	show := &cobra.Command{
+		Use:   "show",
+		Short: "Print every effective setting and where it came from",
+		Long: `Print every setting with its effective value and its source. Precedence: flags > OGI_*
+environment variables > the active profile > .ogi.yaml (walking up from the working
+directory) > the user configuration file > defaults.
+
+Exit codes: 0 shown; 2 a configuration error (unknown key, bad value), naming the key.`,
+		Args: cobra.NoArgs,
+		RunE: func(c *cobra.Command, _ []string) error {
+			cfg, err := loadConfig(c.Flags())
+			if err != nil {
+				writeErr(stderr, err)
+				*code = exitUsage
+				return nil
+			}
+			var o checkOptions
+			if err := cfg.applyTo(&o); err != nil {
+				writeErr(stderr, err)
+				*code = exitUsage
+				return nil
+			}
+			if len(cfg.files) == 0 {
+				say(stdout, "# no configuration file found\n")
+			}
+			for _, f := range cfg.files {
+				say(stdout, "# file: %s\n", f)
+			}
+			for _, s := range settings {
+				rv := cfg.values[s.key]
+				say(stdout, "%-26s %-24v # %s\n", s.key, fmtValue(rv.Value), rv.Source)
+			}
+			ids := make([]string, 0, len(cfg.overrides))
+			for id := range cfg.overrides {
+				ids = append(ids, id)
+			}
+			sort.Strings(ids)
+			for _, id := range ids {
+				o := cfg.overrides[id]
+				pts := ""
+				if o.Points != nil {
+					pts = fmt.Sprint(*o.Points)
+				}
+				say(stdout, "overrides.%s severity=%s points=%s\n", id, o.Severity, pts)
+			}
+			return nil
+		},
+	}
+	show.Flags().StringVar(&profile, "profile", "", "named profile to apply")
+	cmd.AddCommand(show)
+	return cmd
+}
+
+func fmtValue(v any) string {
+	if ss, ok := v.([]string); ok {
+		return "[" + strings.Join(ss, ", ") + "]"
+	}
+	return fmt.Sprint(v)
+}
