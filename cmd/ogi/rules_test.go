@@ -93,3 +93,17 @@ func TestExplain(t *testing.T) {
 		t.Errorf("2021-only rule on a 2019 report: exit %d, %s", code, out)
 	}
 }
+
+// TestRuleOverrideNotice: a pack rule with a built-in id replaces it, and
+// the run says so.
+func TestRuleOverrideNotice(t *testing.T) {
+	dir := t.TempDir()
+	rule := strings.Replace(authorRule, "my.granted_zero", "content.problems", 1)
+	if err := os.WriteFile(filepath.Join(dir, "p.yaml"), []byte(rule), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr := runOgi(t, "check", "--rules", dir, seed("001_1dc63dd6a21548ca.txt"))
+	if code != 0 || !strings.Contains(stderr, "notice: rule content.problems from "+dir) {
+		t.Errorf("exit %d, stderr %q", code, stderr)
+	}
+}
