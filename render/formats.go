@@ -22,23 +22,29 @@ func Text(doc *schema.Document) []byte {
 			continue
 		}
 		for _, row := range bl.table.rows {
-			var fields []string
-			for _, c := range row {
-				text := c.text
-				if c.covered {
-					text = ""
-				}
-				fields = append(fields, text)
-				for i := 1; i < c.colspan; i++ {
-					fields = append(fields, "")
-				}
-			}
-			b.WriteString(strings.Join(fields, "\t"))
+			b.WriteString(strings.Join(rowFields(row), "\t"))
 			b.WriteString("\n")
 		}
 		b.WriteString("\n")
 	}
 	return []byte(b.String())
+}
+
+// rowFields lays a row out as fields: a cell spanning columns is followed
+// by empty fields, a cell covered from above is an empty field.
+func rowFields(row []gcell) []string {
+	var fields []string
+	for _, c := range row {
+		text := c.text
+		if c.covered {
+			text = ""
+		}
+		fields = append(fields, text)
+		for i := 1; i < c.colspan; i++ {
+			fields = append(fields, "")
+		}
+	}
+	return fields
 }
 
 // HTML renders a complete web page with site navigation around the report,

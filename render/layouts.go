@@ -26,20 +26,6 @@ func TextLayout(doc *schema.Document, layout string) ([]byte, error) {
 		return Text(doc), nil
 	}
 	var b strings.Builder
-	rowFields := func(row []gcell) []string {
-		var fields []string
-		for _, c := range row {
-			text := c.text
-			if c.covered {
-				text = ""
-			}
-			fields = append(fields, text)
-			for i := 1; i < c.colspan; i++ {
-				fields = append(fields, "")
-			}
-		}
-		return fields
-	}
 	switch layout {
 	case LayoutPipe, LayoutMarkdown, LayoutCellPerLine, LayoutAligned:
 		for _, bl := range blocks(doc) {

@@ -78,20 +78,8 @@ a failing fixture case, a legal reference or a remediation.
 Exit codes: 0 clean; 1 lint findings; 4 the pack does not load.`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(_ *cobra.Command, args []string) error {
-			pack, _, err := packFor(args)
-			if err != nil {
-				writeErr(stderr, err)
-				*code = exitUsage
-				return nil
-			}
-			e, ok := loadPackFor(args, stderr, code)
+			e, fx, ok := loadWithFixtures(args, stderr, code)
 			if !ok {
-				return nil
-			}
-			fx, err := engine.LoadFixtures(pack.FS)
-			if err != nil {
-				writeErr(stderr, err)
-				*code = exitRules
 				return nil
 			}
 			problems := engine.Lint(e.Rules(), fx)
@@ -180,25 +168,13 @@ Exit codes: 0 all pass; 1 a case fails; 4 the pack or a fixture does not load.`,
 		Short: "Write the Markdown catalog of a pack (metadata, legal basis, examples from the fixtures)",
 		Args:  cobra.MaximumNArgs(1),
 		RunE: func(_ *cobra.Command, args []string) error {
-			pack, _, err := packFor(args)
-			if err != nil {
-				writeErr(stderr, err)
-				*code = exitUsage
-				return nil
-			}
-			e, ok := loadPackFor(args, stderr, code)
+			e, fx, ok := loadWithFixtures(args, stderr, code)
 			if !ok {
-				return nil
-			}
-			fx, err := engine.LoadFixtures(pack.FS)
-			if err != nil {
-				writeErr(stderr, err)
-				*code = exitRules
 				return nil
 			}
 			text := engine.Catalog(e.Rules(), fx)
 			if out == "" {
-				_, err = io.WriteString(stdout, text)
+				_, err := io.WriteString(stdout, text)
 				return err
 			}
 			return os.WriteFile(out, []byte(text), 0o644)
@@ -207,6 +183,23 @@ Exit codes: 0 all pass; 1 a case fails; 4 the pack or a fixture does not load.`,
 	doc.Flags().StringVar(&out, "out", "", "write to FILE instead of standard output")
 	cmd.AddCommand(list, lint, test, doc)
 	return cmd
+}
+
+// loadWithFixtures loads a pack and its fixtures, setting the exit code
+// when either fails.
+func loadWithFixtures(args []string, stderr io.Writer, code *int) (*engine.Engine, map[string][]engine.FixtureFile, bool) {
+	e, ok := loadPackFor(args, stderr, code)
+	if !ok {
+		return nil, nil, false
+	}
+	pack, _, _ := packFor(args)
+	fx, err := engine.LoadFixtures(pack.FS)
+	if err != nil {
+		writeErr(stderr, err)
+		*code = exitRules
+		return nil, nil, false
+	}
+	return e, fx, true
 }
 
 func loadPackFor(args []string, stderr io.Writer, code *int) (*engine.Engine, bool) {
