@@ -173,10 +173,12 @@ func DetectFormat(name string, data []byte) string {
 	if bytes.HasPrefix(trimmed, []byte("{")) && bytes.Contains(head, []byte(`"schema_version"`)) {
 		return FormatJSON
 	}
-	lower := strings.ToLower(string(trimmed))
-	if strings.HasPrefix(lower, "<!doctype html") || strings.HasPrefix(lower, "<html") ||
-		strings.Contains(lower, "<table") || strings.Contains(lower, "<body") {
-		return FormatHTML
+	if bytes.IndexByte(trimmed, '<') >= 0 {
+		lower := strings.ToLower(string(trimmed))
+		if strings.HasPrefix(lower, "<!doctype html") || strings.HasPrefix(lower, "<html") ||
+			strings.Contains(lower, "<table") || strings.Contains(lower, "<body") {
+			return FormatHTML
+		}
 	}
 	switch strings.ToLower(filepath.Ext(name)) {
 	case ".pdf":

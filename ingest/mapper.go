@@ -204,8 +204,8 @@ func (m *mapper) detectTemplate() (string, []string) {
 	all := strings.Join(m.ctext, "\n")
 	score := map[string][]string{}
 	for _, id := range []string{schema.Template2019, schema.Template2021} {
-		for _, mk := range templateMarkers[id] {
-			if strings.Contains(all, compact(mk)) {
+		for i, mk := range templateMarkers[id] {
+			if strings.Contains(all, compactMarkers[id][i]) {
 				score[id] = append(score[id], mk)
 			}
 		}
@@ -268,3 +268,14 @@ func (m *mapper) intro(title *schema.Loc) {
 	}
 	m.doc.Intro = schema.Intro{Text: strings.Join(parts, "\n"), Source: src}
 }
+
+// compactMarkers are templateMarkers in compact form, computed once.
+var compactMarkers = func() map[string][]string {
+	out := map[string][]string{}
+	for id, ms := range templateMarkers {
+		for _, mk := range ms {
+			out[id] = append(out[id], compact(mk))
+		}
+	}
+	return out
+}()

@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"math"
+	"unicode"
 	"regexp"
 	"strconv"
 	"strings"
@@ -160,9 +161,34 @@ func isValueText(s string) bool {
 		t := strings.TrimSpace(fold(s))
 		return t == "" || placeholders[t] || isDashRun(t)
 	}
+	// A value's Chinese is a unit, a measure word, 增/减 or a bracketed
+	// remark; any other Chinese makes it a label (1.属于国家秘密).
+	if !valueHan(s) {
+		return false
+	}
 	p := parseValue(s, schema.KindMoney, "")
 	if p.status != schema.StatusText {
 		return true
 	}
 	return parseValue(s, schema.KindDelta, "").status != schema.StatusText
+}
+
+// valueHan reports whether every Han character of s can occur in a value.
+func valueHan(s string) bool {
+	inRemark := false
+	for _, r := range s {
+		switch r {
+		case '(', '（':
+			inRemark = true
+		case ')', '）':
+			inRemark = false
+		}
+		if inRemark || r < 0x3400 {
+			continue
+		}
+		if !strings.ContainsRune("万元亿件项个条次增减加少新", r) && unicode.Is(unicode.Han, r) {
+			return false
+		}
+	}
+	return true
 }
