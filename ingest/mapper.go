@@ -227,6 +227,8 @@ func (m *mapper) detectTemplate() (string, []string) {
 // rowSplit caches splitRow for a line: several passes read the same rows.
 type rowSplit struct {
 	labels, values []Cell
+	// labelKey is the key of the label cells joined.
+	labelKey string
 }
 
 func (m *mapper) split(i int) ([]Cell, []Cell) {
@@ -237,7 +239,11 @@ func (m *mapper) split(i int) ([]Cell, []Cell) {
 		return rs.labels, rs.values
 	}
 	l, v := splitRow(m.lines[i])
-	m.splits[i] = &rowSplit{labels: l, values: v}
+	var b strings.Builder
+	for _, c := range l {
+		b.WriteString(c.Text)
+	}
+	m.splits[i] = &rowSplit{labels: l, values: v, labelKey: key(b.String())}
 	return l, v
 }
 

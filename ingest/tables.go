@@ -29,7 +29,7 @@ func (m *mapper) collectRows(from, to, n int) []dataRow {
 	var pending []string
 	for i := from; i < to; i++ {
 		l := m.lines[i]
-		labels, values := m.split(i)
+		_, values := m.split(i)
 		nonBlank := 0
 		for _, v := range values {
 			if !blank(v) {
@@ -45,10 +45,6 @@ func (m *mapper) collectRows(from, to, n int) []dataRow {
 			}
 			continue
 		}
-		var own strings.Builder
-		for _, c := range labels {
-			own.WriteString(c.Text)
-		}
 		before := []rune(key(strings.Join(pending, "")))
 		if len(before) > maxPendingRune {
 			before = before[len(before)-maxPendingRune:]
@@ -56,7 +52,7 @@ func (m *mapper) collectRows(from, to, n int) []dataRow {
 		// A label is at most a few dozen characters and ends where the
 		// values begin; a longer "label" is text, and scoring it whole
 		// would cost quadratic time.
-		ownKey := []rune(key(own.String()))
+		ownKey := []rune(m.splits[i].labelKey)
 		if len(ownKey) > 2*maxPendingRune {
 			ownKey = ownKey[len(ownKey)-2*maxPendingRune:]
 		}
@@ -614,11 +610,7 @@ func (m *mapper) findRowLine(rd schema.RowDef, from, to int) int {
 		if len(labels) == 0 || len(values) == 0 {
 			continue
 		}
-		var b strings.Builder
-		for _, c := range labels {
-			b.WriteString(c.Text)
-		}
-		got := key(b.String())
+		got := m.splits[i].labelKey
 		if got == want {
 			return i
 		}
