@@ -2,10 +2,10 @@ package ingest
 
 import (
 	"math"
-	"unicode"
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/ogi-checker/ogi/schema"
 )
