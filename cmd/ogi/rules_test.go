@@ -107,3 +107,21 @@ func TestRuleOverrideNotice(t *testing.T) {
 		t.Errorf("exit %d, stderr %q", code, stderr)
 	}
 }
+
+// TestGenerateCommand writes reports and a manifest that check can read.
+func TestGenerateCommand(t *testing.T) {
+	dir := t.TempDir()
+	code, out, stderr := runOgi(t, "generate", "--count", "12", "--out", dir, "--seed", "3")
+	if code != 0 || !strings.Contains(out, "12 reports") {
+		t.Fatalf("exit %d: %s %s", code, out, stderr)
+	}
+	m, err := os.ReadFile(filepath.Join(dir, "manifest.csv"))
+	if err != nil || strings.Count(string(m), "\n") != 13 {
+		t.Fatalf("manifest: %v\n%s", err, m)
+	}
+	files, _ := filepath.Glob(filepath.Join(dir, "report-*"))
+	args := append([]string{"check", "--fail-on", "never", "--format", "json"}, files...)
+	if code, _, stderr := runOgi(t, args...); code != 0 {
+		t.Errorf("check of generated reports: exit %d: %s", code, stderr)
+	}
+}
