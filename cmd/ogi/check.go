@@ -201,26 +201,9 @@ func runCheck(ctx context.Context, files []string, o checkOptions, stdout, stder
 	for _, n := range eng.Notices {
 		say(stderr, "ogi: notice: %s\n", n)
 	}
-	var warnings []string
-	if !o.NoWaivers {
-		file := o.Waivers
-		if file == "" {
-			if _, err := os.Stat("waivers.yaml"); err == nil {
-				file = "waivers.yaml"
-			}
-		}
-		if file != "" {
-			ws, warns, err := engine.LoadWaivers(file, time.Now())
-			if err != nil {
-				say(stderr, "ogi: waivers: %v\n", err)
-				return exitUsage
-			}
-			o.waivers = ws
-			for _, w := range warns {
-				say(stderr, "ogi: warning: %s\n", w)
-			}
-			warnings = append(warnings, warns...)
-		}
+	warnings, ok := loadWaiverFile(&o, stderr)
+	if !ok {
+		return exitUsage
 	}
 	reports := make([]report.FileReport, len(files))
 	codes := make([]int, len(files))
@@ -262,8 +245,44 @@ func runCheck(ctx context.Context, files []string, o checkOptions, stdout, stder
 	return code
 }
 
+// loadWaiverFile reads the waivers in force into o and returns the
+// warnings about expired or invalid ones; false means the file is unreadable.
+func loadWaiverFile(o *checkOptions, stderr io.Writer) ([]string, bool) {
+	if o.NoWaivers {
+		return nil, true
+	}
+	file := o.Waivers
+	if file == "" {
+		if _, err := os.Stat("waivers.yaml"); err != nil {
+			return nil, true
+		}
+		file = "waivers.yaml"
+	}
+	ws, warns, err := engine.LoadWaivers(file, time.Now())
+	if err != nil {
+		say(stderr, "ogi: waivers: %v\n", err)
+		return nil, false
+	}
+	o.waivers = ws
+	for _, w := range warns {
+		say(stderr, "ogi: warning: %s\n", w)
+	}
+	return warns, true
+}
+
 // checkOne handles one file and returns its report and exit code.
 func checkOne(ctx context.Context, eng *engine.Engine, file string, o *checkOptions) (report.FileReport, int) {
+	return checkItem(ctx, eng, item{file: file}, o)
+}
+
+// item is one report to check, with what a manifest says about it.
+type item struct {
+	file, agency, kind string
+	year               int
+}
+
+func checkItem(ctx context.Context, eng *engine.Engine, it item, o *checkOptions) (report.FileReport, int) {
+	file := it.file
 	failed := func(err error) (report.FileReport, int) {
 		return report.FileReport{File: file, Error: err.Error(), Findings: []engine.Finding{}, Ledger: []engine.LedgerEntry{}}, exitInput
 	}
@@ -276,6 +295,17 @@ func checkOne(ctx context.Context, eng *engine.Engine, file string, o *checkOpti
 	doc, err := convertFile(ctx, file, o.Limits)
 	if err != nil {
 		return failed(err)
+	}
+	// A manifest knows the body better than the title line does.
+	if it.agency != "" {
+		doc.Meta.Agency = it.agency
+	}
+	if it.kind != "" {
+		doc.Meta.AgencyKind = it.kind
+	}
+	if it.year != 0 {
+		y := it.year
+		doc.Meta.Year = &y
 	}
 	res, err := eng.EvaluateContext(ctx, doc)
 	if err != nil {
@@ -331,10 +361,23 @@ source lines they are about, and a 100-point score with its grade.
 			return nil
 		},
 	}
+	addCheckFlags(cmd, &o)
 	f := cmd.Flags()
-	f.StringVar(&o.Lang, "lang", "zh", "language of the text report: zh or en")
 	f.StringVar(&o.Format, "format", "text", "output format on standard output: text or json (see -o for more)")
 	f.StringArrayVarP(&o.Outputs, "output", "o", nil, "output FORMAT[=FILE], repeatable: text, json, jsonl, sarif, junit, github, markdown, html (html=DIR: a page per report)")
+	return cmd
+}
+
+// say writes a message for the user; a failing terminal is not worth an
+// error of its own.
+func say(w io.Writer, format string, a ...any) {
+	_, _ = fmt.Fprintf(w, format, a...)
+}
+
+// addCheckFlags registers the flags check and assess share.
+func addCheckFlags(cmd *cobra.Command, o *checkOptions) {
+	f := cmd.Flags()
+	f.StringVar(&o.Lang, "lang", "zh", "language of the text report: zh or en")
 	f.StringVar(&o.FailOn, "fail-on", "error", "lowest severity that fails the run: error, warning, info or never")
 	f.Float64Var(&o.MinScore, "min-score", 0, "fail when a report scores below this (a report without a score fails too)")
 	f.StringArrayVar(&o.RuleDirs, "rules", nil, "add a rule pack directory (repeatable); a rule with a built-in id overrides it")
@@ -346,13 +389,6 @@ source lines they are about, and a 100-point score with its grade.
 	f.String("profile", "", "named profile from the configuration to apply")
 	o.Limits = ingest.DefaultLimits()
 	addLimitFlags(cmd, &o.Limits)
-	return cmd
-}
-
-// say writes a message for the user; a failing terminal is not worth an
-// error of its own.
-func say(w io.Writer, format string, a ...any) {
-	_, _ = fmt.Fprintf(w, format, a...)
 }
 
 // addLimitFlags exposes the caps that keep hostile input cheap.

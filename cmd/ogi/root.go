@@ -47,7 +47,8 @@ printed on the tables, timeliness, template version and more.
 	root.AddCommand(newParseCmd(stdout, stderr, code), newCheckCmd(stdout, stderr, code),
 		newSchemaCmd(stdout, code), newEvalCmd(stdout, stderr, code),
 		newRulesCmd(stdout, stderr, code), newExplainCmd(stdout, stderr, code),
-		newConfigCmd(stdout, stderr, code), newGenerateCmd(stdout, stderr, code), newVersionCmd(stdout))
+		newConfigCmd(stdout, stderr, code), newGenerateCmd(stdout, stderr, code),
+		newAssessCmd(stdout, stderr, code), newVersionCmd(stdout))
 	return root, code
 }
 
