@@ -64,6 +64,11 @@ func celEnv(itemType *cel.Type) (*cel.Env, error) {
 		cel.Variable("rev", tableType),
 		cel.Variable("act", activeType),
 		cel.Variable("ids", cel.MapType(cel.StringType, cel.ListType(cel.StringType))),
+		// Last year's report of the same body, when the caller knows it.
+		cel.Variable("has_prev", cel.BoolType),
+		cel.Variable("prev", docType),
+		cel.Variable("preq", tableType),
+		cel.Variable("pact", activeType),
 		cel.Variable("item", itemType),
 		ext.Strings(),
 		ext.Lists(),
@@ -568,6 +573,8 @@ func (dc *docContext) refs(cs []*schema.Cell) []CellRef {
 type docActivation struct {
 	doc           *schema.Document
 	req, rev, act ref.Val
+	prev          *schema.Document
+	preq, pact    ref.Val
 	ids           ref.Val
 	item          any
 }
@@ -582,6 +589,17 @@ func (a *docActivation) ResolveName(name string) (any, bool) {
 		return a.rev, true
 	case "act":
 		return a.act, true
+	case "has_prev":
+		return a.prev != nil, true
+	case "prev":
+		if a.prev == nil {
+			return nil, false
+		}
+		return a.prev, true
+	case "preq":
+		return a.preq, a.preq != nil
+	case "pact":
+		return a.pact, a.pact != nil
 	case "ids":
 		return a.ids, true
 	case "item":
@@ -634,6 +652,11 @@ func (dc *docContext) celVars() *docActivation {
 		act:  activeMap(d.Tables.Active),
 		ids:  ids,
 		item: types.NullValue,
+	}
+	if p := dc.prev; p != nil {
+		dc.cel.prev = p
+		dc.cel.preq = tableMap(p.Tables.Requests)
+		dc.cel.pact = activeMap(p.Tables.Active)
 	}
 	return dc.cel
 }

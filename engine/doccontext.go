@@ -10,6 +10,7 @@ import (
 // docContext is what every rule sees of one document, built once.
 type docContext struct {
 	doc      *schema.Document
+	prev     *schema.Document // the same body's report for the year before, if known
 	template string
 	opts     *Options
 
@@ -67,6 +68,22 @@ func (dc *docContext) indexCells() {
 		for row, cols := range rows {
 			for col, c := range cols {
 				add("active."+st, row, col, c, pointer("tables", "active", st, row, col))
+			}
+		}
+	}
+	// Cells of last year's report are named previous.<table>; their
+	// pointers point into that document.
+	if p := dc.prev; p != nil {
+		for row, cols := range p.Tables.Requests {
+			for col, c := range cols {
+				add("previous.requests", row, col, c, pointer("tables", "requests", row, col))
+			}
+		}
+		for st, rows := range p.Tables.Active {
+			for row, cols := range rows {
+				for col, c := range cols {
+					add("previous.active."+st, row, col, c, pointer("tables", "active", st, row, col))
+				}
 			}
 		}
 	}

@@ -163,7 +163,7 @@ func (e *Engine) Evaluate(doc *schema.Document) *Result {
 
 // EvaluateRules runs the given rules (a subset of the engine's) on doc.
 func (e *Engine) EvaluateRules(doc *schema.Document, rules []*Rule) *Result {
-	res, _ := e.evaluate(context.Background(), doc, rules)
+	res, _ := e.evaluate(context.Background(), doc, nil, rules)
 	return res
 }
 
@@ -171,11 +171,19 @@ func (e *Engine) EvaluateRules(doc *schema.Document, rules []*Rule) *Result {
 // ctx is done and returns ctx's error, so a batch's time limit per document
 // covers evaluation as well as conversion.
 func (e *Engine) EvaluateContext(ctx context.Context, doc *schema.Document) (*Result, error) {
-	return e.evaluate(ctx, doc, e.rules)
+	return e.evaluate(ctx, doc, nil, e.rules)
 }
 
-func (e *Engine) evaluate(ctx context.Context, doc *schema.Document, rules []*Rule) (*Result, error) {
+// EvaluatePrevious evaluates doc with prev, the same body's report for the
+// year before, available to rules (prev, preq, pact, has_prev): the
+// cross-year checks are not applicable without it.
+func (e *Engine) EvaluatePrevious(ctx context.Context, doc, prev *schema.Document) (*Result, error) {
+	return e.evaluate(ctx, doc, prev, e.rules)
+}
+
+func (e *Engine) evaluate(ctx context.Context, doc, prev *schema.Document, rules []*Rule) (*Result, error) {
 	dc := newDocContext(doc, &e.opts)
+	dc.prev = prev
 	res := &Result{Rules: make([]RuleResult, len(rules))}
 	for i, r := range rules {
 		if err := ctx.Err(); err != nil {

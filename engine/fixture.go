@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -42,6 +43,9 @@ type FixtureCase struct {
 	Diagnostics []schema.Diagnostic `yaml:"diagnostics"`
 	// TableInfo sets a table's status: "requests": "partial".
 	TableInfo map[string]string `yaml:"table_info"`
+	// Previous is last year's report of the same body (for cross-year
+	// rules), built the same way.
+	Previous *FixtureCase `yaml:"previous"`
 	// Expect lists the findings of the fixture's rule, exactly.
 	Expect []ExpectedFinding `yaml:"expect"`
 }
@@ -133,7 +137,14 @@ func (e *Engine) runCase(r *Rule, file, dir string, c FixtureCase, convert Conve
 		res.Error = err.Error()
 		return res
 	}
-	got := e.EvaluateRules(doc, []*Rule{r})
+	var prev *schema.Document
+	if c.Previous != nil {
+		if prev, err = caseDocument(dir, *c.Previous, convert); err != nil {
+			res.Error = "previous: " + err.Error()
+			return res
+		}
+	}
+	got, _ := e.evaluate(context.Background(), doc, prev, []*Rule{r})
 	if len(got.Rules) == 1 && got.Rules[0].Status == StatusError {
 		res.Error = "rule error: " + got.Rules[0].Error
 		return res

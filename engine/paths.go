@@ -140,9 +140,11 @@ func tableRoot(root string, steps []step) (string, []step) {
 		return "requests", steps
 	case "rev":
 		return "review_litigation", steps
-	case "act":
+	case "act", "pact":
 		return "active", steps
-	case "doc":
+	case "preq":
+		return "requests", steps
+	case "doc", "prev":
 		if len(steps) >= 2 && steps[0].id == "tables" {
 			if _, ok := idLevels[steps[1].id]; ok {
 				return steps[1].id, steps[2:]

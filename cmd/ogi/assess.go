@@ -18,6 +18,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/ogi-checker/ogi/report"
+	"github.com/ogi-checker/ogi/schema"
 )
 
 // reportExts are the files a directory walk picks up.
@@ -214,33 +215,34 @@ both in a deterministic order with rank and percentile.
 				enc = json.NewEncoder(stream)
 				enc.SetEscapeHTML(false)
 			}
-			work := make(chan int)
-			var wg sync.WaitGroup
-			for w := 0; w < jobs; w++ {
-				wg.Add(1)
-				go func() {
-					defer wg.Done()
-					for i := range work {
-						fr, c := checkItem(context.Background(), eng, items[i], &o)
-						fr.Document = nil // a batch keeps summaries, not documents
-						reports[i], codes[i] = fr, c
-						mu.Lock()
-						done++
-						if stream != nil {
-							_ = enc.Encode(fr)
-						}
-						if progress {
-							say(stderr, "\r%d/%d", done, len(items))
-						}
-						mu.Unlock()
-					}
-				}()
-			}
-			for i := range items {
-				work <- i
-			}
-			close(work)
-			wg.Wait()
+			// Two passes: convert everything, then check each report with the
+			// same body's report for the year before, when the batch has it.
+			docs := make([]*schema.Document, len(items))
+			convErr := make([]error, len(items))
+			parallel(len(items), jobs, func(i int) {
+				docs[i], convErr[i] = convertItem(context.Background(), items[i], &o)
+			})
+			prevOf := previousIndex(docs)
+			parallel(len(items), jobs, func(i int) {
+				var fr report.FileReport
+				var c int
+				if convErr[i] != nil {
+					fr, c = failedReport(items[i].file, convErr[i])
+				} else {
+					fr, c = checkDoc(context.Background(), eng, items[i].file, docs[i], prevOf(i), &o)
+				}
+				fr.Document = nil // a batch keeps summaries, not documents
+				reports[i], codes[i] = fr, c
+				mu.Lock()
+				done++
+				if stream != nil {
+					_ = enc.Encode(fr)
+				}
+				if progress {
+					say(stderr, "\r%d/%d", done, len(items))
+				}
+				mu.Unlock()
+			})
 			if progress {
 				say(stderr, "\n")
 			}
@@ -291,4 +293,74 @@ both in a deterministic order with rank and percentile.
 	cmd.Flags().StringVar(&csvOut, "csv", "", "write the summary CSV to FILE")
 	cmd.Flags().StringVar(&jsonlOut, "jsonl", "", "stream one JSON line per report to FILE (- for standard output)")
 	return cmd
+}
+
+// parallel runs fn(0..n-1) on jobs goroutines.
+func parallel(n, jobs int, fn func(i int)) {
+	work := make(chan int)
+	var wg sync.WaitGroup
+	for w := 0; w < jobs; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range work {
+				fn(i)
+			}
+		}()
+	}
+	for i := 0; i < n; i++ {
+		work <- i
+	}
+	close(work)
+	wg.Wait()
+}
+
+// bodyKey normalises an agency name for matching a body across years.
+func bodyKey(agency string) string {
+	return strings.Join(strings.Fields(agency), "")
+}
+
+// sameBody: equal names, or one name the other with a place prefix
+// (洪泽区人民政府 and 淮安市洪泽区人民政府).
+func sameBody(a, b string) bool {
+	if a == "" || b == "" {
+		return false
+	}
+	if a == b {
+		return true
+	}
+	short, long := a, b
+	if len([]rune(short)) > len([]rune(long)) {
+		short, long = long, short
+	}
+	return len([]rune(short)) >= 4 && strings.HasSuffix(long, short)
+}
+
+// previousIndex finds, for each document, the same body's report for the
+// year before among the batch.
+func previousIndex(docs []*schema.Document) func(i int) *schema.Document {
+	type entry struct {
+		key  string
+		year int
+		i    int
+	}
+	var entries []entry
+	for i, d := range docs {
+		if d != nil && d.Meta.Year != nil {
+			entries = append(entries, entry{bodyKey(d.Meta.Agency), *d.Meta.Year, i})
+		}
+	}
+	return func(i int) *schema.Document {
+		d := docs[i]
+		if d == nil || d.Meta.Year == nil {
+			return nil
+		}
+		k := bodyKey(d.Meta.Agency)
+		for _, e := range entries {
+			if e.year == *d.Meta.Year-1 && sameBody(e.key, k) {
+				return docs[e.i]
+			}
+		}
+		return nil
+	}
 }

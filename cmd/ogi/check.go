@@ -282,21 +282,30 @@ type item struct {
 }
 
 func checkItem(ctx context.Context, eng *engine.Engine, it item, o *checkOptions) (report.FileReport, int) {
-	file := it.file
-	failed := func(err error) (report.FileReport, int) {
-		return report.FileReport{File: file, Error: err.Error(), Findings: []engine.Finding{}, Ledger: []engine.LedgerEntry{}}, exitInput
-	}
 	// One deadline covers conversion and evaluation of the document.
 	if o.Limits.Timeout > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, o.Limits.Timeout)
 		defer cancel()
 	}
-	doc, err := convertFile(ctx, file, o.Limits)
+	doc, err := convertItem(ctx, it, o)
 	if err != nil {
-		return failed(err)
+		return failedReport(it.file, err)
 	}
-	// A manifest knows the body better than the title line does.
+	return checkDoc(ctx, eng, it.file, doc, nil, o)
+}
+
+func failedReport(file string, err error) (report.FileReport, int) {
+	return report.FileReport{File: file, Error: err.Error(), Findings: []engine.Finding{}, Ledger: []engine.LedgerEntry{}}, exitInput
+}
+
+// convertItem converts a report and applies what a manifest says about it
+// (a manifest knows the body better than the title line does).
+func convertItem(ctx context.Context, it item, o *checkOptions) (*schema.Document, error) {
+	doc, err := convertFile(ctx, it.file, o.Limits)
+	if err != nil {
+		return nil, err
+	}
 	if it.agency != "" {
 		doc.Meta.Agency = it.agency
 	}
@@ -307,9 +316,15 @@ func checkItem(ctx context.Context, eng *engine.Engine, it item, o *checkOptions
 		y := it.year
 		doc.Meta.Year = &y
 	}
-	res, err := eng.EvaluateContext(ctx, doc)
+	return doc, nil
+}
+
+// checkDoc evaluates, waives and scores a converted report; prev is the
+// same body's report for the year before, when known.
+func checkDoc(ctx context.Context, eng *engine.Engine, file string, doc, prev *schema.Document, o *checkOptions) (report.FileReport, int) {
+	res, err := eng.EvaluatePrevious(ctx, doc, prev)
 	if err != nil {
-		return failed(fmt.Errorf("%s: checking took longer than %v: %w", file, o.Limits.Timeout, err))
+		return failedReport(file, fmt.Errorf("%s: checking took longer than %v: %w", file, o.Limits.Timeout, err))
 	}
 	engine.ApplyWaivers(res.Findings, filepath.ToSlash(file), doc, o.waivers)
 	score := eng.ScoreResult(res, engine.DefaultScoreConfig(), unevaluable(doc))
