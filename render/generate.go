@@ -70,7 +70,10 @@ func injectErrors(rng *rand.Rand, doc *schema.Document, k int) []string {
 	var errs []string
 	numbers := numberCells(doc)
 	for j := 0; j < k && len(numbers) > 0; j++ {
-		c := numbers[rng.Intn(len(numbers))]
+		i := rng.Intn(len(numbers))
+		c := numbers[i]
+		// Each cell is changed once: drop it from the candidates.
+		numbers = append(numbers[:i], numbers[i+1:]...)
 		switch rng.Intn(6) {
 		case 0, 1:
 			d := float64(1 + rng.Intn(5))
