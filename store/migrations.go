@@ -1,0 +1,80 @@
+package store
+
+// migrations is the schema history; migration i+1 is migrations[i].
+//
+// APPEND-ONLY: never edit, reorder or delete an entry once it has been
+// released. Databases in the field have recorded the version of every script
+// they ran, so a changed script would leave old and new databases with
+// different schemas under the same version number. Fix mistakes with a new
+// migration instead.
+var migrations = []string{
+	// 1: the initial schema.
+	`
+CREATE TABLE reports (
+	hash      TEXT PRIMARY KEY, -- sha256 of the input bytes
+	converter TEXT NOT NULL,    -- ogi version that converted it
+	file      TEXT NOT NULL,
+	agency    TEXT NOT NULL,
+	body      TEXT NOT NULL,    -- normalised body key
+	year      INTEGER NULL,
+	template  TEXT NOT NULL,
+	document  BLOB NOT NULL,    -- canonical JSON, gzip-compressed
+	created   TEXT NOT NULL
+);
+CREATE INDEX reports_body_year ON reports(body, year);
+
+CREATE TABLE runs (
+	id            INTEGER PRIMARY KEY AUTOINCREMENT,
+	ogi_version   TEXT NOT NULL,
+	rules_hash    TEXT NOT NULL,
+	config_digest TEXT NOT NULL,
+	started       TEXT NOT NULL,
+	finished      TEXT NULL,
+	reports       INTEGER NOT NULL DEFAULT 0,
+	converted     INTEGER NOT NULL DEFAULT 0,
+	reused        INTEGER NOT NULL DEFAULT 0
+);
+
+CREATE TABLE results (
+	report_hash   TEXT NOT NULL,
+	rules_hash    TEXT NOT NULL,
+	config_digest TEXT NOT NULL,
+	prev_hash     TEXT NOT NULL, -- '' when no previous report
+	run_id        INTEGER NULL REFERENCES runs(id),
+	score         REAL NULL,
+	grade         TEXT NOT NULL,
+	errors        INTEGER NOT NULL,
+	warnings      INTEGER NOT NULL,
+	summary       BLOB NOT NULL, -- the per-file JSON result, gzip
+	PRIMARY KEY (report_hash, rules_hash, config_digest, prev_hash)
+);
+
+CREATE TABLE findings (
+	report_hash   TEXT NOT NULL,
+	rules_hash    TEXT NOT NULL,
+	config_digest TEXT NOT NULL,
+	prev_hash     TEXT NOT NULL,
+	seq           INTEGER NOT NULL,
+	rule          TEXT NOT NULL,
+	severity      TEXT NOT NULL,
+	status        TEXT NOT NULL,
+	message       TEXT NOT NULL,
+	cells         TEXT NOT NULL,
+	PRIMARY KEY (report_hash, rules_hash, config_digest, prev_hash, seq)
+);
+`,
+	// 2: per-rule queries across a batch, and overrides of body identity.
+	`
+CREATE INDEX findings_rule ON findings(rule);
+
+CREATE TABLE bodies (
+	body TEXT PRIMARY KEY,
+	name TEXT NOT NULL
+);
+`,
+	// 3: the narrative's MinHash signature, so that a re-run finds near-
+	// duplicate reports (内容雷同) without reading the documents back.
+	`
+ALTER TABLE reports ADD COLUMN signature BLOB NULL;
+`,
+}

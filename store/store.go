@@ -1,0 +1,222 @@
+// Package store is the embedded SQLite database behind `ogi assess`.
+//
+// It exists so that a re-run of a batch can skip every document whose report
+// file, rule pack and configuration are unchanged, and so that cross-year
+// checks can find last year's report of the same body without the user
+// having to supply it again. Converted documents and per-file results are
+// kept gzip-compressed because canonical JSON compresses several-fold and a
+// batch holds thousands of reports.
+//
+// The database is opened in WAL mode so that readers never wait for the
+// writer. SQLite admits one writer at a time, so writes from several
+// goroutines queue for a single connection in database/sql: they then never
+// reach SQLite's sleep-and-retry busy handler, whose 5 s timeout would be
+// all that stands between heavy contention and SQLITE_BUSY. (Throughput
+// measured the same with eight writer connections; the queue costs nothing.)
+// Reads use a separate pool, because behind the writer queue a lookup took
+// about 50 times longer while a batch was being written.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"time"
+
+	_ "modernc.org/sqlite" // registers the pure-Go "sqlite" driver, so ogi stays cgo-free
+)
+
+// Store is an open ogi database. It is safe for concurrent use by multiple
+// goroutines because `ogi assess` converts and checks documents in parallel.
+type Store struct {
+	// w is limited to one connection: it is the single SQLite writer, and
+	// queueing for it in database/sql means concurrent writers never see
+	// SQLITE_BUSY from each other.
+	w *sql.DB
+	// r serves reads on its own connections so that lookups made while
+	// deciding whether to convert are not stuck behind queued writes; WAL
+	// lets them run alongside the writer. It is w itself when separate
+	// readers are disabled.
+	r *sql.DB
+}
+
+// separateReaders chooses between a dedicated read pool and sharing the
+// single writer connection; a variable rather than a constant so that the
+// benchmarks can compare both.
+var separateReaders = true
+
+// dsnParams are applied by the driver to every new connection, which is the
+// only way to make per-connection pragmas (busy_timeout, foreign_keys,
+// synchronous) hold for connections database/sql opens later. _txlock makes
+// every read-write transaction BEGIN IMMEDIATE, so a transaction never has
+// to upgrade a read lock to a write lock, which is the one case where SQLite
+// returns SQLITE_BUSY without consulting busy_timeout.
+const dsnParams = "_busy_timeout=5000&_foreign_keys=1&_journal_mode=WAL&_synchronous=NORMAL&_txlock=immediate"
+
+// timeFormat is fixed-width UTC so that stored times sort as text.
+const timeFormat = "2006-01-02T15:04:05.000000000Z"
+
+// Open opens or creates the database at path and brings its schema up to
+// date, so that callers never see a half-migrated database. A database
+// written by a newer ogi is refused rather than used, because this binary
+// cannot know what the newer schema means.
+func Open(ctx context.Context, path string) (*Store, error) {
+	return openAt(ctx, path, len(migrations))
+}
+
+// openAt is Open for a binary that knows only the first maxVersion
+// migrations; tests use it to build databases at old schema versions.
+func openAt(ctx context.Context, path string, maxVersion int) (*Store, error) {
+	if maxVersion < 0 || maxVersion > len(migrations) {
+		return nil, fmt.Errorf("store: schema version %d out of range 0..%d", maxVersion, len(migrations))
+	}
+	if path == "" {
+		// An empty name would silently give a private temporary database.
+		return nil, errors.New("store: open: empty database path")
+	}
+	name, err := dsn(path)
+	if err != nil {
+		return nil, fmt.Errorf("store: open %s: %w", path, err)
+	}
+	w, err := sql.Open("sqlite", name+"?"+dsnParams)
+	if err != nil {
+		return nil, fmt.Errorf("store: open %s: %w", path, err)
+	}
+	w.SetMaxOpenConns(1)
+	w.SetMaxIdleConns(1)
+	// Ping forces the first connection open, which is where the driver
+	// finds out whether the file is an SQLite database at all.
+	if err := w.PingContext(ctx); err != nil {
+		_ = w.Close() // the open error is the one worth reporting
+		return nil, fmt.Errorf("store: open %s: %w", path, err)
+	}
+	if err := migrate(ctx, w, path, maxVersion); err != nil {
+		_ = w.Close() // the open error is the one worth reporting
+		return nil, err
+	}
+	s := &Store{w: w, r: w}
+	if separateReaders {
+		// query_only guards against a write slipping onto a reader and
+		// racing the writer connection for the lock.
+		r, err := sql.Open("sqlite", name+"?"+dsnParams+"&_query_only=1")
+		if err != nil {
+			_ = w.Close() // the open error is the one worth reporting
+			return nil, fmt.Errorf("store: open %s: %w", path, err)
+		}
+		n := min(max(runtime.GOMAXPROCS(0), 2), 8)
+		r.SetMaxOpenConns(n)
+		r.SetMaxIdleConns(n)
+		if err := r.PingContext(ctx); err != nil {
+			_ = r.Close()
+			_ = w.Close()
+			return nil, fmt.Errorf("store: open %s: %w", path, err)
+		}
+		s.r = r
+	}
+	return s, nil
+}
+
+// dsn turns a file path into a file: URI, because the driver treats a '?'
+// in a plain name as the start of its parameters and SQLite would
+// misread '#' and '%'.
+func dsn(path string) (string, error) {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return "", err
+	}
+	p := filepath.ToSlash(abs)
+	if !strings.HasPrefix(p, "/") {
+		p = "/" + p // Windows drive letter: file:///C:/...
+	}
+	return "file://" + (&url.URL{Path: p}).EscapedPath(), nil
+}
+
+// migrate applies the pending migrations up to target, each in its own
+// transaction so that a failure leaves the database at the last good
+// version rather than half-way through one.
+func migrate(ctx context.Context, db *sql.DB, path string, target int) error {
+	for {
+		done, err := migrateStep(ctx, db, path, target)
+		if err != nil || done {
+			return err
+		}
+	}
+}
+
+// migrateStep applies at most one migration. The version is read inside the
+// (immediate) transaction so that two processes opening the same new
+// database cannot both apply the same script.
+func migrateStep(ctx context.Context, db *sql.DB, path string, target int) (done bool, err error) {
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return false, fmt.Errorf("store: open %s: %w", path, err)
+	}
+	defer func() { _ = tx.Rollback() }() // a no-op once committed
+	if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+	version INTEGER PRIMARY KEY,
+	applied TEXT NOT NULL
+)`); err != nil {
+		return false, fmt.Errorf("store: open %s: %w", path, err)
+	}
+	var v int
+	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&v); err != nil {
+		return false, fmt.Errorf("store: open %s: reading schema version: %w", path, err)
+	}
+	if v > target {
+		return false, fmt.Errorf("store: %s has schema version %d, newer than version %d known to this ogi; use a newer ogi or another database file", path, v, target)
+	}
+	if v == target {
+		return true, tx.Commit()
+	}
+	if _, err := tx.ExecContext(ctx, migrations[v]); err != nil {
+		return false, fmt.Errorf("store: %s: migration %d: %w", path, v+1, err)
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations(version, applied) VALUES (?, ?)`,
+		v+1, time.Now().UTC().Format(timeFormat)); err != nil {
+		return false, fmt.Errorf("store: %s: recording migration %d: %w", path, v+1, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return false, fmt.Errorf("store: %s: migration %d: %w", path, v+1, err)
+	}
+	return v+1 == target, nil
+}
+
+// Close releases the database; the last connection to close checkpoints
+// the WAL so that the file can be copied on its own afterwards.
+func (s *Store) Close() error {
+	var err error
+	if s.r != s.w {
+		err = s.r.Close()
+	}
+	return errors.Join(err, s.w.Close())
+}
+
+// SchemaVersion reports the applied migration version, so that tooling can
+// tell which ogi last upgraded a database.
+func (s *Store) SchemaVersion(ctx context.Context) (int, error) {
+	var v int
+	err := s.r.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&v)
+	if err != nil {
+		return 0, fmt.Errorf("store: schema version: %w", err)
+	}
+	return v, nil
+}
+
+// execer is what writes need from either the Store's writer or a Tx, so that
+// the same code serves single writes and batches.
+type execer interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}
+
+// formatTime is the single place times are encoded, so that every column
+// sorts and parses the same way.
+func formatTime(t time.Time) string { return t.UTC().Format(timeFormat) }
+
+// parseTime accepts what formatTime writes; RFC 3339 also covers any
+// hand-edited value with another offset.
+func parseTime(s string) (time.Time, error) { return time.Parse(time.RFC3339Nano, s) }
