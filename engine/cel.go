@@ -69,6 +69,8 @@ func celEnv(itemType *cel.Type) (*cel.Env, error) {
 		cel.Variable("prev", docType),
 		cel.Variable("preq", tableType),
 		cel.Variable("pact", activeType),
+		// Narrative similarity facts (see similarityFacts).
+		cel.Variable("similarity", cel.MapType(cel.StringType, cel.DynType)),
 		cel.Variable("item", itemType),
 		ext.Strings(),
 		ext.Lists(),
@@ -576,6 +578,7 @@ type docActivation struct {
 	prev          *schema.Document
 	preq, pact    ref.Val
 	ids           ref.Val
+	sim           *similarityFacts
 	item          any
 }
 
@@ -602,6 +605,11 @@ func (a *docActivation) ResolveName(name string) (any, bool) {
 		return a.pact, a.pact != nil
 	case "ids":
 		return a.ids, true
+	case "similarity":
+		if a.sim == nil {
+			return nil, false
+		}
+		return a.sim.value(), true
 	case "item":
 		return a.item, true
 	}
@@ -651,6 +659,7 @@ func (dc *docContext) celVars() *docActivation {
 		rev:  tableMap(d.Tables.ReviewLitigation),
 		act:  activeMap(d.Tables.Active),
 		ids:  ids,
+		sim:  dc.sim,
 		item: types.NullValue,
 	}
 	if p := dc.prev; p != nil {

@@ -11,6 +11,7 @@ import (
 type docContext struct {
 	doc      *schema.Document
 	prev     *schema.Document // the same body's report for the year before, if known
+	sim      *similarityFacts
 	template string
 	opts     *Options
 

@@ -19,11 +19,17 @@ type Options struct {
 	// CannotEvaluateSeverity is the severity of findings for identities
 	// whose operands are blank, placeholders or missing (default warning).
 	CannotEvaluateSeverity string
+	// SimilarityThreshold is where narrative similarity becomes 内容雷同
+	// (default DefaultSimilarityThreshold).
+	SimilarityThreshold float64
 }
 
 func (o *Options) defaults() {
 	if o.CannotEvaluateSeverity == "" {
 		o.CannotEvaluateSeverity = SeverityWarning
+	}
+	if o.SimilarityThreshold <= 0 {
+		o.SimilarityThreshold = DefaultSimilarityThreshold
 	}
 }
 
@@ -178,12 +184,17 @@ func (e *Engine) EvaluateContext(ctx context.Context, doc *schema.Document) (*Re
 // year before, available to rules (prev, preq, pact, has_prev): the
 // cross-year checks are not applicable without it.
 func (e *Engine) EvaluatePrevious(ctx context.Context, doc, prev *schema.Document) (*Result, error) {
-	return e.evaluate(ctx, doc, prev, e.rules)
+	return e.evaluateWith(ctx, doc, Context{Previous: prev}, e.rules)
 }
 
 func (e *Engine) evaluate(ctx context.Context, doc, prev *schema.Document, rules []*Rule) (*Result, error) {
+	return e.evaluateWith(ctx, doc, Context{Previous: prev}, rules)
+}
+
+func (e *Engine) evaluateWith(ctx context.Context, doc *schema.Document, bc Context, rules []*Rule) (*Result, error) {
 	dc := newDocContext(doc, &e.opts)
-	dc.prev = prev
+	dc.prev = bc.Previous
+	dc.sim = &similarityFacts{doc: doc, prev: bc.Previous, peers: bc.Peers, thr: e.opts.SimilarityThreshold}
 	res := &Result{Rules: make([]RuleResult, len(rules))}
 	for i, r := range rules {
 		if err := ctx.Err(); err != nil {

@@ -46,6 +46,9 @@ type FixtureCase struct {
 	// Previous is last year's report of the same body (for cross-year
 	// rules), built the same way.
 	Previous *FixtureCase `yaml:"previous"`
+	// Peers are other bodies' reports in the batch found to resemble this
+	// one (what ogi assess computes), for the 内容雷同 rules.
+	Peers []Peer `yaml:"peers"`
 	// Expect lists the findings of the fixture's rule, exactly.
 	Expect []ExpectedFinding `yaml:"expect"`
 }
@@ -144,7 +147,7 @@ func (e *Engine) runCase(r *Rule, file, dir string, c FixtureCase, convert Conve
 			return res
 		}
 	}
-	got, _ := e.evaluate(context.Background(), doc, prev, []*Rule{r})
+	got, _ := e.evaluateWith(context.Background(), doc, Context{Previous: prev, Peers: c.Peers}, []*Rule{r})
 	if len(got.Rules) == 1 && got.Rules[0].Status == StatusError {
 		res.Error = "rule error: " + got.Rules[0].Error
 		return res
