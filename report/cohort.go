@@ -4,6 +4,8 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
+	"iter"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -40,59 +42,115 @@ func (s RuleStat) FireRate() float64 {
 	return float64(s.Fired) / float64(s.Reports)
 }
 
-// Cohort ranks reports by score (ties share a rank) and counts rules.
-func Cohort(reports []FileReport, rules []*engine.Rule) ([]Ranked, []RuleStat) {
-	ranked := make([]Ranked, len(reports))
-	var scores []float64
-	for i, r := range reports {
-		ranked[i] = Ranked{Report: r}
-		if r.Score != nil {
-			scores = append(scores, *r.Score)
-		}
-	}
-	sort.Float64s(scores)
-	for i := range ranked {
-		s := ranked[i].Report.Score
-		if s == nil {
-			continue
-		}
-		higher, atOrBelow := 0, 0
-		for _, x := range scores {
-			if x > *s {
-				higher++
-			} else {
-				atOrBelow++
-			}
-		}
-		ranked[i].Rank = higher + 1
-		ranked[i].Percentile = float64(atOrBelow) / float64(len(scores))
-	}
-	stats := map[string]*RuleStat{}
+// CohortStats accumulates, one report at a time, what ranking and rule
+// statistics need: a batch of any size keeps one score per report, not the
+// reports themselves.
+type CohortStats struct {
+	scores     []float64
+	sorted     bool
+	stats      map[string]*RuleStat
+	categories map[string]int
+	reports    int
+	failed     int
+	findings   int
+}
+
+// NewCohortStats starts the statistics for a batch checked with rules.
+func NewCohortStats(rules []*engine.Rule) *CohortStats {
+	c := &CohortStats{stats: map[string]*RuleStat{}, categories: map[string]int{}}
 	for _, r := range rules {
-		stats[r.ID] = &RuleStat{Rule: r.ID, Title: r.Title}
+		c.stats[r.ID] = &RuleStat{Rule: r.ID, Title: r.Title}
 	}
-	for _, fr := range reports {
-		if fr.Error != "" {
+	return c
+}
+
+// Add counts one report.
+func (c *CohortStats) Add(fr FileReport) {
+	c.reports++
+	if fr.Error != "" {
+		c.failed++
+		return
+	}
+	if fr.Score != nil {
+		c.scores = append(c.scores, *fr.Score)
+		c.sorted = false
+	}
+	for _, rr := range fr.Rules {
+		st, ok := c.stats[rr.Rule]
+		if !ok {
 			continue
 		}
-		for _, rr := range fr.Rules {
-			st, ok := stats[rr.Rule]
-			if !ok {
-				continue
-			}
-			st.Reports++
-			switch rr.Status {
-			case engine.StatusFail, engine.StatusNeedsReview:
-				st.Fired++
-			case engine.StatusCannotEvaluate:
-				st.CannotEvaluate++
-			case engine.StatusError:
-				st.Errors++
-			}
+		st.Reports++
+		switch rr.Status {
+		case engine.StatusFail, engine.StatusNeedsReview:
+			st.Fired++
+		case engine.StatusCannotEvaluate:
+			st.CannotEvaluate++
+		case engine.StatusError:
+			st.Errors++
 		}
 	}
-	out := make([]RuleStat, 0, len(stats))
-	for _, s := range stats {
+	c.findings += len(fr.Findings)
+	for _, f := range fr.Findings {
+		if !f.Waived && (f.Status == engine.StatusFail || f.Status == engine.StatusNeedsReview) {
+			c.categories[f.Category]++
+		}
+	}
+}
+
+// Place gives a score's rank (1 for the best; ties share a rank; 0 when
+// there is no score) and percentile (share of scored reports at or below it).
+func (c *CohortStats) Place(score *float64) (rank int, percentile float64) {
+	if score == nil || len(c.scores) == 0 {
+		return 0, 0
+	}
+	if !c.sorted {
+		sort.Float64s(c.scores)
+		c.sorted = true
+	}
+	atOrBelow := sort.Search(len(c.scores), func(i int) bool { return c.scores[i] > *score })
+	return len(c.scores) - atOrBelow + 1, float64(atOrBelow) / float64(len(c.scores))
+}
+
+// Rank wraps a report with its place in the cohort.
+func (c *CohortStats) Rank(fr FileReport) Ranked {
+	r := Ranked{Report: fr}
+	r.Rank, r.Percentile = c.Place(fr.Score)
+	return r
+}
+
+// Scores returns the scores counted so far, ascending.
+func (c *CohortStats) Scores() []float64 {
+	if !c.sorted {
+		sort.Float64s(c.scores)
+		c.sorted = true
+	}
+	return c.scores
+}
+
+// Categories counts failing findings per rule category, sorted by category.
+func (c *CohortStats) Categories() []CategoryCount {
+	out := make([]CategoryCount, 0, len(c.categories))
+	for k, v := range c.categories {
+		out = append(out, CategoryCount{Category: k, Findings: v})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Category < out[j].Category })
+	return out
+}
+
+// CategoryCount is how many failing findings a rule category produced.
+type CategoryCount struct {
+	Category string
+	Findings int
+}
+
+// Reports counts the reports added, and those that could not be read.
+func (c *CohortStats) Reports() (all, unreadable int) { return c.reports, c.failed }
+
+// Rules returns per-rule statistics, the most often fired first.
+func (c *CohortStats) Rules() []RuleStat {
+	out := make([]RuleStat, 0, len(c.stats))
+	for _, s := range c.stats {
 		out = append(out, *s)
 	}
 	sort.Slice(out, func(i, j int) bool {
@@ -101,7 +159,26 @@ func Cohort(reports []FileReport, rules []*engine.Rule) ([]Ranked, []RuleStat) {
 		}
 		return out[i].Rule < out[j].Rule
 	})
-	return ranked, out
+	return out
+}
+
+// Cohort ranks reports held in memory; batches use CohortStats directly.
+func Cohort(reports []FileReport, rules []*engine.Rule) ([]Ranked, []RuleStat) {
+	c := NewCohortStats(rules)
+	for _, r := range reports {
+		c.Add(r)
+	}
+	ranked := make([]Ranked, len(reports))
+	for i, r := range reports {
+		ranked[i] = c.Rank(r)
+	}
+	return ranked, c.Rules()
+}
+
+// Slice turns ranked reports held in memory into the sequence the writers
+// take.
+func Slice(ranked []Ranked) func() iter.Seq[Ranked] {
+	return func() iter.Seq[Ranked] { return slices.Values(ranked) }
 }
 
 func yearString(p *int) string {
@@ -127,12 +204,12 @@ func cellList(f engine.Finding) string {
 }
 
 // WriteCSV writes the summary table (one row per report).
-func WriteCSV(w io.Writer, ranked []Ranked) error {
+func WriteCSV(w io.Writer, reports iter.Seq[Ranked]) error {
 	cw := csv.NewWriter(w)
 	if err := cw.Write([]string{"file", "agency", "year", "template", "score", "grade", "rank", "percentile", "errors", "warnings", "needs_review", "error"}); err != nil {
 		return err
 	}
-	for _, r := range ranked {
+	for r := range reports {
 		fr := r.Report
 		tpl := ""
 		if fr.Template != nil {
@@ -152,55 +229,88 @@ func WriteCSV(w io.Writer, ranked []Ranked) error {
 	return cw.Error()
 }
 
+// xlsxMaxRows is Excel's sheet limit; 问题清单 stops one row short of it and
+// says so in its last row rather than writing a workbook Excel refuses.
+const xlsxMaxRows = 1048576
+
+type xlsxSheet struct {
+	name   string
+	header []string
+	widths []float64
+	count  int // data rows, for the filter range
+	// rows yields the data rows; it returns false to stop early.
+	rows func(yield func([]any) bool)
+}
+
 // WriteXLSX writes the workbook offices use: 汇总 (one row per report with
 // rank), 问题清单 (one row per finding) and 规则统计 (how often each rule
-// fired), each with a frozen header, filters and column widths.
-func WriteXLSX(w io.Writer, ranked []Ranked, stats []RuleStat, lang string) error {
+// fired), each with a frozen header, filters and column widths. Sheets are
+// streamed, so the batch size is bounded by disk, not memory. summaries
+// yields the reports for 汇总 (their findings are not read, so a batch can
+// give them without reading results back); reports yields them with their
+// findings for 问题清单.
+func WriteXLSX(w io.Writer, summaries, reports func() iter.Seq[Ranked], c *CohortStats, lang string) error {
+	stats := c.Rules()
 	f := excelize.NewFile()
 	defer func() { _ = f.Close() }()
-	sheets := []struct {
-		name   string
-		header []string
-		widths []float64
-		rows   [][]any
-	}{
-		{name: "汇总", header: []string{"报告文件", "机关", "年度", "格式", "得分", "等级", "排名", "百分位", "错误", "警告", "待核对", "无法读取原因"},
-			widths: []float64{36, 28, 8, 8, 8, 8, 8, 10, 8, 8, 8, 30}},
-		{name: "问题清单", header: []string{"报告文件", "机关", "规则", "严重程度", "状态", "类别", "说明", "单元格", "行", "已豁免"},
-			widths: []float64{36, 28, 30, 10, 14, 12, 70, 40, 8, 8}},
-		{name: "规则统计", header: []string{"规则", "名称", "触发报告数", "触发率", "无法核验", "执行出错", "检查报告数"},
-			widths: []float64{34, 50, 12, 10, 10, 10, 12}},
-	}
-	for _, r := range ranked {
-		fr := r.Report
-		tpl := ""
-		if fr.Template != nil {
-			tpl = *fr.Template
-		}
-		var score, rank any = "", ""
-		if fr.Score != nil {
-			score = *fr.Score
-		}
-		if r.Rank > 0 {
-			rank = r.Rank
-		}
-		sheets[0].rows = append(sheets[0].rows, []any{fr.File, fr.Agency, yearString(fr.Year), tpl, score, fr.Grade, rank,
-			r.Percentile, fr.Counts.Error, fr.Counts.Warning, fr.Counts.NeedsReview, fr.Error})
-		for _, fd := range fr.Findings {
-			line := ""
-			if fd.Source != nil && fd.Source.Line > 0 {
-				line = strconv.Itoa(fd.Source.Line)
-			}
-			waived := ""
-			if fd.Waived {
-				waived = "是"
-			}
-			sheets[1].rows = append(sheets[1].rows, []any{fr.File, fr.Agency, fd.Rule, fd.Severity, fd.Status, fd.Category,
-				fd.Message.Pick(lang), cellList(fd), line, waived})
-		}
-	}
-	for _, s := range stats {
-		sheets[2].rows = append(sheets[2].rows, []any{s.Rule, s.Title.Pick(lang), s.Fired, s.FireRate(), s.CannotEvaluate, s.Errors, s.Reports})
+	sheets := []xlsxSheet{
+		{name: "汇总", count: c.reports, header: []string{"报告文件", "机关", "年度", "格式", "得分", "等级", "排名", "百分位", "错误", "警告", "待核对", "无法读取原因"},
+			widths: []float64{36, 28, 8, 8, 8, 8, 8, 10, 8, 8, 8, 30},
+			rows: func(yield func([]any) bool) {
+				for r := range summaries() {
+					fr := r.Report
+					tpl := ""
+					if fr.Template != nil {
+						tpl = *fr.Template
+					}
+					var score, rank any = "", ""
+					if fr.Score != nil {
+						score = *fr.Score
+					}
+					if r.Rank > 0 {
+						rank = r.Rank
+					}
+					if !yield([]any{fr.File, fr.Agency, yearString(fr.Year), tpl, score, fr.Grade, rank,
+						r.Percentile, fr.Counts.Error, fr.Counts.Warning, fr.Counts.NeedsReview, fr.Error}) {
+						return
+					}
+				}
+			}},
+		{name: "问题清单", count: min(c.findings, xlsxMaxRows-1), header: []string{"报告文件", "机关", "规则", "严重程度", "状态", "类别", "说明", "单元格", "行", "已豁免"},
+			widths: []float64{36, 28, 30, 10, 14, 12, 70, 40, 8, 8},
+			rows: func(yield func([]any) bool) {
+				n := 1
+				for r := range reports() {
+					fr := r.Report
+					for _, fd := range fr.Findings {
+						if n++; n == xlsxMaxRows {
+							yield([]any{"", "", "", "", "", "", "……问题过多，其余见 JSON Lines 输出 (more findings than Excel holds; see the JSON Lines output)"})
+							return
+						}
+						line := ""
+						if fd.Source != nil && fd.Source.Line > 0 {
+							line = strconv.Itoa(fd.Source.Line)
+						}
+						waived := ""
+						if fd.Waived {
+							waived = "是"
+						}
+						if !yield([]any{fr.File, fr.Agency, fd.Rule, fd.Severity, fd.Status, fd.Category,
+							fd.Message.Pick(lang), cellList(fd), line, waived}) {
+							return
+						}
+					}
+				}
+			}},
+		{name: "规则统计", count: len(stats), header: []string{"规则", "名称", "触发报告数", "触发率", "无法核验", "执行出错", "检查报告数"},
+			widths: []float64{34, 50, 12, 10, 10, 10, 12},
+			rows: func(yield func([]any) bool) {
+				for _, s := range stats {
+					if !yield([]any{s.Rule, s.Title.Pick(lang), s.Fired, s.FireRate(), s.CannotEvaluate, s.Errors, s.Reports}) {
+						return
+					}
+				}
+			}},
 	}
 	for i, s := range sheets {
 		if i == 0 {
@@ -210,37 +320,58 @@ func WriteXLSX(w io.Writer, ranked []Ranked, stats []RuleStat, lang string) erro
 		} else if _, err := f.NewSheet(s.name); err != nil {
 			return err
 		}
-		if err := f.SetSheetRow(s.name, "A1", &s.header); err != nil {
-			return err
-		}
-		for r, row := range s.rows {
-			cell, err := excelize.CoordinatesToCellName(1, r+2)
-			if err != nil {
-				return err
-			}
-			if err := f.SetSheetRow(s.name, cell, &row); err != nil {
-				return err
-			}
-		}
-		for c, wdt := range s.widths {
-			col, err := excelize.ColumnNumberToName(c + 1)
-			if err != nil {
-				return err
-			}
-			if err := f.SetColWidth(s.name, col, col, wdt); err != nil {
-				return err
-			}
-		}
-		last, err := excelize.CoordinatesToCellName(len(s.header), len(s.rows)+1)
-		if err != nil {
-			return err
-		}
-		if err := f.AutoFilter(s.name, "A1:"+last, nil); err != nil {
-			return err
-		}
-		if err := f.SetPanes(s.name, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
-			return err
+		if err := writeSheet(f, s); err != nil {
+			return fmt.Errorf("sheet %s: %w", s.name, err)
 		}
 	}
 	return f.Write(w)
+}
+
+// writeSheet streams one sheet. The stream writer copies the sheet's
+// settings when it is made, so the filter is set first, over the row count
+// the cohort statistics already know.
+func writeSheet(f *excelize.File, s xlsxSheet) error {
+	last, err := excelize.CoordinatesToCellName(len(s.header), max(s.count, 1)+1)
+	if err != nil {
+		return err
+	}
+	if err := f.AutoFilter(s.name, "A1:"+last, nil); err != nil {
+		return err
+	}
+	sw, err := f.NewStreamWriter(s.name)
+	if err != nil {
+		return err
+	}
+	for c, wdt := range s.widths {
+		if err := sw.SetColWidth(c+1, c+1, wdt); err != nil {
+			return err
+		}
+	}
+	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
+		return err
+	}
+	header := make([]any, len(s.header))
+	for i, h := range s.header {
+		header[i] = h
+	}
+	if err := sw.SetRow("A1", header); err != nil {
+		return err
+	}
+	row := 2
+	var werr error
+	for vals := range s.rows {
+		cell, err := excelize.CoordinatesToCellName(1, row)
+		if err == nil {
+			err = sw.SetRow(cell, vals)
+		}
+		if err != nil {
+			werr = err
+			break
+		}
+		row++
+	}
+	if werr != nil {
+		return werr
+	}
+	return sw.Flush()
 }

@@ -39,6 +39,9 @@ type FileReport struct {
 	// Document is the converted report, for renderers that show tables; it
 	// is not part of the JSON output.
 	Document *schema.Document `json:"-"`
+	// Grid is the tables in compact form for the batch dashboard; it is not
+	// part of the JSON output.
+	Grid *Grid `json:"-"`
 }
 
 // Counts tallies findings by severity and status.

@@ -1,0 +1,104 @@
+package report_test
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/ogi-checker/ogi/engine"
+	"github.com/ogi-checker/ogi/internal/browsertest"
+	"github.com/ogi-checker/ogi/report"
+	"github.com/ogi-checker/ogi/rules"
+)
+
+// dashboardFixture checks three reports: a consistent one, one whose table 3
+// total is wrong, and one that could not be read.
+func dashboardFixture(t *testing.T) ([]report.FileReport, *engine.Engine) {
+	t.Helper()
+	eng, err := engine.New([]engine.Pack{{Name: "builtin", FS: rules.FS}}, engine.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []report.FileReport
+	for i, broken := range []bool{false, true} {
+		doc := engine.SampleDocument("2021")
+		doc.Meta.Agency = []string{"甲县人民政府", "乙县<b>人民政府</b>"}[i]
+		if broken {
+			v := 999.0
+			doc.Tables.Requests["new_received"]["total"].Value = &v
+			doc.Tables.Requests["new_received"]["total"].Raw = "999"
+		}
+		res := eng.Evaluate(doc)
+		fr := report.NewFileReport([]string{"a.txt", "b.txt"}[i], doc, res, eng.ScoreResult(res, engine.DefaultScoreConfig(), ""))
+		fr.Grid = report.NewGrid(doc, fr.Findings, "zh")
+		out = append(out, fr)
+	}
+	out = append(out, report.FileReport{File: "c.pdf", Error: "c.pdf: cannot open: no such file or directory"})
+	return out, eng
+}
+
+func writeDashboard(t *testing.T, reports []report.FileReport, eng *engine.Engine) []byte {
+	t.Helper()
+	ranked, _ := report.Cohort(reports, eng.Rules())
+	c := report.NewCohortStats(eng.Rules())
+	for _, r := range reports {
+		c.Add(r)
+	}
+	var buf bytes.Buffer
+	if err := report.WriteDashboard(&buf, report.Slice(ranked), c, "zh"); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+func TestDashboardContent(t *testing.T) {
+	reports, eng := dashboardFixture(t)
+	page := writeDashboard(t, reports, eng)
+	for _, want := range []string{
+		"<svg", "得分分布", "问题类别", "触发最多的规则",
+		`"requests.new_received.total":"bad"`, // the failing cell is marked for the drill-down
+		`"x":"c.pdf: cannot open`,             // the unreadable report is listed
+		"报告 3 · 已评分 2",
+	} {
+		if !bytes.Contains(page, []byte(want)) {
+			t.Errorf("dashboard lacks %s", want)
+		}
+	}
+	// Offline: no external script, style or image.
+	if regexp.MustCompile(`(?i)<(script|link|img)[^>]+(src|href)=`).Match(page) {
+		t.Error("dashboard references an external resource")
+	}
+	// Names are data, never markup.
+	if bytes.Contains(page, []byte("乙县<b>")) {
+		t.Error("agency name written unescaped")
+	}
+	if again := writeDashboard(t, reports, eng); !bytes.Equal(page, again) {
+		t.Error("same input, different bytes")
+	}
+}
+
+// TestDashboardInChromium loads the dashboard in headless Chromium with the
+// second report's drill-down open (#r=1) and reads the DOM the script built:
+// the script ran to the end without an error, listed every report, and drew
+// the tables with the failing cell highlighted. CI installs Debian's
+// chromium and sets OGI_REQUIRE_BROWSER=1 so that this cannot skip there.
+func TestDashboardInChromium(t *testing.T) {
+	reports, eng := dashboardFixture(t)
+	page := filepath.Join(t.TempDir(), "dashboard.html")
+	if err := os.WriteFile(page, writeDashboard(t, reports, eng), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	dom := browsertest.Load(t, page, "#r=1")
+	if n := strings.Count(dom, "<tr data-i="); n != 3 {
+		t.Errorf("report table has %d rows, want 3", n)
+	}
+	if !regexp.MustCompile(`<td title="requests\.new_received\.total" class="bad">999</td>|<td class="bad" title="requests\.new_received\.total">999</td>`).MatchString(dom) {
+		t.Errorf("drill-down does not highlight the failing cell; DOM:\n%.3000s", dom[strings.Index(dom, `id="detail"`):])
+	}
+	if !strings.Contains(dom, "乙县&lt;b&gt;人民政府&lt;/b&gt;") {
+		t.Error("drill-down heading missing or unescaped")
+	}
+}
