@@ -1,9 +1,9 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"encoding/csv"
-	"encoding/json"
 	"fmt"
 	"io"
 	"io/fs"
@@ -14,11 +14,13 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/ogi-checker/ogi/engine"
 	"github.com/ogi-checker/ogi/report"
-	"github.com/ogi-checker/ogi/schema"
+	"github.com/ogi-checker/ogi/store"
 )
 
 // reportExts are the files a directory walk picks up.
@@ -78,7 +80,9 @@ func expandInputs(args []string) ([]item, error) {
 }
 
 // readManifest reads a CSV with a header naming file and optionally agency,
-// year and level (government or department); files are relative to it.
+// year, level (government or department) and body (the identity that pairs
+// a body's reports across years when its name changed); files are relative
+// to it.
 func readManifest(path string) ([]item, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -111,7 +115,11 @@ func readManifest(path string) ([]item, error) {
 		if fi >= len(row) || strings.TrimSpace(row[fi]) == "" {
 			continue
 		}
-		it := item{file: filepath.Join(filepath.Dir(path), row[fi]), agency: get(row, "agency")}
+		file := strings.TrimSpace(row[fi])
+		if !filepath.IsAbs(file) {
+			file = filepath.Join(filepath.Dir(path), file)
+		}
+		it := item{file: file, agency: get(row, "agency"), body: get(row, "body")}
 		if y := get(row, "year"); y != "" {
 			v, err := strconv.Atoi(y)
 			if err != nil {
@@ -141,15 +149,26 @@ func isTerminal(w io.Writer) bool {
 
 func newAssessCmd(stdout, stderr io.Writer, code *int) *cobra.Command {
 	o := checkOptions{}
-	var xlsxOut, csvOut, jsonlOut string
+	var xlsxOut, csvOut, jsonlOut, htmlOut, dbPath string
+	var threshold float64
 	cmd := &cobra.Command{
 		Use:   "assess PATH...",
-		Short: "Assess a batch of reports: convert and check in parallel, rank, write Excel, CSV and JSON Lines",
+		Short: "Assess a batch of reports: convert and check in parallel, rank, write Excel, CSV, JSON Lines and a dashboard",
 		Long: `Assess every report under the given files, directories, globs and CSV manifests (columns
-file, agency, year, level). Rules are compiled once; reports are converted and checked in
-parallel (--jobs); a progress line shows on a terminal. --jsonl streams one JSON line per
-report as it is done; --xlsx writes the workbook (汇总, 问题清单, 规则统计) and --csv the summary,
-both in a deterministic order with rank and percentile.
+file, agency, year, level, body). Rules are compiled once; reports are converted and checked in
+parallel (--jobs); a progress bar shows on a terminal.
+
+Each report is paired with the same body's report for the year before (from the batch or the
+store) for the cross-year rules, and every report's narrative is compared with every other
+body's (内容雷同, --similarity-threshold).
+
+Documents and results are kept in an SQLite store (--db, default ogi.db; --db "" for none): a
+re-run converts only reports it has not seen and checks only reports whose rules, configuration,
+previous report or peers changed. The run summary on standard error says how much was reused.
+
+--jsonl streams one JSON line per report as it is done (to FILE, rewritten in batch order at the
+end, or - for standard output); --xlsx writes the workbook (汇总, 问题清单, 规则统计), --csv the
+summary and --html the dashboard, all in a deterministic order with rank and percentile.
 
 ` + exitCodesHelp,
 		Args: cobra.MinimumNArgs(1),
@@ -161,6 +180,9 @@ both in a deterministic order with rank and percentile.
 			if err == nil {
 				o.Format = "text"
 				err = o.validate()
+			}
+			if err == nil && (threshold <= 0 || threshold > 1) {
+				err = fmt.Errorf("--similarity-threshold must be in (0, 1], not %g", threshold)
 			}
 			if err != nil {
 				say(stderr, "ogi: configuration: %v\n", err)
@@ -178,6 +200,7 @@ both in a deterministic order with rank and percentile.
 				*code = exitUsage
 				return nil
 			}
+			o.similarity = threshold
 			eng, err := loadEngine(&o)
 			if err != nil {
 				say(stderr, "ogi: cannot load rules:\n%v\n", err)
@@ -188,103 +211,8 @@ both in a deterministic order with rank and percentile.
 				*code = exitUsage
 				return nil
 			}
-			var stream io.Writer
-			if jsonlOut == "-" {
-				stream = stdout
-			} else if jsonlOut != "" {
-				f, err := os.Create(jsonlOut)
-				if err != nil {
-					writeErr(stderr, err)
-					*code = exitUsage
-					return nil
-				}
-				defer func() { _ = f.Close() }()
-				stream = f
-			}
-			jobs := o.Jobs
-			if jobs <= 0 {
-				jobs = runtime.GOMAXPROCS(0)
-			}
-			reports := make([]report.FileReport, len(items))
-			codes := make([]int, len(items))
-			var mu sync.Mutex
-			done := 0
-			progress := isTerminal(stderr)
-			enc := json.NewEncoder(io.Discard)
-			if stream != nil {
-				enc = json.NewEncoder(stream)
-				enc.SetEscapeHTML(false)
-			}
-			// Two passes: convert everything, then check each report with the
-			// same body's report for the year before, when the batch has it.
-			docs := make([]*schema.Document, len(items))
-			convErr := make([]error, len(items))
-			parallel(len(items), jobs, func(i int) {
-				docs[i], convErr[i] = convertItem(context.Background(), items[i], &o)
-			})
-			prevOf := previousIndex(docs)
-			parallel(len(items), jobs, func(i int) {
-				var fr report.FileReport
-				var c int
-				if convErr[i] != nil {
-					fr, c = failedReport(items[i].file, convErr[i])
-				} else {
-					fr, c = checkDoc(context.Background(), eng, items[i].file, docs[i], prevOf(i), &o)
-				}
-				fr.Document = nil // a batch keeps summaries, not documents
-				reports[i], codes[i] = fr, c
-				mu.Lock()
-				done++
-				if stream != nil {
-					_ = enc.Encode(fr)
-				}
-				if progress {
-					say(stderr, "\r%d/%d", done, len(items))
-				}
-				mu.Unlock()
-			})
-			if progress {
-				say(stderr, "\n")
-			}
-			exit := exitOK
-			for i, fr := range reports {
-				if fr.Error != "" {
-					say(stderr, "ogi: %s\n", fr.Error)
-				}
-				exit = worse(exit, codes[i])
-			}
-			ranked, stats := report.Cohort(reports, eng.Rules())
-			write := func(path string, fn func(io.Writer) error) {
-				if path == "" {
-					return
-				}
-				f, err := os.Create(path)
-				if err == nil {
-					err = fn(f)
-					if cerr := f.Close(); err == nil {
-						err = cerr
-					}
-				}
-				if err != nil {
-					say(stderr, "ogi: %s: %v\n", path, err)
-					exit = worse(exit, exitUsage)
-				}
-			}
-			write(xlsxOut, func(w io.Writer) error { return report.WriteXLSX(w, ranked, stats, o.Lang) })
-			write(csvOut, func(w io.Writer) error { return report.WriteCSV(w, ranked) })
-			scored, sum := 0, 0.0
-			for _, r := range reports {
-				if r.Score != nil {
-					scored++
-					sum += *r.Score
-				}
-			}
-			mean := 0.0
-			if scored > 0 {
-				mean = sum / float64(scored)
-			}
-			say(stderr, "ogi: %d reports, %d scored, mean score %.1f\n", len(reports), scored, mean)
-			*code = exit
+			*code = runAssess(cmd.Context(), stdout, stderr, eng, items, &o, assessOutputs{
+				xlsx: xlsxOut, csv: csvOut, jsonl: jsonlOut, html: htmlOut, db: dbPath, threshold: threshold})
 			return nil
 		},
 	}
@@ -292,7 +220,176 @@ both in a deterministic order with rank and percentile.
 	cmd.Flags().StringVar(&xlsxOut, "xlsx", "", "write the Excel workbook to FILE")
 	cmd.Flags().StringVar(&csvOut, "csv", "", "write the summary CSV to FILE")
 	cmd.Flags().StringVar(&jsonlOut, "jsonl", "", "stream one JSON line per report to FILE (- for standard output)")
+	cmd.Flags().StringVar(&htmlOut, "html", "", "write the dashboard (one offline HTML page) to FILE")
+	cmd.Flags().StringVar(&dbPath, "db", "ogi.db", `SQLite store of documents and results ("" for none)`)
+	cmd.Flags().Float64Var(&threshold, "similarity-threshold", engine.DefaultSimilarityThreshold,
+		"narrative similarity (0-1) at which two reports count as the same text (内容雷同)")
 	return cmd
+}
+
+type assessOutputs struct {
+	xlsx, csv, jsonl, html, db string
+	threshold                  float64
+}
+
+// runAssess runs the batch and writes its outputs; it returns the exit code.
+func runAssess(ctx context.Context, stdout, stderr io.Writer, eng *engine.Engine, items []item, o *checkOptions, out assessOutputs) int {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	started := time.Now()
+	rulesHash, err := packDigest(o)
+	if err != nil {
+		say(stderr, "ogi: cannot read the rule files: %v\n", err)
+		return exitRules
+	}
+	b := &batch{ctx: ctx, o: o, eng: eng, jobs: o.Jobs, thr: out.threshold,
+		set:  batchSettings{converter: converterID(), rules: rulesHash, config: configDigest(o, out.threshold)},
+		prog: &progress{w: stderr, on: isTerminal(stderr)}, stderr: stderr}
+	if b.jobs <= 0 {
+		b.jobs = runtime.GOMAXPROCS(0)
+	}
+	spoolDir := ""
+	if out.db != "" {
+		db, err := store.Open(ctx, out.db)
+		if err != nil {
+			say(stderr, "ogi: %v\n", err)
+			return exitUsage
+		}
+		defer func() { _ = db.Close() }()
+		b.db = db
+		if b.runID, err = db.BeginRun(ctx, version, rulesHash, b.set.config, started); err != nil {
+			say(stderr, "ogi: %s: %v\n", out.db, err)
+			return exitUsage
+		}
+		spoolDir = filepath.Dir(out.db)
+	}
+	b.results, err = newSpool(spoolDir)
+	if err != nil {
+		say(stderr, "ogi: cannot create a temporary file: %v\n", err)
+		return exitUsage
+	}
+	defer b.results.close()
+	if b.narratives, err = newSpool(spoolDir); err != nil {
+		say(stderr, "ogi: cannot create a temporary file: %v\n", err)
+		return exitUsage
+	}
+	defer b.narratives.close()
+	b.docs = &docKeeper{db: b.db, where: map[string][2]int64{}}
+	if b.db == nil {
+		if b.docs.sp, err = newSpool(""); err != nil {
+			say(stderr, "ogi: cannot create a temporary file: %v\n", err)
+			return exitUsage
+		}
+		defer b.docs.sp.close()
+	}
+	b.entries = make([]entry, len(items))
+	for i, it := range items {
+		b.entries[i].it = it
+	}
+	b.stats.reports = len(items)
+
+	// Streamed results, in the order they are done.
+	var stream *bufio.Writer
+	var streamFile *os.File
+	switch out.jsonl {
+	case "":
+	case "-":
+		stream = bufio.NewWriter(stdout)
+	default:
+		if streamFile, err = os.Create(out.jsonl); err != nil {
+			writeErr(stderr, err)
+			return exitUsage
+		}
+		defer func() { _ = streamFile.Close() }()
+		stream = bufio.NewWriter(streamFile)
+	}
+	cohort := report.NewCohortStats(eng.Rules())
+	var mu sync.Mutex
+	b.onResult = func(i int, sr *storedResult, raw []byte) {
+		mu.Lock()
+		defer mu.Unlock()
+		cohort.Add(sr.Report)
+		if stream != nil && raw != nil {
+			_, _ = stream.Write(raw)
+			_ = stream.WriteByte('\n')
+			_ = stream.Flush()
+		}
+	}
+
+	phase := func(name string, fn func()) {
+		t0 := time.Now()
+		fn()
+		b.timings = append(b.timings, fmt.Sprintf("%s %.1fs", name, time.Since(t0).Seconds()))
+	}
+	var prevs []prevRef
+	var peers map[int][]engine.Peer
+	phase("convert", b.convert)
+	phase("pair", func() { prevs = b.previous() })
+	phase("compare", func() { peers = b.peers() })
+	phase("check", func() { b.check(prevs, peers) })
+
+	exit := exitOK
+	for _, e := range b.entries {
+		if e.err != "" {
+			say(stderr, "ogi: %s\n", e.err)
+		}
+		exit = worse(exit, e.code)
+	}
+	write := func(path string, fn func(io.Writer) error) {
+		if path == "" {
+			return
+		}
+		t0 := time.Now()
+		defer func() {
+			b.timings = append(b.timings, fmt.Sprintf("%s %.1fs", filepath.Ext(path)[1:], time.Since(t0).Seconds()))
+		}()
+		f, err := os.Create(path)
+		if err == nil {
+			bw := bufio.NewWriterSize(f, 1<<16)
+			err = fn(bw)
+			if ferr := bw.Flush(); err == nil {
+				err = ferr
+			}
+			if cerr := f.Close(); err == nil {
+				err = cerr
+			}
+		}
+		if err != nil {
+			say(stderr, "ogi: %s: %v\n", path, err)
+			exit = worse(exit, exitUsage)
+		}
+	}
+	if streamFile != nil {
+		// The streamed file is rewritten in batch order: the same input gives
+		// the same bytes.
+		_ = streamFile.Close()
+		write(out.jsonl, b.writeJSONLines)
+	}
+	ranked, summaries := b.ranked(cohort), b.summaries(cohort)
+	write(out.xlsx, func(w io.Writer) error { return report.WriteXLSX(w, summaries, ranked, cohort, o.Lang) })
+	write(out.csv, func(w io.Writer) error { return report.WriteCSV(w, summaries()) })
+	write(out.html, func(w io.Writer) error { return report.WriteDashboard(w, ranked, cohort, o.Lang) })
+
+	scores := cohort.Scores()
+	mean := 0.0
+	for _, s := range scores {
+		mean += s
+	}
+	if len(scores) > 0 {
+		mean /= float64(len(scores))
+	}
+	st := b.stats
+	say(stderr, "ogi: %d reports, %d scored, mean score %.1f; converted %d, reused %d documents; checked %d, reused %d results",
+		st.reports, len(scores), mean, st.converted, st.reusedDocs, st.checked, st.reusedResults)
+	if b.db != nil {
+		say(stderr, " (%s, run %d)", out.db, b.runID)
+		if err := b.db.FinishRun(ctx, b.runID, st.reports, st.converted, st.reusedDocs, time.Now()); err != nil {
+			say(stderr, "\nogi: %s: %v", out.db, err)
+		}
+	}
+	say(stderr, "; %.1f s (%s)\n", time.Since(started).Seconds(), strings.Join(b.timings, ", "))
+	return exit
 }
 
 // parallel runs fn(0..n-1) on jobs goroutines.
@@ -313,54 +410,4 @@ func parallel(n, jobs int, fn func(i int)) {
 	}
 	close(work)
 	wg.Wait()
-}
-
-// bodyKey normalises an agency name for matching a body across years.
-func bodyKey(agency string) string {
-	return strings.Join(strings.Fields(agency), "")
-}
-
-// sameBody: equal names, or one name the other with a place prefix
-// (洪泽区人民政府 and 淮安市洪泽区人民政府).
-func sameBody(a, b string) bool {
-	if a == "" || b == "" {
-		return false
-	}
-	if a == b {
-		return true
-	}
-	short, long := a, b
-	if len([]rune(short)) > len([]rune(long)) {
-		short, long = long, short
-	}
-	return len([]rune(short)) >= 4 && strings.HasSuffix(long, short)
-}
-
-// previousIndex finds, for each document, the same body's report for the
-// year before among the batch.
-func previousIndex(docs []*schema.Document) func(i int) *schema.Document {
-	type entry struct {
-		key  string
-		year int
-		i    int
-	}
-	var entries []entry
-	for i, d := range docs {
-		if d != nil && d.Meta.Year != nil {
-			entries = append(entries, entry{bodyKey(d.Meta.Agency), *d.Meta.Year, i})
-		}
-	}
-	return func(i int) *schema.Document {
-		d := docs[i]
-		if d == nil || d.Meta.Year == nil {
-			return nil
-		}
-		k := bodyKey(d.Meta.Agency)
-		for _, e := range entries {
-			if e.year == *d.Meta.Year-1 && sameBody(e.key, k) {
-				return docs[e.i]
-			}
-		}
-		return nil
-	}
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -8,16 +9,52 @@ import (
 	"testing"
 
 	"github.com/xuri/excelize/v2"
+
+	"github.com/ogi-checker/ogi/internal/browsertest"
 )
 
 // TestAssess runs a batch over the whole corpus and reads the workbook back.
 func TestAssess(t *testing.T) {
 	dir := t.TempDir()
 	x, c, j := filepath.Join(dir, "r.xlsx"), filepath.Join(dir, "r.csv"), filepath.Join(dir, "r.jsonl")
-	code, _, stderr := runOgi(t, "assess", filepath.Join("..", "..", "testdata", "seeds"), filepath.Join("..", "..", "testdata", "real"),
-		"--xlsx", x, "--csv", c, "--jsonl", j)
-	if code != 1 || !strings.Contains(stderr, "14 reports, 14 scored") {
+	db, h := filepath.Join(dir, "ogi.db"), filepath.Join(dir, "r.html")
+	args := []string{"assess", filepath.Join("..", "..", "testdata", "seeds"), filepath.Join("..", "..", "testdata", "real"),
+		"--xlsx", x, "--csv", c, "--jsonl", j, "--html", h, "--db", db}
+	code, _, stderr := runOgi(t, args...)
+	if code != 1 || !strings.Contains(stderr, "14 reports, 14 scored") || !strings.Contains(stderr, "converted 14, reused 0 documents; checked 14, reused 0 results") {
 		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	first := map[string][]byte{}
+	for _, p := range []string{x, c, j, h} {
+		first[p], _ = os.ReadFile(p)
+	}
+	// A re-run over the unchanged corpus converts and checks nothing, and
+	// writes the same bytes (the workbook's zip has timestamps: compared
+	// by content below).
+	code, _, stderr = runOgi(t, args...)
+	if code != 1 || !strings.Contains(stderr, "converted 0, reused 14 documents; checked 0, reused 14 results") {
+		t.Fatalf("re-run: exit %d: %s", code, stderr)
+	}
+	for _, p := range []string{c, j, h} {
+		if b, _ := os.ReadFile(p); !bytes.Equal(b, first[p]) {
+			t.Errorf("%s differs between runs", filepath.Base(p))
+		}
+	}
+	// Another configuration reuses the documents but checks again.
+	code, _, stderr = runOgi(t, append(args, "--lang", "en", "--html", filepath.Join(dir, "en.html"))...)
+	if code != 1 || !strings.Contains(stderr, "converted 0, reused 14 documents; checked 14, reused 0 results") {
+		t.Fatalf("other rules: exit %d: %s", code, stderr)
+	}
+	page, _ := os.ReadFile(h)
+	for _, want := range []string{"<svg", "得分分布", "问题类别", "触发最多的规则", `id="ogi-data"`, `"grid":{"t":"2021"`, `"m":{`} {
+		if !bytes.Contains(page, []byte(want)) {
+			t.Errorf("dashboard lacks %s", want)
+		}
+	}
+	// The corpus dashboard in a browser, the first report's drill-down open.
+	dom := browsertest.Load(t, h, "#r=0")
+	if n := strings.Count(dom, "<tr data-i="); n != 14 {
+		t.Errorf("dashboard lists %d reports, want 14", n)
 	}
 	f, err := excelize.OpenFile(x)
 	if err != nil {
@@ -76,7 +113,7 @@ func TestAssessManifest(t *testing.T) {
 		t.Fatal(err)
 	}
 	c := filepath.Join(dir, "r.csv")
-	code, _, stderr := runOgi(t, "assess", m, "--csv", c)
+	code, _, stderr := runOgi(t, "assess", m, "--csv", c, "--db", "")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
@@ -87,7 +124,7 @@ func TestAssessManifest(t *testing.T) {
 	if err := os.WriteFile(m, []byte("file,level\nx.txt,ministry\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if code, _, stderr := runOgi(t, "assess", m); code != 2 || !strings.Contains(stderr, "level") {
+	if code, _, stderr := runOgi(t, "assess", m, "--db", ""); code != 2 || !strings.Contains(stderr, "level") {
 		t.Errorf("bad level: exit %d, %s", code, stderr)
 	}
 }
@@ -106,8 +143,9 @@ func mustRel(t *testing.T, base, target string) string {
 // body), and the carried-over numbers agree with last year's carried forward.
 func TestAssessContinuity(t *testing.T) {
 	realDir := filepath.Join("..", "..", "testdata", "real")
-	code, out, stderr := runOgi(t, "assess", "--jsonl", "-",
-		filepath.Join(realDir, "pingtan-2021.txt"), filepath.Join(realDir, "pingtan-2022.txt"),
+	code, out, stderr := runOgi(t, "assess", "--jsonl", "-", "--db", "",
+		filepath.Join(realDir, "pingtan-2019.txt"), filepath.Join(realDir, "pingtan-2021.txt"),
+		filepath.Join(realDir, "pingtan-2022.txt"), filepath.Join(realDir, "pingtan-2024.txt"),
 		filepath.Join(realDir, "hongze-district-2023.pdf"), filepath.Join(realDir, "hongze-district-2024.pdf"))
 	if code > 1 {
 		t.Fatalf("exit %d: %s", code, stderr)
@@ -127,11 +165,63 @@ func TestAssessContinuity(t *testing.T) {
 			}
 		}
 	}
-	want := map[string]string{"pingtan-2021.txt": "not_applicable", "pingtan-2022.txt": "pass",
+	// The 平潭 series has no 2020 and no 2023 report: only 2022 has a
+	// previous year, and its carried-over row matches 2021's carried forward.
+	want := map[string]string{"pingtan-2019.txt": "not_applicable", "pingtan-2021.txt": "not_applicable",
+		"pingtan-2022.txt": "pass", "pingtan-2024.txt": "not_applicable",
 		"hongze-district-2023.pdf": "not_applicable", "hongze-district-2024.pdf": "pass"}
 	for f, w := range want {
 		if status[f] != w {
 			t.Errorf("%s: continuity.carried_over %s, want %s", f, status[f], w)
 		}
+	}
+}
+
+// TestAssessSimilarPeers: two bodies that published the same text are
+// flagged (内容雷同) with the shared passages; a third, different report is
+// not, and a body's own reports across years are never each other's peers.
+func TestAssessSimilarPeers(t *testing.T) {
+	dir := t.TempDir()
+	seeds, _ := filepath.Abs(filepath.Join("..", "..", "testdata", "seeds"))
+	same := filepath.Join(seeds, "002_a141446f969544e3.txt")
+	other := filepath.Join(seeds, "000_80384ef52a1d3930.txt")
+	m := filepath.Join(dir, "m.csv")
+	// One file listed twice is assessed once: the second body gets a copy.
+	copyPath := filepath.Join(dir, "copy.txt")
+	data, _ := os.ReadFile(same)
+	if err := os.WriteFile(copyPath, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	body := "file,agency,year\n" + same + ",甲县人民政府,2020\n" + copyPath + ",乙县人民政府,2020\n" + other + ",丙县人民政府,2020\n"
+	if err := os.WriteFile(m, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, stderr := runOgi(t, "assess", m, "--jsonl", "-", "--db", "")
+	if code > 1 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	fired := map[string]string{}
+	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+		var fr struct {
+			Agency   string `json:"agency"`
+			Findings []struct {
+				Rule    string
+				Message struct{ Zh string }
+			}
+		}
+		if err := json.Unmarshal([]byte(line), &fr); err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range fr.Findings {
+			if f.Rule == "continuity.narrative_shared_with_peer" {
+				fired[fr.Agency] = f.Message.Zh
+			}
+		}
+	}
+	if len(fired) != 2 || !strings.Contains(fired["甲县人民政府"], "乙县人民政府") || !strings.Contains(fired["乙县人民政府"], "甲县人民政府") {
+		t.Fatalf("peers: %v", fired)
+	}
+	if !strings.Contains(fired["甲县人民政府"], "相似度100%") || !strings.Contains(fired["甲县人民政府"], "相同段落：“") {
+		t.Errorf("message lacks the score or the passages: %s", fired["甲县人民政府"])
 	}
 }

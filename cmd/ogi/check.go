@@ -64,6 +64,8 @@ type checkOptions struct {
 	// Rule selection and overrides from configuration.
 	Enable, Disable []string
 	Overrides       map[string]engine.Override
+	// similarity is the 内容雷同 threshold (ogi assess).
+	similarity float64
 }
 
 var severityLevel = map[string]int{"info": 1, "warning": 2, "error": 3, "never": 99}
@@ -115,7 +117,7 @@ func loadEngine(o *checkOptions) (*engine.Engine, error) {
 		}
 		packs = append(packs, engine.Pack{Name: d, FS: os.DirFS(d)})
 	}
-	e, err := engine.New(packs, engine.Options{CannotEvaluateSeverity: o.CannotEvaluateSeverity})
+	e, err := engine.New(packs, engine.Options{CannotEvaluateSeverity: o.CannotEvaluateSeverity, SimilarityThreshold: o.similarity})
 	if err != nil {
 		return nil, err
 	}
@@ -279,6 +281,9 @@ func checkOne(ctx context.Context, eng *engine.Engine, file string, o *checkOpti
 type item struct {
 	file, agency, kind string
 	year               int
+	// body overrides the body identity used to pair a report with last
+	// year's (manifest column body).
+	body string
 }
 
 func checkItem(ctx context.Context, eng *engine.Engine, it item, o *checkOptions) (report.FileReport, int) {
@@ -322,7 +327,12 @@ func convertItem(ctx context.Context, it item, o *checkOptions) (*schema.Documen
 // checkDoc evaluates, waives and scores a converted report; prev is the
 // same body's report for the year before, when known.
 func checkDoc(ctx context.Context, eng *engine.Engine, file string, doc, prev *schema.Document, o *checkOptions) (report.FileReport, int) {
-	res, err := eng.EvaluatePrevious(ctx, doc, prev)
+	return checkDocWith(ctx, eng, file, doc, engine.Context{Previous: prev}, o)
+}
+
+// checkDocWith is checkDoc with everything a batch knows about the report.
+func checkDocWith(ctx context.Context, eng *engine.Engine, file string, doc *schema.Document, bc engine.Context, o *checkOptions) (report.FileReport, int) {
+	res, err := eng.EvaluateBatch(ctx, doc, bc)
 	if err != nil {
 		return failedReport(file, fmt.Errorf("%s: checking took longer than %v: %w", file, o.Limits.Timeout, err))
 	}

@@ -1,0 +1,837 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"iter"
+	"os"
+	"path/filepath"
+	"runtime/debug"
+	"sort"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/ogi-checker/ogi/engine"
+	"github.com/ogi-checker/ogi/ingest"
+	"github.com/ogi-checker/ogi/report"
+	"github.com/ogi-checker/ogi/rules"
+	"github.com/ogi-checker/ogi/schema"
+	"github.com/ogi-checker/ogi/similarity"
+	"github.com/ogi-checker/ogi/store"
+)
+
+// entry is what a batch keeps of one report between its passes: a few
+// hundred bytes whatever the report's size, so that memory grows slowly
+// with the batch. Documents and results live in the store or the spool.
+type entry struct {
+	it       item
+	key      string // the report's identity: input hash plus manifest overrides
+	agency   string
+	body     string
+	year     int
+	template string
+	err      string
+	reused   bool // conversion skipped: the store had the document
+	sig      similarity.Signature
+	hasSig   bool
+	narOff   int64 // the narrative in the narrative spool (narLen 0: not there)
+	narLen   int
+
+	// Filled by the check pass: the result's summary, enough for the CSV
+	// and the workbook's 汇总 without reading the result back, and where the
+	// result (the report's JSON line) and its grid are in the spool.
+	code     int
+	resOff   int64
+	resLen   int
+	gridOff  int64
+	gridLen  int
+	reusedRs bool
+	score    float64
+	hasScore bool
+	grade    string
+	counts   report.Counts
+}
+
+// spool is an append-only temporary file of JSON records addressed by
+// offset: where a batch keeps documents (without a store) and per-report
+// results until the final outputs are written in batch order.
+type spool struct {
+	mu  sync.Mutex
+	f   *os.File
+	off int64
+}
+
+func newSpool(dir string) (*spool, error) {
+	f, err := os.CreateTemp(dir, "ogi-spool-*")
+	if err != nil {
+		return nil, err
+	}
+	return &spool{f: f}, nil
+}
+
+func (s *spool) put(b []byte) (int64, int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	off := s.off
+	n, err := s.f.WriteAt(b, off)
+	s.off += int64(n)
+	return off, n, err
+}
+
+func (s *spool) get(off int64, n int) ([]byte, error) {
+	b := make([]byte, n)
+	_, err := s.f.ReadAt(b, off)
+	return b, err
+}
+
+func (s *spool) close() {
+	name := s.f.Name()
+	_ = s.f.Close()
+	_ = os.Remove(name)
+}
+
+// docKeeper holds converted documents for the check pass: in the store
+// when there is one, else in a spool.
+type docKeeper struct {
+	db    *store.Store
+	sp    *spool
+	mu    sync.Mutex
+	where map[string][2]int64 // spool offsets by report key
+}
+
+func (k *docKeeper) put(ctx context.Context, r store.Report) error {
+	if k.db != nil {
+		return k.db.PutReport(ctx, r)
+	}
+	off, n, err := k.sp.put(r.Document)
+	if err != nil {
+		return err
+	}
+	k.mu.Lock()
+	k.where[r.Hash] = [2]int64{off, int64(n)}
+	k.mu.Unlock()
+	return nil
+}
+
+func (k *docKeeper) get(ctx context.Context, key string) (*schema.Document, error) {
+	var data []byte
+	if k.db != nil {
+		b, ok, err := k.db.Document(ctx, key)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			return nil, fmt.Errorf("the store has no document %s", key)
+		}
+		data = b
+	} else {
+		k.mu.Lock()
+		w, ok := k.where[key]
+		k.mu.Unlock()
+		if !ok {
+			return nil, fmt.Errorf("no document %s", key)
+		}
+		b, err := k.sp.get(w[0], int(w[1]))
+		if err != nil {
+			return nil, err
+		}
+		data = b
+	}
+	doc := &schema.Document{}
+	if err := json.Unmarshal(data, doc); err != nil {
+		return nil, fmt.Errorf("stored document %s: %w", key, err)
+	}
+	return doc, nil
+}
+
+// batchSettings are the run's identity for the store: a stored result is
+// reused only when all three match.
+type batchSettings struct {
+	converter string // what converted the documents
+	rules     string // digest of every rule and fixture file loaded
+	config    string // digest of the options that change results
+}
+
+// converterID names the build that converts documents. A release is its
+// version; a development build is its executable's hash, so that a rebuilt
+// converter never reuses documents converted by an older one.
+func converterID() string {
+	if version != "dev" {
+		return version
+	}
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		rev, dirty := "", false
+		for _, s := range bi.Settings {
+			switch s.Key {
+			case "vcs.revision":
+				rev = s.Value
+			case "vcs.modified":
+				dirty = s.Value == "true"
+			}
+		}
+		if rev != "" && !dirty {
+			return "dev-" + rev
+		}
+	}
+	exe, err := os.Executable()
+	if err == nil {
+		if f, err := os.Open(exe); err == nil {
+			defer func() { _ = f.Close() }()
+			h := sha256.New()
+			if _, err := io.Copy(h, f); err == nil {
+				return "dev-" + hex.EncodeToString(h.Sum(nil))[:16]
+			}
+		}
+	}
+	return "dev-" + strconv.FormatInt(time.Now().UnixNano(), 10) // unknown build: never reuse
+}
+
+// packDigest hashes every rule file the engine loaded (built-in and
+// --rules directories), by path and content.
+func packDigest(o *checkOptions) (string, error) {
+	h := sha256.New()
+	add := func(name string, fsys fs.FS) error {
+		return fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() {
+				return err
+			}
+			b, err := fs.ReadFile(fsys, p)
+			if err != nil {
+				return err
+			}
+			_, _ = fmt.Fprintf(h, "%s/%s %d\n", name, p, len(b))
+			_, _ = h.Write(b)
+			return nil
+		})
+	}
+	if !o.NoBuiltin {
+		if err := add("builtin", rules.FS); err != nil {
+			return "", err
+		}
+	}
+	for _, d := range o.RuleDirs {
+		if err := add(d, os.DirFS(d)); err != nil {
+			return "", err
+		}
+	}
+	return hex.EncodeToString(h.Sum(nil))[:32], nil
+}
+
+// configDigest hashes the options that change a report's result.
+func configDigest(o *checkOptions, threshold float64) string {
+	b, _ := json.Marshal(struct {
+		Lang, FailOn, CannotEvaluate string
+		MinScore                     float64
+		MinScoreSet                  bool
+		Enable, Disable              []string
+		Overrides                    map[string]engine.Override
+		Waivers                      []engine.Waiver
+		Limits                       ingest.Limits
+		Similarity                   float64
+	}{o.Lang, o.FailOn, o.CannotEvaluateSeverity, o.MinScore, o.MinScoreSet, o.Enable, o.Disable, o.Overrides,
+		o.waivers, o.Limits, threshold})
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])[:32]
+}
+
+// itemKey identifies a report input: its bytes and what the manifest says
+// about it (a different agency in the manifest is a different document).
+func itemKey(data []byte, it item) string {
+	h := sha256.New()
+	_, _ = h.Write(data)
+	_, _ = fmt.Fprintf(h, "\x00%s\x00%s\x00%d\x00%s", it.agency, it.kind, it.year, it.body)
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// storedResult is what the store keeps of one checked report: its JSON
+// result, the exit code it implies and the dashboard's grid.
+type storedResult struct {
+	Report report.FileReport `json:"report"`
+	Code   int               `json:"code"`
+	Grid   *report.Grid      `json:"grid,omitempty"`
+}
+
+// batchStats is the run summary.
+type batchStats struct {
+	reports, converted, reusedDocs, checked, reusedResults, unreadable int
+}
+
+// progress draws one status line on a terminal; it is silent otherwise.
+type progress struct {
+	w       io.Writer
+	on      bool
+	mu      sync.Mutex
+	phase   string
+	done, n int
+	start   time.Time
+	last    time.Time
+}
+
+func (p *progress) begin(phase string, n int) {
+	p.mu.Lock()
+	p.phase, p.done, p.n, p.start = phase, 0, n, time.Now()
+	p.mu.Unlock()
+}
+
+func (p *progress) step() {
+	if !p.on {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.done++
+	now := time.Now()
+	if p.done != p.n && now.Sub(p.last) < 100*time.Millisecond {
+		return
+	}
+	p.last = now
+	const width = 30
+	filled := width * p.done / max(p.n, 1)
+	bar := make([]byte, width)
+	for i := range bar {
+		bar[i] = '.'
+		if i < filled {
+			bar[i] = '#'
+		}
+	}
+	rate := float64(p.done) / max(now.Sub(p.start).Seconds(), 1e-9)
+	eta := ""
+	if rate > 0 && p.done < p.n {
+		eta = fmt.Sprintf(" ETA %s", (time.Duration(float64(p.n-p.done)/rate) * time.Second).Round(time.Second))
+	}
+	say(p.w, "\r%-10s [%s] %d/%d %.0f/s%s   ", p.phase, bar, p.done, p.n, rate, eta)
+	if p.done == p.n {
+		say(p.w, "\n")
+	}
+}
+
+// readInput reads a report file within the size limit.
+func readInput(path string, lim ingest.Limits) ([]byte, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil, &ingest.InputError{File: path, Reason: "cannot open", Err: unwrapPathError(err)}
+	}
+	if st.IsDir() {
+		return nil, &ingest.InputError{File: path, Reason: "is a directory"}
+	}
+	if lim.MaxFileBytes > 0 && st.Size() > lim.MaxFileBytes {
+		return nil, &ingest.InputError{File: path, Reason: fmt.Sprintf("file is %d bytes, larger than the limit of %d bytes", st.Size(), lim.MaxFileBytes)}
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, &ingest.InputError{File: path, Reason: "cannot read", Err: unwrapPathError(err)}
+	}
+	return data, nil
+}
+
+// applyItem applies what a manifest says about a report.
+func applyItem(doc *schema.Document, it item) {
+	if it.agency != "" {
+		doc.Meta.Agency = it.agency
+	}
+	if it.kind != "" {
+		doc.Meta.AgencyKind = it.kind
+	}
+	if it.year != 0 {
+		y := it.year
+		doc.Meta.Year = &y
+	}
+}
+
+func entryBody(it item, agency string) string {
+	if it.body != "" {
+		return bodyKey(it.body)
+	}
+	return bodyKey(agency)
+}
+
+// maxPeers bounds the peers listed for one report.
+const maxPeers = 3
+
+// batch runs ogi assess's passes over the items.
+type batch struct {
+	ctx     context.Context
+	o       *checkOptions
+	eng     *engine.Engine
+	db      *store.Store
+	runID   int64
+	set     batchSettings
+	docs    *docKeeper
+	results *spool
+	// narratives keeps the texts compared for 内容雷同, so that comparing
+	// does not decode whole documents again.
+	narratives *spool
+	entries    []entry
+	jobs       int
+	thr        float64
+	prog       *progress
+	stats      batchStats
+	statsMu    sync.Mutex
+	onResult   func(i int, sr *storedResult, raw []byte)
+	stderr     io.Writer
+	timings    []string
+}
+
+func (b *batch) warn(format string, args ...any) {
+	b.statsMu.Lock()
+	say(b.stderr, format, args...)
+	b.statsMu.Unlock()
+}
+
+func (b *batch) count(f func(s *batchStats)) {
+	b.statsMu.Lock()
+	f(&b.stats)
+	b.statsMu.Unlock()
+}
+
+// convert is the first pass: each report is read, hashed and, unless the
+// store already has it from the same converter, converted and kept.
+func (b *batch) convert() {
+	b.prog.begin("convert", len(b.entries))
+	parallel(len(b.entries), b.jobs, func(i int) {
+		defer b.prog.step()
+		e := &b.entries[i]
+		data, err := readInput(e.it.file, b.o.Limits)
+		if err != nil {
+			e.err = err.Error()
+			b.count(func(s *batchStats) { s.unreadable++ })
+			return
+		}
+		e.key = itemKey(data, e.it)
+		if b.db != nil {
+			if m, ok, err := b.db.ReportMeta(b.ctx, e.key); err == nil && ok && m.Converter == b.set.converter {
+				e.reused = true
+				e.agency, e.body, e.template = m.Agency, m.Body, m.Template
+				if m.Year != nil {
+					e.year = *m.Year
+				}
+				if sig, ok := decodeSignature(m.Signature); ok {
+					e.sig, e.hasSig = sig, true
+				}
+				b.count(func(s *batchStats) { s.reusedDocs++ })
+				return
+			}
+		}
+		ctx := b.ctx
+		if b.o.Limits.Timeout > 0 {
+			var cancel context.CancelFunc
+			ctx, cancel = context.WithTimeout(ctx, b.o.Limits.Timeout)
+			defer cancel()
+		}
+		doc, err := ingest.Convert(ctx, e.it.file, data, ingest.Options{Limits: b.o.Limits})
+		if err != nil {
+			e.err = err.Error()
+			b.count(func(s *batchStats) { s.unreadable++ })
+			return
+		}
+		applyItem(doc, e.it)
+		e.agency, e.body = doc.Meta.Agency, entryBody(e.it, doc.Meta.Agency)
+		if doc.Meta.Year != nil {
+			e.year = *doc.Meta.Year
+		}
+		if doc.Meta.Template != nil {
+			e.template = *doc.Meta.Template
+		}
+		if nar := engine.Narrative(doc); nar != "" {
+			if sh := similarity.Shingles(nar); len(sh) > 0 {
+				e.sig, e.hasSig = similarity.Sign(sh), true
+				if off, n, err := b.narratives.put([]byte(nar)); err == nil {
+					e.narOff, e.narLen = off, n
+				}
+			}
+		}
+		js, err := json.Marshal(doc)
+		if err == nil {
+			var y *int
+			if e.year != 0 {
+				y = &e.year
+			}
+			err = b.docs.put(b.ctx, store.Report{Hash: e.key, Converter: b.set.converter, File: filepath.ToSlash(e.it.file),
+				Agency: e.agency, Body: e.body, Year: y, Template: e.template, Document: js, Signature: encodeSignature(e.sig, e.hasSig)})
+		}
+		if err != nil {
+			e.err = fmt.Sprintf("%s: cannot keep the converted document: %v", e.it.file, err)
+			return
+		}
+		b.count(func(s *batchStats) { s.converted++ })
+	})
+}
+
+func encodeSignature(sig similarity.Signature, ok bool) []byte {
+	if !ok {
+		return nil
+	}
+	out := make([]byte, 4*len(sig))
+	for i, v := range sig {
+		out[4*i], out[4*i+1], out[4*i+2], out[4*i+3] = byte(v>>24), byte(v>>16), byte(v>>8), byte(v)
+	}
+	return out
+}
+
+func decodeSignature(b []byte) (similarity.Signature, bool) {
+	var sig similarity.Signature
+	if len(b) != 4*len(sig) {
+		return sig, false
+	}
+	for i := range sig {
+		sig[i] = uint32(b[4*i])<<24 | uint32(b[4*i+1])<<16 | uint32(b[4*i+2])<<8 | uint32(b[4*i+3])
+	}
+	return sig, true
+}
+
+// prevRef is last year's report for an entry: a batch position, or a
+// report only the store has.
+type prevRef struct {
+	i   int    // -1 when from the store
+	key string // report key ("" when none)
+}
+
+// previous pairs every report with the same body's report for the year
+// before, from the batch first and then from the store.
+func (b *batch) previous() []prevRef {
+	keys := make([]string, len(b.entries))
+	years := make([]int, len(b.entries))
+	for i, e := range b.entries {
+		if e.err == "" {
+			keys[i], years[i] = e.body, e.year
+		}
+	}
+	x := newBodyIndex(keys, years)
+	out := make([]prevRef, len(b.entries))
+	for i, e := range b.entries {
+		out[i] = prevRef{i: -1}
+		if e.err != "" || e.year == 0 || e.body == "" {
+			continue
+		}
+		if j := x.find(e.body, e.year-1); j >= 0 {
+			out[i] = prevRef{i: j, key: b.entries[j].key}
+			continue
+		}
+		if b.db != nil {
+			if rs, err := b.db.ReportsFor(b.ctx, e.body, e.year-1); err == nil && len(rs) > 0 {
+				out[i] = prevRef{i: -1, key: rs[0].Hash}
+			}
+		}
+	}
+	return out
+}
+
+// peerScan bounds the members of a cluster a report is compared with while
+// looking for its peers: past it, a huge cluster of copies has shown enough.
+const peerScan = 20
+
+// peers finds, for every report, other bodies' reports whose narrative is
+// nearly the same. LSH clusters the signatures (linear in the batch, even
+// when thousands of bodies copied one template); inside a cluster each
+// report is compared exactly with the next members of other bodies until it
+// has maxPeers confirmed peers or peerScan tries.
+func (b *batch) peers() map[int][]engine.Peer {
+	idx := similarity.NewIndex()
+	for i, e := range b.entries {
+		if e.err == "" && e.hasSig {
+			idx.Add(i, e.sig)
+		}
+	}
+	type task struct {
+		i       int
+		cluster []int
+	}
+	var tasks []task
+	for _, c := range idx.Clusters(b.thr * 0.8) {
+		if !b.anotherBody(c) {
+			continue
+		}
+		for _, i := range c {
+			tasks = append(tasks, task{i, c})
+		}
+	}
+	out := make([][]engine.Peer, len(tasks))
+	parallel(len(tasks), b.jobs, func(k int) {
+		t := tasks[k]
+		mine := b.narrative(t.i)
+		sh := similarity.Shingles(mine)
+		pos := sort.SearchInts(t.cluster, t.i)
+		for step, tried := 1, 0; step < len(t.cluster) && tried < peerScan && len(out[k]) < maxPeers; step++ {
+			j := t.cluster[(pos+step)%len(t.cluster)]
+			if sameBody(b.entries[t.i].body, b.entries[j].body) {
+				continue
+			}
+			tried++
+			theirs := b.narrative(j)
+			jac := similarity.Jaccard(sh, similarity.Shingles(theirs))
+			if jac < b.thr {
+				continue
+			}
+			ej := b.entries[j]
+			out[k] = append(out[k], engine.Peer{Agency: ej.agency, File: filepath.ToSlash(ej.it.file), Score: round3(jac),
+				Passages: similarity.Passages(mine, theirs, 20, 3)})
+		}
+	})
+	res := map[int][]engine.Peer{}
+	for k, ps := range out {
+		if len(ps) == 0 {
+			continue
+		}
+		sort.SliceStable(ps, func(a, c int) bool {
+			if ps[a].Score != ps[c].Score {
+				return ps[a].Score > ps[c].Score
+			}
+			return ps[a].File < ps[c].File
+		})
+		res[tasks[k].i] = ps
+	}
+	return res
+}
+
+// narrative reads a report's narrative back: from the narrative spool when
+// this run converted it, else from its stored document.
+func (b *batch) narrative(i int) string {
+	e := &b.entries[i]
+	if e.narLen > 0 {
+		if t, err := b.narratives.get(e.narOff, e.narLen); err == nil {
+			return string(t)
+		}
+	}
+	doc, err := b.docs.get(b.ctx, e.key)
+	if err != nil {
+		return ""
+	}
+	return engine.Narrative(doc)
+}
+
+// anotherBody tells whether a cluster holds reports of more than one body.
+func (b *batch) anotherBody(members []int) bool {
+	for _, j := range members[1:] {
+		if !sameBody(b.entries[members[0]].body, b.entries[j].body) {
+			return true
+		}
+	}
+	return false
+}
+
+// marshalJSON is json.Marshal without HTML escaping, as the other JSON
+// outputs write it, and without the trailing newline an Encoder adds.
+func marshalJSON(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
+}
+
+func round3(x float64) float64 { return float64(int(x*1000+0.5)) / 1000 }
+
+// resultKey names a report's result in the store: the report, the rules, the
+// configuration, and what the batch told the rules (last year's report and
+// the peers).
+func (b *batch) resultKey(e *entry, prev prevRef, peers []engine.Peer) store.Key {
+	ctxDigest := prev.key
+	if len(peers) > 0 {
+		pj, _ := json.Marshal(peers)
+		sum := sha256.Sum256(pj)
+		ctxDigest += "+" + hex.EncodeToString(sum[:8])
+	}
+	return store.Key{ReportHash: e.key, RulesHash: b.set.rules, ConfigDigest: b.set.config, PrevHash: ctxDigest}
+}
+
+// check is the second pass: each report is evaluated with its previous
+// report and peers, unless the store has the result for exactly that.
+func (b *batch) check(prevs []prevRef, peers map[int][]engine.Peer) {
+	b.prog.begin("check", len(b.entries))
+	parallel(len(b.entries), b.jobs, func(i int) {
+		defer b.prog.step()
+		e := &b.entries[i]
+		var sr storedResult
+		switch {
+		case e.err != "":
+			sr.Report, sr.Code = failedReport(e.it.file, errors.New(e.err))
+		default:
+			k := b.resultKey(e, prevs[i], peers[i])
+			if b.db != nil {
+				if r, ok, err := b.db.Result(b.ctx, k); err == nil && ok && json.Unmarshal(r.Summary, &sr) == nil {
+					// The file name is the item's, whatever name the stored result had.
+					sr.Report.File = filepath.ToSlash(e.it.file)
+					e.reusedRs = true
+					b.count(func(s *batchStats) { s.reusedResults++ })
+					break
+				}
+			}
+			sr = b.evaluate(i, prevs[i], peers[i])
+			// Each rule's findings are also in the report's findings: the
+			// batch keeps them once (its JSON lines would double otherwise).
+			for k := range sr.Report.Rules {
+				sr.Report.Rules[k].Findings = nil
+			}
+			b.count(func(s *batchStats) { s.checked++ })
+			if b.db != nil && sr.Report.Error == "" {
+				summary, err := json.Marshal(sr)
+				if err == nil {
+					err = b.db.PutResult(b.ctx, store.Result{Key: k, RunID: b.runID, Score: sr.Report.Score, Grade: sr.Report.Grade,
+						Errors: sr.Report.Counts.Error, Warnings: sr.Report.Counts.Warning, Summary: summary, Findings: storeFindings(sr.Report.Findings, b.o.Lang)})
+				}
+				if err != nil {
+					b.warn("ogi: %s: cannot store the result: %v\n", e.it.file, err)
+				}
+			}
+		}
+		e.code, e.grade, e.counts = sr.Code, sr.Report.Grade, sr.Report.Counts
+		if sr.Report.Score != nil {
+			e.score, e.hasScore = *sr.Report.Score, true
+		}
+		raw, err := marshalJSON(sr.Report)
+		if err == nil {
+			e.resOff, e.resLen, err = b.results.put(raw)
+		}
+		if err == nil && sr.Grid != nil {
+			var g []byte
+			if g, err = json.Marshal(sr.Grid); err == nil {
+				e.gridOff, e.gridLen, err = b.results.put(g)
+			}
+		}
+		if err != nil {
+			e.err = err.Error()
+		}
+		if b.onResult != nil {
+			b.onResult(i, &sr, raw)
+		}
+	})
+}
+
+func storeFindings(fs []engine.Finding, lang string) []store.Finding {
+	out := make([]store.Finding, len(fs))
+	for i, f := range fs {
+		var cells []string
+		for _, c := range f.Cells {
+			cells = append(cells, c.Table+"."+c.Row+"."+c.Col)
+		}
+		b, _ := json.Marshal(cells)
+		out[i] = store.Finding{Seq: i, Rule: f.Rule, Severity: f.Severity, Status: f.Status, Message: f.Message.Pick(lang), Cells: string(b)}
+	}
+	return out
+}
+
+// evaluate checks one report with what the batch knows of it.
+func (b *batch) evaluate(i int, prev prevRef, peers []engine.Peer) storedResult {
+	e := &b.entries[i]
+	fail := func(err error) storedResult {
+		fr, c := failedReport(e.it.file, err)
+		return storedResult{Report: fr, Code: c}
+	}
+	doc, err := b.docs.get(b.ctx, e.key)
+	if err != nil {
+		return fail(err)
+	}
+	var prevDoc *schema.Document
+	if prev.key != "" {
+		// Last year's report is context: if it cannot be read back, the
+		// cross-year rules are not applicable rather than the report failing.
+		prevDoc, _ = b.docs.get(b.ctx, prev.key)
+	}
+	ctx := b.ctx
+	if b.o.Limits.Timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, b.o.Limits.Timeout)
+		defer cancel()
+	}
+	fr, code := checkDocWith(ctx, b.eng, e.it.file, doc, engine.Context{Previous: prevDoc, Peers: peers}, b.o)
+	grid := report.NewGrid(doc, fr.Findings, b.o.Lang)
+	fr.Document = nil
+	return storedResult{Report: fr, Code: code, Grid: grid}
+}
+
+// summaries yields the results in batch order as the entries know them:
+// no findings, for the outputs that list reports (CSV, 汇总).
+func (b *batch) summaries(c *report.CohortStats) func() iter.Seq[report.Ranked] {
+	return func() iter.Seq[report.Ranked] {
+		return func(yield func(report.Ranked) bool) {
+			for i := range b.entries {
+				e := &b.entries[i]
+				fr := report.FileReport{File: filepath.ToSlash(e.it.file), Agency: e.agency, Grade: e.grade, Counts: e.counts, Error: e.err}
+				if e.err != "" {
+					fr.Agency = ""
+				}
+				if e.year != 0 && e.err == "" {
+					y := e.year
+					fr.Year = &y
+				}
+				if e.template != "" && e.err == "" {
+					t := e.template
+					fr.Template = &t
+				}
+				if e.hasScore {
+					sc := e.score
+					fr.Score = &sc
+				}
+				if !yield(c.Rank(fr)) {
+					return
+				}
+			}
+		}
+	}
+}
+
+// ranked reads the results back in batch order with their cohort places
+// and grids, for the outputs that show findings.
+func (b *batch) ranked(c *report.CohortStats) func() iter.Seq[report.Ranked] {
+	return func() iter.Seq[report.Ranked] {
+		return func(yield func(report.Ranked) bool) {
+			for i := range b.entries {
+				fr, err := b.result(i)
+				if err != nil {
+					fr, _ = failedReport(b.entries[i].it.file, err)
+				}
+				if !yield(c.Rank(fr)) {
+					return
+				}
+			}
+		}
+	}
+}
+
+func (b *batch) result(i int) (report.FileReport, error) {
+	var fr report.FileReport
+	e := b.entries[i]
+	raw, err := b.results.get(e.resOff, e.resLen)
+	if err != nil {
+		return fr, err
+	}
+	if err := json.Unmarshal(raw, &fr); err != nil {
+		return fr, err
+	}
+	if e.gridLen > 0 {
+		raw, err := b.results.get(e.gridOff, e.gridLen)
+		if err != nil {
+			return fr, err
+		}
+		fr.Grid = &report.Grid{}
+		if err := json.Unmarshal(raw, fr.Grid); err != nil {
+			return fr, err
+		}
+	}
+	return fr, nil
+}
+
+// writeJSONLines writes every result, one per line, in batch order.
+func (b *batch) writeJSONLines(w io.Writer) error {
+	bw := bufio.NewWriter(w)
+	for _, e := range b.entries {
+		line, err := b.results.get(e.resOff, e.resLen)
+		if err != nil {
+			return err
+		}
+		_, _ = bw.Write(line)
+		_ = bw.WriteByte('\n')
+	}
+	return bw.Flush()
+}
