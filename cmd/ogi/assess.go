@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"sort"
 	"strconv"
 	"strings"
@@ -151,6 +152,7 @@ func newAssessCmd(stdout, stderr io.Writer, code *int) *cobra.Command {
 	o := checkOptions{}
 	var xlsxOut, csvOut, jsonlOut, htmlOut, dbPath string
 	var threshold float64
+	var cpuProfile string
 	cmd := &cobra.Command{
 		Use:   "assess PATH...",
 		Short: "Assess a batch of reports: convert and check in parallel, rank, write Excel, CSV, JSON Lines and a dashboard",
@@ -201,6 +203,18 @@ summary and --html the dashboard, all in a deterministic order with rank and per
 				return nil
 			}
 			o.similarity = threshold
+			if cpuProfile != "" {
+				f, err := os.Create(cpuProfile)
+				if err == nil {
+					err = pprof.StartCPUProfile(f)
+				}
+				if err != nil {
+					writeErr(stderr, err)
+					*code = exitUsage
+					return nil
+				}
+				defer func() { pprof.StopCPUProfile(); _ = f.Close() }()
+			}
 			eng, err := loadEngine(&o)
 			if err != nil {
 				say(stderr, "ogi: cannot load rules:\n%v\n", err)
@@ -224,6 +238,7 @@ summary and --html the dashboard, all in a deterministic order with rank and per
 	cmd.Flags().StringVar(&dbPath, "db", "ogi.db", `SQLite store of documents and results ("" for none)`)
 	cmd.Flags().Float64Var(&threshold, "similarity-threshold", engine.DefaultSimilarityThreshold,
 		"narrative similarity (0-1) at which two reports count as the same text (内容雷同)")
+	cmd.Flags().StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile of the run to FILE (for go tool pprof)")
 	return cmd
 }
 
@@ -323,7 +338,7 @@ func runAssess(ctx context.Context, stdout, stderr io.Writer, eng *engine.Engine
 		b.timings = append(b.timings, fmt.Sprintf("%s %.1fs", name, time.Since(t0).Seconds()))
 	}
 	var prevs []prevRef
-	var peers map[int][]engine.Peer
+	var peers map[int][]peerRef
 	phase("convert", b.convert)
 	phase("pair", func() { prevs = b.previous() })
 	phase("compare", func() { peers = b.peers() })

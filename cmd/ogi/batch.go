@@ -525,6 +525,14 @@ func (b *batch) previous() []prevRef {
 	return out
 }
 
+// peerRef is a confirmed peer: its batch position and similarity. The
+// shared passages are quoted only when the report is checked, so a batch
+// holds a few bytes per peer rather than the passages.
+type peerRef struct {
+	j     int
+	score float64
+}
+
 // peerScan bounds the members of a cluster a report is compared with while
 // looking for its peers: past it, a huge cluster of copies has shown enough.
 const peerScan = 20
@@ -534,7 +542,7 @@ const peerScan = 20
 // when thousands of bodies copied one template); inside a cluster each
 // report is compared exactly with the next members of other bodies until it
 // has maxPeers confirmed peers or peerScan tries.
-func (b *batch) peers() map[int][]engine.Peer {
+func (b *batch) peers() map[int][]peerRef {
 	idx := similarity.NewIndex()
 	for i, e := range b.entries {
 		if e.err == "" && e.hasSig {
@@ -554,7 +562,7 @@ func (b *batch) peers() map[int][]engine.Peer {
 			tasks = append(tasks, task{i, c})
 		}
 	}
-	out := make([][]engine.Peer, len(tasks))
+	out := make([][]peerRef, len(tasks))
 	parallel(len(tasks), b.jobs, func(k int) {
 		t := tasks[k]
 		mine := b.narrative(t.i)
@@ -571,21 +579,19 @@ func (b *batch) peers() map[int][]engine.Peer {
 			if jac < b.thr {
 				continue
 			}
-			ej := b.entries[j]
-			out[k] = append(out[k], engine.Peer{Agency: ej.agency, File: filepath.ToSlash(ej.it.file), Score: round3(jac),
-				Passages: similarity.Passages(mine, theirs, 20, 3)})
+			out[k] = append(out[k], peerRef{j: j, score: round3(jac)})
 		}
 	})
-	res := map[int][]engine.Peer{}
+	res := map[int][]peerRef{}
 	for k, ps := range out {
 		if len(ps) == 0 {
 			continue
 		}
 		sort.SliceStable(ps, func(a, c int) bool {
-			if ps[a].Score != ps[c].Score {
-				return ps[a].Score > ps[c].Score
+			if ps[a].score != ps[c].score {
+				return ps[a].score > ps[c].score
 			}
-			return ps[a].File < ps[c].File
+			return ps[a].j < ps[c].j
 		})
 		res[tasks[k].i] = ps
 	}
@@ -635,19 +641,22 @@ func round3(x float64) float64 { return float64(int(x*1000+0.5)) / 1000 }
 // resultKey names a report's result in the store: the report, the rules, the
 // configuration, and what the batch told the rules (last year's report and
 // the peers).
-func (b *batch) resultKey(e *entry, prev prevRef, peers []engine.Peer) store.Key {
+func (b *batch) resultKey(e *entry, prev prevRef, peers []peerRef) store.Key {
 	ctxDigest := prev.key
 	if len(peers) > 0 {
-		pj, _ := json.Marshal(peers)
-		sum := sha256.Sum256(pj)
-		ctxDigest += "+" + hex.EncodeToString(sum[:8])
+		h := sha256.New()
+		for _, p := range peers {
+			ep := b.entries[p.j]
+			_, _ = fmt.Fprintf(h, "%s\x00%s\x00%s\x00%g\n", ep.key, ep.agency, filepath.ToSlash(ep.it.file), p.score)
+		}
+		ctxDigest += "+" + hex.EncodeToString(h.Sum(nil)[:8])
 	}
 	return store.Key{ReportHash: e.key, RulesHash: b.set.rules, ConfigDigest: b.set.config, PrevHash: ctxDigest}
 }
 
 // check is the second pass: each report is evaluated with its previous
 // report and peers, unless the store has the result for exactly that.
-func (b *batch) check(prevs []prevRef, peers map[int][]engine.Peer) {
+func (b *batch) check(prevs []prevRef, peers map[int][]peerRef) {
 	b.prog.begin("check", len(b.entries))
 	parallel(len(b.entries), b.jobs, func(i int) {
 		defer b.prog.step()
@@ -722,7 +731,7 @@ func storeFindings(fs []engine.Finding, lang string) []store.Finding {
 }
 
 // evaluate checks one report with what the batch knows of it.
-func (b *batch) evaluate(i int, prev prevRef, peers []engine.Peer) storedResult {
+func (b *batch) evaluate(i int, prev prevRef, refs []peerRef) storedResult {
 	e := &b.entries[i]
 	fail := func(err error) storedResult {
 		fr, c := failedReport(e.it.file, err)
@@ -743,6 +752,15 @@ func (b *batch) evaluate(i int, prev prevRef, peers []engine.Peer) storedResult 
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, b.o.Limits.Timeout)
 		defer cancel()
+	}
+	var peers []engine.Peer
+	if len(refs) > 0 {
+		mine := b.narrative(i)
+		for _, p := range refs {
+			ep := b.entries[p.j]
+			peers = append(peers, engine.Peer{Agency: ep.agency, File: filepath.ToSlash(ep.it.file), Score: p.score,
+				Passages: similarity.Passages(mine, b.narrative(p.j), 20, 3)})
+		}
 	}
 	fr, code := checkDocWith(ctx, b.eng, e.it.file, doc, engine.Context{Previous: prevDoc, Peers: peers}, b.o)
 	grid := report.NewGrid(doc, fr.Findings, b.o.Lang)

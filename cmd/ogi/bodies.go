@@ -3,15 +3,25 @@ package main
 import (
 	"sort"
 	"strings"
+
+	"golang.org/x/text/unicode/norm"
 )
 
-// bodyKey normalises an agency name for matching a body across years.
+// bodyKey normalises an agency name for matching a body across years:
+// compatibility forms folded (full-width letters and digits, brackets) and
+// spaces dropped, as titles print them inconsistently.
 func bodyKey(agency string) string {
-	return strings.Join(strings.Fields(agency), "")
+	return strings.Join(strings.Fields(norm.NFKC.String(agency)), "")
 }
 
+// genericNames are what is left of a body's name without its place: never
+// enough to say two reports come from one body.
+var genericNames = map[string]bool{"人民政府": true, "人民政府办公室": true, "人民政府办公厅": true, "管理委员会": true,
+	"政府": true, "政府办公室": true, "办公室": true}
+
 // sameBody: equal names, or one name the other with a place prefix
-// (洪泽区人民政府 and 淮安市洪泽区人民政府).
+// (洪泽区人民政府 and 淮安市洪泽区人民政府): the prefix ends in a level of
+// administration and what remains is more than a generic name.
 func sameBody(a, b string) bool {
 	if a == "" || b == "" {
 		return false
@@ -20,10 +30,14 @@ func sameBody(a, b string) bool {
 		return true
 	}
 	short, long := a, b
-	if len([]rune(short)) > len([]rune(long)) {
+	if len(short) > len(long) {
 		short, long = long, short
 	}
-	return len([]rune(short)) >= 4 && strings.HasSuffix(long, short)
+	if len([]rune(short)) < 4 || genericNames[short] || !strings.HasSuffix(long, short) {
+		return false
+	}
+	prefix := []rune(strings.TrimSuffix(long, short))
+	return strings.ContainsRune("省市县区州盟旗", prefix[len(prefix)-1])
 }
 
 // bodyIndex finds the same body's report for a given year among a batch of
