@@ -112,6 +112,16 @@ func gridLayout(lang string) map[string][]layoutTable {
 	return out
 }
 
+// DashboardOptions shape the dashboard.
+type DashboardOptions struct {
+	Lang string
+	// MaxDetails caps the reports whose findings and tables are embedded
+	// (0: all): past it, the lowest-scored reports keep their drill-down,
+	// as those are the ones an office reviews, and a page of 100,000
+	// drill-downs would be too large for a browser.
+	MaxDetails int
+}
+
 // dashReport is one report in the dashboard's embedded data.
 type dashReport struct {
 	File     string      `json:"f"`
@@ -126,6 +136,8 @@ type dashReport struct {
 	Error    string      `json:"x,omitempty"`
 	Findings [][5]string `json:"fs"` // rule, severity, status, message, cells
 	Grid     *Grid       `json:"grid,omitempty"`
+	// Omitted is set when the drill-down was left out (MaxDetails).
+	Omitted bool `json:"o,omitempty"`
 }
 
 // WriteDashboard writes one self-contained HTML page for a batch: score
@@ -134,7 +146,8 @@ type dashReport struct {
 // failing cells highlighted. Charts are inline SVG and the script is inline,
 // so it works offline. Reports stream into the page: memory does not grow
 // with the batch. #r=N in the address opens report N on load.
-func WriteDashboard(w io.Writer, reports func() iter.Seq[Ranked], c *CohortStats, lang string) error {
+func WriteDashboard(w io.Writer, reports func() iter.Seq[Ranked], c *CohortStats, opt DashboardOptions) error {
+	lang := opt.Lang
 	ew := &errWriter{w: w}
 	all, unreadable := c.Reports()
 	scores := c.Scores()
@@ -191,6 +204,7 @@ func WriteDashboard(w io.Writer, reports func() iter.Seq[Ranked], c *CohortStats
 		"findings": pick(lang, "问题", "Findings"), "none": pick(lang, "未发现问题", "No findings"),
 		"score": pick(lang, "得分", "Score"), "rank": pick(lang, "排名", "rank"), "close": pick(lang, "关闭", "close"),
 		"unreadable": pick(lang, "无法读取", "Unreadable"), "shown": pick(lang, "显示", "shown"),
+		"omitted": pick(lang, "本报告的详情未收入本页（--html-details）", "This report's details are not in this page (--html-details)"),
 	})
 	if err != nil {
 		return err
@@ -198,12 +212,20 @@ func WriteDashboard(w io.Writer, reports func() iter.Seq[Ranked], c *CohortStats
 	ew.printf("<script type=\"application/json\" id=\"ogi-layout\">%s</script>\n", layout)
 	ew.printf("<script type=\"application/json\" id=\"ogi-labels\">%s</script>\n", labels)
 	ew.printf("<script type=\"application/json\" id=\"ogi-data\">[")
+	detailBelow := math.Inf(1) // scores up to this keep their drill-down
+	if all, _ := c.Reports(); opt.MaxDetails > 0 && all > opt.MaxDetails && len(scores) > 0 {
+		detailBelow = scores[min(opt.MaxDetails, len(scores))-1]
+	}
 	first := true
 	for r := range reports() {
 		fr := r.Report
 		d := dashReport{File: fr.File, Agency: fr.Agency, Year: fr.Year, Score: fr.Score, Grade: fr.Grade, Rank: r.Rank,
 			Errors: fr.Counts.Error, Warnings: fr.Counts.Warning, Review: fr.Counts.NeedsReview, Error: fr.Error, Grid: fr.Grid,
 			Findings: [][5]string{}}
+		if fr.Score != nil && *fr.Score > detailBelow {
+			d.Grid, d.Omitted = nil, true
+			fr.Findings = nil
+		}
 		for _, f := range fr.Findings {
 			if f.Status == engine.StatusPass {
 				continue
@@ -370,6 +392,7 @@ function show(i){
   d.appendChild(h);
   d.appendChild(el("p",{"class":"score"},r.x?r.x:L.score+" "+(r.s===null?"—":r.s)+" "+r.g+(r.r?" · "+L.rank+" "+r.r:"")));
   d.appendChild(el("p",null,r.f));
+  if(r.o){d.appendChild(el("p",null,L.omitted));history.replaceState(null,"","#r="+i);return;}
   d.appendChild(el("h3",null,L.findings));
   var ul=el("ul");
   if(r.fs.length===0){ul.appendChild(el("li",null,L.none));}

@@ -48,7 +48,7 @@ func writeDashboard(t *testing.T, reports []report.FileReport, eng *engine.Engin
 		c.Add(r)
 	}
 	var buf bytes.Buffer
-	if err := report.WriteDashboard(&buf, report.Slice(ranked), c, "zh"); err != nil {
+	if err := report.WriteDashboard(&buf, report.Slice(ranked), c, report.DashboardOptions{Lang: "zh"}); err != nil {
 		t.Fatal(err)
 	}
 	return buf.Bytes()
@@ -100,5 +100,27 @@ func TestDashboardInChromium(t *testing.T) {
 	}
 	if !strings.Contains(dom, "乙县&lt;b&gt;人民政府&lt;/b&gt;") {
 		t.Error("drill-down heading missing or unescaped")
+	}
+}
+
+// TestDashboardMaxDetails: past the cap, the lowest scores keep their
+// drill-down and the others are listed without it.
+func TestDashboardMaxDetails(t *testing.T) {
+	reports, eng := dashboardFixture(t)
+	ranked, _ := report.Cohort(reports, eng.Rules())
+	c := report.NewCohortStats(eng.Rules())
+	for _, r := range reports {
+		c.Add(r)
+	}
+	var buf bytes.Buffer
+	if err := report.WriteDashboard(&buf, report.Slice(ranked), c, report.DashboardOptions{Lang: "zh", MaxDetails: 1}); err != nil {
+		t.Fatal(err)
+	}
+	page := buf.String()
+	if n := strings.Count(page, `"o":true`); n != 1 {
+		t.Errorf("%d reports without details, want 1", n)
+	}
+	if n := strings.Count(page, `"grid":{`); n != 1 || !strings.Contains(page, `"requests.new_received.total":"bad"`) {
+		t.Errorf("the lowest score lost its drill-down (%d grids)", n)
 	}
 }

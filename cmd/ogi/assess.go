@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"runtime/pprof"
 	"sort"
 	"strconv"
@@ -153,6 +154,7 @@ func newAssessCmd(stdout, stderr io.Writer, code *int) *cobra.Command {
 	var xlsxOut, csvOut, jsonlOut, htmlOut, dbPath string
 	var threshold float64
 	var cpuProfile string
+	var memLimit, htmlDetails int
 	cmd := &cobra.Command{
 		Use:   "assess PATH...",
 		Short: "Assess a batch of reports: convert and check in parallel, rank, write Excel, CSV, JSON Lines and a dashboard",
@@ -203,6 +205,12 @@ summary and --html the dashboard, all in a deterministic order with rank and per
 				return nil
 			}
 			o.similarity = threshold
+			// A batch's live data is small; the collector is told to keep
+			// the heap near it rather than double it (GOMEMLIMIT wins).
+			if memLimit > 0 && os.Getenv("GOMEMLIMIT") == "" {
+				prev := debug.SetMemoryLimit(int64(memLimit) << 20)
+				defer debug.SetMemoryLimit(prev)
+			}
 			if cpuProfile != "" {
 				f, err := os.Create(cpuProfile)
 				if err == nil {
@@ -226,7 +234,7 @@ summary and --html the dashboard, all in a deterministic order with rank and per
 				return nil
 			}
 			*code = runAssess(cmd.Context(), stdout, stderr, eng, items, &o, assessOutputs{
-				xlsx: xlsxOut, csv: csvOut, jsonl: jsonlOut, html: htmlOut, db: dbPath, threshold: threshold})
+				xlsx: xlsxOut, csv: csvOut, jsonl: jsonlOut, html: htmlOut, db: dbPath, threshold: threshold, htmlDetails: htmlDetails})
 			return nil
 		},
 	}
@@ -238,6 +246,8 @@ summary and --html the dashboard, all in a deterministic order with rank and per
 	cmd.Flags().StringVar(&dbPath, "db", "ogi.db", `SQLite store of documents and results ("" for none)`)
 	cmd.Flags().Float64Var(&threshold, "similarity-threshold", engine.DefaultSimilarityThreshold,
 		"narrative similarity (0-1) at which two reports count as the same text (内容雷同)")
+	cmd.Flags().IntVar(&htmlDetails, "html-details", 5000, "most reports whose findings and tables the dashboard embeds, lowest scores first (0: all)")
+	cmd.Flags().IntVar(&memLimit, "memory-limit", 256, "soft limit of the Go heap in MiB (0: none; GOMEMLIMIT overrides)")
 	cmd.Flags().StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile of the run to FILE (for go tool pprof)")
 	return cmd
 }
@@ -245,6 +255,7 @@ summary and --html the dashboard, all in a deterministic order with rank and per
 type assessOutputs struct {
 	xlsx, csv, jsonl, html, db string
 	threshold                  float64
+	htmlDetails                int
 }
 
 // runAssess runs the batch and writes its outputs; it returns the exit code.
@@ -384,7 +395,9 @@ func runAssess(ctx context.Context, stdout, stderr io.Writer, eng *engine.Engine
 	ranked, summaries := b.ranked(cohort), b.summaries(cohort)
 	write(out.xlsx, func(w io.Writer) error { return report.WriteXLSX(w, summaries, ranked, cohort, o.Lang) })
 	write(out.csv, func(w io.Writer) error { return report.WriteCSV(w, summaries()) })
-	write(out.html, func(w io.Writer) error { return report.WriteDashboard(w, ranked, cohort, o.Lang) })
+	write(out.html, func(w io.Writer) error {
+		return report.WriteDashboard(w, ranked, cohort, report.DashboardOptions{Lang: o.Lang, MaxDetails: out.htmlDetails})
+	})
 
 	scores := cohort.Scores()
 	mean := 0.0

@@ -41,10 +41,11 @@ type entry struct {
 	template string
 	err      string
 	reused   bool // conversion skipped: the store had the document
-	sig      similarity.Signature
-	hasSig   bool
-	narOff   int64 // the narrative in the narrative spool (narLen 0: not there)
-	narLen   int
+	// sig is the narrative's signature until the peers are found; then it
+	// is dropped, as it is a third of an entry.
+	sig    *similarity.Signature
+	narOff int64 // the narrative in the narrative spool (narLen 0: not there)
+	narLen int
 
 	// Filled by the check pass: the result's summary, enough for the CSV
 	// and the workbook's 汇总 without reading the result back, and where the
@@ -415,7 +416,7 @@ func (b *batch) convert() {
 					e.year = *m.Year
 				}
 				if sig, ok := decodeSignature(m.Signature); ok {
-					e.sig, e.hasSig = sig, true
+					e.sig = &sig
 				}
 				b.count(func(s *batchStats) { s.reusedDocs++ })
 				return
@@ -443,7 +444,8 @@ func (b *batch) convert() {
 		}
 		if nar := engine.Narrative(doc); nar != "" {
 			if sh := similarity.Shingles(nar); len(sh) > 0 {
-				e.sig, e.hasSig = similarity.Sign(sh), true
+				sig := similarity.Sign(sh)
+				e.sig = &sig
 				if off, n, err := b.narratives.put([]byte(nar)); err == nil {
 					e.narOff, e.narLen = off, n
 				}
@@ -456,7 +458,7 @@ func (b *batch) convert() {
 				y = &e.year
 			}
 			err = b.docs.put(b.ctx, store.Report{Hash: e.key, Converter: b.set.converter, File: filepath.ToSlash(e.it.file),
-				Agency: e.agency, Body: e.body, Year: y, Template: e.template, Document: js, Signature: encodeSignature(e.sig, e.hasSig)})
+				Agency: e.agency, Body: e.body, Year: y, Template: e.template, Document: js, Signature: encodeSignature(e.sig)})
 		}
 		if err != nil {
 			e.err = fmt.Sprintf("%s: cannot keep the converted document: %v", e.it.file, err)
@@ -466,8 +468,8 @@ func (b *batch) convert() {
 	})
 }
 
-func encodeSignature(sig similarity.Signature, ok bool) []byte {
-	if !ok {
+func encodeSignature(sig *similarity.Signature) []byte {
+	if sig == nil {
 		return nil
 	}
 	out := make([]byte, 4*len(sig))
@@ -544,9 +546,10 @@ const peerScan = 20
 // has maxPeers confirmed peers or peerScan tries.
 func (b *batch) peers() map[int][]peerRef {
 	idx := similarity.NewIndex()
-	for i, e := range b.entries {
-		if e.err == "" && e.hasSig {
-			idx.Add(i, e.sig)
+	for i := range b.entries {
+		if e := &b.entries[i]; e.err == "" && e.sig != nil {
+			idx.Add(i, *e.sig)
+			e.sig = nil
 		}
 	}
 	type task struct {
