@@ -77,4 +77,14 @@ CREATE TABLE bodies (
 	`
 ALTER TABLE reports ADD COLUMN signature BLOB NULL;
 `,
+	// 4: narrative similarity of pairs of reports, so that a re-run does
+	// not read documents back to confirm the same pairs again.
+	`
+CREATE TABLE pairs (
+	a     TEXT NOT NULL, -- report hashes, a < b
+	b     TEXT NOT NULL,
+	score REAL NOT NULL,
+	PRIMARY KEY (a, b)
+) WITHOUT ROWID;
+`,
 }

@@ -65,7 +65,7 @@ func TestOpenCreatesLatestSchema(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if v != len(migrations) || v != 3 {
+	if v != len(migrations) || v != 4 {
 		t.Fatalf("SchemaVersion = %d, want %d", v, len(migrations))
 	}
 	objs := schemaObjects(t, s.w)
@@ -159,8 +159,8 @@ func TestOpenRefusesNewerSchema(t *testing.T) {
 	s3.Close()
 	if s4, err := openAt(ctx, p2, 1); err == nil {
 		s4.Close()
-		t.Fatal("openAt(maxVersion=1) accepted a version-3 database")
-	} else if !strings.Contains(err.Error(), "version 3") || !strings.Contains(err.Error(), "version 1") {
+		t.Fatal("openAt(maxVersion=1) accepted a version-4 database")
+	} else if !strings.Contains(err.Error(), "version 4") || !strings.Contains(err.Error(), "version 1") {
 		t.Errorf("error %q does not name both versions", err)
 	}
 }
@@ -883,5 +883,84 @@ func BenchmarkReportMetaUnderWrites(b *testing.B) {
 			cancel()
 			wg.Wait()
 		})
+	}
+}
+
+func TestPairScore(t *testing.T) {
+	ctx := context.Background()
+	s, err := Open(ctx, filepath.Join(t.TempDir(), "ogi.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if _, ok, err := s.PairScore(ctx, "a", "b"); ok || err != nil {
+		t.Fatalf("empty store: ok %v err %v", ok, err)
+	}
+	if err := s.PutPairScore(ctx, "b", "a", 0.875); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range [][2]string{{"a", "b"}, {"b", "a"}} {
+		if v, ok, err := s.PairScore(ctx, p[0], p[1]); !ok || err != nil || v != 0.875 {
+			t.Errorf("PairScore(%s, %s) = %v %v %v", p[0], p[1], v, ok, err)
+		}
+	}
+	if err := s.PutPairScore(ctx, "a", "a", 1); err == nil {
+		t.Error("a pair of one report was accepted")
+	}
+}
+
+// TestWriter: queued writes are visible after Flush; a bad write is
+// reported and undone while the rest of its batch is kept.
+func TestWriter(t *testing.T) {
+	ctx := context.Background()
+	s, err := Open(ctx, filepath.Join(t.TempDir(), "ogi.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	w := s.NewWriter(ctx, 64)
+	var wg sync.WaitGroup
+	for g := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 100 {
+				h := fmt.Sprintf("w%d-%d", g, i)
+				if err := w.PutReport(Report{Hash: h, Document: []byte(`{"n":1}`)}); err != nil {
+					t.Error(err)
+				}
+				if err := w.PutResult(Result{Key: Key{ReportHash: h, RulesHash: "r"}, Summary: []byte(`{}`),
+					Findings: []Finding{{Seq: 0, Rule: "x"}, {Seq: 1, Rule: "y"}}}); err != nil {
+					t.Error(err)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if err := w.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok, err := s.Document(ctx, "w3-99"); !ok || err != nil {
+		t.Fatalf("queued report not stored: %v %v", ok, err)
+	}
+	if fs, err := s.Findings(ctx, Key{ReportHash: "w2-50", RulesHash: "r"}); err != nil || len(fs) != 2 {
+		t.Fatalf("findings %v %v", fs, err)
+	}
+	// Duplicate seq: the result fails as a whole; the next write lands.
+	if err := w.PutResult(Result{Key: Key{ReportHash: "bad", RulesHash: "r"}, Summary: []byte(`{}`),
+		Findings: []Finding{{Seq: 0}, {Seq: 0}}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.PutPairScore("w0-0", "w0-1", 0.9); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err == nil {
+		t.Error("the bad result was not reported")
+	}
+	if _, ok, _ := s.Result(ctx, Key{ReportHash: "bad", RulesHash: "r"}); ok {
+		t.Error("half of the bad result was kept")
+	}
+	if v, ok, _ := s.PairScore(ctx, "w0-1", "w0-0"); !ok || v != 0.9 {
+		t.Error("the write after the bad one was lost")
 	}
 }

@@ -301,7 +301,10 @@ func runAssess(ctx context.Context, stdout, stderr io.Writer, eng *engine.Engine
 		return exitUsage
 	}
 	defer b.narratives.close()
-	b.docs = &docKeeper{db: b.db, where: map[string][2]int64{}}
+	if b.db != nil {
+		b.dbw = b.db.NewWriter(ctx, 256)
+	}
+	b.docs = &docKeeper{db: b.db, w: b.dbw, where: map[string][2]int64{}}
 	if b.db == nil {
 		if b.docs.sp, err = newSpool(""); err != nil {
 			say(stderr, "ogi: cannot create a temporary file: %v\n", err)
@@ -350,10 +353,22 @@ func runAssess(ctx context.Context, stdout, stderr io.Writer, eng *engine.Engine
 	}
 	var prevs []prevRef
 	var peers map[int][]peerRef
-	phase("convert", b.convert)
+	// The passes read what the one before wrote: queued writes are
+	// committed in between.
+	flush := func() {
+		if b.dbw != nil {
+			if err := b.dbw.Flush(); err != nil {
+				say(stderr, "ogi: %s: %v\n", out.db, err)
+			}
+		}
+	}
+	phase("convert", func() { b.convert(); flush() })
 	phase("pair", func() { prevs = b.previous() })
-	phase("compare", func() { peers = b.peers() })
-	phase("check", func() { b.check(prevs, peers) })
+	phase("compare", func() { peers = b.peers(); flush() })
+	phase("check", func() { b.check(prevs, peers); flush() })
+	if b.dbw != nil {
+		_ = b.dbw.Close()
+	}
 
 	exit := exitOK
 	for _, e := range b.entries {

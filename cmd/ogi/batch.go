@@ -104,6 +104,7 @@ func (s *spool) close() {
 // when there is one, else in a spool.
 type docKeeper struct {
 	db    *store.Store
+	w     *store.Writer
 	sp    *spool
 	mu    sync.Mutex
 	where map[string][2]int64 // spool offsets by report key
@@ -111,7 +112,7 @@ type docKeeper struct {
 
 func (k *docKeeper) put(ctx context.Context, r store.Report) error {
 	if k.db != nil {
-		return k.db.PutReport(ctx, r)
+		return k.w.PutReport(r)
 	}
 	off, n, err := k.sp.put(r.Document)
 	if err != nil {
@@ -364,6 +365,7 @@ type batch struct {
 	o       *checkOptions
 	eng     *engine.Engine
 	db      *store.Store
+	dbw     *store.Writer // queued writes to db, flushed between passes
 	runID   int64
 	set     batchSettings
 	docs    *docKeeper
@@ -568,8 +570,7 @@ func (b *batch) peers() map[int][]peerRef {
 	out := make([][]peerRef, len(tasks))
 	parallel(len(tasks), b.jobs, func(k int) {
 		t := tasks[k]
-		mine := b.narrative(t.i)
-		sh := similarity.Shingles(mine)
+		var sh []uint64 // this report's shingles, made on the first comparison
 		pos := sort.SearchInts(t.cluster, t.i)
 		for step, tried := 1, 0; step < len(t.cluster) && tried < peerScan && len(out[k]) < maxPeers; step++ {
 			j := t.cluster[(pos+step)%len(t.cluster)]
@@ -577,12 +578,22 @@ func (b *batch) peers() map[int][]peerRef {
 				continue
 			}
 			tried++
-			theirs := b.narrative(j)
-			jac := similarity.Jaccard(sh, similarity.Shingles(theirs))
+			jac, ok := b.pairScore(t.i, j)
+			if !ok {
+				if sh == nil {
+					sh = similarity.Shingles(b.narrative(t.i))
+				}
+				jac = round3(similarity.Jaccard(sh, similarity.Shingles(b.narrative(j))))
+				if b.db != nil {
+					if err := b.dbw.PutPairScore(b.entries[t.i].key, b.entries[j].key, jac); err != nil {
+						b.warn("ogi: %v\n", err)
+					}
+				}
+			}
 			if jac < b.thr {
 				continue
 			}
-			out[k] = append(out[k], peerRef{j: j, score: round3(jac)})
+			out[k] = append(out[k], peerRef{j: j, score: jac})
 		}
 	})
 	res := map[int][]peerRef{}
@@ -599,6 +610,15 @@ func (b *batch) peers() map[int][]peerRef {
 		res[tasks[k].i] = ps
 	}
 	return res
+}
+
+// pairScore is the stored similarity of two reports, when the store has it.
+func (b *batch) pairScore(i, j int) (float64, bool) {
+	if b.db == nil {
+		return 0, false
+	}
+	v, ok, err := b.db.PairScore(b.ctx, b.entries[i].key, b.entries[j].key)
+	return v, ok && err == nil
 }
 
 // narrative reads a report's narrative back: from the narrative spool when
@@ -689,7 +709,7 @@ func (b *batch) check(prevs []prevRef, peers map[int][]peerRef) {
 			if b.db != nil && sr.Report.Error == "" {
 				summary, err := json.Marshal(sr)
 				if err == nil {
-					err = b.db.PutResult(b.ctx, store.Result{Key: k, RunID: b.runID, Score: sr.Report.Score, Grade: sr.Report.Grade,
+					err = b.dbw.PutResult(store.Result{Key: k, RunID: b.runID, Score: sr.Report.Score, Grade: sr.Report.Grade,
 						Errors: sr.Report.Counts.Error, Warnings: sr.Report.Counts.Warning, Summary: summary, Findings: storeFindings(sr.Report.Findings, b.o.Lang)})
 				}
 				if err != nil {
