@@ -107,23 +107,7 @@ func (x *Index) Candidates(minEstimate float64) []Pair {
 	var pairs []Pair
 	for band := range bands {
 		o := band * rows
-		for i := range x.sigs {
-			s := &x.sigs[i]
-			ents[i] = bandEntry{
-				hi:  uint64(s[o])<<32 | uint64(s[o+1]),
-				lo:  uint64(s[o+2])<<32 | uint64(s[o+3]),
-				idx: i,
-			}
-		}
-		slices.SortFunc(ents, func(a, b bandEntry) int {
-			if c := cmp.Compare(a.hi, b.hi); c != 0 {
-				return c
-			}
-			if c := cmp.Compare(a.lo, b.lo); c != 0 {
-				return c
-			}
-			return cmp.Compare(a.idx, b.idx)
-		})
+		x.sortBand(ents, o)
 		for start := 0; start < n; {
 			end := start + 1
 			for end < n && ents[end].hi == ents[start].hi && ents[end].lo == ents[start].lo {
@@ -197,19 +181,7 @@ func (x *Index) Clusters(minEstimate float64) [][]int {
 	ents := make([]bandEntry, n)
 	for band := range bands {
 		o := band * rows
-		for i := range x.sigs {
-			s := &x.sigs[i]
-			ents[i] = bandEntry{hi: uint64(s[o])<<32 | uint64(s[o+1]), lo: uint64(s[o+2])<<32 | uint64(s[o+3]), idx: i}
-		}
-		slices.SortFunc(ents, func(a, b bandEntry) int {
-			if c := cmp.Compare(a.hi, b.hi); c != 0 {
-				return c
-			}
-			if c := cmp.Compare(a.lo, b.lo); c != 0 {
-				return c
-			}
-			return cmp.Compare(a.idx, b.idx)
-		})
+		x.sortBand(ents, o)
 		for start := 0; start < n; {
 			end := start + 1
 			for end < n && ents[end].hi == ents[start].hi && ents[end].lo == ents[start].lo {
@@ -241,4 +213,22 @@ func (x *Index) Clusters(minEstimate float64) [][]int {
 	}
 	slices.SortFunc(out, func(a, b []int) int { return cmp.Compare(a[0], b[0]) })
 	return out
+}
+
+// sortBand fills ents with every report's band starting at slot o and sorts
+// them, so that each bucket is a run of equal entries.
+func (x *Index) sortBand(ents []bandEntry, o int) {
+	for i := range x.sigs {
+		s := &x.sigs[i]
+		ents[i] = bandEntry{hi: uint64(s[o])<<32 | uint64(s[o+1]), lo: uint64(s[o+2])<<32 | uint64(s[o+3]), idx: i}
+	}
+	slices.SortFunc(ents, func(a, b bandEntry) int {
+		if c := cmp.Compare(a.hi, b.hi); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(a.lo, b.lo); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.idx, b.idx)
+	})
 }

@@ -139,19 +139,9 @@ func (e *configError) Error() string { return e.err.Error() }
 // convertFile reads and converts one input, refusing oversized files before
 // reading them.
 func convertFile(ctx context.Context, path string, lim ingest.Limits) (*schema.Document, error) {
-	st, err := os.Stat(path)
+	data, err := readInput(path, lim)
 	if err != nil {
-		return nil, &ingest.InputError{File: path, Reason: "cannot open", Err: unwrapPathError(err)}
-	}
-	if st.IsDir() {
-		return nil, &ingest.InputError{File: path, Reason: "is a directory"}
-	}
-	if lim.MaxFileBytes > 0 && st.Size() > lim.MaxFileBytes {
-		return nil, &ingest.InputError{File: path, Reason: fmt.Sprintf("file is %d bytes, larger than the limit of %d bytes", st.Size(), lim.MaxFileBytes)}
-	}
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, &ingest.InputError{File: path, Reason: "cannot read", Err: unwrapPathError(err)}
+		return nil, err
 	}
 	return ingest.Convert(ctx, path, data, ingest.Options{Limits: lim})
 }
