@@ -9,7 +9,7 @@ intro_text := strip(input.intro.text) if {
 	input.intro.text
 } else := ""
 
-strip(t) := replace(replace(replace(t, "\n", ""), " ", ""), "　", "")
+strip(t) := strings.replace_n({"\n": "", " ": "", "　": ""}, t)
 
 section_text(id) := strip(sec.text) if {
 	some sec in input.sections
