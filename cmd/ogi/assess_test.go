@@ -227,3 +227,21 @@ func TestAssessSimilarPeers(t *testing.T) {
 		t.Errorf("message lacks the score or the passages: %s", fired["甲县人民政府"])
 	}
 }
+
+// TestAssessBadStore: a --db that is not an ogi store is refused with its
+// name, before any work.
+func TestAssessBadStore(t *testing.T) {
+	dir := t.TempDir()
+	notDB := filepath.Join(dir, "notes.txt")
+	if err := os.WriteFile(notDB, []byte("hello, this is not a database at all, just some words"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	seed := filepath.Join("..", "..", "testdata", "seeds", "001_1dc63dd6a21548ca.txt")
+	code, _, stderr := runOgi(t, "assess", seed, "--db", notDB)
+	if code != 2 || !strings.Contains(stderr, notDB) {
+		t.Errorf("exit %d: %s", code, stderr)
+	}
+	if code, _, stderr := runOgi(t, "assess", seed, "--db", "", "--similarity-threshold", "1.5"); code != 2 || !strings.Contains(stderr, "similarity-threshold") {
+		t.Errorf("bad threshold: exit %d: %s", code, stderr)
+	}
+}
