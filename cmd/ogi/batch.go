@@ -239,10 +239,22 @@ func configDigest(o *checkOptions, threshold float64) string {
 		Waivers                      []engine.Waiver
 		Limits                       ingest.Limits
 		Similarity                   float64
+		Today                        string
 	}{o.Lang, o.FailOn, o.CannotEvaluateSeverity, o.MinScore, o.MinScoreSet, o.Enable, o.Disable, o.Overrides,
-		o.waivers, o.Limits, threshold})
+		o.waivers, o.Limits, threshold, today(o)})
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:])[:32]
+}
+
+// today is part of the configuration when waivers expire: a result
+// computed before a waiver expired must not be reused after.
+func today(o *checkOptions) string {
+	for _, w := range o.waivers {
+		if w.Expires != "" {
+			return time.Now().Format("2006-01-02")
+		}
+	}
+	return ""
 }
 
 // itemKey identifies a report input: its bytes and what the manifest says
