@@ -100,7 +100,7 @@ func (r *docxReader) read(body []byte) error {
 	inText := false
 	skip := 0
 	for {
-		tok, err := d.Token()
+		tok, err := d.RawToken()
 		if errors.Is(err, io.EOF) {
 			return nil
 		}
