@@ -64,6 +64,14 @@ func compact(s string) string {
 // letters and digits. Punctuation and brackets differ too much between
 // reports (（一） vs (一), 1. vs 1、, “” vs "") to be compared.
 func isKeyRune(r rune) bool {
+	// The common cases first: ASCII and the main CJK block are most of
+	// every label, and the Unicode tables are binary searches.
+	switch {
+	case r < 0x80:
+		return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9'
+	case r >= 0x4E00 && r <= 0x9FFF:
+		return true
+	}
 	return unicode.Is(unicode.Han, r) || unicode.IsLetter(r) || unicode.IsDigit(r)
 }
 
