@@ -103,36 +103,26 @@ func (x *Index) Candidates(minEstimate float64) []Pair {
 	if n < 2 {
 		return nil
 	}
-	ents := make([]bandEntry, n)
 	var pairs []Pair
-	for band := range bands {
-		o := band * rows
-		x.sortBand(ents, o)
-		for start := 0; start < n; {
-			end := start + 1
-			for end < n && ents[end].hi == ents[start].hi && ents[end].lo == ents[start].lo {
-				end++
-			}
-			for p := start; p < end; p++ {
-				for q := p + 1; q < end; q++ {
-					i, j := ents[p].idx, ents[q].idx
-					if sharesBandBefore(&x.sigs[i], &x.sigs[j], band) {
-						continue
-					}
-					est := estimate(&x.sigs[i], &x.sigs[j])
-					if est < minEstimate {
-						continue
-					}
-					a, b := x.keys[i], x.keys[j]
-					if a > b {
-						a, b = b, a
-					}
-					pairs = append(pairs, Pair{A: a, B: b, Estimate: est})
+	x.buckets(func(band int, bucket []bandEntry) {
+		for p := range bucket {
+			for q := p + 1; q < len(bucket); q++ {
+				i, j := bucket[p].idx, bucket[q].idx
+				if sharesBandBefore(&x.sigs[i], &x.sigs[j], band) {
+					continue
 				}
+				est := estimate(&x.sigs[i], &x.sigs[j])
+				if est < minEstimate {
+					continue
+				}
+				a, b := x.keys[i], x.keys[j]
+				if a > b {
+					a, b = b, a
+				}
+				pairs = append(pairs, Pair{A: a, B: b, Estimate: est})
 			}
-			start = end
 		}
-	}
+	})
 	slices.SortFunc(pairs, func(p, q Pair) int {
 		if c := cmp.Compare(p.A, q.A); c != 0 {
 			return c
@@ -178,27 +168,16 @@ func (x *Index) Clusters(minEstimate float64) [][]int {
 		}
 		return i
 	}
-	ents := make([]bandEntry, n)
-	for band := range bands {
-		o := band * rows
-		x.sortBand(ents, o)
-		for start := 0; start < n; {
-			end := start + 1
-			for end < n && ents[end].hi == ents[start].hi && ents[end].lo == ents[start].lo {
-				end++
-			}
-			head := ents[start].idx
-			for p := start + 1; p < end; p++ {
-				i := ents[p].idx
-				if estimate(&x.sigs[head], &x.sigs[i]) >= minEstimate {
-					if ra, rb := find(head), find(i); ra != rb {
-						parent[rb] = ra
-					}
+	x.buckets(func(_ int, bucket []bandEntry) {
+		head := bucket[0].idx
+		for _, e := range bucket[1:] {
+			if estimate(&x.sigs[head], &x.sigs[e.idx]) >= minEstimate {
+				if ra, rb := find(head), find(e.idx); ra != rb {
+					parent[rb] = ra
 				}
 			}
-			start = end
 		}
-	}
+	})
 	byRoot := map[int][]int{}
 	for i := range n {
 		r := find(i)
@@ -213,6 +192,26 @@ func (x *Index) Clusters(minEstimate float64) [][]int {
 	}
 	slices.SortFunc(out, func(a, b []int) int { return cmp.Compare(a[0], b[0]) })
 	return out
+}
+
+// buckets calls fn with each band's buckets of two or more reports, in
+// band order and, within a band, in sorted order.
+func (x *Index) buckets(fn func(band int, bucket []bandEntry)) {
+	n := len(x.sigs)
+	ents := make([]bandEntry, n)
+	for band := range bands {
+		x.sortBand(ents, band*rows)
+		for start := 0; start < n; {
+			end := start + 1
+			for end < n && ents[end].hi == ents[start].hi && ents[end].lo == ents[start].lo {
+				end++
+			}
+			if end-start > 1 {
+				fn(band, ents[start:end])
+			}
+			start = end
+		}
+	}
 }
 
 // sortBand fills ents with every report's band starting at slot o and sorts

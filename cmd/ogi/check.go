@@ -301,16 +301,7 @@ func convertItem(ctx context.Context, it item, o *checkOptions) (*schema.Documen
 	if err != nil {
 		return nil, err
 	}
-	if it.agency != "" {
-		doc.Meta.Agency = it.agency
-	}
-	if it.kind != "" {
-		doc.Meta.AgencyKind = it.kind
-	}
-	if it.year != 0 {
-		y := it.year
-		doc.Meta.Year = &y
-	}
+	applyItem(doc, it)
 	return doc, nil
 }
 
