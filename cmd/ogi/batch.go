@@ -681,7 +681,7 @@ func (b *batch) resultKey(e *entry, prev prevRef, peers []peerRef) store.Key {
 	if len(peers) > 0 {
 		h := sha256.New()
 		for _, p := range peers {
-			ep := b.entries[p.j]
+			ep := &b.entries[p.j] // only fields fixed before this pass are read
 			_, _ = fmt.Fprintf(h, "%s\x00%s\x00%s\x00%g\n", ep.key, ep.agency, filepath.ToSlash(ep.it.file), p.score)
 		}
 		ctxDigest += "+" + hex.EncodeToString(h.Sum(nil)[:8])
@@ -792,7 +792,7 @@ func (b *batch) evaluate(i int, prev prevRef, refs []peerRef) storedResult {
 	if len(refs) > 0 {
 		mine := b.narrative(i)
 		for _, p := range refs {
-			ep := b.entries[p.j]
+			ep := &b.entries[p.j] // only fields fixed before this pass are read
 			peers = append(peers, engine.Peer{Agency: ep.agency, File: filepath.ToSlash(ep.it.file), Score: p.score,
 				Passages: similarity.Passages(mine, b.narrative(p.j), 20, 3)})
 		}
