@@ -245,3 +245,39 @@ func TestAssessBadStore(t *testing.T) {
 		t.Errorf("bad threshold: exit %d: %s", code, stderr)
 	}
 }
+
+// TestAssessPreviousFromStore: last year's report assessed in an earlier
+// run is found in the store, so a run over this year's report alone still
+// checks continuity against it.
+func TestAssessPreviousFromStore(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "ogi.db")
+	realDir := filepath.Join("..", "..", "testdata", "real")
+	if code, _, stderr := runOgi(t, "assess", "--db", db, filepath.Join(realDir, "pingtan-2021.txt")); code > 1 {
+		t.Fatalf("2021: exit %d: %s", code, stderr)
+	}
+	status := func(out string) string {
+		var fr struct{ Rules []struct{ Rule, Status string } }
+		if err := json.Unmarshal([]byte(strings.TrimSpace(out)), &fr); err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range fr.Rules {
+			if r.Rule == "continuity.carried_over" {
+				return r.Status
+			}
+		}
+		return ""
+	}
+	code, out, stderr := runOgi(t, "assess", "--db", db, "--jsonl", "-", filepath.Join(realDir, "pingtan-2022.txt"))
+	if code > 1 {
+		t.Fatalf("2022: exit %d: %s", code, stderr)
+	}
+	if got := status(out); got != "pass" {
+		t.Errorf("2022 with 2021 in the store: continuity.carried_over %s, want pass", got)
+	}
+	// Without the store the same run has no previous year.
+	_, out, _ = runOgi(t, "assess", "--db", "", "--jsonl", "-", filepath.Join(realDir, "pingtan-2022.txt"))
+	if got := status(out); got != "not_applicable" {
+		t.Errorf("2022 alone: continuity.carried_over %s, want not_applicable", got)
+	}
+}
