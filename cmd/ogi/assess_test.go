@@ -257,7 +257,9 @@ func TestAssessPreviousFromStore(t *testing.T) {
 		t.Fatalf("2021: exit %d: %s", code, stderr)
 	}
 	status := func(out string) string {
-		var fr struct{ Rules []struct{ Rule, Status string } }
+		var fr struct {
+			Rules []struct{ Rule, Status string }
+		}
 		if err := json.Unmarshal([]byte(strings.TrimSpace(out)), &fr); err != nil {
 			t.Fatal(err)
 		}
