@@ -591,6 +591,9 @@ func (b *batch) peers() map[int][]peerRef {
 			}
 			tried++
 			jac, ok := b.pairScore(t.i, j)
+			if b.entries[t.i].key == b.entries[j].key {
+				jac, ok = 1, true // one input twice (a copy in another folder)
+			}
 			if !ok {
 				if sh == nil {
 					sh = similarity.Shingles(b.narrative(t.i))
