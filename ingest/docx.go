@@ -222,7 +222,7 @@ func (r *docxReader) write(s string) {
 }
 
 func (r *docxReader) flushPara() {
-	t := strings.Join(strings.Fields(r.para.String()), " ")
+	t := collapseSpace(r.para.String())
 	r.para.Reset()
 	if t == "" {
 		return
@@ -240,7 +240,7 @@ func (r *docxReader) endRow() error {
 	col := tb.before
 	var cells []Cell
 	for _, c := range tb.row {
-		text := strings.Join(strings.Fields(c.text.String()), " ")
+		text := collapseSpace(c.text.String())
 		cell := Cell{Text: text, Col: col, ColSpan: c.span}
 		switch c.vmerge {
 		case "restart":

@@ -244,7 +244,7 @@ func (r *htmlReader) text(s string, line int) {
 }
 
 func (r *htmlReader) flushPara() {
-	t := strings.Join(strings.Fields(r.para.String()), " ")
+	t := collapseSpace(r.para.String())
 	r.para.Reset()
 	if t != "" {
 		r.lay.Lines = append(r.lay.Lines, Line{Cells: []Cell{{Text: t}}, Line: r.pline})
@@ -252,6 +252,9 @@ func (r *htmlReader) flushPara() {
 }
 
 func spanAttr(v string, max int) int {
+	if v == "" || v == "1" {
+		return 1 // most cells: no attribute (and no error value to allocate)
+	}
 	n, err := strconv.Atoi(strings.TrimSpace(v))
 	if err != nil || n < 1 {
 		return 1
@@ -351,7 +354,7 @@ func (r *htmlReader) endRow() error {
 		return nil
 	}
 	t.rowNo++
-	var cells []Cell
+	cells := make([]Cell, 0, len(t.row)+len(t.spans))
 	col := 0
 	placeSpans := func() {
 		for {
@@ -370,7 +373,7 @@ func (r *htmlReader) endRow() error {
 	}
 	for _, c := range t.row {
 		placeSpans()
-		text := strings.Join(strings.Fields(c.text.String()), " ")
+		text := collapseSpace(c.text.String())
 		cells = append(cells, Cell{Text: text, Col: col, ColSpan: c.colspan, RowSpan: c.rowspan, Line: c.line})
 		if c.rowspan > 1 {
 			t.spans[col] = &spanDown{text: text, left: c.rowspan - 1, width: c.colspan}

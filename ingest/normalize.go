@@ -115,3 +115,34 @@ func hasHan(s string) bool {
 	}
 	return false
 }
+
+// collapseSpace trims s and joins its runs of white space into one space,
+// as strings.Join(strings.Fields(s), " ") does, without allocating when s
+// is already in that form (most cells are).
+func collapseSpace(s string) string {
+	clean := true
+	prevSpace := true // a leading space is not clean
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 0x80 {
+			clean = false // unicode.IsSpace beyond ASCII (U+3000…): the slow path decides
+			break
+		}
+		sp := c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f'
+		if sp && (prevSpace || c != ' ') {
+			clean = false
+			break
+		}
+		prevSpace = sp
+	}
+	if clean && !prevSpace || s == "" {
+		return s
+	}
+	if !clean {
+		// Non-ASCII text without any space is common (Chinese cells).
+		if strings.IndexFunc(s, unicode.IsSpace) < 0 {
+			return s
+		}
+	}
+	return strings.Join(strings.Fields(s), " ")
+}
