@@ -42,11 +42,16 @@ func readDOCX(data []byte, lim Limits) (*Layout, error) {
 	if max <= 0 {
 		max = 1 << 62
 	}
-	// The zip header's size is not trusted: read at most max+1 bytes.
-	body, err := io.ReadAll(io.LimitReader(rc, max+1))
-	if err != nil {
+	// The zip header's size is not trusted: read at most max+1 bytes. It
+	// only sizes the buffer, bounded by a plausible compression ratio, so a
+	// lying header cannot make a small file allocate much.
+	hint := min(doc.UncompressedSize64, 50*doc.CompressedSize64+1<<16, uint64(max)+1)
+	var buf bytes.Buffer
+	buf.Grow(int(hint) + bytes.MinRead)
+	if _, err := buf.ReadFrom(io.LimitReader(rc, max+1)); err != nil {
 		return nil, fmt.Errorf("word/document.xml: %w", err)
 	}
+	body := buf.Bytes()
 	if int64(len(body)) > max {
 		return nil, fmt.Errorf("word/document.xml expands beyond %d bytes (zip bomb?)", max)
 	}
