@@ -1,7 +1,11 @@
 package ingest
 
 import (
+	"archive/zip"
+	"bytes"
 	"context"
+	"encoding/xml"
+	"io"
 	"os"
 	"path/filepath"
 	"testing"
@@ -57,5 +61,42 @@ func BenchmarkConvert(b *testing.B) {
 			ext = ".txt"
 		}
 		b.Run(name, func(b *testing.B) { benchConvert(b, filepath.Base(name)+ext, in.data) })
+	}
+}
+
+// BenchmarkDOCXTokenize is the floor under DOCX conversion: only unzipping
+// word/document.xml of the BenchmarkConvert DOCX and reading its tokens
+// with encoding/xml, the library DEVELOPERS.md prescribes for DOCX.
+func BenchmarkDOCXTokenize(b *testing.B) {
+	docx, err := render.DOCX(convertFile(b, seed("002_a141446f969544e3.txt")))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		zr, err := zip.NewReader(bytes.NewReader(docx), int64(len(docx)))
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, f := range zr.File {
+			if f.Name != "word/document.xml" {
+				continue
+			}
+			rc, err := f.Open()
+			if err != nil {
+				b.Fatal(err)
+			}
+			body, err := io.ReadAll(rc)
+			_ = rc.Close()
+			if err != nil {
+				b.Fatal(err)
+			}
+			d := xml.NewDecoder(bytes.NewReader(body))
+			for {
+				if _, err := d.RawToken(); err != nil {
+					break
+				}
+			}
+		}
 	}
 }
