@@ -337,7 +337,7 @@ func compareFindings(want []ExpectedFinding, got []Finding) []string {
 func cellAddrs(cs []CellRef) []string {
 	out := make([]string, len(cs))
 	for i, c := range cs {
-		out[i] = c.Table + "." + c.Row + "." + c.Col
+		out[i] = c.Address()
 	}
 	return out
 }

@@ -65,6 +65,10 @@ type CellRef struct {
 	Pointer string `json:"pointer"`
 }
 
+// Address names the cell the way findings, fixtures and outputs print it:
+// requests.granted.total.
+func (c CellRef) Address() string { return c.Table + "." + c.Row + "." + c.Col }
+
 // Finding is one thing a rule found wrong (or could not check).
 type Finding struct {
 	Rule     string `json:"rule"`

@@ -62,7 +62,7 @@ func (e Expect) matches(f engine.Finding) bool {
 	for _, want := range e.Cells {
 		found := false
 		for _, c := range f.Cells {
-			if c.Table+"."+c.Row+"."+c.Col == want {
+			if c.Address() == want {
 				found = true
 			}
 		}

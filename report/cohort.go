@@ -198,7 +198,7 @@ func scoreString(p *float64) string {
 func cellList(f engine.Finding) string {
 	var cs []string
 	for _, c := range f.Cells {
-		cs = append(cs, c.Table+"."+c.Row+"."+c.Col)
+		cs = append(cs, c.Address())
 	}
 	return strings.Join(cs, " ")
 }

@@ -76,7 +76,7 @@ func SARIF(out *CheckOutput, rules []*engine.Rule, lang string) *sarif.Report {
 			if len(f.Cells) > 0 {
 				var cells []string
 				for _, c := range f.Cells {
-					cells = append(cells, c.Table+"."+c.Row+"."+c.Col)
+					cells = append(cells, c.Address())
 				}
 				props.Add("cells", cells)
 			}

@@ -96,7 +96,7 @@ func cellMarks(fs []engine.Finding) map[string]string {
 			continue
 		}
 		for _, c := range f.Cells {
-			k := c.Table + "." + c.Row + "." + c.Col
+			k := c.Address()
 			if rank[class] > rank[m[k]] {
 				m[k] = class
 			}

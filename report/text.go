@@ -166,7 +166,7 @@ func num(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
 // cellName names a cell by its printed labels in Chinese, by ids in English.
 func cellName(c engine.CellRef, lang string) string {
 	if lang == "en" {
-		return c.Table + "." + c.Row + "." + c.Col
+		return c.Address()
 	}
 	switch {
 	case c.Table == "requests":
@@ -177,7 +177,7 @@ func cellName(c engine.CellRef, lang string) string {
 		return "表二" + engine.Label("active.subtable", strings.TrimPrefix(c.Table, "active.")) + "“" +
 			engine.Label("active.row", c.Row) + "”“" + engine.Label("active.col", c.Col) + "”"
 	}
-	return c.Table + "." + c.Row + "." + c.Col
+	return c.Address()
 }
 
 func cellValue(c engine.CellRef, lang string) string {

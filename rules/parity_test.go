@@ -66,7 +66,7 @@ func summarize(fs []engine.Finding) []string {
 	for _, f := range fs {
 		var cells []string
 		for _, c := range f.Cells {
-			cells = append(cells, c.Table+"."+c.Row+"."+c.Col)
+			cells = append(cells, c.Address())
 		}
 		num := func(p *float64) string {
 			if p == nil {
