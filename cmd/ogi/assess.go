@@ -234,7 +234,7 @@ summary and --html the dashboard, all in a deterministic order with rank and per
 				return nil
 			}
 			*code = runAssess(cmd.Context(), stdout, stderr, eng, items, &o, assessOutputs{
-				xlsx: xlsxOut, csv: csvOut, jsonl: jsonlOut, html: htmlOut, db: dbPath, threshold: threshold, htmlDetails: htmlDetails})
+				xlsx: xlsxOut, csv: csvOut, jsonl: jsonlOut, html: htmlOut, db: dbPath, htmlDetails: htmlDetails})
 			return nil
 		},
 	}
@@ -254,7 +254,6 @@ summary and --html the dashboard, all in a deterministic order with rank and per
 
 type assessOutputs struct {
 	xlsx, csv, jsonl, html, db string
-	threshold                  float64
 	htmlDetails                int
 }
 
@@ -269,8 +268,8 @@ func runAssess(ctx context.Context, stdout, stderr io.Writer, eng *engine.Engine
 		say(stderr, "ogi: cannot read the rule files: %v\n", err)
 		return exitRules
 	}
-	b := &batch{ctx: ctx, o: o, eng: eng, jobs: o.Jobs, thr: out.threshold,
-		set:  batchSettings{converter: converterID(), rules: rulesHash, config: configDigest(o, out.threshold)},
+	b := &batch{ctx: ctx, o: o, eng: eng, jobs: o.Jobs,
+		set:  batchSettings{converter: converterID(), rules: rulesHash, config: configDigest(o)},
 		prog: &progress{w: stderr, on: isTerminal(stderr)}, stderr: stderr}
 	if b.jobs <= 0 {
 		b.jobs = runtime.GOMAXPROCS(0)
@@ -290,27 +289,23 @@ func runAssess(ctx context.Context, stdout, stderr io.Writer, eng *engine.Engine
 		}
 		spoolDir = filepath.Dir(out.db)
 	}
-	b.results, err = newSpool(spoolDir)
-	if err != nil {
-		say(stderr, "ogi: cannot create a temporary file: %v\n", err)
-		return exitUsage
-	}
-	defer b.results.close()
-	if b.narratives, err = newSpool(spoolDir); err != nil {
-		say(stderr, "ogi: cannot create a temporary file: %v\n", err)
-		return exitUsage
-	}
-	defer b.narratives.close()
-	if b.db != nil {
-		b.dbw = b.db.NewWriter(ctx, 256)
-	}
-	b.docs = &docKeeper{db: b.db, w: b.dbw, where: map[string][2]int64{}}
+	// Results and narratives always wait in temporary files; documents too
+	// when there is no store.
+	spools := []**spool{&b.results, &b.narratives}
+	b.docs = &docKeeper{db: b.db, where: map[string][2]int64{}}
 	if b.db == nil {
-		if b.docs.sp, err = newSpool(""); err != nil {
+		spools = append(spools, &b.docs.sp)
+	}
+	for _, sp := range spools {
+		if *sp, err = newSpool(spoolDir); err != nil {
 			say(stderr, "ogi: cannot create a temporary file: %v\n", err)
 			return exitUsage
 		}
-		defer b.docs.sp.close()
+		defer (*sp).close()
+	}
+	if b.db != nil {
+		b.dbw = b.db.NewWriter(ctx, 256)
+		b.docs.w = b.dbw
 	}
 	b.entries = make([]entry, len(items))
 	for i, it := range items {
@@ -351,7 +346,7 @@ func runAssess(ctx context.Context, stdout, stderr io.Writer, eng *engine.Engine
 		fn()
 		b.timings = append(b.timings, fmt.Sprintf("%s %.1fs", name, time.Since(t0).Seconds()))
 	}
-	var prevs []prevRef
+	var prevs []string
 	var peers map[int][]peerRef
 	// The passes read what the one before wrote: queued writes are
 	// committed in between.

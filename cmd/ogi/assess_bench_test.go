@@ -46,7 +46,7 @@ func BenchmarkAssess(b *testing.B) {
 					db = filepath.Join(b.TempDir(), "ogi.db") // a fresh store: every report converted
 				}
 				if code := runAssess(context.Background(), io.Discard, io.Discard, eng, items, &o,
-					assessOutputs{db: db, threshold: engine.DefaultSimilarityThreshold}); code > 1 {
+					assessOutputs{db: db}); code > 1 {
 					b.Fatalf("exit %d", code)
 				}
 			}

@@ -40,7 +40,6 @@ type entry struct {
 	year     int
 	template string
 	err      string
-	reused   bool // conversion skipped: the store had the document
 	// sig is the narrative's signature until the peers are found; then it
 	// is dropped, as it is a third of an entry.
 	sig    *similarity.Signature
@@ -55,7 +54,6 @@ type entry struct {
 	resLen   int
 	gridOff  int64
 	gridLen  int
-	reusedRs bool
 	score    float64
 	hasScore bool
 	grade    string
@@ -229,7 +227,7 @@ func packDigest(o *checkOptions) (string, error) {
 }
 
 // configDigest hashes the options that change a report's result.
-func configDigest(o *checkOptions, threshold float64) string {
+func configDigest(o *checkOptions) string {
 	b, _ := json.Marshal(struct {
 		Lang, FailOn, CannotEvaluate string
 		MinScore                     float64
@@ -241,7 +239,7 @@ func configDigest(o *checkOptions, threshold float64) string {
 		Similarity                   float64
 		Today                        string
 	}{o.Lang, o.FailOn, o.CannotEvaluateSeverity, o.MinScore, o.MinScoreSet, o.Enable, o.Disable, o.Overrides,
-		o.waivers, o.Limits, threshold, today(o)})
+		o.waivers, o.Limits, o.similarity, today(o)})
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:])[:32]
 }
@@ -387,7 +385,6 @@ type batch struct {
 	narratives *spool
 	entries    []entry
 	jobs       int
-	thr        float64
 	prog       *progress
 	stats      batchStats
 	statsMu    sync.Mutex
@@ -424,7 +421,6 @@ func (b *batch) convert() {
 		e.key = itemKey(data, e.it)
 		if b.db != nil {
 			if m, ok, err := b.db.ReportMeta(b.ctx, e.key); err == nil && ok && m.Converter == b.set.converter {
-				e.reused = true
 				e.agency, e.body, e.template = m.Agency, m.Body, m.Template
 				if m.Year != nil {
 					e.year = *m.Year
@@ -504,16 +500,10 @@ func decodeSignature(b []byte) (similarity.Signature, bool) {
 	return sig, true
 }
 
-// prevRef is last year's report for an entry: a batch position, or a
-// report only the store has.
-type prevRef struct {
-	i   int    // -1 when from the store
-	key string // report key ("" when none)
-}
-
-// previous pairs every report with the same body's report for the year
-// before, from the batch first and then from the store.
-func (b *batch) previous() []prevRef {
+// previous pairs every report with the report key of the same body's
+// report for the year before ("" when there is none), from the batch first
+// and then from the store.
+func (b *batch) previous() []string {
 	keys := make([]string, len(b.entries))
 	years := make([]int, len(b.entries))
 	for i, e := range b.entries {
@@ -522,19 +512,18 @@ func (b *batch) previous() []prevRef {
 		}
 	}
 	x := newBodyIndex(keys, years)
-	out := make([]prevRef, len(b.entries))
+	out := make([]string, len(b.entries))
 	for i, e := range b.entries {
-		out[i] = prevRef{i: -1}
 		if e.err != "" || e.year == 0 || e.body == "" {
 			continue
 		}
 		if j := x.find(e.body, e.year-1); j >= 0 {
-			out[i] = prevRef{i: j, key: b.entries[j].key}
+			out[i] = b.entries[j].key
 			continue
 		}
 		if b.db != nil {
 			if rs, err := b.db.ReportsFor(b.ctx, e.body, e.year-1); err == nil && len(rs) > 0 {
-				out[i] = prevRef{i: -1, key: rs[0].Hash}
+				out[i] = rs[0].Hash
 			}
 		}
 	}
@@ -571,7 +560,7 @@ func (b *batch) peers() map[int][]peerRef {
 		cluster []int
 	}
 	var tasks []task
-	for _, c := range idx.Clusters(b.thr * 0.8) {
+	for _, c := range idx.Clusters(b.o.similarity * 0.8) {
 		if !b.anotherBody(c) {
 			continue
 		}
@@ -590,9 +579,9 @@ func (b *batch) peers() map[int][]peerRef {
 				continue
 			}
 			tried++
-			jac, ok := b.pairScore(t.i, j)
-			if b.entries[t.i].key == b.entries[j].key {
-				jac, ok = 1, true // one input twice (a copy in another folder)
+			jac, ok := 1.0, b.entries[t.i].key == b.entries[j].key // one input twice (a copy in another folder)
+			if !ok {
+				jac, ok = b.pairScore(t.i, j)
 			}
 			if !ok {
 				if sh == nil {
@@ -605,7 +594,7 @@ func (b *batch) peers() map[int][]peerRef {
 					}
 				}
 			}
-			if jac < b.thr {
+			if jac < b.o.similarity {
 				continue
 			}
 			out[k] = append(out[k], peerRef{j: j, score: jac})
@@ -679,8 +668,8 @@ func round3(x float64) float64 { return float64(int(x*1000+0.5)) / 1000 }
 // resultKey names a report's result in the store: the report, the rules, the
 // configuration, and what the batch told the rules (last year's report and
 // the peers).
-func (b *batch) resultKey(e *entry, prev prevRef, peers []peerRef) store.Key {
-	ctxDigest := prev.key
+func (b *batch) resultKey(e *entry, prev string, peers []peerRef) store.Key {
+	ctxDigest := prev
 	if len(peers) > 0 {
 		h := sha256.New()
 		for _, p := range peers {
@@ -694,7 +683,7 @@ func (b *batch) resultKey(e *entry, prev prevRef, peers []peerRef) store.Key {
 
 // check is the second pass: each report is evaluated with its previous
 // report and peers, unless the store has the result for exactly that.
-func (b *batch) check(prevs []prevRef, peers map[int][]peerRef) {
+func (b *batch) check(prevs []string, peers map[int][]peerRef) {
 	b.prog.begin("check", len(b.entries))
 	parallel(len(b.entries), b.jobs, func(i int) {
 		defer b.prog.step()
@@ -709,7 +698,6 @@ func (b *batch) check(prevs []prevRef, peers map[int][]peerRef) {
 				if r, ok, err := b.db.Result(b.ctx, k); err == nil && ok && json.Unmarshal(r.Summary, &sr) == nil {
 					// The file name is the item's, whatever name the stored result had.
 					sr.Report.File = filepath.ToSlash(e.it.file)
-					e.reusedRs = true
 					b.count(func(s *batchStats) { s.reusedResults++ })
 					break
 				}
@@ -760,7 +748,7 @@ func storeFindings(fs []engine.Finding, lang string) []store.Finding {
 	for i, f := range fs {
 		var cells []string
 		for _, c := range f.Cells {
-			cells = append(cells, c.Table+"."+c.Row+"."+c.Col)
+			cells = append(cells, c.Address())
 		}
 		b, _ := json.Marshal(cells)
 		out[i] = store.Finding{Seq: i, Rule: f.Rule, Severity: f.Severity, Status: f.Status, Message: f.Message.Pick(lang), Cells: string(b)}
@@ -769,7 +757,7 @@ func storeFindings(fs []engine.Finding, lang string) []store.Finding {
 }
 
 // evaluate checks one report with what the batch knows of it.
-func (b *batch) evaluate(i int, prev prevRef, refs []peerRef) storedResult {
+func (b *batch) evaluate(i int, prev string, refs []peerRef) storedResult {
 	e := &b.entries[i]
 	fail := func(err error) storedResult {
 		fr, c := failedReport(e.it.file, err)
@@ -780,10 +768,10 @@ func (b *batch) evaluate(i int, prev prevRef, refs []peerRef) storedResult {
 		return fail(err)
 	}
 	var prevDoc *schema.Document
-	if prev.key != "" {
+	if prev != "" {
 		// Last year's report is context: if it cannot be read back, the
 		// cross-year rules are not applicable rather than the report failing.
-		prevDoc, _ = b.docs.get(b.ctx, prev.key)
+		prevDoc, _ = b.docs.get(b.ctx, prev)
 	}
 	ctx := b.ctx
 	if b.o.Limits.Timeout > 0 {
