@@ -97,24 +97,25 @@ func (s *similarityFacts) value() ref.Val {
 					continue
 				}
 				m := similarity.Compare(a, b)
-				passages := make([]any, len(m.Passages))
-				for i, p := range m.Passages {
-					passages[i] = unwrap(p)
-				}
-				prev[id] = map[string]any{"score": m.Jaccard, "passages": passages}
+				prev[id] = map[string]any{"score": m.Jaccard, "passages": passageList(m.Passages)}
 			}
 		}
 		peers := make([]any, 0, len(s.peers))
 		for _, p := range s.peers {
-			passages := make([]any, len(p.Passages))
-			for i, x := range p.Passages {
-				passages[i] = unwrap(x)
-			}
-			peers = append(peers, map[string]any{"agency": p.Agency, "file": p.File, "score": p.Score, "passages": passages})
+			peers = append(peers, map[string]any{"agency": p.Agency, "file": p.File, "score": p.Score, "passages": passageList(p.Passages)})
 		}
 		s.val = sharedAdapter.NativeToValue(map[string]any{"threshold": s.thr, "previous": prev, "peers": peers})
 	})
 	return s.val
+}
+
+// passageList is the CEL list of quoted passages, their lines joined.
+func passageList(ps []string) []any {
+	out := make([]any, len(ps))
+	for i, p := range ps {
+		out[i] = unwrap(p)
+	}
+	return out
 }
 
 // unwrap joins a passage's lines: in Chinese text a line break inside a

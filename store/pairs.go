@@ -32,11 +32,25 @@ func (s *Store) PairScore(ctx context.Context, a, b string) (score float64, ok b
 
 // PutPairScore records the narrative similarity of two reports.
 func (s *Store) PutPairScore(ctx context.Context, a, b string, score float64) error {
+	a, b, err := preparePair(a, b)
+	if err != nil {
+		return err
+	}
+	return putPair(ctx, s.w, a, b, score)
+}
+
+// preparePair orders and checks a pair before it is queued or written.
+func preparePair(a, b string) (string, string, error) {
 	a, b = orderPair(a, b)
 	if a == "" || a == b {
-		return fmt.Errorf("store: put pair %q %q: two different hashes needed", a, b)
+		return a, b, fmt.Errorf("store: put pair %q %q: two different hashes needed", a, b)
 	}
-	if _, err := s.w.ExecContext(ctx, `INSERT OR REPLACE INTO pairs (a, b, score) VALUES (?, ?, ?)`, a, b, score); err != nil {
+	return a, b, nil
+}
+
+// putPair writes an ordered, checked pair through e.
+func putPair(ctx context.Context, e execer, a, b string, score float64) error {
+	if _, err := e.ExecContext(ctx, `INSERT OR REPLACE INTO pairs (a, b, score) VALUES (?, ?, ?)`, a, b, score); err != nil {
 		return fmt.Errorf("store: put pair %s %s: %w", a, b, err)
 	}
 	return nil

@@ -137,16 +137,11 @@ func (w *Writer) PutResult(r Result) error {
 
 // PutPairScore queues Store.PutPairScore.
 func (w *Writer) PutPairScore(a, b string, score float64) error {
-	a, b = orderPair(a, b)
-	if a == "" || a == b {
-		return fmt.Errorf("store: put pair %q %q: two different hashes needed", a, b)
+	a, b, err := preparePair(a, b)
+	if err != nil {
+		return err
 	}
-	w.ops <- writeOp{fn: func(ctx context.Context, e execer) error {
-		if _, err := e.ExecContext(ctx, `INSERT OR REPLACE INTO pairs (a, b, score) VALUES (?, ?, ?)`, a, b, score); err != nil {
-			return fmt.Errorf("store: put pair %s %s: %w", a, b, err)
-		}
-		return nil
-	}}
+	w.ops <- writeOp{fn: func(ctx context.Context, e execer) error { return putPair(ctx, e, a, b, score) }}
 	return nil
 }
 
