@@ -104,11 +104,8 @@ func (c *CohortStats) Place(score *float64) (rank int, percentile float64) {
 	if score == nil || len(c.scores) == 0 {
 		return 0, 0
 	}
-	if !c.sorted {
-		sort.Float64s(c.scores)
-		c.sorted = true
-	}
-	atOrBelow := sort.Search(len(c.scores), func(i int) bool { return c.scores[i] > *score })
+	scores := c.Scores()
+	atOrBelow := sort.Search(len(scores), func(i int) bool { return scores[i] > *score })
 	return len(c.scores) - atOrBelow + 1, float64(atOrBelow) / float64(len(c.scores))
 }
 
@@ -160,19 +157,6 @@ func (c *CohortStats) Rules() []RuleStat {
 		return out[i].Rule < out[j].Rule
 	})
 	return out
-}
-
-// Cohort ranks reports held in memory; batches use CohortStats directly.
-func Cohort(reports []FileReport, rules []*engine.Rule) ([]Ranked, []RuleStat) {
-	c := NewCohortStats(rules)
-	for _, r := range reports {
-		c.Add(r)
-	}
-	ranked := make([]Ranked, len(reports))
-	for i, r := range reports {
-		ranked[i] = c.Rank(r)
-	}
-	return ranked, c.Rules()
 }
 
 // Slice turns ranked reports held in memory into the sequence the writers

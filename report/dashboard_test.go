@@ -40,13 +40,22 @@ func dashboardFixture(t *testing.T) ([]report.FileReport, *engine.Engine) {
 	return out, eng
 }
 
-func writeDashboard(t *testing.T, reports []report.FileReport, eng *engine.Engine) []byte {
-	t.Helper()
-	ranked, _ := report.Cohort(reports, eng.Rules())
+// cohort ranks the reports as a batch does.
+func cohort(reports []report.FileReport, eng *engine.Engine) ([]report.Ranked, *report.CohortStats) {
 	c := report.NewCohortStats(eng.Rules())
 	for _, r := range reports {
 		c.Add(r)
 	}
+	ranked := make([]report.Ranked, len(reports))
+	for i, r := range reports {
+		ranked[i] = c.Rank(r)
+	}
+	return ranked, c
+}
+
+func writeDashboard(t *testing.T, reports []report.FileReport, eng *engine.Engine) []byte {
+	t.Helper()
+	ranked, c := cohort(reports, eng)
 	var buf bytes.Buffer
 	if err := report.WriteDashboard(&buf, report.Slice(ranked), c, report.DashboardOptions{Lang: "zh"}); err != nil {
 		t.Fatal(err)
@@ -107,11 +116,7 @@ func TestDashboardInChromium(t *testing.T) {
 // drill-down and the others are listed without it.
 func TestDashboardMaxDetails(t *testing.T) {
 	reports, eng := dashboardFixture(t)
-	ranked, _ := report.Cohort(reports, eng.Rules())
-	c := report.NewCohortStats(eng.Rules())
-	for _, r := range reports {
-		c.Add(r)
-	}
+	ranked, c := cohort(reports, eng)
 	var buf bytes.Buffer
 	if err := report.WriteDashboard(&buf, report.Slice(ranked), c, report.DashboardOptions{Lang: "zh", MaxDetails: 1}); err != nil {
 		t.Fatal(err)
