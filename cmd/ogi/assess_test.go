@@ -152,21 +152,7 @@ func TestAssessContinuity(t *testing.T) {
 	if code > 1 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
-	status := map[string]string{}
-	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
-		var fr struct {
-			File  string `json:"file"`
-			Rules []struct{ Rule, Status string }
-		}
-		if err := json.Unmarshal([]byte(line), &fr); err != nil {
-			t.Fatal(err)
-		}
-		for _, r := range fr.Rules {
-			if r.Rule == "continuity.carried_over" {
-				status[filepath.Base(fr.File)] = r.Status
-			}
-		}
-	}
+	status := ruleStatus(t, out, "continuity.carried_over")
 	// The 平潭 series has no 2020 and no 2023 report: only 2022 has a
 	// previous year, and its carried-over row matches 2021's carried forward.
 	want := map[string]string{"pingtan-2019.txt": "not_applicable", "pingtan-2021.txt": "not_applicable",
@@ -181,7 +167,7 @@ func TestAssessContinuity(t *testing.T) {
 
 // TestAssessSimilarPeers: two bodies that published the same text are
 // flagged (内容雷同) with the shared passages; a third, different report is
-// not, and a body's own reports across years are never each other's peers.
+// not.
 func TestAssessSimilarPeers(t *testing.T) {
 	dir := t.TempDir()
 	seeds, _ := filepath.Abs(filepath.Join("..", "..", "testdata", "seeds"))
@@ -256,20 +242,7 @@ func TestAssessPreviousFromStore(t *testing.T) {
 	if code, _, stderr := runOgi(t, "assess", "--db", db, filepath.Join(realDir, "pingtan-2021.txt")); code > 1 {
 		t.Fatalf("2021: exit %d: %s", code, stderr)
 	}
-	status := func(out string) string {
-		var fr struct {
-			Rules []struct{ Rule, Status string }
-		}
-		if err := json.Unmarshal([]byte(strings.TrimSpace(out)), &fr); err != nil {
-			t.Fatal(err)
-		}
-		for _, r := range fr.Rules {
-			if r.Rule == "continuity.carried_over" {
-				return r.Status
-			}
-		}
-		return ""
-	}
+	status := func(out string) string { return ruleStatus(t, out, "continuity.carried_over")["pingtan-2022.txt"] }
 	code, out, stderr := runOgi(t, "assess", "--db", db, "--jsonl", "-", filepath.Join(realDir, "pingtan-2022.txt"))
 	if code > 1 {
 		t.Fatalf("2022: exit %d: %s", code, stderr)
@@ -282,4 +255,25 @@ func TestAssessPreviousFromStore(t *testing.T) {
 	if got := status(out); got != "not_applicable" {
 		t.Errorf("2022 alone: continuity.carried_over %s, want not_applicable", got)
 	}
+}
+
+// ruleStatus reads JSON Lines output: one rule's status by file base name.
+func ruleStatus(t *testing.T, out, rule string) map[string]string {
+	t.Helper()
+	status := map[string]string{}
+	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+		var fr struct {
+			File  string `json:"file"`
+			Rules []struct{ Rule, Status string }
+		}
+		if err := json.Unmarshal([]byte(line), &fr); err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range fr.Rules {
+			if r.Rule == rule {
+				status[filepath.Base(fr.File)] = r.Status
+			}
+		}
+	}
+	return status
 }
