@@ -20,6 +20,7 @@
 package similarity
 
 import (
+	"encoding/binary"
 	"slices"
 	"strings"
 	"unicode"
@@ -473,4 +474,26 @@ func Compare(a, b string) Match {
 		Containment: Containment(sa, sb),
 		Passages:    passages(a, na, offs, wa, nb, wb, 20, 3),
 	}
+}
+
+// Bytes is the signature as 256 big-endian bytes, the form a store keeps:
+// a re-run compares reports without reading their texts again.
+func (s Signature) Bytes() []byte {
+	out := make([]byte, 4*len(s))
+	for i, v := range s {
+		binary.BigEndian.PutUint32(out[4*i:], v)
+	}
+	return out
+}
+
+// SignatureFromBytes reads what Bytes wrote; ok is false for any other
+// length (no signature stored, or one from a different layout).
+func SignatureFromBytes(b []byte) (sig Signature, ok bool) {
+	if len(b) != 4*len(sig) {
+		return sig, false
+	}
+	for i := range sig {
+		sig[i] = binary.BigEndian.Uint32(b[4*i:])
+	}
+	return sig, true
 }

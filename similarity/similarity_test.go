@@ -652,3 +652,14 @@ func TestClusters(t *testing.T) {
 		t.Fatalf("identical texts: %d clusters", len(cs))
 	}
 }
+
+func TestSignatureBytes(t *testing.T) {
+	sig := Sign(Shingles("本年度，我局认真贯彻落实《中华人民共和国政府信息公开条例》，坚持以公开为常态、不公开为例外。"))
+	got, ok := SignatureFromBytes(sig.Bytes())
+	if !ok || got != sig {
+		t.Fatalf("round trip: ok %v, equal %v", ok, got == sig)
+	}
+	if _, ok := SignatureFromBytes(sig.Bytes()[:10]); ok {
+		t.Error("a short slice was accepted")
+	}
+}

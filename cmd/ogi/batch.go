@@ -108,7 +108,7 @@ type docKeeper struct {
 	where map[string][2]int64 // spool offsets by report key
 }
 
-func (k *docKeeper) put(ctx context.Context, r store.Report) error {
+func (k *docKeeper) put(r store.Report) error {
 	if k.db != nil {
 		return k.w.PutReport(r)
 	}
@@ -425,7 +425,7 @@ func (b *batch) convert() {
 				if m.Year != nil {
 					e.year = *m.Year
 				}
-				if sig, ok := decodeSignature(m.Signature); ok {
+				if sig, ok := similarity.SignatureFromBytes(m.Signature); ok {
 					e.sig = &sig
 				}
 				b.count(func(s *batchStats) { s.reusedDocs++ })
@@ -467,8 +467,8 @@ func (b *batch) convert() {
 			if e.year != 0 {
 				y = &e.year
 			}
-			err = b.docs.put(b.ctx, store.Report{Hash: e.key, Converter: b.set.converter, File: filepath.ToSlash(e.it.file),
-				Agency: e.agency, Body: e.body, Year: y, Template: e.template, Document: js, Signature: encodeSignature(e.sig)})
+			err = b.docs.put(store.Report{Hash: e.key, Converter: b.set.converter, File: filepath.ToSlash(e.it.file),
+				Agency: e.agency, Body: e.body, Year: y, Template: e.template, Document: js, Signature: sigBytes(e.sig)})
 		}
 		if err != nil {
 			e.err = fmt.Sprintf("%s: cannot keep the converted document: %v", e.it.file, err)
@@ -478,26 +478,11 @@ func (b *batch) convert() {
 	})
 }
 
-func encodeSignature(sig *similarity.Signature) []byte {
+func sigBytes(sig *similarity.Signature) []byte {
 	if sig == nil {
 		return nil
 	}
-	out := make([]byte, 4*len(sig))
-	for i, v := range sig {
-		out[4*i], out[4*i+1], out[4*i+2], out[4*i+3] = byte(v>>24), byte(v>>16), byte(v>>8), byte(v)
-	}
-	return out
-}
-
-func decodeSignature(b []byte) (similarity.Signature, bool) {
-	var sig similarity.Signature
-	if len(b) != 4*len(sig) {
-		return sig, false
-	}
-	for i := range sig {
-		sig[i] = uint32(b[4*i])<<24 | uint32(b[4*i+1])<<16 | uint32(b[4*i+2])<<8 | uint32(b[4*i+3])
-	}
-	return sig, true
+	return sig.Bytes()
 }
 
 // previous pairs every report with the report key of the same body's
