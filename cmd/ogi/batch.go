@@ -766,7 +766,7 @@ func (b *batch) evaluate(i int, prev string, refs []peerRef) storedResult {
 	}
 	var peers []engine.Peer
 	if len(refs) > 0 {
-		mine := b.narrative(i)
+		mine := engine.Narrative(doc) // the document is in hand: no second read
 		for _, p := range refs {
 			ep := &b.entries[p.j] // only fields fixed before this pass are read
 			peers = append(peers, engine.Peer{Agency: ep.agency, File: filepath.ToSlash(ep.it.file), Score: p.score,
