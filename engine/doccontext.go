@@ -21,9 +21,6 @@ type docContext struct {
 
 	cel *docActivation
 
-	regoOnce  sync.Once
-	regoInput any
-	regoErr   error
 	regoState
 }
 

@@ -75,6 +75,8 @@ type regoPack struct {
 	query rego.PreparedEvalQuery
 	// vars maps a query variable to its package and rule.
 	vars map[string][2]string
+	// need is the part of the input the pack's modules read.
+	need *inputNeed
 }
 
 // regoRule is one package of the pack.
@@ -114,7 +116,7 @@ func compileRego(files map[string][]byte) ([]*Rule, error) {
 	if compiler.Failed() {
 		return nil, errors.Join(regoErrors("", compiler.Errors)...)
 	}
-	pack := &regoPack{}
+	pack := &regoPack{need: regoInputNeed(compiler.Modules)}
 	var rules []*Rule
 	for _, n := range names {
 		m := modules[n]
@@ -261,11 +263,7 @@ func (dc *docContext) regoResult(p *regoPack) *regoPackResult {
 	}
 	res := &regoPackResult{}
 	dc.rego[p] = res
-	input, err := dc.regoValue()
-	if err != nil {
-		res.err = err
-		return res
-	}
+	input := regoInputValue(dc.doc, p.need)
 	rs, err := p.query.Eval(context.Background(), rego.EvalParsedInput(input))
 	if err != nil {
 		res.err = err
@@ -290,17 +288,6 @@ func (dc *docContext) regoResult(p *regoPack) *regoPackResult {
 		}
 	}
 	return res
-}
-
-// regoValue converts the document to an OPA value once per document.
-func (dc *docContext) regoValue() (ast.Value, error) {
-	dc.regoOnce.Do(func() {
-		dc.regoInput = regoInputValue(dc.doc)
-	})
-	if dc.regoErr != nil {
-		return nil, dc.regoErr
-	}
-	return dc.regoInput.(ast.Value), nil
 }
 
 func (rr *regoRule) eval(dc *docContext) RuleResult {

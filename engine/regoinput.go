@@ -1,6 +1,10 @@
 package engine
 
 import (
+	"math"
+	"sync"
+	"sync/atomic"
+
 	"github.com/open-policy-agent/opa/v1/ast"
 
 	"github.com/ogi-checker/ogi/schema"
@@ -12,22 +16,100 @@ import (
 // value, raw, status, unit and remark: a rule names the cells of a finding
 // by id and the engine adds their source and confidence, so building
 // hundreds of location objects per document for Rego would be waste.
-func regoInputValue(d *schema.Document) ast.Value {
-	obj := ast.NewObject(
-		ast.Item(ast.StringTerm("schema_version"), ast.StringTerm(d.SchemaVersion)),
-		ast.Item(ast.StringTerm("meta"), ast.NewTerm(metaValue(&d.Meta))),
-		ast.Item(ast.StringTerm("intro"), ast.NewTerm(ast.NewObject(
-			ast.Item(ast.StringTerm("text"), ast.StringTerm(d.Intro.Text)),
-			ast.Item(ast.StringTerm("source"), ast.NewTerm(locValue(&d.Intro.Source)))))),
-		ast.Item(ast.StringTerm("sections"), ast.NewTerm(sectionsValue(d.Sections))),
-		ast.Item(ast.StringTerm("tables"), ast.NewTerm(ast.NewObject(
-			ast.Item(ast.StringTerm("requests"), ast.NewTerm(tableValue(d.Tables.Requests))),
-			ast.Item(ast.StringTerm("review_litigation"), ast.NewTerm(tableValue(d.Tables.ReviewLitigation))),
-			ast.Item(ast.StringTerm("active"), ast.NewTerm(activeValue(d.Tables.Active)))))),
-		ast.Item(ast.StringTerm("table_info"), ast.NewTerm(tableInfoValue(d.TableInfo))),
-		ast.Item(ast.StringTerm("diagnostics"), ast.NewTerm(diagnosticsValue(d.Diagnostics))),
-	)
-	return obj
+func regoInputValue(d *schema.Document, need *inputNeed) ast.Value {
+	items := make([][2]*ast.Term, 0, 7)
+	add := func(k string, build func(*inputNeed) ast.Value) {
+		if sub, ok := need.needs(k); ok {
+			items = append(items, ast.Item(ast.InternedTerm(k), ast.NewTerm(build(sub))))
+		}
+	}
+	add("schema_version", func(*inputNeed) ast.Value { return ast.String(d.SchemaVersion) })
+	add("meta", func(*inputNeed) ast.Value { return metaValue(&d.Meta) })
+	add("intro", func(*inputNeed) ast.Value {
+		return ast.NewObject(
+			ast.Item(ast.InternedTerm("text"), ast.StringTerm(d.Intro.Text)),
+			ast.Item(ast.InternedTerm("source"), ast.NewTerm(locValue(&d.Intro.Source))))
+	})
+	add("sections", func(*inputNeed) ast.Value { return sectionsValue(d.Sections) })
+	add("tables", func(n *inputNeed) ast.Value {
+		var ts [][2]*ast.Term
+		if _, ok := n.needs("requests"); ok {
+			ts = append(ts, ast.Item(ast.InternedTerm("requests"), ast.NewTerm(tableValue(d.Tables.Requests))))
+		}
+		if _, ok := n.needs("review_litigation"); ok {
+			ts = append(ts, ast.Item(ast.InternedTerm("review_litigation"), ast.NewTerm(tableValue(d.Tables.ReviewLitigation))))
+		}
+		if _, ok := n.needs("active"); ok {
+			ts = append(ts, ast.Item(ast.InternedTerm("active"), ast.NewTerm(activeValue(d.Tables.Active))))
+		}
+		return ast.NewObject(ts...)
+	})
+	add("table_info", func(*inputNeed) ast.Value { return tableInfoValue(d.TableInfo) })
+	add("diagnostics", func(*inputNeed) ast.Value { return diagnosticsValue(d.Diagnostics) })
+	return ast.NewObject(items...)
+}
+
+// Terms shared by every cell: OPA treats terms as immutable, so one key or
+// status term can stand in thousands of objects instead of being allocated
+// for each (the same thing OPA's own interning does).
+var (
+	termValue  = ast.StringTerm("value")
+	termRaw    = ast.StringTerm("raw")
+	termStatus = ast.StringTerm("status")
+	termUnit   = ast.StringTerm("unit")
+	termRemark = ast.StringTerm("remark")
+
+	statusTerms = func() map[string]*ast.Term {
+		m := map[string]*ast.Term{}
+		for _, s := range []string{schema.StatusNumber, schema.StatusBlank, schema.StatusPlaceholder,
+			schema.StatusText, schema.StatusMissing, schema.StatusAmbiguous} {
+			m[s] = ast.StringTerm(s)
+		}
+		return m
+	}()
+)
+
+// idTerms holds a term for every row, column and table id of both
+// templates: the keys of every table object.
+var idTerms = func() map[string]*ast.Term {
+	m := map[string]*ast.Term{}
+	add := func(id string) {
+		if _, ok := m[id]; !ok {
+			m[id] = ast.StringTerm(id)
+		}
+	}
+	for _, t := range schema.Templates {
+		for _, st := range t.Active {
+			add(st.ID)
+			for _, c := range st.Cols {
+				add(c.ID)
+			}
+			for _, r := range st.Rows {
+				add(r.ID)
+			}
+		}
+		for _, r := range t.RequestRows {
+			add(r.ID)
+		}
+		for _, c := range t.RequestCols {
+			add(c.ID)
+		}
+		for _, r := range t.ReviewGroups {
+			add(r.ID)
+		}
+		for _, c := range t.ReviewCols {
+			add(c.ID)
+		}
+	}
+	return m
+}()
+
+// sharedTerm is the shared term for s when there is one.
+func sharedTerm(s string, shared map[string]*ast.Term) *ast.Term {
+	if t, ok := shared[s]; ok {
+		return t
+	}
+	return ast.InternedTerm(s)
 }
 
 func strOrNull(p *string) *ast.Term {
@@ -107,21 +189,79 @@ func sectionsValue(ss []schema.Section) ast.Value {
 	return ast.NewArray(terms...)
 }
 
-func cellValue(c *schema.Cell) ast.Value {
-	val := ast.NullTerm()
+// cellKey is what a cell's OPA object is made of.
+type cellKey struct {
+	value    float64
+	hasValue bool
+	raw      string
+	status   string
+	unit     string
+}
+
+// cellTerms caches the objects of common cells ("0", "12", "无", blank):
+// a table is mostly such cells, and one object per cell and document was
+// half the cost of a Rego evaluation. Terms are immutable once built, so
+// every document and goroutine can share them; the cache is bounded.
+var (
+	cellTerms     sync.Map // cellKey → *ast.Term
+	cellTermCount atomic.Int64
+)
+
+const (
+	maxCellTerms   = 1 << 14
+	maxCachedRawSz = 16
+)
+
+func cellTerm(c *schema.Cell) *ast.Term {
+	if c.Remark != "" || len(c.Raw) > maxCachedRawSz {
+		return ast.NewTerm(cellValue(c))
+	}
+	k := cellKey{raw: c.Raw, status: c.Status, unit: c.Unit}
 	if c.Value != nil {
-		val = ast.FloatNumberTerm(*c.Value)
+		k.value, k.hasValue = *c.Value, true
+		if k.value != k.value { // NaN is not equal to itself: no cache key
+			return ast.NewTerm(cellValue(c))
+		}
 	}
-	items := [][2]*ast.Term{
-		ast.Item(ast.StringTerm("value"), val),
-		ast.Item(ast.StringTerm("raw"), ast.StringTerm(c.Raw)),
-		ast.Item(ast.StringTerm("status"), ast.StringTerm(c.Status)),
+	if t, ok := cellTerms.Load(k); ok {
+		return t.(*ast.Term)
 	}
+	t := ast.NewTerm(cellValue(c))
+	if cellTermCount.Load() < maxCellTerms {
+		if prev, loaded := cellTerms.LoadOrStore(k, t); loaded {
+			return prev.(*ast.Term)
+		}
+		cellTermCount.Add(1)
+	}
+	return t
+}
+
+func cellValue(c *schema.Cell) ast.Value {
+	val := ast.InternedNullTerm
+	if v := c.Value; v != nil {
+		// Counts are whole numbers; OPA keeps the small ones interned.
+		if i := int(*v); float64(i) == *v && math.Abs(*v) < 1<<53 {
+			val = ast.InternedTerm(i)
+		} else {
+			val = ast.FloatNumberTerm(*v)
+		}
+	}
+	n := 3
 	if c.Unit != "" {
-		items = append(items, ast.Item(ast.StringTerm("unit"), ast.StringTerm(c.Unit)))
+		n++
 	}
 	if c.Remark != "" {
-		items = append(items, ast.Item(ast.StringTerm("remark"), ast.StringTerm(c.Remark)))
+		n++
+	}
+	items := make([][2]*ast.Term, 3, n)
+	items[0] = [2]*ast.Term{termValue, val}
+	items[1] = [2]*ast.Term{termRaw, ast.InternedTerm(c.Raw)}
+	items[2] = [2]*ast.Term{termStatus, sharedTerm(c.Status, statusTerms)}
+	if c.Unit != "" {
+		items = append(items, [2]*ast.Term{termUnit, ast.InternedTerm(c.Unit)})
+	}
+	if c.Remark != "" {
+		items = append(items, [2]*ast.Term{termRemark, ast.StringTerm(c.Remark)})
 	}
 	return ast.NewObject(items...)
 }
@@ -130,7 +270,7 @@ func rowValue(row map[string]*schema.Cell) ast.Value {
 	items := make([][2]*ast.Term, 0, len(row))
 	for k, c := range row {
 		if c != nil {
-			items = append(items, ast.Item(ast.StringTerm(k), ast.NewTerm(cellValue(c))))
+			items = append(items, [2]*ast.Term{sharedTerm(k, idTerms), cellTerm(c)})
 		}
 	}
 	return ast.NewObject(items...)
@@ -139,7 +279,7 @@ func rowValue(row map[string]*schema.Cell) ast.Value {
 func tableValue(t map[string]map[string]*schema.Cell) ast.Value {
 	items := make([][2]*ast.Term, 0, len(t))
 	for k, row := range t {
-		items = append(items, ast.Item(ast.StringTerm(k), ast.NewTerm(rowValue(row))))
+		items = append(items, [2]*ast.Term{sharedTerm(k, idTerms), ast.NewTerm(rowValue(row))})
 	}
 	return ast.NewObject(items...)
 }
@@ -147,7 +287,7 @@ func tableValue(t map[string]map[string]*schema.Cell) ast.Value {
 func activeValue(a map[string]map[string]map[string]*schema.Cell) ast.Value {
 	items := make([][2]*ast.Term, 0, len(a))
 	for k, t := range a {
-		items = append(items, ast.Item(ast.StringTerm(k), ast.NewTerm(tableValue(t))))
+		items = append(items, [2]*ast.Term{sharedTerm(k, idTerms), ast.NewTerm(tableValue(t))})
 	}
 	return ast.NewObject(items...)
 }
