@@ -25,28 +25,29 @@ func tableFunctions() []cel.EnvOption {
 	cellList := cel.ListType(cel.ObjectType(tCell))
 	strList := cel.ListType(cel.StringType)
 	return []cel.EnvOption{
-		cel.Function("pick", cel.Overload("pick_row_cols", []*cel.Type{rowMapType, strList}, cellList,
+		celFunction("pick", cel.Overload("pick_row_cols", []*cel.Type{rowMapType, strList}, cellList,
 			cel.BinaryBinding(func(row, cols ref.Val) ref.Val {
 				return cellsByKeys(row, cols, nil)
 			}))),
-		cel.Function("column", cel.Overload("column_table_rows_col", []*cel.Type{tableType, strList, cel.StringType}, cellList,
+		celFunction("column", cel.Overload("column_table_rows_col", []*cel.Type{tableType, strList, cel.StringType}, cellList,
 			cel.FunctionBinding(func(args ...ref.Val) ref.Val {
 				return cellsByKeys(args[0], args[1], args[2])
 			}))),
-		cel.Function("grid", cel.Overload("grid_table_rows_cols", []*cel.Type{tableType, strList, strList}, cellList,
+		celFunction("grid", cel.Overload("grid_table_rows_cols", []*cel.Type{tableType, strList, strList}, cellList,
 			cel.FunctionBinding(func(args ...ref.Val) ref.Val {
 				t, ok := args[0].(*idMap)
 				if !ok {
 					return types.NewErr("grid: not a table")
 				}
-				var out []ref.Val
-				for _, r := range stringsOf(args[1]) {
+				rows, cols := stringsOf(args[1]), stringsOf(args[2])
+				out := make([]ref.Val, 0, len(rows)*len(cols))
+				for _, r := range rows {
 					rv, ok := t.lookup(r)
 					if !ok {
 						continue
 					}
 					row := rv.(*idMap)
-					for _, c := range stringsOf(args[2]) {
+					for _, c := range cols {
 						if v, ok := row.lookup(c); ok {
 							out = append(out, v)
 						}
@@ -54,7 +55,7 @@ func tableFunctions() []cel.EnvOption {
 				}
 				return types.NewRefValList(sharedAdapter, out)
 			}))),
-		cel.Function("total", cel.Overload("total_cells", []*cel.Type{cellList}, cel.DoubleType,
+		celFunction("total", cel.Overload("total_cells", []*cel.Type{cellList}, cel.DoubleType,
 			cel.UnaryBinding(func(l ref.Val) ref.Val {
 				sum := 0.0
 				for _, c := range cellsOfList(l) {
@@ -65,13 +66,13 @@ func tableFunctions() []cel.EnvOption {
 				}
 				return types.Double(sum)
 			}))),
-		cel.Function("unfilled", cel.Overload("unfilled_cells", []*cel.Type{cellList}, cellList,
+		celFunction("unfilled", cel.Overload("unfilled_cells", []*cel.Type{cellList}, cellList,
 			cel.UnaryBinding(func(l ref.Val) ref.Val {
 				return filterCells(l, func(c *schema.Cell) bool {
 					return c.Status != schema.StatusNumber && c.Status != schema.StatusMissing
 				})
 			}))),
-		cel.Function("badcounts", cel.Overload("badcounts_cells", []*cel.Type{cellList}, cellList,
+		celFunction("badcounts", cel.Overload("badcounts_cells", []*cel.Type{cellList}, cellList,
 			cel.UnaryBinding(func(l ref.Val) ref.Val {
 				return filterCells(l, func(c *schema.Cell) bool {
 					return c.Value != nil && (*c.Value < 0 || *c.Value != math.Trunc(*c.Value))
@@ -103,8 +104,9 @@ func cellsByKeys(m, keys, col ref.Val) ref.Val {
 	if !ok {
 		return types.NewErr("not a table row")
 	}
-	var out []ref.Val
-	for _, k := range stringsOf(keys) {
+	ks := stringsOf(keys)
+	out := make([]ref.Val, 0, len(ks))
+	for _, k := range ks {
 		v, ok := t.lookup(k)
 		if !ok {
 			continue
@@ -114,7 +116,11 @@ func cellsByKeys(m, keys, col ref.Val) ref.Val {
 			if !ok {
 				continue
 			}
-			if v, ok = row.lookup(string(col.(types.String))); !ok {
+			c, ok := col.(types.String)
+			if !ok {
+				return types.NewErr("column: the column id is a string")
+			}
+			if v, ok = row.lookup(string(c)); !ok {
 				continue
 			}
 		}
@@ -124,6 +130,16 @@ func cellsByKeys(m, keys, col ref.Val) ref.Val {
 }
 
 func cellsOfList(l ref.Val) []*schema.Cell {
+	if vs, ok := l.Value().([]ref.Val); ok {
+		// The lists the table functions build: no iterator needed.
+		out := make([]*schema.Cell, 0, len(vs))
+		for _, v := range vs {
+			if c, ok := v.Value().(*schema.Cell); ok {
+				out = append(out, c)
+			}
+		}
+		return out
+	}
 	lister, ok := l.(traits.Lister)
 	if !ok {
 		return nil

@@ -43,10 +43,12 @@ func (m *idMap) sortedKeys() []string {
 	m.once.Do(func() {
 		switch {
 		case m.row != nil:
+			m.keys = make([]string, 0, len(m.row))
 			for k := range m.row {
 				m.keys = append(m.keys, k)
 			}
 		case m.table != nil:
+			m.keys = make([]string, 0, len(m.table))
 			for k := range m.table {
 				m.keys = append(m.keys, k)
 			}
@@ -68,6 +70,13 @@ func (m *idMap) lookup(k string) (ref.Val, bool) {
 	if m.ids != nil {
 		v, ok := m.ids[k]
 		return v, ok
+	}
+	if m.row != nil {
+		// A cell wraps without allocating more than a map entry would.
+		if c, ok := m.row[k]; ok {
+			return objVal{v: c, t: cellType}, true
+		}
+		return nil, false
 	}
 	if v, ok := m.cache[k]; ok {
 		return v, true
