@@ -2,11 +2,14 @@ package rules
 
 import (
 	"context"
+	"encoding/json"
 	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/ogi-checker/ogi/engine"
 	"github.com/ogi-checker/ogi/ingest"
+	"github.com/ogi-checker/ogi/schema"
 )
 
 // BenchmarkPackCEL evaluates every CEL rule of the built-in pack on one
@@ -64,6 +67,67 @@ func BenchmarkEndToEnd(b *testing.B) {
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		doc, err := ingest.Convert(context.Background(), path, data, ingest.Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		e.ScoreResult(e.Evaluate(doc), cfg, "")
+	}
+}
+
+// corpusDocs loads the golden canonical documents of the corpus: real
+// reports with their blanks, odd values and findings, unlike the sample.
+func corpusDocs(b *testing.B) []*schema.Document {
+	files, _ := filepath.Glob("../testdata/golden/*.json")
+	var docs []*schema.Document
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			b.Fatal(err)
+		}
+		doc := &schema.Document{}
+		if err := json.Unmarshal(data, doc); err != nil {
+			b.Fatal(err)
+		}
+		docs = append(docs, doc)
+	}
+	if len(docs) == 0 {
+		b.Fatal("no golden documents")
+	}
+	return docs
+}
+
+// BenchmarkPackCorpus evaluates the whole pack on each real document of
+// the corpus in turn (one op = one document).
+func BenchmarkPackCorpus(b *testing.B) {
+	e := builtin(b)
+	docs := corpusDocs(b)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		e.Evaluate(docs[i%len(docs)])
+	}
+}
+
+// BenchmarkEndToEndCorpus converts, evaluates and scores each text report
+// of the corpus in turn (one op = one report).
+func BenchmarkEndToEndCorpus(b *testing.B) {
+	e := builtin(b)
+	files, _ := filepath.Glob("../testdata/seeds/*.txt")
+	more, _ := filepath.Glob("../testdata/real/*.txt")
+	files = append(files, more...)
+	data := make([][]byte, len(files))
+	for i, f := range files {
+		var err error
+		if data[i], err = os.ReadFile(f); err != nil {
+			b.Fatal(err)
+		}
+	}
+	cfg := engine.DefaultScoreConfig()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		k := i % len(files)
+		doc, err := ingest.Convert(context.Background(), files[k], data[k], ingest.Options{})
 		if err != nil {
 			b.Fatal(err)
 		}

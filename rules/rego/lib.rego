@@ -5,6 +5,12 @@ package ogi.lib
 # with line breaks removed (PDF text wraps sentences).
 narrative := concat("", [intro_text, concat("", [s | some sec in input.sections; s := strip(sec.text)])])
 
+# The narrative split at 。: a pattern that cannot span a 。 finds the same
+# matches sentence by sentence, and a sentence without the pattern's
+# literal words is skipped with a cheap contains instead of a regex scan
+# of the whole text (several times faster on real reports).
+sentences := split(narrative, "。")
+
 intro_text := strip(input.intro.text) if {
 	input.intro.text
 } else := ""

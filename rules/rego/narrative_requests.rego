@@ -22,7 +22,9 @@ req := input.tables.requests
 total(row) := req[row].total.value if lib.is_number(req[row].total)
 
 received_claims contains n if {
-	some m in regex.find_all_string_submatch_n(`(?:收到|受理)[^。；，,]{0,20}?申请[^。；，,]{0,4}?(\d+)件`, lib.narrative, -1)
+	some s in lib.sentences
+	contains(s, "申请")
+	some m in regex.find_all_string_submatch_n(`(?:收到|受理)[^。；，,]{0,20}?申请[^。；，,]{0,4}?(\d+)件`, s, -1)
 	n := to_number(m[1])
 }
 
@@ -62,7 +64,9 @@ warn contains f if {
 }
 
 warn contains f if {
-	some m in regex.find_all_string_submatch_n(`(\d+)件结转下年度|结转下年度[^。；，,]{0,8}?(\d+)件`, lib.narrative, -1)
+	some s in lib.sentences
+	contains(s, "结转下年度")
+	some m in regex.find_all_string_submatch_n(`(\d+)件结转下年度|结转下年度[^。；，,]{0,8}?(\d+)件`, s, -1)
 	n := to_number(concat("", [m[1], m[2]]))
 	t := total("carried_forward")
 	n != t
@@ -85,8 +89,14 @@ nonzero_requests := [{"table": "requests", "row": r, "col": c} |
 	cell.value != 0
 ]
 
+none_received_claim if {
+	some s in lib.sentences
+	contains(s, "收到")
+	regex.match(`(未|没有)收到[^。；，,]{0,10}申请`, s)
+}
+
 warn contains f if {
-	regex.match(`(未|没有)收到[^。；，,]{0,10}申请`, lib.narrative)
+	none_received_claim
 	count(nonzero_requests) > 0
 	f := {
 		"msg": {
@@ -108,7 +118,9 @@ nonzero_review := [{"table": "review_litigation", "row": g, "col": c} |
 # "未发生…行政复议、行政诉讼" — but not "未发生…被复议纠错或诉讼败诉", which
 # says nothing about the number of cases.
 no_review_claim if {
-	some m in regex.find_n(`(未|没有)(发生|出现)[^。；]{0,20}行政复议[^。；]{0,10}行政诉讼[^。；]{0,4}`, lib.narrative, -1)
+	some s in lib.sentences
+	contains(s, "行政诉讼")
+	some m in regex.find_n(`(未|没有)(发生|出现)[^。；]{0,20}行政复议[^。；]{0,10}行政诉讼[^。；]{0,4}`, s, -1)
 	not regex.match(`纠错|纠正|败诉|撤销`, m)
 }
 
