@@ -17,7 +17,7 @@ type docContext struct {
 
 	// cells indexes every cell's address; built on the first finding only.
 	cellsOnce sync.Once
-	cells     map[*schema.Cell]CellRef
+	cells     map[*schema.Cell]cellAddr
 
 	cel *docActivation
 
@@ -43,47 +43,52 @@ func newDocContext(doc *schema.Document, opts *Options) *docContext {
 	return dc
 }
 
+// cellAddr is where a cell sits; its strings are the document's own map
+// keys, so indexing a document allocates nothing per cell beyond the map.
+type cellAddr struct {
+	prev            bool   // a cell of last year's report
+	sub             string // table 2 sub-table, "" for tables 3 and 4
+	table, row, col string // table is requests, review_litigation or active
+}
+
 func (dc *docContext) indexCells() {
 	doc := dc.doc
-	dc.cells = map[*schema.Cell]CellRef{}
-	add := func(table, row, col string, c *schema.Cell, ptr string) {
+	n := 0
+	for _, cols := range doc.Tables.Requests {
+		n += len(cols)
+	}
+	dc.cells = make(map[*schema.Cell]cellAddr, n+64)
+	add := func(a cellAddr, c *schema.Cell) {
 		if c != nil {
-			dc.cells[c] = CellRef{Table: table, Row: row, Col: col, Value: c.Value, Raw: c.Raw,
-				Status: c.Status, Confidence: c.Confidence, Candidates: c.Candidates, Source: c.Source, Pointer: ptr}
+			dc.cells[c] = a
 		}
 	}
-	for row, cols := range doc.Tables.Requests {
-		for col, c := range cols {
-			add("requests", row, col, c, pointer("tables", "requests", row, col))
-		}
-	}
-	for g, cols := range doc.Tables.ReviewLitigation {
-		for col, c := range cols {
-			add("review_litigation", g, col, c, pointer("tables", "review_litigation", g, col))
-		}
-	}
-	for st, rows := range doc.Tables.Active {
-		for row, cols := range rows {
+	index := func(d *schema.Document, prev bool) {
+		for row, cols := range d.Tables.Requests {
 			for col, c := range cols {
-				add("active."+st, row, col, c, pointer("tables", "active", st, row, col))
+				add(cellAddr{prev: prev, table: "requests", row: row, col: col}, c)
 			}
 		}
-	}
-	// Cells of last year's report are named previous.<table>; their
-	// pointers point into that document.
-	if p := dc.prev; p != nil {
-		for row, cols := range p.Tables.Requests {
-			for col, c := range cols {
-				add("previous.requests", row, col, c, pointer("tables", "requests", row, col))
-			}
-		}
-		for st, rows := range p.Tables.Active {
-			for row, cols := range rows {
+		if !prev {
+			for g, cols := range d.Tables.ReviewLitigation {
 				for col, c := range cols {
-					add("previous.active."+st, row, col, c, pointer("tables", "active", st, row, col))
+					add(cellAddr{table: "review_litigation", row: g, col: col}, c)
 				}
 			}
 		}
+		for st, rows := range d.Tables.Active {
+			for row, cols := range rows {
+				for col, c := range cols {
+					add(cellAddr{prev: prev, table: "active", sub: st, row: row, col: col}, c)
+				}
+			}
+		}
+	}
+	index(doc, false)
+	// Cells of last year's report are named previous.<table>; their
+	// pointers point into that document.
+	if dc.prev != nil {
+		index(dc.prev, true)
 	}
 }
 
@@ -102,8 +107,22 @@ func pointer(parts ...string) string {
 // ref returns the address of a cell, or false for a cell not in the document.
 func (dc *docContext) ref(c *schema.Cell) (CellRef, bool) {
 	dc.cellsOnce.Do(dc.indexCells)
-	r, ok := dc.cells[c]
-	return r, ok
+	a, ok := dc.cells[c]
+	if !ok {
+		return CellRef{}, false
+	}
+	table, ptr := a.table, ""
+	if a.sub != "" {
+		table = "active." + a.sub
+		ptr = pointer("tables", "active", a.sub, a.row, a.col)
+	} else {
+		ptr = pointer("tables", a.table, a.row, a.col)
+	}
+	if a.prev {
+		table = "previous." + table
+	}
+	return CellRef{Table: table, Row: a.row, Col: a.col, Value: c.Value, Raw: c.Raw,
+		Status: c.Status, Confidence: c.Confidence, Candidates: c.Candidates, Source: c.Source, Pointer: ptr}, true
 }
 
 // cellRef looks a cell up by address (used for Rego findings, which name
