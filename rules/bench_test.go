@@ -76,7 +76,7 @@ func BenchmarkEndToEnd(b *testing.B) {
 
 // corpusDocs loads the golden canonical documents of the corpus: real
 // reports with their blanks, odd values and findings, unlike the sample.
-func corpusDocs(b *testing.B) []*schema.Document {
+func corpusDocs(b testing.TB) []*schema.Document {
 	files, _ := filepath.Glob("../testdata/golden/*.json")
 	var docs []*schema.Document
 	for _, f := range files {
