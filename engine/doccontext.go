@@ -46,10 +46,17 @@ func newDocContext(doc *schema.Document, opts *Options) *docContext {
 // cellAddr is where a cell sits; its strings are the document's own map
 // keys, so indexing a document allocates nothing per cell beyond the map.
 type cellAddr struct {
-	prev            bool   // a cell of last year's report
-	sub             string // table 2 sub-table, "" for tables 3 and 4
-	table, row, col string // table is requests, review_litigation or active
+	kind     uint8  // addrRequests, addrReview or addrActive, plus addrPrev for last year's cells
+	tab      string // the table 2 sub-table; unused for tables 3 and 4
+	row, col string
 }
+
+const (
+	addrRequests = iota
+	addrReview
+	addrActive
+	addrPrev = 4
+)
 
 func (dc *docContext) indexCells() {
 	doc := dc.doc
@@ -63,32 +70,32 @@ func (dc *docContext) indexCells() {
 			dc.cells[c] = a
 		}
 	}
-	index := func(d *schema.Document, prev bool) {
+	index := func(d *schema.Document, prev uint8) {
 		for row, cols := range d.Tables.Requests {
 			for col, c := range cols {
-				add(cellAddr{prev: prev, table: "requests", row: row, col: col}, c)
+				add(cellAddr{kind: addrRequests | prev, row: row, col: col}, c)
 			}
 		}
-		if !prev {
+		if prev == 0 {
 			for g, cols := range d.Tables.ReviewLitigation {
 				for col, c := range cols {
-					add(cellAddr{table: "review_litigation", row: g, col: col}, c)
+					add(cellAddr{kind: addrReview, row: g, col: col}, c)
 				}
 			}
 		}
 		for st, rows := range d.Tables.Active {
 			for row, cols := range rows {
 				for col, c := range cols {
-					add(cellAddr{prev: prev, table: "active", sub: st, row: row, col: col}, c)
+					add(cellAddr{kind: addrActive | prev, tab: st, row: row, col: col}, c)
 				}
 			}
 		}
 	}
-	index(doc, false)
+	index(doc, 0)
 	// Cells of last year's report are named previous.<table>; their
 	// pointers point into that document.
 	if dc.prev != nil {
-		index(dc.prev, true)
+		index(dc.prev, addrPrev)
 	}
 }
 
@@ -111,14 +118,16 @@ func (dc *docContext) ref(c *schema.Cell) (CellRef, bool) {
 	if !ok {
 		return CellRef{}, false
 	}
-	table, ptr := a.table, ""
-	if a.sub != "" {
-		table = "active." + a.sub
-		ptr = pointer("tables", "active", a.sub, a.row, a.col)
-	} else {
-		ptr = pointer("tables", a.table, a.row, a.col)
+	var table, ptr string
+	switch a.kind &^ addrPrev {
+	case addrRequests:
+		table, ptr = "requests", pointer("tables", "requests", a.row, a.col)
+	case addrReview:
+		table, ptr = "review_litigation", pointer("tables", "review_litigation", a.row, a.col)
+	default:
+		table, ptr = "active."+a.tab, pointer("tables", "active", a.tab, a.row, a.col)
 	}
-	if a.prev {
+	if a.kind&addrPrev != 0 {
 		table = "previous." + table
 	}
 	return CellRef{Table: table, Row: a.row, Col: a.col, Value: c.Value, Raw: c.Raw,
