@@ -157,7 +157,7 @@ func filterCells(l ref.Val, keep func(*schema.Cell) bool) ref.Val {
 	var out []ref.Val
 	for _, c := range cellsOfList(l) {
 		if keep(c) {
-			out = append(out, objVal{v: c, t: cellType})
+			out = append(out, wrapCell(c))
 		}
 	}
 	return types.NewRefValList(sharedAdapter, out)

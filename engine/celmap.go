@@ -74,7 +74,7 @@ func (m *idMap) lookup(k string) (ref.Val, bool) {
 	if m.row != nil {
 		// A cell wraps without allocating more than a map entry would.
 		if c, ok := m.row[k]; ok {
-			return objVal{v: c, t: cellType}, true
+			return wrapCell(c), true
 		}
 		return nil, false
 	}
@@ -95,7 +95,7 @@ func (m *idMap) wrap(k string) (ref.Val, bool) {
 	switch {
 	case m.row != nil:
 		if c, ok := m.row[k]; ok {
-			return objVal{v: c, t: cellType}, true
+			return wrapCell(c), true
 		}
 	case m.table != nil:
 		if r, ok := m.table[k]; ok {
