@@ -129,3 +129,24 @@ func TestDashboardMaxDetails(t *testing.T) {
 		t.Errorf("the lowest score lost its drill-down (%d grids)", n)
 	}
 }
+
+// TestXLSXDeterministic: the workbook is the same bytes every time (excelize
+// adds streamed sheets in map order; the archive is written sorted).
+func TestXLSXDeterministic(t *testing.T) {
+	reports, eng := dashboardFixture(t)
+	ranked, c := cohort(reports, eng)
+	var first []byte
+	for i := 0; i < 8; i++ {
+		var buf bytes.Buffer
+		if err := report.WriteXLSX(&buf, report.Slice(ranked), report.Slice(ranked), c, "zh"); err != nil {
+			t.Fatal(err)
+		}
+		if i == 0 {
+			first = buf.Bytes()
+			continue
+		}
+		if !bytes.Equal(first, buf.Bytes()) {
+			t.Fatalf("write %d differs from the first", i+1)
+		}
+	}
+}
