@@ -360,9 +360,31 @@ func Passages(a, b string, minRunes, max int) []string {
 	if max <= 0 {
 		return nil
 	}
+	return Prepare(a).Passages(b, minRunes, max)
+}
+
+// Text is a text normalized and hashed once, to quote passages it shares
+// with several others (a report and each of its peers).
+type Text struct {
+	raw  string
+	n    []rune
+	offs []span
+	w    []uint64
+}
+
+// Prepare normalizes and hashes a for Passages.
+func Prepare(a string) *Text {
 	na, offs := normalize(a, true)
+	return &Text{raw: a, n: na, offs: offs, w: windowHashes(na)}
+}
+
+// Passages is the package-level Passages with t as a.
+func (t *Text) Passages(b string, minRunes, max int) []string {
+	if max <= 0 {
+		return nil
+	}
 	nb, _ := normalize(b, false)
-	return passages(a, na, offs, windowHashes(na), nb, windowHashes(nb), minRunes, max)
+	return passages(t.raw, t.n, t.offs, t.w, nb, windowHashes(nb), minRunes, max)
 }
 
 // passages is Passages on texts already normalized and hashed, so that

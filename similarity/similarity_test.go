@@ -572,6 +572,13 @@ func FuzzPassages(f *testing.F) {
 				}
 			}
 		}
+		// A prepared text quotes the same passages, reused against several.
+		tx := Prepare(a)
+		for _, other := range []string{b, a, b} {
+			if got, want := tx.Passages(other, 20, 3), Passages(a, other, 20, 3); !slices.Equal(got, want) {
+				t.Fatalf("prepared %q vs %q: %q, want %q", a, other, got, want)
+			}
+		}
 		m := Compare(a, b)
 		if m.Jaccard < 0 || m.Jaccard > 1 || m.Containment < m.Jaccard || m.Containment > 1 {
 			t.Fatalf("Compare = %+v", m)

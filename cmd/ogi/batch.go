@@ -147,7 +147,7 @@ func (k *docKeeper) get(ctx context.Context, key string) (*schema.Document, erro
 		data = b
 	}
 	doc := &schema.Document{}
-	if err := json.Unmarshal(data, doc); err != nil {
+	if err := decodeStored(data, doc); err != nil {
 		return nil, fmt.Errorf("stored document %s: %w", key, err)
 	}
 	return doc, nil
@@ -680,7 +680,7 @@ func (b *batch) check(prevs []string, peers map[int][]peerRef) {
 		default:
 			k := b.resultKey(e, prevs[i], peers[i])
 			if b.db != nil {
-				if r, ok, err := b.db.Result(b.ctx, k); err == nil && ok && json.Unmarshal(r.Summary, &sr) == nil {
+				if r, ok, err := b.db.Result(b.ctx, k); err == nil && ok && decodeStored(r.Summary, &sr) == nil {
 					// The file name is the item's, whatever name the stored result had.
 					sr.Report.File = filepath.ToSlash(e.it.file)
 					b.count(func(s *batchStats) { s.reusedResults++ })
@@ -766,11 +766,13 @@ func (b *batch) evaluate(i int, prev string, refs []peerRef) storedResult {
 	}
 	var peers []engine.Peer
 	if len(refs) > 0 {
-		mine := engine.Narrative(doc) // the document is in hand: no second read
+		// The document is in hand (no second read), and normalized once
+		// for all its peers.
+		mine := similarity.Prepare(engine.Narrative(doc))
 		for _, p := range refs {
 			ep := &b.entries[p.j] // only fields fixed before this pass are read
 			peers = append(peers, engine.Peer{Agency: ep.agency, File: filepath.ToSlash(ep.it.file), Score: p.score,
-				Passages: similarity.Passages(mine, b.narrative(p.j), 20, 3)})
+				Passages: mine.Passages(b.narrative(p.j), 20, 3)})
 		}
 	}
 	fr, code := checkDocWith(ctx, b.eng, e.it.file, doc, engine.Context{Previous: prevDoc, Peers: peers}, b.o)
@@ -835,7 +837,7 @@ func (b *batch) result(i int) (report.FileReport, error) {
 	if err != nil {
 		return fr, err
 	}
-	if err := json.Unmarshal(raw, &fr); err != nil {
+	if err := decodeStored(raw, &fr); err != nil {
 		return fr, err
 	}
 	if e.gridLen > 0 {
@@ -844,7 +846,7 @@ func (b *batch) result(i int) (report.FileReport, error) {
 			return fr, err
 		}
 		fr.Grid = &report.Grid{}
-		if err := json.Unmarshal(raw, fr.Grid); err != nil {
+		if err := decodeStored(raw, fr.Grid); err != nil {
 			return fr, err
 		}
 	}

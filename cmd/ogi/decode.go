@@ -1,0 +1,35 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"reflect"
+
+	gojson "github.com/goccy/go-json"
+)
+
+// decodeStored decodes JSON that this program wrote (documents and results
+// spooled or stored between the passes of a batch). Decoding them was a
+// fifth of a batch's CPU with encoding/json; go-json decodes the same
+// bytes about five times faster. Anything it rejects, or a panic inside it,
+// falls back to encoding/json on a zeroed value, whose error is the one
+// reported: the fast path can only save time, never change what is read.
+func decodeStored(data []byte, v any) (err error) {
+	fallback := func() error {
+		if rv := reflect.ValueOf(v); rv.Kind() == reflect.Pointer && !rv.IsNil() {
+			rv.Elem().SetZero()
+		}
+		return json.Unmarshal(data, v)
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			if err = fallback(); err != nil {
+				err = fmt.Errorf("%w (and the fast decoder failed: %v)", err, r)
+			}
+		}
+	}()
+	if gojson.Unmarshal(data, v) == nil {
+		return nil
+	}
+	return fallback()
+}

@@ -1,0 +1,95 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/ogi-checker/ogi/report"
+	"github.com/ogi-checker/ogi/schema"
+)
+
+// TestDecodeStoredMatchesStdlib: every golden document, and the results a
+// check of them produces, decode to the same values as with encoding/json.
+func TestDecodeStoredMatchesStdlib(t *testing.T) {
+	files, _ := filepath.Glob("../../testdata/golden/*.json")
+	if len(files) < 10 {
+		t.Fatalf("only %d golden documents", len(files))
+	}
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var want, got schema.Document
+		if err := json.Unmarshal(data, &want); err != nil {
+			t.Fatal(err)
+		}
+		if err := decodeStored(data, &got); err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		if !reflect.DeepEqual(want, got) {
+			t.Errorf("%s: the document decodes differently", f)
+		}
+	}
+	// Results with findings, cells, a score ledger and a grid.
+	dir := t.TempDir()
+	j := filepath.Join(dir, "r.jsonl")
+	runOgi(t, "assess", "../../testdata/seeds", "--db", "", "--jsonl", j)
+	data, err := os.ReadFile(j)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := bytes.Split(bytes.TrimSpace(data), []byte("\n"))
+	if len(lines) != 5 {
+		t.Fatalf("%d result lines", len(lines))
+	}
+	for _, l := range lines {
+		var want, got report.FileReport
+		if err := json.Unmarshal(l, &want); err != nil {
+			t.Fatal(err)
+		}
+		if err := decodeStored(l, &got); err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(want, got) {
+			t.Errorf("%s: the result decodes differently", want.File)
+		}
+	}
+}
+
+// FuzzDecodeStored: on any bytes, the fast path accepts exactly what
+// encoding/json accepts and reads the same value, or falls back to it.
+func FuzzDecodeStored(f *testing.F) {
+	// Small seeds: the fuzzer crawls on whole 60 KB documents, which the
+	// test above covers.
+	f.Add([]byte(`{"schema_version":"1","meta":{"title":"某县2021年政府信息公开工作年度报告","year":2021,"template":"2021","period":null},` +
+		`"sections":[{"id":"overview","heading":"一、总体情况","text":"本年度……","source":{"line":3}}],` +
+		`"tables":{"requests":{"granted":{"total":{"value":12,"raw":"12","status":"number","confidence":1,"source":{"line":40,"col":8}}}},` +
+		`"review_litigation":{},"active":{"art20_1":{"rules":{"issued":{"value":null,"raw":"无","status":"placeholder"}}}}},` +
+		`"table_info":[],"diagnostics":[{"code":"x","severity":"warning","message":"m"}]}`))
+	f.Add([]byte(`{"meta":{"year":2021},"tables":{"requests":{"granted":{"total":{"value":1e400}}}}}`))
+	f.Add([]byte(`{"sections":[{"id":"overview","text":"\ud800"}]}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var want, got schema.Document
+		werr := json.Unmarshal(data, &want)
+		done := make(chan error, 1)
+		go func() { done <- decodeStored(data, &got) }()
+		var gerr error
+		select {
+		case gerr = <-done:
+		case <-time.After(5 * time.Second):
+			t.Fatalf("decodeStored hangs on %q", data)
+		}
+		if (werr == nil) != (gerr == nil) {
+			t.Fatalf("encoding/json error %v, decodeStored error %v", werr, gerr)
+		}
+		if werr == nil && !reflect.DeepEqual(want, got) {
+			t.Fatalf("different values\nstd  %+v\nfast %+v", want, got)
+		}
+	})
+}
