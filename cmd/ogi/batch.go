@@ -461,7 +461,7 @@ func (b *batch) convert() {
 				}
 			}
 		}
-		js, err := json.Marshal(doc)
+		js, err := encodeStored(doc)
 		if err == nil {
 			var y *int
 			if e.year != 0 {
@@ -695,7 +695,7 @@ func (b *batch) check(prevs []string, peers map[int][]peerRef) {
 			}
 			b.count(func(s *batchStats) { s.checked++ })
 			if b.db != nil && sr.Report.Error == "" {
-				summary, err := json.Marshal(sr)
+				summary, err := encodeStored(sr)
 				if err == nil {
 					err = b.dbw.PutResult(store.Result{Key: k, RunID: b.runID, Score: sr.Report.Score, Grade: sr.Report.Grade,
 						Errors: sr.Report.Counts.Error, Warnings: sr.Report.Counts.Warning, Summary: summary, Findings: storeFindings(sr.Report.Findings, b.o.Lang)})
@@ -715,7 +715,7 @@ func (b *batch) check(prevs []string, peers map[int][]peerRef) {
 		}
 		if err == nil && sr.Grid != nil {
 			var g []byte
-			if g, err = json.Marshal(sr.Grid); err == nil {
+			if g, err = encodeStored(sr.Grid); err == nil {
 				e.gridOff, e.gridLen, err = b.results.put(g)
 			}
 		}

@@ -35,6 +35,15 @@ func TestDecodeStoredMatchesStdlib(t *testing.T) {
 		if !reflect.DeepEqual(want, got) {
 			t.Errorf("%s: the document decodes differently", f)
 		}
+		std, _ := json.Marshal(&want)
+		if fast, err := encodeStored(&want); err != nil || !bytes.Equal(fast, std) {
+			t.Errorf("%s: the document encodes differently (%v)", f, err)
+		}
+		grid := report.NewGrid(&want, nil, "zh")
+		stdGrid, _ := json.Marshal(grid)
+		if fast, err := encodeStored(grid); err != nil || !bytes.Equal(fast, stdGrid) {
+			t.Errorf("%s: the grid encodes differently (%v)", f, err)
+		}
 	}
 	// Results with findings, cells, a score ledger and a grid.
 	dir := t.TempDir()
@@ -58,6 +67,10 @@ func TestDecodeStoredMatchesStdlib(t *testing.T) {
 		}
 		if !reflect.DeepEqual(want, got) {
 			t.Errorf("%s: the result decodes differently", want.File)
+		}
+		std, _ := json.Marshal(&want)
+		if fast, err := encodeStored(&want); err != nil || !bytes.Equal(fast, std) {
+			t.Errorf("%s: the result encodes differently (%v)", want.File, err)
 		}
 	}
 }
