@@ -77,6 +77,9 @@ type regoPack struct {
 	vars map[string][2]string
 	// need is the part of the input the pack's modules read.
 	need *inputNeed
+	// single holds a query per package, for documents the pack's query
+	// fails on.
+	single map[string]rego.PreparedEvalQuery
 }
 
 // regoRule is one package of the pack.
@@ -89,7 +92,8 @@ type regoRule struct {
 // regoPackResult is what the pack's query returned for one document.
 type regoPackResult struct {
 	byPkg map[string]map[string]any
-	err   error
+	// errByPkg are the packages that failed when asked one by one.
+	errByPkg map[string]error
 }
 
 func compileRego(files map[string][]byte) ([]*Rule, error) {
@@ -141,6 +145,7 @@ func compileRego(files map[string][]byte) ([]*Rule, error) {
 		return nil, errors.Join(errs...)
 	}
 	var exprs []string
+	byPkg := map[string][]string{}
 	pack.vars = map[string][2]string{}
 	for i, r := range rules {
 		rr := r.impl.(*regoRule)
@@ -160,29 +165,43 @@ func compileRego(files map[string][]byte) ([]*Rule, error) {
 		for _, kind := range []string{"deny", "warn"} {
 			if defined[kind] {
 				v := fmt.Sprintf("%s_%d", kind, i)
-				exprs = append(exprs, fmt.Sprintf("%s := %s.%s", v, ref, kind))
+				byPkg[rr.name] = append(byPkg[rr.name], fmt.Sprintf("%s := %s.%s", v, ref, kind))
 				pack.vars[v] = [2]string{rr.name, kind}
 			}
 		}
 		if defined["not_applicable"] {
 			v := fmt.Sprintf("na_%d", i)
-			exprs = append(exprs, fmt.Sprintf("%s := {true | %s.not_applicable}", v, ref))
+			byPkg[rr.name] = append(byPkg[rr.name], fmt.Sprintf("%s := {true | %s.not_applicable}", v, ref))
 			pack.vars[v] = [2]string{rr.name, "not_applicable"}
 		}
+		exprs = append(exprs, byPkg[rr.name]...)
 	}
-	if len(exprs) == 0 {
-		exprs = []string{"true"}
+	prepare := func(exprs []string) (rego.PreparedEvalQuery, error) {
+		if len(exprs) == 0 {
+			exprs = []string{"true"}
+		}
+		return rego.New(
+			rego.Compiler(compiler),
+			rego.Query(strings.Join(exprs, "; ")),
+			rego.Capabilities(regoCapabilities()),
+			rego.StrictBuiltinErrors(true),
+		).PrepareForEval(context.Background())
 	}
-	q, err := rego.New(
-		rego.Compiler(compiler),
-		rego.Query(strings.Join(exprs, "; ")),
-		rego.Capabilities(regoCapabilities()),
-		rego.StrictBuiltinErrors(true),
-	).PrepareForEval(context.Background())
+	q, err := prepare(exprs)
 	if err != nil {
 		return nil, fmt.Errorf("rego: %w", err)
 	}
 	pack.query = q
+	// One query per package as well: when a rule fails at run time (a type
+	// error on an odd document), the pack's query fails as a whole, and
+	// each package is then asked on its own so that only the failing rule
+	// reports the error.
+	pack.single = map[string]rego.PreparedEvalQuery{}
+	for pkg, ex := range byPkg {
+		if pack.single[pkg], err = prepare(ex); err != nil {
+			return nil, fmt.Errorf("rego: %w", err)
+		}
+	}
 	return rules, nil
 }
 
@@ -264,30 +283,44 @@ func (dc *docContext) regoResult(p *regoPack) *regoPackResult {
 	res := &regoPackResult{}
 	dc.rego[p] = res
 	input := regoInputValue(dc.doc, p.need)
+	res.byPkg = map[string]map[string]any{}
 	rs, err := p.query.Eval(context.Background(), rego.EvalParsedInput(input))
-	if err != nil {
-		res.err = err
+	if err == nil {
+		res.bind(p, rs)
 		return res
 	}
-	res.byPkg = map[string]map[string]any{}
-	if len(rs) == 1 {
-		for v, b := range rs[0].Bindings {
-			pk, ok := p.vars[v]
-			if !ok {
-				continue
-			}
-			if res.byPkg[pk[0]] == nil {
-				res.byPkg[pk[0]] = map[string]any{}
-			}
-			if pk[1] == "not_applicable" {
-				set, _ := b.([]any)
-				res.byPkg[pk[0]][pk[1]] = len(set) > 0
-				continue
-			}
-			res.byPkg[pk[0]][pk[1]] = b
+	res.errByPkg = map[string]error{}
+	for pkg, q := range p.single {
+		rs, err := q.Eval(context.Background(), rego.EvalParsedInput(input))
+		if err != nil {
+			res.errByPkg[pkg] = err
+			continue
 		}
+		res.bind(p, rs)
 	}
 	return res
+}
+
+// bind files a query's bindings under their packages.
+func (res *regoPackResult) bind(p *regoPack, rs rego.ResultSet) {
+	if len(rs) != 1 {
+		return
+	}
+	for v, b := range rs[0].Bindings {
+		pk, ok := p.vars[v]
+		if !ok {
+			continue
+		}
+		if res.byPkg[pk[0]] == nil {
+			res.byPkg[pk[0]] = map[string]any{}
+		}
+		if pk[1] == "not_applicable" {
+			set, _ := b.([]any)
+			res.byPkg[pk[0]][pk[1]] = len(set) > 0
+			continue
+		}
+		res.byPkg[pk[0]][pk[1]] = b
+	}
 }
 
 func (rr *regoRule) eval(dc *docContext) RuleResult {
@@ -298,8 +331,8 @@ func (rr *regoRule) eval(dc *docContext) RuleResult {
 		return res
 	}
 	pr := dc.regoResult(rr.pack)
-	if pr.err != nil {
-		return RuleResult{Rule: r.ID, Status: StatusError, Error: pr.err.Error()}
+	if err := pr.errByPkg[rr.name]; err != nil {
+		return RuleResult{Rule: r.ID, Status: StatusError, Error: err.Error()}
 	}
 	out := pr.byPkg[rr.name]
 	if na, ok := out["not_applicable"].(bool); ok && na {

@@ -127,3 +127,38 @@ warn contains f if {
 		t.Errorf("old report: %s, want not_applicable", got)
 	}
 }
+
+// TestRegoRuntimeErrorIsolated: a rule that fails at run time on a document
+// (a type error) reports the error as its own; the pack's other rules still
+// give their results.
+func TestRegoRuntimeErrorIsolated(t *testing.T) {
+	bad := strings.NewReplacer("t.rego", "t.bad", "package ogi.rules.t", "package ogi.rules.bad").Replace(regoHead) +
+		"warn contains f if {\n\tn := input.tables.requests.granted.total.value + 1\n\tf := {\"msg\": sprintf(\"%v\", [n])}\n}\n"
+	good := strings.NewReplacer("t.rego", "t.good", "package ogi.rules.t", "package ogi.rules.good").Replace(regoHead) +
+		"warn contains f if {\n\tinput.meta.agency == \"某市某局\"\n\tf := {\"msg\": {\"zh\": \"好\", \"en\": \"good\"}}\n}\n"
+	e, err := loadRego(t, map[string]string{"bad.rego": bad, "good.rego": good})
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := SampleDocument("2021")
+	doc.Tables.Requests["granted"]["total"] = &schema.Cell{Raw: "", Status: schema.StatusBlank} // value null: null + 1
+	got := map[string]RuleResult{}
+	for _, r := range e.Evaluate(doc).Rules {
+		got[r.Rule] = r
+	}
+	if r := got["t.bad"]; r.Status != StatusError || !strings.Contains(r.Error, "bad.rego") {
+		t.Errorf("t.bad = %s %q, want an error naming bad.rego", r.Status, r.Error)
+	}
+	if r := got["t.good"]; r.Status != StatusFail || len(r.Findings) != 1 {
+		t.Errorf("t.good = %s with %d findings, want its one finding", r.Status, len(r.Findings))
+	}
+	// With a number the pack's single query answers both.
+	doc = SampleDocument("2021")
+	got = map[string]RuleResult{}
+	for _, r := range e.Evaluate(doc).Rules {
+		got[r.Rule] = r
+	}
+	if got["t.bad"].Status != StatusFail || got["t.good"].Status != StatusFail {
+		t.Errorf("on a complete document: bad %s, good %s", got["t.bad"].Status, got["t.good"].Status)
+	}
+}
