@@ -21,6 +21,12 @@ req := input.tables.requests
 
 total(row) := req[row].total.value if lib.is_number(req[row].total)
 
+# 上年结转 when it is a number; blank, 无 or missing count as none carried
+# over (the cell's own completeness is another rule's finding).
+over_total := n if {
+	n := total("carried_over")
+} else := 0
+
 received_claims contains n if {
 	some s in lib.sentences
 	contains(s, "申请")
@@ -31,7 +37,7 @@ received_claims contains n if {
 warn contains f if {
 	some n in received_claims
 	new := total("new_received")
-	over := object.get(req, ["carried_over", "total", "value"], 0)
+	over := over_total
 	n != new
 	n != new + over
 	f := {
