@@ -402,11 +402,13 @@ func runAssess(ctx context.Context, stdout, stderr io.Writer, eng *engine.Engine
 		_ = streamFile.Close()
 		write(out.jsonl, b.writeJSONLines)
 	}
-	ranked, summaries := b.ranked(cohort), b.summaries(cohort)
-	write(out.xlsx, func(w io.Writer) error { return report.WriteXLSX(w, summaries, ranked, cohort, o.Lang) })
+	summaries := b.summaries(cohort)
+	write(out.xlsx, func(w io.Writer) error {
+		return report.WriteXLSX(w, summaries, b.ranked(cohort, false), cohort, o.Lang)
+	})
 	write(out.csv, func(w io.Writer) error { return report.WriteCSV(w, summaries()) })
 	write(out.html, func(w io.Writer) error {
-		return report.WriteDashboard(w, ranked, cohort, report.DashboardOptions{Lang: o.Lang, MaxDetails: out.htmlDetails})
+		return report.WriteDashboard(w, b.ranked(cohort, true), cohort, report.DashboardOptions{Lang: o.Lang, MaxDetails: out.htmlDetails})
 	})
 
 	scores := cohort.Scores()

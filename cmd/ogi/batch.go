@@ -814,11 +814,13 @@ func (b *batch) summaries(c *report.CohortStats) func() iter.Seq[report.Ranked] 
 
 // ranked reads the results back in batch order with their cohort places
 // and grids, for the outputs that show findings.
-func (b *batch) ranked(c *report.CohortStats) func() iter.Seq[report.Ranked] {
+// ranked yields the results in batch order, with their grids (the tables
+// a dashboard draws) when withGrids is set.
+func (b *batch) ranked(c *report.CohortStats, withGrids bool) func() iter.Seq[report.Ranked] {
 	return func() iter.Seq[report.Ranked] {
 		return func(yield func(report.Ranked) bool) {
 			for i := range b.entries {
-				fr, err := b.result(i)
+				fr, err := b.result(i, withGrids)
 				if err != nil {
 					fr, _ = failedReport(b.entries[i].it.file, err)
 				}
@@ -830,7 +832,7 @@ func (b *batch) ranked(c *report.CohortStats) func() iter.Seq[report.Ranked] {
 	}
 }
 
-func (b *batch) result(i int) (report.FileReport, error) {
+func (b *batch) result(i int, withGrid bool) (report.FileReport, error) {
 	var fr report.FileReport
 	e := b.entries[i]
 	raw, err := b.results.get(e.resOff, e.resLen)
@@ -840,7 +842,7 @@ func (b *batch) result(i int) (report.FileReport, error) {
 	if err := decodeStored(raw, &fr); err != nil {
 		return fr, err
 	}
-	if e.gridLen > 0 {
+	if withGrid && e.gridLen > 0 {
 		raw, err := b.results.get(e.gridOff, e.gridLen)
 		if err != nil {
 			return fr, err
