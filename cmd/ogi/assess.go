@@ -247,7 +247,7 @@ summary and --html the dashboard, all in a deterministic order with rank and per
 	cmd.Flags().Float64Var(&threshold, "similarity-threshold", engine.DefaultSimilarityThreshold,
 		"narrative similarity (0-1) at which two reports count as the same text (内容雷同)")
 	cmd.Flags().IntVar(&htmlDetails, "html-details", 5000, "most reports whose findings and tables the dashboard embeds, lowest scores first (0: all)")
-	cmd.Flags().IntVar(&memLimit, "memory-limit", 256, "soft limit of the Go heap in MiB (0: none; GOMEMLIMIT overrides)")
+	cmd.Flags().IntVar(&memLimit, "memory-limit", 192, "soft limit of the Go heap in MiB (0: none; GOMEMLIMIT overrides)")
 	cmd.Flags().StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile of the run to FILE (for go tool pprof)")
 	return cmd
 }
