@@ -73,32 +73,13 @@ var (
 // templates: the keys of every table object.
 var idTerms = func() map[string]*ast.Term {
 	m := map[string]*ast.Term{}
-	add := func(id string) {
-		if _, ok := m[id]; !ok {
-			m[id] = ast.StringTerm(id)
-		}
-	}
-	for _, t := range schema.Templates {
-		for _, st := range t.Active {
-			add(st.ID)
-			for _, c := range st.Cols {
-				add(c.ID)
+	for tpl := range schema.Templates {
+		for _, ids := range templateIDs(tpl) {
+			for _, id := range ids {
+				if _, ok := m[id]; !ok {
+					m[id] = ast.StringTerm(id)
+				}
 			}
-			for _, r := range st.Rows {
-				add(r.ID)
-			}
-		}
-		for _, r := range t.RequestRows {
-			add(r.ID)
-		}
-		for _, c := range t.RequestCols {
-			add(c.ID)
-		}
-		for _, r := range t.ReviewGroups {
-			add(r.ID)
-		}
-		for _, c := range t.ReviewCols {
-			add(c.ID)
 		}
 	}
 	return m

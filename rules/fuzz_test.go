@@ -1,7 +1,8 @@
 package rules
 
 import (
-	"sort"
+	"maps"
+	"slices"
 	"testing"
 
 	"github.com/ogi-checker/ogi/engine"
@@ -97,30 +98,15 @@ func FuzzPackNoErrors(f *testing.F) {
 func sampleCells(doc *schema.Document) []*schema.Cell {
 	var out []*schema.Cell
 	add := func(t map[string]map[string]*schema.Cell) {
-		rows := make([]string, 0, len(t))
-		for r := range t {
-			rows = append(rows, r)
-		}
-		sort.Strings(rows)
-		for _, r := range rows {
-			cols := make([]string, 0, len(t[r]))
-			for c := range t[r] {
-				cols = append(cols, c)
-			}
-			sort.Strings(cols)
-			for _, c := range cols {
+		for _, r := range slices.Sorted(maps.Keys(t)) {
+			for _, c := range slices.Sorted(maps.Keys(t[r])) {
 				out = append(out, t[r][c])
 			}
 		}
 	}
 	add(doc.Tables.Requests)
 	add(doc.Tables.ReviewLitigation)
-	subs := make([]string, 0, len(doc.Tables.Active))
-	for s := range doc.Tables.Active {
-		subs = append(subs, s)
-	}
-	sort.Strings(subs)
-	for _, s := range subs {
+	for _, s := range slices.Sorted(maps.Keys(doc.Tables.Active)) {
 		add(doc.Tables.Active[s])
 	}
 	return out
