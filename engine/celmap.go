@@ -92,11 +92,8 @@ func (m *idMap) lookup(k string) (ref.Val, bool) {
 }
 
 func (m *idMap) wrap(k string) (ref.Val, bool) {
+	// Rows never get here: lookup wraps their cells directly.
 	switch {
-	case m.row != nil:
-		if c, ok := m.row[k]; ok {
-			return wrapCell(c), true
-		}
 	case m.table != nil:
 		if r, ok := m.table[k]; ok {
 			return cellsMap(r), true

@@ -319,9 +319,7 @@ func WriteXLSX(w io.Writer, summaries, reports func() iter.Seq[Ranked], c *Cohor
 	f.SetZipWriter(func(io.Writer) excelize.ZipWriter { return zw })
 	var rest bytes.Buffer
 	if err := f.Write(&rest); err != nil {
-		for _, e := range zw.entries {
-			_ = e.spill.close()
-		}
+		_ = zw.discard()
 		return err
 	}
 	if rest.Len() != 0 {

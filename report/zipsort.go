@@ -74,12 +74,14 @@ func (b *spillBuffer) reader() (io.Reader, error) {
 	return b.file, nil
 }
 
+// close removes the temp file, if any; closing twice is harmless.
 func (b *spillBuffer) close() error {
 	if b.file == nil {
 		return nil
 	}
 	name := b.file.Name()
 	err := b.file.Close()
+	b.file = nil
 	return errors.Join(err, os.Remove(name))
 }
 
@@ -101,6 +103,16 @@ func (z *sortedZip) Create(name string) (io.Writer, error) {
 	return e, nil
 }
 
+// discard removes the temp files of every entry; Close calls it, and so
+// does a writer giving up before Close.
+func (z *sortedZip) discard() error {
+	var err error
+	for _, e := range z.entries {
+		err = errors.Join(err, e.spill.close())
+	}
+	return err
+}
+
 // AddFS implements excelize.ZipWriter; excelize does not call it.
 func (z *sortedZip) AddFS(fs.FS) error {
 	return errors.New("xlsx: adding a file system to the workbook is not supported")
@@ -108,11 +120,7 @@ func (z *sortedZip) AddFS(fs.FS) error {
 
 // Close writes the archive in name order and removes the temp files.
 func (z *sortedZip) Close() (err error) {
-	defer func() {
-		for _, e := range z.entries {
-			err = errors.Join(err, e.spill.close())
-		}
-	}()
+	defer func() { err = errors.Join(err, z.discard()) }()
 	sort.SliceStable(z.entries, func(i, j int) bool { return z.entries[i].name < z.entries[j].name })
 	zw := zip.NewWriter(z.w)
 	for _, e := range z.entries {

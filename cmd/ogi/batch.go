@@ -812,10 +812,9 @@ func (b *batch) summaries(c *report.CohortStats) func() iter.Seq[report.Ranked] 
 	}
 }
 
-// ranked reads the results back in batch order with their cohort places
-// and grids, for the outputs that show findings.
-// ranked yields the results in batch order, with their grids (the tables
-// a dashboard draws) when withGrids is set.
+// ranked reads the results back in batch order with their cohort places,
+// for the outputs that show findings; with their grids (the tables a
+// dashboard draws) when withGrids is set.
 func (b *batch) ranked(c *report.CohortStats, withGrids bool) func() iter.Seq[report.Ranked] {
 	return func() iter.Seq[report.Ranked] {
 		return func(yield func(report.Ranked) bool) {
