@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"io"
+	"math/rand/v2"
 	"os"
 	"strings"
 	"testing"
@@ -15,7 +16,10 @@ func TestSortedZip(t *testing.T) {
 	dir := t.TempDir()
 	var out bytes.Buffer
 	z := &sortedZip{w: &out, tmpDir: dir}
-	big := strings.Repeat("<row r=\"1\"><c t=\"s\"><v>0</v></c></row>", 1<<16)
+	// Past the memory bound even deflated: bytes that do not compress.
+	noise := make([]byte, 3*spillMem/2)
+	rand.NewChaCha8([32]byte{1}).Read(noise)
+	big := string(noise)
 	contents := map[string]string{
 		"xl/worksheets/sheet2.xml": big,
 		"[Content_Types].xml":      "<Types/>",
@@ -35,6 +39,9 @@ func TestSortedZip(t *testing.T) {
 			}
 			s = s[n:]
 		}
+	}
+	if left, _ := os.ReadDir(dir); len(left) != 1 {
+		t.Fatalf("%d temp files before Close, want the large entry's one", len(left))
 	}
 	if err := z.Close(); err != nil {
 		t.Fatal(err)
