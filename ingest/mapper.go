@@ -21,6 +21,9 @@ type mapper struct {
 	cuts  map[string][][]float64
 	heads []heading
 	diags []schema.Diagnostic
+	// canon holds the label synonyms of the document's template.
+	canon    *canon
+	variants map[variantKey]bool
 }
 
 type heading struct {
@@ -56,6 +59,7 @@ func Map(lay *Layout, src schema.Source) *schema.Document {
 			fmt.Sprintf("no template-specific table label found; cells are laid out as the %s template", skeleton), nil)
 	}
 	m.tpl = schema.Templates[skeleton]
+	m.canon = canonFor(skeleton)
 	m.doc = schema.NewDocument(skeleton)
 	m.consumed = make([]bool, len(m.lines))
 	meta := &m.doc.Meta

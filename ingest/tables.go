@@ -13,6 +13,9 @@ type dataRow struct {
 	own    []rune // key of the row's own label cells
 	before []rune // key of label-only lines since the previous data row
 	values []Cell
+	// text is the label as written (the lines above it, then its own
+	// cells), for diagnostics that must quote it.
+	text string
 }
 
 const (
@@ -56,7 +59,15 @@ func (m *mapper) collectRows(from, to, n int) []dataRow {
 		if len(ownKey) > 2*maxPendingRune {
 			ownKey = ownKey[len(ownKey)-2*maxPendingRune:]
 		}
-		rows = append(rows, dataRow{line: i, own: ownKey, before: before, values: values})
+		labels, _ := m.split(i)
+		var txt []string
+		if len(before) > 0 {
+			txt = append(txt, pending...)
+		}
+		for _, c := range labels {
+			txt = append(txt, strings.TrimSpace(c.Text))
+		}
+		rows = append(rows, dataRow{line: i, own: ownKey, before: before, values: values, text: strings.Join(txt, " ")})
 		pending = pending[:0]
 	}
 	return rows
@@ -67,8 +78,18 @@ func (m *mapper) collectRows(from, to, n int) []dataRow {
 // tiling). Runs, unlike single runes, do not match by accident, and tiling
 // copes with labels wrapped over lines whose pieces arrive out of order.
 func labelScore(text, label []rune) float64 {
-	if len(label) == 0 || len(text) == 0 {
+	covered, usedL := labelCover(text, label)
+	if usedL == nil {
 		return 0
+	}
+	return float64(covered) / float64(len(label))
+}
+
+// labelCover is the tiling of labelScore: the number of label runes covered
+// and which they are.
+func labelCover(text, label []rune) (int, []bool) {
+	if len(label) == 0 || len(text) == 0 {
+		return 0, nil
 	}
 	usedT := make([]bool, len(text))
 	usedL := make([]bool, len(label))
@@ -98,7 +119,33 @@ func labelScore(text, label []rune) float64 {
 		}
 		covered += best
 	}
-	return float64(covered) / float64(len(label))
+	return covered, usedL
+}
+
+// coversPrefix reports whether text covers the label's beginning, at least
+// four runes of it, and nothing after the first gap: a label whose rest is
+// wrapped onto the lines below its values (PDF text), not a variant.
+func coversPrefix(text, label []rune) bool {
+	// The tail of the row above may precede the label (PDF text): start
+	// where the label's first two runes first occur.
+	if len(label) >= 2 {
+		for i := 0; i+1 < len(text); i++ {
+			if text[i] == label[0] && text[i+1] == label[1] {
+				text = text[i:]
+				break
+			}
+		}
+	}
+	n, used := labelCover(text, label)
+	if n < 4 {
+		return false
+	}
+	for i, u := range used {
+		if u != (i < n) {
+			return false
+		}
+	}
+	return true
 }
 
 func rowScore(r dataRow, label []rune) float64 {
@@ -116,8 +163,9 @@ func rowScore(r dataRow, label []rune) float64 {
 // alignRows assigns data rows to template rows, keeping the template's order
 // and maximising the total label score (a sequence alignment). It returns for
 // each data row the template row index or -1, and whether it was inferred
-// from position rather than read from a label.
-func alignRows(rows []dataRow, labels [][]rune, foreign []bool) ([]int, []bool) {
+// from position rather than read from a label. Labels are compared as
+// written and with the synonyms of c applied (规范性文件 for 行政规范性文件).
+func alignRows(rows []dataRow, labels [][]rune, foreign []bool, c *canon) ([]int, []bool) {
 	nr, nt := len(rows), len(labels)
 	labelStr := make([]string, nt)
 	for j, l := range labels {
@@ -130,11 +178,17 @@ func alignRows(rows []dataRow, labels [][]rune, foreign []bool) ([]int, []bool) 
 		// needs no fuzzy scoring against the others.
 		exact := -1
 		own := string(rows[i].own)
-		for j := range labels {
-			// Exact, or the label closing the row's label cells after its
-			// group labels (三、本年度办理结果 （一）予以公开).
-			if (own == labelStr[j] || len(labels[j]) >= 4 && strings.HasSuffix(own, labelStr[j])) && (foreign == nil || !foreign[j]) {
-				exact = j
+		cown := c.apply(own)
+		for _, o := range []string{own, cown} {
+			for j := range labels {
+				// Exact, or the label closing the row's label cells after its
+				// group labels (三、本年度办理结果 （一）予以公开).
+				if (o == labelStr[j] || len(labels[j]) >= 4 && strings.HasSuffix(o, labelStr[j])) && (foreign == nil || !foreign[j]) {
+					exact = j
+					break
+				}
+			}
+			if exact >= 0 || cown == own {
 				break
 			}
 		}
@@ -142,47 +196,19 @@ func alignRows(rows []dataRow, labels [][]rune, foreign []bool) ([]int, []bool) 
 			score[i][exact] = 1
 			continue
 		}
+		r := rows[i]
+		if cown != own {
+			r.own = []rune(cown)
+		}
 		for j := range labels {
-			score[i][j] = rowScore(rows[i], labels[j])
+			score[i][j] = rowScore(r, labels[j])
 			if foreign != nil && foreign[j] {
 				// The other template's row wins only where this one's has no match.
 				score[i][j] *= 0.9
 			}
 		}
 	}
-	best := make([][]float64, nr+1)
-	for i := range best {
-		best[i] = make([]float64, nt+1)
-	}
-	for i := 1; i <= nr; i++ {
-		for j := 1; j <= nt; j++ {
-			b := best[i-1][j]
-			if best[i][j-1] > b {
-				b = best[i][j-1]
-			}
-			if s := score[i-1][j-1]; s >= matchThreshold && best[i-1][j-1]+s > b {
-				b = best[i-1][j-1] + s
-			}
-			best[i][j] = b
-		}
-	}
-	assign := make([]int, nr)
-	for i := range assign {
-		assign[i] = -1
-	}
-	for i, j := nr, nt; i > 0 && j > 0; {
-		s := score[i-1][j-1]
-		switch {
-		case s >= matchThreshold && best[i][j] == best[i-1][j-1]+s:
-			assign[i-1] = j - 1
-			i--
-			j--
-		case best[i][j] == best[i-1][j]:
-			i--
-		default:
-			j--
-		}
-	}
+	assign := alignScores(score, nt, matchThreshold, false)
 	// A row without a readable label (its label lost in extraction) takes the
 	// template row between its neighbours when the count leaves no choice.
 	inferred := make([]bool, nr)
@@ -269,16 +295,53 @@ func (m *mapper) mapRequests() {
 	for j, r := range defs {
 		labels[j] = []rune(key(r.Label))
 	}
-	assign, inferred := alignRows(rows, labels, foreign)
+	assign, inferred := alignRows(rows, labels, foreign, m.canon)
 	ids := make([]string, len(defs))
 	for j, d := range defs {
 		ids[j] = d.ID
 	}
+	m.rowVariants(table, rows, assign, inferred, labels, func(j int) (string, string) { return ids[j], defs[j].Label })
 	m.fillRows(table, rows, assign, inferred, ids, foreign, func(id string) map[string]*schema.Cell {
 		return m.doc.Tables.Requests[id]
 	}, cols, "", &info)
 	m.consume(start+1, rows[len(rows)-1].line)
 	m.doc.TableInfo = append(m.doc.TableInfo, info)
+}
+
+// rowVariants reports the aligned rows whose label matched only as a variant:
+// neither the row's own label cells nor its label wrapped over the lines
+// above cover the template label (a label cut short, misprinted, or another
+// wording).
+func (m *mapper) rowVariants(table string, rows []dataRow, assign []int, inferred []bool, labels [][]rune, def func(j int) (id, label string)) {
+	for i, r := range rows {
+		j := assign[i]
+		if j < 0 || inferred[i] {
+			continue
+		}
+		kind, score := rowMatch(r, labels[j], m.canon)
+		id, label := def(j)
+		m.labelVariant(kind, score, r.text, label, table, id, "", locOf(m.lines[r.line]))
+	}
+}
+
+// rowMatch says how a data row's label matches a template label: exactly
+// (its own cells end with the label, or they and the lines above cover it),
+// by a synonym, or only by similarity.
+func rowMatch(r dataRow, label []rune, c *canon) (matchKind, float64) {
+	own, ls := string(r.own), string(label)
+	if own == ls || strings.HasSuffix(own, ls) || labelScore(r.own, label) == 1 {
+		return matchExact, 1
+	}
+	if len(r.before) > 0 && labelScore(append(append([]rune{}, r.before...), r.own...), label) == 1 {
+		return matchExact, 1
+	}
+	if coversPrefix(r.own, label) || len(r.before) > 0 && coversPrefix(append(append([]rune{}, r.before...), r.own...), label) {
+		return matchExact, 1
+	}
+	if co := c.apply(own); co != own && (co == ls || strings.HasSuffix(co, ls)) {
+		return matchSynonym, 1
+	}
+	return matchFuzzy, rowScore(r, label)
 }
 
 // requestRowDefs lists the template's table-3 rows with the other template's
