@@ -598,15 +598,29 @@ func (m *mapper) mapActive() {
 		}
 		unit := m.moneyUnit(from, to)
 		seen := map[string]bool{}
-		for _, rd := range st.Rows {
-			li := m.findRowLine(rd, from, to)
+		// Each row by its label (exactly, as the label closing the label
+		// cells, or by a synonym), first under its caption, then anywhere
+		// in the table-2 zone; what is left is aligned by similarity under
+		// the caption, in the template's order.
+		found := make([]int, len(st.Rows))
+		kinds := make([]matchKind, len(st.Rows))
+		scores := make([]float64, len(st.Rows))
+		away := make([]bool, len(st.Rows))
+		for ri, rd := range st.Rows {
+			li, kind := m.findRowLine(rd, from, to)
 			if li < 0 && zoneStart >= -1 {
 				// Rows torn away from their caption (PDF extraction order).
-				li = m.findRowLine(rd, zoneStart+1, zoneEnd)
-				if li >= 0 {
-					m.diagCell("row_out_of_place", "info", "row found away from its sub-table caption", table, rd.ID, "", locOf(m.lines[li]))
-				}
+				li, kind = m.findRowLine(rd, zoneStart+1, zoneEnd)
+				away[ri] = li >= 0
 			}
+			found[ri], kinds[ri], scores[ri] = li, kind, 1
+			if li >= 0 {
+				m.consumed[li] = true
+			}
+		}
+		m.alignActiveRest(st, from, to, found, kinds, scores)
+		for ri, rd := range st.Rows {
+			li := found[ri]
 			if li < 0 {
 				continue
 			}
@@ -616,7 +630,15 @@ func (m *mapper) mapActive() {
 				lastLine = li
 			}
 			l := m.lines[li]
-			_, values := m.split(li)
+			if away[ri] {
+				m.diagCell("row_out_of_place", "info", "row found away from its sub-table caption", table, rd.ID, "", locOf(l))
+			}
+			labels, values := m.split(li)
+			var written []string
+			for _, c := range labels {
+				written = append(written, strings.TrimSpace(c.Text))
+			}
+			m.labelVariant(kinds[ri], scores[ri], strings.Join(written, " "), rd.Label, table, rd.ID, "", locOf(l))
 			f := fit(l, values, len(st.Cols), 0)
 			if f.note != "" {
 				m.diagCell("uncertain_values", "warning", f.note, table, rd.ID, "", locOf(l))
@@ -658,30 +680,139 @@ func (m *mapper) mapActive() {
 }
 
 // findRowLine finds the line whose label cells are the row's label: exactly
-// first (规范性文件 must not take 行政规范性文件's line), then loosely.
-func (m *mapper) findRowLine(rd schema.RowDef, from, to int) int {
+// first (规范性文件 must not take 行政规范性文件's line), then loosely, then
+// by a synonym of the template (规范性文件 in a 2021 table). A paragraph
+// that is the label with its figure glued on (行政许可97) counts as a row.
+func (m *mapper) findRowLine(rd schema.RowDef, from, to int) (int, matchKind) {
 	if from < -1 {
-		return -1
+		return -1, matchNone
 	}
 	want := key(rd.Label)
-	loose := -1
+	loose, syn := -1, -1
 	for i := from; i < to && i < len(m.lines); i++ {
 		if i < 0 || m.consumed[i] {
 			continue
 		}
 		labels, values := m.split(i)
-		if len(labels) == 0 || len(values) == 0 {
+		if len(labels) == 0 {
+			continue
+		}
+		if len(values) == 0 && !m.gluedRow(i, want) {
 			continue
 		}
 		got := m.splits[i].labelKey
 		if got == want {
-			return i
+			return i, matchExact
 		}
 		if loose < 0 && strings.HasSuffix(got, want) && !strings.HasSuffix(got, "行政"+want) {
 			loose = i
 		}
+		if syn < 0 && m.canon.apply(got) == want {
+			syn = i
+		}
 	}
-	return loose
+	if loose >= 0 {
+		return loose, matchExact
+	}
+	if syn >= 0 {
+		return syn, matchSynonym
+	}
+	return -1, matchNone
+}
+
+// gluedRow splits a one-cell line that is the label (or a synonym of it)
+// followed directly by one value, 行政许可97 or 行政许可：97件, into its label
+// and value cells. Anything else after the label leaves the line alone: a
+// sentence that starts with the label is narrative.
+func (m *mapper) gluedRow(i int, want string) bool {
+	l := m.lines[i]
+	if len(l.Cells) != 1 || want == "" {
+		return false
+	}
+	text := l.Cells[0].Text
+	k, idx := keyMap(text)
+	n := -1
+	for _, w := range []string{want, m.canonWritten(want)} {
+		if w != "" && len(k) > len([]rune(w)) && string(k[:len([]rune(w))]) == w {
+			n = len([]rune(w))
+			break
+		}
+	}
+	if n < 0 {
+		return false
+	}
+	orig := []rune(text)
+	end := idx[n-1] + 1
+	rest := strings.TrimSpace(strings.TrimLeft(string(orig[end:]), " :：\t"))
+	if rest == "" || strings.ContainsAny(rest, " \t") || !isValueText(rest) || !strings.ContainsAny(fold(rest), "0123456789") {
+		return false
+	}
+	lab := Cell{Text: strings.TrimSpace(string(orig[:end])), Col: l.Cells[0].Col, Line: l.Cells[0].Line}
+	val := Cell{Text: rest, Col: l.Cells[0].Col + 1, Line: l.Cells[0].Line}
+	m.splits[i] = &rowSplit{labels: []Cell{lab}, values: []Cell{val}, labelKey: key(lab.Text)}
+	return true
+}
+
+// canonWritten returns the written form a whole-label synonym of the
+// template gives for label key want (规范性文件 for 行政规范性文件 in 2021).
+func (m *mapper) canonWritten(want string) string {
+	if m.canon == nil {
+		return ""
+	}
+	for w, means := range m.canon.whole {
+		if means == want {
+			return w
+		}
+	}
+	return ""
+}
+
+// activeFuzzy is the least similarity at which a table-2 row is taken by
+// its label alone: the labels are short, and 行政处罚 and 行政强制 already
+// share half their characters.
+const activeFuzzy = 0.6
+
+// alignActiveRest places the sub-table's rows that no label matched on the
+// remaining data rows under its caption by similarity, keeping the order.
+func (m *mapper) alignActiveRest(st schema.SubTable, from, to int, found []int, kinds []matchKind, scores []float64) {
+	if from < 0 {
+		return
+	}
+	var missing []int
+	for ri, li := range found {
+		if li < 0 {
+			missing = append(missing, ri)
+		}
+	}
+	if len(missing) == 0 {
+		return
+	}
+	var cands []dataRow
+	for _, r := range m.collectRows(from, to, 1) {
+		if !m.consumed[r.line] && len(r.own) > 0 && !allBlank(r.values) {
+			cands = append(cands, r)
+		}
+	}
+	if len(cands) == 0 {
+		return
+	}
+	labels := make([][]rune, len(missing))
+	for k, ri := range missing {
+		labels[k] = []rune(key(st.Rows[ri].Label))
+	}
+	assign, inferred := alignRows(cands, labels, nil, m.canon)
+	for i, k := range assign {
+		if k < 0 || inferred[i] {
+			continue
+		}
+		kind, score := rowMatch(cands[i], labels[k], m.canon)
+		if kind == matchFuzzy && score < activeFuzzy {
+			continue
+		}
+		ri := missing[k]
+		found[ri], kinds[ri], scores[ri] = cands[i].line, kind, score
+		m.consumed[cands[i].line] = true
+	}
 }
 
 // moneyUnit reads the unit a sub-table's header states for money columns.
