@@ -300,12 +300,65 @@ func (m *mapper) mapRequests() {
 	for j, d := range defs {
 		ids[j] = d.ID
 	}
+	m.checkRequestHeader(start+1, rows[0].line)
 	m.rowVariants(table, rows, assign, inferred, labels, func(j int) (string, string) { return ids[j], defs[j].Label })
 	m.fillRows(table, rows, assign, inferred, ids, foreign, func(id string) map[string]*schema.Cell {
 		return m.doc.Tables.Requests[id]
 	}, cols, "", &info)
 	m.consume(start+1, rows[len(rows)-1].line)
 	m.doc.TableInfo = append(m.doc.TableInfo, info)
+}
+
+// requestNote is table 3's printed note, the first header cell.
+const requestNote = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
+
+// checkRequestHeader reports the header cells of table 3, lines [from, to),
+// written as a variant of the note or a column header (钩稽 for 勾稽). A
+// cell that is part of a header (商业 above 企业, a wrapped note) is not a
+// variant; only a synonym, or a cell as long as the header and similar to
+// it, is.
+func (m *mapper) checkRequestHeader(from, to int) {
+	type hdr struct{ col, label string }
+	vocab := []hdr{{"", requestNote}, {"", "申请人情况"}, {"", "法人或其他组织"}}
+	for _, c := range m.tpl.RequestCols {
+		vocab = append(vocab, hdr{c.ID, c.Label})
+	}
+	keys := make([]string, len(vocab))
+	for i, v := range vocab {
+		keys[i] = key(v.label)
+	}
+	if from < 0 {
+		from = 0
+	}
+	for i := from; i < to && i < len(m.lines); i++ {
+		for _, c := range m.lines[i].Cells {
+			k := key(c.Text)
+			if k == "" || len(k) > 3*maxPendingRune || isValueText(c.Text) {
+				continue
+			}
+			ck := m.canon.apply(k)
+			best, bestScore, bestKind := -1, 0.0, matchNone
+			for vi, vk := range keys {
+				if strings.Contains(vk, k) || strings.Contains(k, vk) {
+					best, bestKind = -1, matchExact // a header, or part of one
+					break
+				}
+				if ck != k && strings.Contains(vk, ck) {
+					best, bestScore, bestKind = vi, 1, matchSynonym
+					continue
+				}
+				if bestKind == matchSynonym || len([]rune(k)) < 4 {
+					continue
+				}
+				if s := editSimilarity([]rune(ck), []rune(vk)); s >= 0.75 && s > bestScore {
+					best, bestScore, bestKind = vi, s, matchFuzzy
+				}
+			}
+			if best >= 0 {
+				m.labelVariant(bestKind, bestScore, strings.TrimSpace(c.Text), vocab[best].label, "requests", "", vocab[best].col, locOf(m.lines[i]))
+			}
+		}
+	}
 }
 
 // rowVariants reports the aligned rows whose label matched only as a variant:
@@ -833,7 +886,14 @@ func (m *mapper) moneyUnit(from, to int) string {
 	return "万元"
 }
 
-// checkActiveHeader reports column headers cut short (本年新 for 本年新制作数量).
+// headerFuzzy is the least edit similarity at which a header cell is
+// reported as a variant of the column it heads; below it the header is
+// another text. Tiling is not used here: merged fragments of neighbouring
+// headers (公益 服务 其他) tile a short header completely.
+const headerFuzzy = 0.6
+
+// checkActiveHeader reports column headers cut short (本年新 for 本年新制作数量)
+// or written as a variant (先行有效件数 for 现行有效件数).
 func (m *mapper) checkActiveHeader(st schema.SubTable, from, to int) {
 	for i := from; i < to; i++ {
 		l := m.lines[i]
@@ -862,6 +922,15 @@ func (m *mapper) checkActiveHeader(st schema.SubTable, from, to int) {
 				m.diagCell("header_truncated", "warning",
 					fmt.Sprintf("column header %q is cut short (expected %q)", hdr[ci], col.Label),
 					"active."+st.ID, "", col.ID, locOf(l))
+				continue
+			}
+			if strings.Contains(got, want) || strings.Contains(want, got) {
+				continue // the header with a unit or remark, or a fragment
+			}
+			if kind, score := matchKey(got, want, m.canon); kind == matchSynonym {
+				m.labelVariant(kind, score, hdr[ci], col.Label, "active."+st.ID, "", col.ID, locOf(l))
+			} else if e := editSimilarity([]rune(got), []rune(want)); e >= headerFuzzy {
+				m.labelVariant(matchFuzzy, e, hdr[ci], col.Label, "active."+st.ID, "", col.ID, locOf(l))
 			}
 		}
 		return
