@@ -83,8 +83,8 @@ func (c *canon) apply(k string) string {
 
 // applyMap is apply on runes that carry an index into some original text:
 // every rune of a replacement takes the index of the written rune at the
-// same offset (the last one past its end), so that a match found in the
-// rewritten text maps back to the source. Whole-label synonyms do not apply
+// same offset, and its last rune that of the written text's last, so that a
+// match found in the rewritten text maps back to the source. Whole-label synonyms do not apply
 // inside running text.
 func (c *canon) applyMap(rs []rune, idx []int) ([]rune, []int) {
 	if c == nil || len(c.parts) == 0 {
@@ -110,9 +110,10 @@ func (c *canon) applyMap(rs []rune, idx []int) ([]rune, []int) {
 			if !runesAt(rs, i, w) {
 				continue
 			}
-			for k, r := range []rune(p.Means) {
+			means := []rune(p.Means)
+			for k, r := range means {
 				src := i + k
-				if src >= i+len(w) {
+				if src >= i+len(w) || k == len(means)-1 {
 					src = i + len(w) - 1
 				}
 				out = append(out, r)
