@@ -188,8 +188,8 @@ func TestLabelVariantsRunTogether(t *testing.T) {
 		"review_litigation.litigation_direct.total": 12}
 	cases := []labelCase{
 		{name: "规范性文件 run together with its digits",
-			text:  edit(t, base, "行政规范性文件693665", "规范性文件693665"),
-			diags: []diagWant{{code: "label_variant", table: "active.art20_1", row: "normative_docs", msg: "规范性文件"}},
+			text:    edit(t, base, "行政规范性文件693665", "规范性文件693665"),
+			diags:   []diagWant{{code: "label_variant", table: "active.art20_1", row: "normative_docs", msg: "规范性文件"}},
 			noDiags: []string{"row_missing"}},
 		{name: "section 五 worded 存在的主要问题及明年工作计划",
 			text: edit(t, base, "五、存在的主要问题及改进情况", "五、存在的主要问题及明年工作计划"), cells: review,

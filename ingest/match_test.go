@@ -97,4 +97,3 @@ func equalInts(a, b []int) bool {
 	}
 	return true
 }
-
