@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 
 	"github.com/ogi-checker/ogi/schema"
@@ -620,6 +621,9 @@ func (m *mapper) mapActive() {
 		}
 		if i := m.findLine(zoneStart+1, zoneEnd, st.Caption); i >= 0 {
 			caps = append(caps, capt{st.ID, i})
+		} else if i := m.findCaption(zoneStart+1, zoneEnd, st.Caption); i >= 0 {
+			caps = append(caps, capt{st.ID, i})
+			m.labelVariant(matchSynonym, 1, strings.TrimSpace(m.lines[i].Text()), st.Caption, "active."+st.ID, "", "", locOf(m.lines[i]))
 		}
 	}
 	regionOf := func(id string) (int, int) {
@@ -730,6 +734,28 @@ func (m *mapper) mapActive() {
 	if len(caps) > 0 {
 		m.consume(caps[0].line, lastLine)
 	}
+}
+
+// reCaption is a table-2 caption in key form with its brackets or a 第 lost:
+// 第二十条第五项, 第二十条五项.
+var reCaption = regexp.MustCompile(`第?二十条第?([一二三四五六七八九十]+)项`)
+
+// findCaption finds a caption written without its brackets or a 第, on a
+// line that is short enough to be a caption (narrative cites 第二十条 too).
+func (m *mapper) findCaption(from, to int, caption string) int {
+	want := reCaption.FindStringSubmatch(key(caption))
+	if want == nil {
+		return -1
+	}
+	for i := from; i < to && i < len(m.lines); i++ {
+		if i < 0 || len(m.ctext[i]) > 120 {
+			continue
+		}
+		if got := reCaption.FindStringSubmatch(key(m.ctext[i])); got != nil && got[1] == want[1] {
+			return i
+		}
+	}
+	return -1
 }
 
 // findRowLine finds the line whose label cells are the row's label: exactly
