@@ -934,11 +934,14 @@ func (m *mapper) checkActiveHeader(st schema.SubTable, from, to int) {
 			continue
 		}
 		var hdr []string
+		var hcol []int
 		for _, c := range l.Cells[k+1:] {
 			if t := strings.TrimSpace(c.Text); t != "" {
 				hdr = append(hdr, t)
+				hcol = append(hcol, c.Col)
 			}
 		}
+		m.joinHeaderContinuation(st, i+1, to, hdr, hcol)
 		for ci, col := range st.Cols {
 			if ci >= len(hdr) {
 				break
@@ -961,6 +964,47 @@ func (m *mapper) checkActiveHeader(st schema.SubTable, from, to int) {
 		}
 		return
 	}
+}
+
+// joinHeaderContinuation completes header cells wrapped onto the next line
+// (本年制发 / 件数, one field under each): a cell of that line, when it has
+// no values, is joined to the header cell nearest its column if together
+// they are closer to the column's label. Only a join that completes more of
+// the label is made, so a header truly cut short stays so.
+func (m *mapper) joinHeaderContinuation(st schema.SubTable, next, to int, hdr []string, hcol []int) {
+	if next >= to || next >= len(m.lines) || len(hdr) == 0 {
+		return
+	}
+	l := m.lines[next]
+	if _, values := m.split(next); !allBlank(values) {
+		return
+	}
+	for _, c := range l.Cells {
+		t := strings.TrimSpace(c.Text)
+		if t == "" || !hasHan(t) {
+			continue
+		}
+		best := 0
+		for hi := range hdr {
+			if abs(hcol[hi]-c.Col) < abs(hcol[best]-c.Col) {
+				best = hi
+			}
+		}
+		if best >= len(st.Cols) {
+			continue
+		}
+		want, got, joined := key(st.Cols[best].Label), key(hdr[best]), key(hdr[best]+t)
+		if strings.HasPrefix(want, m.canon.apply(joined)) && len(joined) > len(got) {
+			hdr[best] = joinWrapped(hdr[best], t)
+		}
+	}
+}
+
+func abs(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
 }
 
 func allBlank(cs []Cell) bool {
