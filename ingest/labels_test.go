@@ -78,6 +78,9 @@ type labelCase struct {
 func checkLabelCase(t *testing.T, tc labelCase) {
 	t.Helper()
 	doc := convertString(t, tc.file, tc.text)
+	if err := schema.Validate(marshalDoc(t, doc)); err != nil {
+		t.Errorf("the document does not validate: %v", err)
+	}
 	for path, want := range tc.cells {
 		c := cellAt(t, doc, path)
 		if c.Status != schema.StatusNumber || c.Value == nil || *c.Value != want {
