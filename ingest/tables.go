@@ -809,6 +809,9 @@ func (m *mapper) gluedRow(i int, want string) bool {
 		return false
 	}
 	text := l.Cells[0].Text
+	if len(text) > 4*maxPendingRune {
+		return false // a label and one figure are short; this is a paragraph
+	}
 	k, idx := keyMap(text)
 	n := -1
 	for _, w := range []string{want, m.canonWritten(want)} {
