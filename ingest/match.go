@@ -275,10 +275,17 @@ func (m *mapper) labelVariant(kind matchKind, score float64, written, taken, tab
 		return
 	}
 	m.variants[k] = true
+	what := "label"
+	switch {
+	case table == "sections":
+		what = "heading"
+	case col != "":
+		what = "column header"
+	}
 	how := "a known variant"
 	if kind == matchFuzzy {
-		how = fmt.Sprintf("the closest template label, similarity %.2f", score)
+		how = fmt.Sprintf("the closest template wording, similarity %.2f", score)
 	}
 	m.diagCell("label_variant", "info",
-		fmt.Sprintf("label %q was read as %q (%s)", written, taken, how), table, row, col, loc)
+		fmt.Sprintf("%s %q was read as %q (%s)", what, written, taken, how), table, row, col, loc)
 }
