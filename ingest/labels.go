@@ -9,19 +9,6 @@ import (
 	"github.com/ogi-checker/ogi/schema"
 )
 
-// sectionPatterns recognise the six headings (and their known variants) in
-// folded, space-free text. They are deliberately loose in the middle — real
-// reports insert 因…工作被申请, drop 、 or write 行政法复议 — and strict at the
-// number, so that table labels such as 四、结转下年度继续办理 never match.
-var sectionPatterns = map[string]*regexp.Regexp{
-	"overview":          regexp.MustCompile(`一[、.,，．]?总体情况`),
-	"active_disclosure": regexp.MustCompile(`二[、.,，．]?主动公开政府信息(的)?情况`),
-	"requests":          regexp.MustCompile(`三[、.,，．]?收到和处理政府信息公开申请(的)?情况`),
-	"review_litigation": regexp.MustCompile(`四[、.,，．]?[^。；]{0,20}?行政(法)?复议[^。；]{0,8}?行政诉讼(的)?情况`),
-	"problems":          regexp.MustCompile(`五[、.,，．]?[^。；]{0,12}?存在的主要问题(及|和)改进(情况|措施|举措)`),
-	"other_matters":     regexp.MustCompile(`六[、.,，．]?其他需要报告的事项`),
-}
-
 // templateMarkers are labels printed in only one template version: the
 // template is detected from the tables' own wording, not from the year.
 var templateMarkers = map[string][]string{
@@ -152,18 +139,19 @@ func splitParagraph(l Line) []Line {
 
 	// Section headings, anywhere in the paragraph.
 	c, cidx := compactMap(text)
-	cs := string(c)
-	for _, def := range schema.Sections {
-		re := sectionPatterns[def.ID]
-		for _, loc := range re.FindAllStringIndex(cs, -1) {
-			s := runeIndex(cs, loc[0])
-			e := runeIndex(cs, loc[1])
-			cuts = append(cuts, cut{start: cidx[s], end: cidx[e-1] + 1})
-		}
+	hasProblems := false
+	for _, sp := range headingSpans(c, cidx, canonFor("")) {
+		cuts = append(cuts, cut{start: sp.start, end: sp.end})
+		hasProblems = hasProblems || schema.Sections[sp.def].ID == "problems"
 	}
 	// Table labels, only between the first caption and the 五 heading: the
 	// narrative before and after mentions the same words.
-	zoneStart, zoneEnd := tableZone(cs, cidx, len(orig))
+	zoneStart, zoneEnd := tableZone(c, cidx, len(orig))
+	if !hasProblems && zoneEnd < len(orig) {
+		// Section 五 opens at its first sub-heading: a line of its own, so
+		// that the section is found by it and table 4's digits end there.
+		cuts = append(cuts, cut{start: zoneEnd, end: zoneEnd})
+	}
 	used := make([]bool, len(k))
 	for _, lab := range runTogetherLabels() {
 		for i := 0; i+len(lab.key) <= len(k); i++ {
@@ -245,19 +233,42 @@ func splitParagraph(l Line) []Line {
 
 // tableZone returns the rune range of the original text where table labels
 // are split: from the first 第二十条 caption (or 二、 heading) to the 五 heading.
-func tableZone(cs string, cidx []int, n int) (int, int) {
+func tableZone(c []rune, cidx []int, n int) (int, int) {
+	cs := string(c)
 	start, end := n, n
+	spans := headingSpans(c, cidx, canonFor(""))
 	if i := strings.Index(cs, "第二十条"); i >= 0 {
 		start = cidx[runeIndex(cs, i)]
-	} else if loc := sectionPatterns["active_disclosure"].FindStringIndex(cs); loc != nil {
-		start = cidx[runeIndex(cs, loc[0])]
+	} else {
+		for _, sp := range spans {
+			if schema.Sections[sp.def].ID == "active_disclosure" && sp.start < start {
+				start = sp.start
+			}
+		}
 	}
-	if loc := sectionPatterns["problems"].FindStringIndex(cs); loc != nil {
-		if e := cidx[runeIndex(cs, loc[0])]; e > start {
+	found := false
+	for _, sp := range spans {
+		if schema.Sections[sp.def].ID == "problems" && sp.start > start && sp.start < end {
+			end, found = sp.start, true
+		}
+	}
+	if !found {
+		if e := problemsCue(c, cidx, start); e >= 0 {
 			end = e
 		}
 	}
 	return start, end
+}
+
+// problemsCue is where section 五 opens by its first sub-heading when its
+// numbered heading is missing from a run-together paragraph, or -1.
+func problemsCue(c []rune, cidx []int, after int) int {
+	for _, def := range schema.Sections {
+		if def.ID == "problems" {
+			return cueSpan(c, cidx, def, after)
+		}
+	}
+	return -1
 }
 
 func runesAt(s []rune, i int, sub []rune) bool {

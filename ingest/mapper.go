@@ -21,6 +21,9 @@ type mapper struct {
 	cuts  map[string][][]float64
 	heads []heading
 	diags []schema.Diagnostic
+	// canon holds the label synonyms of the document's template.
+	canon    *canon
+	variants map[variantKey]bool
 }
 
 type heading struct {
@@ -28,6 +31,9 @@ type heading struct {
 	line  int // index into mapper.lines
 	text  string
 	after string // text on the heading's line after the heading itself
+	// inferred: the numbered heading is missing and line is the sub-heading
+	// that opens the section; the whole line is the section's text.
+	inferred bool
 }
 
 // Map turns a Layout into the canonical document. It never fails: whatever
@@ -56,6 +62,7 @@ func Map(lay *Layout, src schema.Source) *schema.Document {
 			fmt.Sprintf("no template-specific table label found; cells are laid out as the %s template", skeleton), nil)
 	}
 	m.tpl = schema.Templates[skeleton]
+	m.canon = canonFor(skeleton)
 	m.doc = schema.NewDocument(skeleton)
 	m.consumed = make([]bool, len(m.lines))
 	meta := &m.doc.Meta
@@ -90,44 +97,6 @@ func (m *mapper) diagCell(code, severity, msg, table, row, col string, loc *sche
 func locOf(l Line) *schema.Loc {
 	loc := l.Loc()
 	return &loc
-}
-
-// findSections locates the six headings: at the start of a line first, and
-// in order; a heading that only occurs inside a longer paragraph counts too.
-func (m *mapper) findSections() {
-	after := -1
-	for _, def := range schema.Sections {
-		re := sectionPatterns[def.ID]
-		found := -1
-		for i := after + 1; i < len(m.lines); i++ {
-			l := m.lines[i]
-			if nonEmptyCells(l) > 2 {
-				continue
-			}
-			c := m.ctext[i]
-			if len(c) > 240 || !strings.HasPrefix(c, def.Number) {
-				continue
-			}
-			if loc := re.FindStringIndex(c); loc != nil && loc[0] == 0 && len([]rune(c)) < 80 {
-				found = i
-				break
-			}
-		}
-		if found < 0 {
-			m.diag("section_not_found", "info", fmt.Sprintf("section heading %s not found", def.Heading), nil)
-			continue
-		}
-		l := m.lines[found]
-		text := strings.TrimSpace(l.Text())
-		// Keep only the heading itself; anything after it on the line is text.
-		c, cidx := compactMap(text)
-		loc := re.FindStringIndex(string(c))
-		orig := []rune(text)
-		end := cidx[runeIndex(string(c), loc[1])-1] + 1
-		h := heading{def: def, line: found, text: strings.TrimSpace(string(orig[:end])), after: strings.TrimSpace(string(orig[end:]))}
-		m.heads = append(m.heads, h)
-		after = found
-	}
 }
 
 func nonEmptyCells(l Line) int {
@@ -171,7 +140,9 @@ func (m *mapper) buildSections() {
 			end = e
 		}
 		var parts []string
-		if h.after != "" {
+		if h.inferred {
+			parts = append(parts, strings.TrimSpace(m.lines[h.line].Text()))
+		} else if h.after != "" {
 			parts = append(parts, h.after)
 		}
 		last := h.line

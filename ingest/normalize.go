@@ -4,8 +4,21 @@ import (
 	"strings"
 	"unicode"
 
+	"golang.org/x/text/unicode/norm"
 	"golang.org/x/text/width"
 )
+
+// isCompatHan reports whether r is a Kangxi or supplementary radical or a
+// CJK compatibility ideograph: PDF text extraction often yields ⼀ (U+2F00)
+// for 一 and ⾏ for 行, which look the same to a reader but match nothing.
+func isCompatHan(r rune) bool {
+	return r >= 0x2E80 && r <= 0x2FDF || r >= 0xF900 && r <= 0xFAFF
+}
+
+// foldCompatHan maps such a rune to the unified ideograph NFKC gives it.
+func foldCompatHan(r rune) string {
+	return norm.NFKC.String(string(r))
+}
 
 // fold maps full-width ASCII (digits, brackets, letters) to half-width and
 // the ideographic space to a plain space. width.Fold is used rather than
@@ -14,14 +27,27 @@ import (
 func fold(s string) string {
 	// Most text has nothing to fold, and the full-width ASCII block maps by
 	// a fixed offset; the transformer handles the rest of the width forms.
-	need, other := false, false
+	need, other, han := false, false, false
 	for _, r := range s {
 		switch {
 		case r >= 0xFF01 && r <= 0xFF5E, r == 0x3000:
 			need = true
 		case r >= 0xFF5F && r <= 0xFFEF:
 			other = true
+		case isCompatHan(r):
+			han = true
 		}
+	}
+	if han {
+		var b strings.Builder
+		for _, r := range s {
+			if isCompatHan(r) {
+				b.WriteString(foldCompatHan(r))
+			} else {
+				b.WriteRune(r)
+			}
+		}
+		s = b.String()
 	}
 	if other {
 		return width.Fold.String(s)
@@ -51,6 +77,8 @@ func compact(s string) string {
 			b.WriteRune(r - 0xFEE0)
 		case r >= 0xFF5F && r <= 0xFFEF:
 			b.WriteString(width.Fold.String(string(r)))
+		case isCompatHan(r):
+			b.WriteString(foldCompatHan(r))
 		case r == ' ' || r == '\t' || r == '\n' || r == '\r' || r == 0x3000 || r == 0xA0 || r == '\f' || r == '\v':
 		case r > 0x7F && unicode.IsSpace(r):
 		default:

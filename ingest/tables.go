@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 
 	"github.com/ogi-checker/ogi/schema"
@@ -13,6 +14,9 @@ type dataRow struct {
 	own    []rune // key of the row's own label cells
 	before []rune // key of label-only lines since the previous data row
 	values []Cell
+	// text is the label as written (the lines above it, then its own
+	// cells), for diagnostics that must quote it.
+	text string
 }
 
 const (
@@ -56,7 +60,15 @@ func (m *mapper) collectRows(from, to, n int) []dataRow {
 		if len(ownKey) > 2*maxPendingRune {
 			ownKey = ownKey[len(ownKey)-2*maxPendingRune:]
 		}
-		rows = append(rows, dataRow{line: i, own: ownKey, before: before, values: values})
+		labels, _ := m.split(i)
+		var txt []string
+		if len(before) > 0 {
+			txt = append(txt, pending...)
+		}
+		for _, c := range labels {
+			txt = append(txt, strings.TrimSpace(c.Text))
+		}
+		rows = append(rows, dataRow{line: i, own: ownKey, before: before, values: values, text: strings.Join(txt, " ")})
 		pending = pending[:0]
 	}
 	return rows
@@ -67,8 +79,18 @@ func (m *mapper) collectRows(from, to, n int) []dataRow {
 // tiling). Runs, unlike single runes, do not match by accident, and tiling
 // copes with labels wrapped over lines whose pieces arrive out of order.
 func labelScore(text, label []rune) float64 {
-	if len(label) == 0 || len(text) == 0 {
+	covered, usedL := labelCover(text, label)
+	if usedL == nil {
 		return 0
+	}
+	return float64(covered) / float64(len(label))
+}
+
+// labelCover is the tiling of labelScore: the number of label runes covered
+// and which they are.
+func labelCover(text, label []rune) (int, []bool) {
+	if len(label) == 0 || len(text) == 0 {
+		return 0, nil
 	}
 	usedT := make([]bool, len(text))
 	usedL := make([]bool, len(label))
@@ -98,7 +120,33 @@ func labelScore(text, label []rune) float64 {
 		}
 		covered += best
 	}
-	return float64(covered) / float64(len(label))
+	return covered, usedL
+}
+
+// coversPrefix reports whether text covers the label's beginning, at least
+// four runes of it, and nothing after the first gap: a label whose rest is
+// wrapped onto the lines below its values (PDF text), not a variant.
+func coversPrefix(text, label []rune) bool {
+	// The tail of the row above may precede the label (PDF text): start
+	// where the label's first two runes first occur.
+	if len(label) >= 2 {
+		for i := 0; i+1 < len(text); i++ {
+			if text[i] == label[0] && text[i+1] == label[1] {
+				text = text[i:]
+				break
+			}
+		}
+	}
+	n, used := labelCover(text, label)
+	if n < 4 {
+		return false
+	}
+	for i, u := range used {
+		if u != (i < n) {
+			return false
+		}
+	}
+	return true
 }
 
 func rowScore(r dataRow, label []rune) float64 {
@@ -116,8 +164,9 @@ func rowScore(r dataRow, label []rune) float64 {
 // alignRows assigns data rows to template rows, keeping the template's order
 // and maximising the total label score (a sequence alignment). It returns for
 // each data row the template row index or -1, and whether it was inferred
-// from position rather than read from a label.
-func alignRows(rows []dataRow, labels [][]rune, foreign []bool) ([]int, []bool) {
+// from position rather than read from a label. Labels are compared as
+// written and with the synonyms of c applied (规范性文件 for 行政规范性文件).
+func alignRows(rows []dataRow, labels [][]rune, foreign []bool, c *canon) ([]int, []bool) {
 	nr, nt := len(rows), len(labels)
 	labelStr := make([]string, nt)
 	for j, l := range labels {
@@ -130,11 +179,17 @@ func alignRows(rows []dataRow, labels [][]rune, foreign []bool) ([]int, []bool) 
 		// needs no fuzzy scoring against the others.
 		exact := -1
 		own := string(rows[i].own)
-		for j := range labels {
-			// Exact, or the label closing the row's label cells after its
-			// group labels (三、本年度办理结果 （一）予以公开).
-			if (own == labelStr[j] || len(labels[j]) >= 4 && strings.HasSuffix(own, labelStr[j])) && (foreign == nil || !foreign[j]) {
-				exact = j
+		cown := c.apply(own)
+		for _, o := range []string{own, cown} {
+			for j := range labels {
+				// Exact, or the label closing the row's label cells after its
+				// group labels (三、本年度办理结果 （一）予以公开).
+				if (o == labelStr[j] || len(labels[j]) >= 4 && strings.HasSuffix(o, labelStr[j])) && (foreign == nil || !foreign[j]) {
+					exact = j
+					break
+				}
+			}
+			if exact >= 0 || cown == own {
 				break
 			}
 		}
@@ -142,47 +197,19 @@ func alignRows(rows []dataRow, labels [][]rune, foreign []bool) ([]int, []bool) 
 			score[i][exact] = 1
 			continue
 		}
+		r := rows[i]
+		if cown != own {
+			r.own = []rune(cown)
+		}
 		for j := range labels {
-			score[i][j] = rowScore(rows[i], labels[j])
+			score[i][j] = rowScore(r, labels[j])
 			if foreign != nil && foreign[j] {
 				// The other template's row wins only where this one's has no match.
 				score[i][j] *= 0.9
 			}
 		}
 	}
-	best := make([][]float64, nr+1)
-	for i := range best {
-		best[i] = make([]float64, nt+1)
-	}
-	for i := 1; i <= nr; i++ {
-		for j := 1; j <= nt; j++ {
-			b := best[i-1][j]
-			if best[i][j-1] > b {
-				b = best[i][j-1]
-			}
-			if s := score[i-1][j-1]; s >= matchThreshold && best[i-1][j-1]+s > b {
-				b = best[i-1][j-1] + s
-			}
-			best[i][j] = b
-		}
-	}
-	assign := make([]int, nr)
-	for i := range assign {
-		assign[i] = -1
-	}
-	for i, j := nr, nt; i > 0 && j > 0; {
-		s := score[i-1][j-1]
-		switch {
-		case s >= matchThreshold && best[i][j] == best[i-1][j-1]+s:
-			assign[i-1] = j - 1
-			i--
-			j--
-		case best[i][j] == best[i-1][j]:
-			i--
-		default:
-			j--
-		}
-	}
+	assign := alignScores(score, nt, matchThreshold, false)
 	// A row without a readable label (its label lost in extraction) takes the
 	// template row between its neighbours when the count leaves no choice.
 	inferred := make([]bool, nr)
@@ -269,16 +296,106 @@ func (m *mapper) mapRequests() {
 	for j, r := range defs {
 		labels[j] = []rune(key(r.Label))
 	}
-	assign, inferred := alignRows(rows, labels, foreign)
+	assign, inferred := alignRows(rows, labels, foreign, m.canon)
 	ids := make([]string, len(defs))
 	for j, d := range defs {
 		ids[j] = d.ID
 	}
+	m.checkRequestHeader(start+1, rows[0].line)
+	m.rowVariants(table, rows, assign, inferred, labels, func(j int) (string, string) { return ids[j], defs[j].Label })
 	m.fillRows(table, rows, assign, inferred, ids, foreign, func(id string) map[string]*schema.Cell {
 		return m.doc.Tables.Requests[id]
 	}, cols, "", &info)
 	m.consume(start+1, rows[len(rows)-1].line)
 	m.doc.TableInfo = append(m.doc.TableInfo, info)
+}
+
+// requestNote is table 3's printed note, the first header cell.
+const requestNote = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
+
+// checkRequestHeader reports the header cells of table 3, lines [from, to),
+// written as a variant of the note or a column header (钩稽 for 勾稽). A
+// cell that is part of a header (商业 above 企业, a wrapped note) is not a
+// variant; only a synonym, or a cell as long as the header and similar to
+// it, is.
+func (m *mapper) checkRequestHeader(from, to int) {
+	type hdr struct{ col, label string }
+	vocab := []hdr{{"", requestNote}, {"", "申请人情况"}, {"", "法人或其他组织"}}
+	for _, c := range m.tpl.RequestCols {
+		vocab = append(vocab, hdr{c.ID, c.Label})
+	}
+	keys := make([]string, len(vocab))
+	for i, v := range vocab {
+		keys[i] = key(v.label)
+	}
+	if from < 0 {
+		from = 0
+	}
+	for i := from; i < to && i < len(m.lines); i++ {
+		for _, c := range m.lines[i].Cells {
+			k := key(c.Text)
+			if k == "" || len(k) > 3*maxPendingRune || isValueText(c.Text) {
+				continue
+			}
+			ck := m.canon.apply(k)
+			best, bestScore, bestKind := -1, 0.0, matchNone
+			for vi, vk := range keys {
+				if strings.Contains(vk, k) || strings.Contains(k, vk) {
+					best, bestKind = -1, matchExact // a header, or part of one
+					break
+				}
+				if ck != k && strings.Contains(vk, ck) {
+					best, bestScore, bestKind = vi, 1, matchSynonym
+					continue
+				}
+				if bestKind == matchSynonym || len([]rune(k)) < 4 {
+					continue
+				}
+				if s := editSimilarity([]rune(ck), []rune(vk)); s >= 0.75 && s > bestScore {
+					best, bestScore, bestKind = vi, s, matchFuzzy
+				}
+			}
+			if best >= 0 {
+				m.labelVariant(bestKind, bestScore, strings.TrimSpace(c.Text), vocab[best].label, "requests", "", vocab[best].col, locOf(m.lines[i]))
+			}
+		}
+	}
+}
+
+// rowVariants reports the aligned rows whose label matched only as a variant:
+// neither the row's own label cells nor its label wrapped over the lines
+// above cover the template label (a label cut short, misprinted, or another
+// wording).
+func (m *mapper) rowVariants(table string, rows []dataRow, assign []int, inferred []bool, labels [][]rune, def func(j int) (id, label string)) {
+	for i, r := range rows {
+		j := assign[i]
+		if j < 0 || inferred[i] {
+			continue
+		}
+		kind, score := rowMatch(r, labels[j], m.canon)
+		id, label := def(j)
+		m.labelVariant(kind, score, r.text, label, table, id, "", locOf(m.lines[r.line]))
+	}
+}
+
+// rowMatch says how a data row's label matches a template label: exactly
+// (its own cells end with the label, or they and the lines above cover it),
+// by a synonym, or only by similarity.
+func rowMatch(r dataRow, label []rune, c *canon) (matchKind, float64) {
+	own, ls := string(r.own), string(label)
+	if own == ls || strings.HasSuffix(own, ls) || labelScore(r.own, label) == 1 {
+		return matchExact, 1
+	}
+	if len(r.before) > 0 && labelScore(append(append([]rune{}, r.before...), r.own...), label) == 1 {
+		return matchExact, 1
+	}
+	if coversPrefix(r.own, label) || len(r.before) > 0 && coversPrefix(append(append([]rune{}, r.before...), r.own...), label) {
+		return matchExact, 1
+	}
+	if co := c.apply(own); co != own && (co == ls || strings.HasSuffix(co, ls)) {
+		return matchSynonym, 1
+	}
+	return matchFuzzy, rowScore(r, label)
 }
 
 // requestRowDefs lists the template's table-3 rows with the other template's
@@ -504,6 +621,9 @@ func (m *mapper) mapActive() {
 		}
 		if i := m.findLine(zoneStart+1, zoneEnd, st.Caption); i >= 0 {
 			caps = append(caps, capt{st.ID, i})
+		} else if i := m.findCaption(zoneStart+1, zoneEnd, st.Caption); i >= 0 {
+			caps = append(caps, capt{st.ID, i})
+			m.labelVariant(matchSynonym, 1, strings.TrimSpace(m.lines[i].Text()), st.Caption, "active."+st.ID, "", "", locOf(m.lines[i]))
 		}
 	}
 	regionOf := func(id string) (int, int) {
@@ -535,15 +655,29 @@ func (m *mapper) mapActive() {
 		}
 		unit := m.moneyUnit(from, to)
 		seen := map[string]bool{}
-		for _, rd := range st.Rows {
-			li := m.findRowLine(rd, from, to)
+		// Each row by its label (exactly, as the label closing the label
+		// cells, or by a synonym), first under its caption, then anywhere
+		// in the table-2 zone; what is left is aligned by similarity under
+		// the caption, in the template's order.
+		found := make([]int, len(st.Rows))
+		kinds := make([]matchKind, len(st.Rows))
+		scores := make([]float64, len(st.Rows))
+		away := make([]bool, len(st.Rows))
+		for ri, rd := range st.Rows {
+			li, kind := m.findRowLine(rd, from, to)
 			if li < 0 && zoneStart >= -1 {
 				// Rows torn away from their caption (PDF extraction order).
-				li = m.findRowLine(rd, zoneStart+1, zoneEnd)
-				if li >= 0 {
-					m.diagCell("row_out_of_place", "info", "row found away from its sub-table caption", table, rd.ID, "", locOf(m.lines[li]))
-				}
+				li, kind = m.findRowLine(rd, zoneStart+1, zoneEnd)
+				away[ri] = li >= 0
 			}
+			found[ri], kinds[ri], scores[ri] = li, kind, 1
+			if li >= 0 {
+				m.consumed[li] = true
+			}
+		}
+		m.alignActiveRest(st, from, to, found, kinds, scores)
+		for ri, rd := range st.Rows {
+			li := found[ri]
 			if li < 0 {
 				continue
 			}
@@ -553,7 +687,15 @@ func (m *mapper) mapActive() {
 				lastLine = li
 			}
 			l := m.lines[li]
-			_, values := m.split(li)
+			if away[ri] {
+				m.diagCell("row_out_of_place", "info", "row found away from its sub-table caption", table, rd.ID, "", locOf(l))
+			}
+			labels, values := m.split(li)
+			var written []string
+			for _, c := range labels {
+				written = append(written, strings.TrimSpace(c.Text))
+			}
+			m.labelVariant(kinds[ri], scores[ri], strings.Join(written, " "), rd.Label, table, rd.ID, "", locOf(l))
 			f := fit(l, values, len(st.Cols), 0)
 			if f.note != "" {
 				m.diagCell("uncertain_values", "warning", f.note, table, rd.ID, "", locOf(l))
@@ -594,31 +736,165 @@ func (m *mapper) mapActive() {
 	}
 }
 
-// findRowLine finds the line whose label cells are the row's label: exactly
-// first (规范性文件 must not take 行政规范性文件's line), then loosely.
-func (m *mapper) findRowLine(rd schema.RowDef, from, to int) int {
-	if from < -1 {
+// reCaption is a table-2 caption in key form with its brackets or a 第 lost:
+// 第二十条第五项, 第二十条五项.
+var reCaption = regexp.MustCompile(`第?二十条第?([一二三四五六七八九十]+)项`)
+
+// findCaption finds a caption written without its brackets or a 第, on a
+// line that is short enough to be a caption (narrative cites 第二十条 too).
+func (m *mapper) findCaption(from, to int, caption string) int {
+	want := reCaption.FindStringSubmatch(key(caption))
+	if want == nil {
 		return -1
 	}
+	for i := from; i < to && i < len(m.lines); i++ {
+		if i < 0 || len(m.ctext[i]) > 120 {
+			continue
+		}
+		if got := reCaption.FindStringSubmatch(key(m.ctext[i])); got != nil && got[1] == want[1] {
+			return i
+		}
+	}
+	return -1
+}
+
+// findRowLine finds the line whose label cells are the row's label: exactly
+// first (规范性文件 must not take 行政规范性文件's line), then loosely, then
+// by a synonym of the template (规范性文件 in a 2021 table). A paragraph
+// that is the label with its figure glued on (行政许可97) counts as a row.
+func (m *mapper) findRowLine(rd schema.RowDef, from, to int) (int, matchKind) {
+	if from < -1 {
+		return -1, matchNone
+	}
 	want := key(rd.Label)
-	loose := -1
+	loose, syn := -1, -1
 	for i := from; i < to && i < len(m.lines); i++ {
 		if i < 0 || m.consumed[i] {
 			continue
 		}
 		labels, values := m.split(i)
-		if len(labels) == 0 || len(values) == 0 {
+		if len(labels) == 0 {
+			continue
+		}
+		if len(values) == 0 && !m.gluedRow(i, want) {
 			continue
 		}
 		got := m.splits[i].labelKey
 		if got == want {
-			return i
+			return i, matchExact
 		}
 		if loose < 0 && strings.HasSuffix(got, want) && !strings.HasSuffix(got, "行政"+want) {
 			loose = i
 		}
+		if syn < 0 && m.canon.apply(got) == want {
+			syn = i
+		}
 	}
-	return loose
+	if loose >= 0 {
+		return loose, matchExact
+	}
+	if syn >= 0 {
+		return syn, matchSynonym
+	}
+	return -1, matchNone
+}
+
+// gluedRow splits a one-cell line that is the label (or a synonym of it)
+// followed directly by one value, 行政许可97 or 行政许可：97件, into its label
+// and value cells. Anything else after the label leaves the line alone: a
+// sentence that starts with the label is narrative.
+func (m *mapper) gluedRow(i int, want string) bool {
+	l := m.lines[i]
+	if len(l.Cells) != 1 || want == "" {
+		return false
+	}
+	text := l.Cells[0].Text
+	if len(text) > 4*maxPendingRune {
+		return false // a label and one figure are short; this is a paragraph
+	}
+	k, idx := keyMap(text)
+	n := -1
+	for _, w := range []string{want, m.canonWritten(want)} {
+		if w != "" && len(k) > len([]rune(w)) && string(k[:len([]rune(w))]) == w {
+			n = len([]rune(w))
+			break
+		}
+	}
+	if n < 0 {
+		return false
+	}
+	orig := []rune(text)
+	end := idx[n-1] + 1
+	rest := strings.TrimSpace(strings.TrimLeft(string(orig[end:]), " :：\t"))
+	if rest == "" || strings.ContainsAny(rest, " \t") || !isValueText(rest) || !strings.ContainsAny(fold(rest), "0123456789") {
+		return false
+	}
+	lab := Cell{Text: strings.TrimSpace(string(orig[:end])), Col: l.Cells[0].Col, Line: l.Cells[0].Line}
+	val := Cell{Text: rest, Col: l.Cells[0].Col + 1, Line: l.Cells[0].Line}
+	m.splits[i] = &rowSplit{labels: []Cell{lab}, values: []Cell{val}, labelKey: key(lab.Text)}
+	return true
+}
+
+// canonWritten returns the written form a whole-label synonym of the
+// template gives for label key want (规范性文件 for 行政规范性文件 in 2021).
+func (m *mapper) canonWritten(want string) string {
+	if m.canon == nil {
+		return ""
+	}
+	for w, means := range m.canon.whole {
+		if means == want {
+			return w
+		}
+	}
+	return ""
+}
+
+// activeFuzzy is the least similarity at which a table-2 row is taken by
+// its label alone: the labels are short, and 行政处罚 and 行政强制 already
+// share half their characters.
+const activeFuzzy = 0.6
+
+// alignActiveRest places the sub-table's rows that no label matched on the
+// remaining data rows under its caption by similarity, keeping the order.
+func (m *mapper) alignActiveRest(st schema.SubTable, from, to int, found []int, kinds []matchKind, scores []float64) {
+	if from < 0 {
+		return
+	}
+	var missing []int
+	for ri, li := range found {
+		if li < 0 {
+			missing = append(missing, ri)
+		}
+	}
+	if len(missing) == 0 {
+		return
+	}
+	var cands []dataRow
+	for _, r := range m.collectRows(from, to, 1) {
+		if !m.consumed[r.line] && len(r.own) > 0 && !allBlank(r.values) {
+			cands = append(cands, r)
+		}
+	}
+	if len(cands) == 0 {
+		return
+	}
+	labels := make([][]rune, len(missing))
+	for k, ri := range missing {
+		labels[k] = []rune(key(st.Rows[ri].Label))
+	}
+	assign, inferred := alignRows(cands, labels, nil, m.canon)
+	for i, k := range assign {
+		if k < 0 || inferred[i] {
+			continue
+		}
+		kind, score := rowMatch(cands[i], labels[k], m.canon)
+		if kind == matchFuzzy && score < activeFuzzy {
+			continue
+		}
+		ri := missing[k]
+		found[ri], kinds[ri], scores[ri] = cands[i].line, kind, score
+		m.consumed[cands[i].line] = true
+	}
 }
 
 // moneyUnit reads the unit a sub-table's header states for money columns.
@@ -639,7 +915,14 @@ func (m *mapper) moneyUnit(from, to int) string {
 	return "万元"
 }
 
-// checkActiveHeader reports column headers cut short (本年新 for 本年新制作数量).
+// headerFuzzy is the least edit similarity at which a header cell is
+// reported as a variant of the column it heads; below it the header is
+// another text. Tiling is not used here: merged fragments of neighbouring
+// headers (公益 服务 其他) tile a short header completely.
+const headerFuzzy = 0.6
+
+// checkActiveHeader reports column headers cut short (本年新 for 本年新制作数量)
+// or written as a variant (先行有效件数 for 现行有效件数).
 func (m *mapper) checkActiveHeader(st schema.SubTable, from, to int) {
 	for i := from; i < to; i++ {
 		l := m.lines[i]
@@ -654,11 +937,14 @@ func (m *mapper) checkActiveHeader(st schema.SubTable, from, to int) {
 			continue
 		}
 		var hdr []string
+		var hcol []int
 		for _, c := range l.Cells[k+1:] {
 			if t := strings.TrimSpace(c.Text); t != "" {
 				hdr = append(hdr, t)
+				hcol = append(hcol, c.Col)
 			}
 		}
+		m.joinHeaderContinuation(st, i+1, to, hdr, hcol)
 		for ci, col := range st.Cols {
 			if ci >= len(hdr) {
 				break
@@ -668,10 +954,60 @@ func (m *mapper) checkActiveHeader(st schema.SubTable, from, to int) {
 				m.diagCell("header_truncated", "warning",
 					fmt.Sprintf("column header %q is cut short (expected %q)", hdr[ci], col.Label),
 					"active."+st.ID, "", col.ID, locOf(l))
+				continue
+			}
+			if strings.Contains(got, want) || strings.Contains(want, got) {
+				continue // the header with a unit or remark, or a fragment
+			}
+			if kind, score := matchKey(got, want, m.canon); kind == matchSynonym {
+				m.labelVariant(kind, score, hdr[ci], col.Label, "active."+st.ID, "", col.ID, locOf(l))
+			} else if e := editSimilarity([]rune(got), []rune(want)); e >= headerFuzzy {
+				m.labelVariant(matchFuzzy, e, hdr[ci], col.Label, "active."+st.ID, "", col.ID, locOf(l))
 			}
 		}
 		return
 	}
+}
+
+// joinHeaderContinuation completes header cells wrapped onto the next line
+// (本年制发 / 件数, one field under each): a cell of that line, when it has
+// no values, is joined to the header cell nearest its column if together
+// they are closer to the column's label. Only a join that completes more of
+// the label is made, so a header truly cut short stays so.
+func (m *mapper) joinHeaderContinuation(st schema.SubTable, next, to int, hdr []string, hcol []int) {
+	if next >= to || next >= len(m.lines) || len(hdr) == 0 {
+		return
+	}
+	l := m.lines[next]
+	if _, values := m.split(next); !allBlank(values) {
+		return
+	}
+	for _, c := range l.Cells {
+		t := strings.TrimSpace(c.Text)
+		if t == "" || !hasHan(t) {
+			continue
+		}
+		best := 0
+		for hi := range hdr {
+			if abs(hcol[hi]-c.Col) < abs(hcol[best]-c.Col) {
+				best = hi
+			}
+		}
+		if best >= len(st.Cols) {
+			continue
+		}
+		want, got, joined := key(st.Cols[best].Label), key(hdr[best]), key(hdr[best]+t)
+		if strings.HasPrefix(want, m.canon.apply(joined)) && len(joined) > len(got) {
+			hdr[best] = joinWrapped(hdr[best], t)
+		}
+	}
+}
+
+func abs(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
 }
 
 func allBlank(cs []Cell) bool {

@@ -20,6 +20,10 @@ type SectionDef struct {
 	Number   string // 一 … 六
 	Heading  string // exact official heading including the number
 	Variants []string
+	// Cues are sub-headings that open the section in every report that has
+	// it (（一）存在的主要问题): when a PDF or a pasted text lost the
+	// numbered heading, the first cue marks where the section starts.
+	Cues []string
 }
 
 // Sections lists the six sections in order (both templates).
@@ -44,8 +48,41 @@ var Sections = []SectionDef{
 			"五、存在的主要问题及改进举措",
 			"五、政府信息公开工作存在的主要问题及改进措施",
 			"五、政府信息公开工作存在的主要问题及改进举措",
-		}},
+		},
+		Cues: []string{"存在的主要问题", "存在的问题", "存在问题"}},
 	{ID: "other_matters", Number: "六", Heading: "六、其他需要报告的事项"},
+}
+
+// Synonym is a wording real reports use for (part of) a template label or
+// heading, with the wording it stands for. Matching tries the text as
+// written first; a label that matches only after a synonym was applied is
+// read, and reported as a variant.
+type Synonym struct {
+	Written string // as written, in key form (Han, letters, digits)
+	Means   string // the template's wording, in key form
+	// Whole restricts the synonym to a label written exactly so: 规范性文件
+	// is part of 行政规范性文件 and must not be rewritten inside it.
+	Whole bool
+	// Template limits the synonym to one template version ("" for both).
+	Template string
+}
+
+// Synonyms are the known variants of table labels, column headers and
+// section headings. Misprints (钩稽, 先行有效) are here rather than left to
+// the edit-distance fallback because a one-character slip in a four-character
+// header is as far from the label as a different header.
+var Synonyms = []Synonym{
+	// The 2019 wording of the Art. 20(1) row, kept by many 2021 reports, and
+	// the other way round in 2019/2020 reports that anticipated 2021.
+	{Written: "规范性文件", Means: "行政规范性文件", Whole: true, Template: Template2021},
+	{Written: "行政规范性文件", Means: "规范性文件", Whole: true, Template: Template2019},
+	{Written: "钩稽", Means: "勾稽"},
+	{Written: "先行有效", Means: "现行有效"},
+	// Section 五's second half, as reports word it.
+	{Written: "明年工作计划", Means: "改进情况"},
+	{Written: "下一步工作计划", Means: "改进情况"},
+	{Written: "下一年度工作计划", Means: "改进情况"},
+	{Written: "整改情况", Means: "改进情况"},
 }
 
 // ColDef is a table column.
