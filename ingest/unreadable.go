@@ -55,7 +55,7 @@ func (e *UnreadableError) Reason(lang string) string {
 var unreadableReasons = map[string][2]string{
 	UnreadableNoText:    {"没有文字层（扫描件）；ogi 不做文字识别", "no text layer — scanned PDF; ogi does not OCR"},
 	UnreadableEmpty:     {"文件为空，没有任何文字", "the file is empty: it has no text at all"},
-	UnreadableNotReport: {"不是政府信息公开工作年度报告：没有年度报告标题，也没有六个部分的标题或年报表格", "not an annual report: no annual-report title, none of the six section headings and no table of the report format"},
+	UnreadableNotReport: {"不是政府信息公开工作年度报告（未找到年度报告标题、六个部分的标题或年报表格）", "not an annual report (no annual-report title, section heading or report table found)"},
 }
 
 // UnreadableReason gives the zh and en reason for a code, e.g. to rebuild

@@ -65,7 +65,7 @@ func TestOpenCreatesLatestSchema(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if v != len(migrations) || v != 4 {
+	if v != len(migrations) || v != 5 {
 		t.Fatalf("SchemaVersion = %d, want %d", v, len(migrations))
 	}
 	objs := schemaObjects(t, s.w)
@@ -159,8 +159,8 @@ func TestOpenRefusesNewerSchema(t *testing.T) {
 	s3.Close()
 	if s4, err := openAt(ctx, p2, 1); err == nil {
 		s4.Close()
-		t.Fatal("openAt(maxVersion=1) accepted a version-4 database")
-	} else if !strings.Contains(err.Error(), "version 4") || !strings.Contains(err.Error(), "version 1") {
+		t.Fatalf("openAt(maxVersion=1) accepted a version-%d database", len(migrations))
+	} else if !strings.Contains(err.Error(), "version "+strconv.Itoa(len(migrations))) || !strings.Contains(err.Error(), "version 1") {
 		t.Errorf("error %q does not name both versions", err)
 	}
 }
