@@ -71,7 +71,7 @@ func TestDashboardContent(t *testing.T) {
 	for _, want := range []string{
 		"<svg", "得分分布", "问题类别", "触发最多的规则",
 		`"requests.new_received.total":"bad"`, // the failing cell is marked for the drill-down
-		`"x":"无法读取：没有文字层（扫描件）`, // the unreadable report is listed with its reason
+		`"x":"无法读取：没有文字层（扫描件）`,                // the unreadable report is listed with its reason
 		"<b>3</b><span>报告</span>", "<b>2</b><span>已评分</span>",
 		`class="tile unreadable some"`, "<b>1</b><span>无法读取</span>", // counted apart
 	} {
