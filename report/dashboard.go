@@ -146,7 +146,8 @@ type dashReport struct {
 // of reports whose rows open a drill-down with the findings and the tables,
 // failing cells highlighted. Charts are inline SVG and the script is inline,
 // so it works offline. Reports stream into the page: memory does not grow
-// with the batch. #r=N in the address opens report N on load.
+// with the batch. #r=N in the address opens report N on load; #unreadable
+// lists only the unreadable reports.
 func WriteDashboard(w io.Writer, reports func() iter.Seq[Ranked], c *CohortStats, opt DashboardOptions) error {
 	lang := opt.Lang
 	ew := &errWriter{w: w}
@@ -466,6 +467,7 @@ document.querySelectorAll("#reports th").forEach(function(th){th.addEventListene
 document.getElementById("filter").addEventListener("input",render);
 onlyU.addEventListener("change",render);
 document.getElementById("tile-unreadable").addEventListener("click",function(){onlyU.checked=!onlyU.checked;render();document.getElementById("reports").scrollIntoView();});
+if(location.hash==="#unreadable"){onlyU.checked=true;}
 render();
 var m=/^#r=(\d+)$/.exec(location.hash);
 if(m){show(Number(m[1]));}

@@ -143,6 +143,11 @@ func TestDashboardUnreadableInChromium(t *testing.T) {
 	if !strings.Contains(dom, `<b>1</b><span>无法读取</span>`) {
 		t.Error("no 无法读取 tile")
 	}
+	// #unreadable lists those rows alone (what the tile's click does).
+	dom = browsertest.Load(t, page, "#unreadable")
+	if n := strings.Count(dom, "<tr data-i="); n != 1 || !strings.Contains(dom, `<tr data-i="2"`) || !strings.Contains(dom, "显示 1 / 3") {
+		t.Errorf("#unreadable shows %d rows", n)
+	}
 }
 
 // TestDashboardMaxDetails: past the cap, the lowest scores keep their
