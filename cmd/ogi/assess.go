@@ -368,7 +368,7 @@ func runAssess(ctx context.Context, stdout, stderr io.Writer, eng *engine.Engine
 	exit := exitOK
 	for _, e := range b.entries {
 		if e.err != "" {
-			say(stderr, "ogi: %s\n", report.UnreadableLine(unreadableReport(e.it.file, e.unreadable, e.err), o.Lang))
+			say(stderr, "ogi: %s\n", report.UnreadableLine(e.unreadableReport(), o.Lang))
 		}
 		exit = worse(exit, e.code)
 	}

@@ -497,6 +497,19 @@ func (b *batch) convert() {
 	})
 }
 
+// unreadableReport is the report of an entry that gave nothing to check,
+// with the body and year its manifest gives: an office looks for the body
+// whose report could not be read, not for a file name.
+func (e *entry) unreadableReport() report.FileReport {
+	fr := unreadableReport(e.it.file, e.unreadable, e.err)
+	fr.Agency = e.it.agency
+	if e.it.year != 0 {
+		y := e.it.year
+		fr.Year = &y
+	}
+	return fr
+}
+
 // unreadable marks an entry as giving no report to check.
 func (b *batch) unreadable(e *entry, err error) {
 	e.err, e.unreadable = err.Error(), unreadableCode(err)
@@ -701,7 +714,7 @@ func (b *batch) check(prevs []string, peers map[int][]peerRef) {
 		var sr storedResult
 		switch {
 		case e.err != "":
-			sr.Report, sr.Code = unreadableReport(e.it.file, e.unreadable, e.err), exitInput
+			sr.Report, sr.Code = e.unreadableReport(), exitInput
 		default:
 			k := b.resultKey(e, prevs[i], peers[i])
 			if b.db != nil {
@@ -826,7 +839,7 @@ func (b *batch) summaries(c *report.CohortStats) func() iter.Seq[report.Ranked] 
 				e := &b.entries[i]
 				fr := report.FileReport{File: filepath.ToSlash(e.it.file), Status: report.StatusChecked, Agency: e.agency, Grade: e.grade, Counts: e.counts}
 				if e.err != "" {
-					fr = unreadableReport(e.it.file, e.unreadable, e.err)
+					fr = e.unreadableReport()
 				}
 				if e.year != 0 && e.err == "" {
 					y := e.year

@@ -362,3 +362,28 @@ func copyFile(t *testing.T, from, to string) {
 		t.Fatal(err)
 	}
 }
+
+// TestAssessUnreadableManifest: an unreadable report listed in a manifest
+// keeps the body and year the manifest gives, so an office can tell whose
+// report could not be read.
+func TestAssessUnreadableManifest(t *testing.T) {
+	dir := t.TempDir()
+	scan := filepath.Join(dir, "scan.pdf")
+	copyFile(t, unreadableFixture("scanned.pdf"), scan)
+	m := filepath.Join(dir, "m.csv")
+	if err := os.WriteFile(m, []byte("file,agency,year\nscan.pdf,丙县人民政府,2023\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c := filepath.Join(dir, "r.csv")
+	code, out, stderr := runOgi(t, "assess", m, "--csv", c, "--jsonl", "-", "--db", "")
+	if code != exitInput {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	data, _ := os.ReadFile(c)
+	if !strings.Contains(string(data), "scan.pdf,丙县人民政府,2023,,,,,,,,,unreadable,no_text,") {
+		t.Errorf("CSV:\n%s", data)
+	}
+	if !strings.Contains(out, `"status":"unreadable","agency":"丙县人民政府","year":2023,`) {
+		t.Errorf("jsonl: %s", out)
+	}
+}
