@@ -15,8 +15,8 @@ const (
 	// UnreadableNoText is a PDF without a text layer: a scan, which ogi
 	// does not OCR.
 	UnreadableNoText = "no_text"
-	// UnreadableEmpty is a file with no text at all (0 bytes, only
-	// whitespace, or markup around nothing).
+	// UnreadableEmpty is a file with no text at all: 0 bytes, only
+	// whitespace, markup around nothing, or a DOCX holding only pictures.
 	UnreadableEmpty = "empty"
 	// UnreadableNotReport is a text with nothing of an annual report in it.
 	UnreadableNotReport = "not_a_report"
@@ -54,7 +54,7 @@ func (e *UnreadableError) Reason(lang string) string {
 
 var unreadableReasons = map[string][2]string{
 	UnreadableNoText:    {"没有文字层（扫描件）；ogi 不做文字识别", "no text layer — scanned PDF; ogi does not OCR"},
-	UnreadableEmpty:     {"文件为空，没有任何文字", "the file is empty: it has no text at all"},
+	UnreadableEmpty:     {"文件没有任何文字（空文件，或只有图片）", "the file has no text at all (empty, or only pictures)"},
 	UnreadableNotReport: {"不是政府信息公开工作年度报告（未找到年度报告标题、六个部分的标题或年报表格）", "not an annual report (no annual-report title, section heading or report table found)"},
 }
 

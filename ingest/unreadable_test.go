@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"archive/zip"
 	"bytes"
 	"context"
 	"errors"
@@ -31,6 +32,7 @@ func TestUnreadable(t *testing.T) {
 		{"0-byte file named .docx", "", []byte{}, UnreadableEmpty},
 		{"HTML around nothing", "", []byte("<html><body><table><tr><td> </td></tr></table></body></html>"), UnreadableEmpty},
 		{"UTF-16 white space", "", []byte{0xff, 0xfe, ' ', 0, '\n', 0}, UnreadableEmpty},
+		{"DOCX holding only a picture", "", pictureDOCX(t), UnreadableEmpty},
 		{"lorem ipsum", "", []byte("Lorem ipsum dolor sit amet, consectetur adipiscing elit.\nSed do eiusmod tempor.\n"), UnreadableNotReport},
 	}
 	for _, tc := range cases {
@@ -43,7 +45,7 @@ func TestUnreadable(t *testing.T) {
 				}
 			} else {
 				name = map[string]string{"0-byte file named .pdf": "x.pdf", "0-byte file named .docx": "x.docx",
-					"HTML around nothing": "x.html", "UTF-16 white space": "x.txt", "lorem ipsum": "lorem.txt"}[tc.name]
+					"HTML around nothing": "x.html", "UTF-16 white space": "x.txt", "DOCX holding only a picture": "scan.docx", "lorem ipsum": "lorem.txt"}[tc.name]
 			}
 			doc, err := Convert(context.Background(), name, data, Options{})
 			if doc != nil {
@@ -113,6 +115,25 @@ func TestReadableStaysReadable(t *testing.T) {
 	// A report that is nothing but its title is a (very) truncated report.
 	mustRead(t, "title.txt", []byte("某县人民政府2023年政府信息公开工作年度报告\n"))
 	mustRead(t, "heading.txt", []byte("一、总体情况\n本机关认真贯彻落实条例。\n"))
+}
+
+// pictureDOCX is a Word file whose one paragraph is a picture: a scan
+// pasted into Word.
+func pictureDOCX(t *testing.T) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	w, err := zw.Create("word/document.xml")
+	if err == nil {
+		_, err = w.Write([]byte(`<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><w:p><w:r><w:drawing/></w:r></w:p></w:body></w:document>`))
+	}
+	if err == nil {
+		err = zw.Close()
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
 }
 
 func mustRead(t *testing.T, name string, data []byte) {

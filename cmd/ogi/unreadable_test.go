@@ -27,8 +27,8 @@ var unreadableCases = []struct {
 	file, code, zh, en string
 }{
 	{"scanned.pdf", "no_text", "无法读取：没有文字层（扫描件）；ogi 不做文字识别", "unreadable: no text layer — scanned PDF; ogi does not OCR"},
-	{"empty.txt", "empty", "无法读取：文件为空，没有任何文字", "unreadable: the file is empty: it has no text at all"},
-	{"whitespace.txt", "empty", "无法读取：文件为空，没有任何文字", "unreadable: the file is empty: it has no text at all"},
+	{"empty.txt", "empty", "无法读取：文件没有任何文字（空文件，或只有图片）", "unreadable: the file has no text at all (empty, or only pictures)"},
+	{"whitespace.txt", "empty", "无法读取：文件没有任何文字（空文件，或只有图片）", "unreadable: the file has no text at all (empty, or only pictures)"},
 	{"news.txt", "not_a_report", "无法读取：不是政府信息公开工作年度报告", "unreadable: not an annual report"},
 }
 
