@@ -74,6 +74,11 @@ func (e *InputError) Unwrap() error { return e.Err }
 
 // Convert reads one report and returns its canonical document. name is used
 // for the source metadata, for format detection and in error messages.
+//
+// A file that cannot be read or converted gives an *InputError; one that is
+// read but holds no report (empty, a scan without a text layer, a text that
+// is not an annual report) gives an *UnreadableError. Neither is a document
+// to check.
 func Convert(ctx context.Context, name string, data []byte, opts Options) (*schema.Document, error) {
 	lim := opts.Limits
 	if lim == (Limits{}) {
@@ -86,6 +91,9 @@ func Convert(ctx context.Context, name string, data []byte, opts Options) (*sche
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, lim.Timeout)
 		defer cancel()
+	}
+	if blankInput(data) {
+		return nil, &UnreadableError{File: name, Code: UnreadableEmpty}
 	}
 	format := opts.Format
 	if format == "" {
@@ -138,6 +146,9 @@ func Convert(ctx context.Context, name string, data []byte, opts Options) (*sche
 	doc := Map(lay, src)
 	if err := ctx.Err(); err != nil {
 		return nil, &InputError{File: name, Reason: "conversion took too long", Err: err}
+	}
+	if code := unreadable(lay, doc); code != "" {
+		return nil, &UnreadableError{File: name, Code: code}
 	}
 	return doc, nil
 }

@@ -68,7 +68,8 @@ func NewCohortStats(rules []*engine.Rule) *CohortStats {
 // Add counts one report.
 func (c *CohortStats) Add(fr FileReport) {
 	c.reports++
-	if fr.Error != "" {
+	if fr.IsUnreadable() {
+		// Counted apart: no score, no rule outcome, no rank.
 		c.failed++
 		return
 	}
@@ -188,14 +189,26 @@ func cellList(f engine.Finding) string {
 	return strings.Join(cs, " ")
 }
 
-// WriteCSV writes the summary table (one row per report).
+// WriteCSV writes the summary table (one row per report). status is checked
+// or unreadable; an unreadable report has its reason code in unreadable and
+// the error in error, and no score, rank, percentile or counts.
 func WriteCSV(w io.Writer, reports iter.Seq[Ranked]) error {
 	cw := csv.NewWriter(w)
-	if err := cw.Write([]string{"file", "agency", "year", "template", "score", "grade", "rank", "percentile", "errors", "warnings", "needs_review", "error"}); err != nil {
+	if err := cw.Write([]string{"file", "agency", "year", "template", "score", "grade", "rank", "percentile", "errors", "warnings", "needs_review", "status", "unreadable", "error"}); err != nil {
 		return err
 	}
 	for r := range reports {
 		fr := r.Report
+		if fr.IsUnreadable() {
+			code := UnreadableInput
+			if fr.Unreadable != nil {
+				code = fr.Unreadable.Code
+			}
+			if err := cw.Write([]string{fr.File, fr.Agency, yearString(fr.Year), "", "", "", "", "", "", "", "", StatusUnreadable, code, fr.Error}); err != nil {
+				return err
+			}
+			continue
+		}
 		tpl := ""
 		if fr.Template != nil {
 			tpl = *fr.Template
@@ -206,7 +219,7 @@ func WriteCSV(w io.Writer, reports iter.Seq[Ranked]) error {
 		}
 		if err := cw.Write([]string{fr.File, fr.Agency, yearString(fr.Year), tpl, scoreString(fr.Score), fr.Grade, rank,
 			fmt.Sprintf("%.3f", r.Percentile), strconv.Itoa(fr.Counts.Error), strconv.Itoa(fr.Counts.Warning),
-			strconv.Itoa(fr.Counts.NeedsReview), fr.Error}); err != nil {
+			strconv.Itoa(fr.Counts.NeedsReview), StatusChecked, "", ""}); err != nil {
 			return err
 		}
 	}
@@ -239,11 +252,22 @@ func WriteXLSX(w io.Writer, summaries, reports func() iter.Seq[Ranked], c *Cohor
 	f := excelize.NewFile()
 	defer func() { _ = f.Close() }()
 	sheets := []xlsxSheet{
-		{name: "汇总", count: c.reports, header: []string{"报告文件", "机关", "年度", "格式", "得分", "等级", "排名", "百分位", "错误", "警告", "待核对", "无法读取原因"},
-			widths: []float64{36, 28, 8, 8, 8, 8, 8, 10, 8, 8, 8, 30},
+		{name: "汇总", count: c.reports, header: []string{pick(lang, "报告文件", "File"), pick(lang, "机关", "Body"), pick(lang, "年度", "Year"),
+			pick(lang, "格式", "Template"), pick(lang, "得分", "Score"), pick(lang, "等级", "Grade"), pick(lang, "排名", "Rank"),
+			pick(lang, "百分位", "Percentile"), pick(lang, "错误", "Errors"), pick(lang, "警告", "Warnings"), pick(lang, "待核对", "Review"),
+			pick(lang, "状态", "Status"), pick(lang, "无法读取原因", "Why unreadable")},
+			widths: []float64{36, 28, 8, 8, 8, 8, 8, 10, 8, 8, 8, 10, 50},
 			rows: func(yield func([]any) bool) {
 				for r := range summaries() {
 					fr := r.Report
+					if fr.IsUnreadable() {
+						// No score, rank, percentile or counts: nothing was checked.
+						if !yield([]any{fr.File, fr.Agency, yearString(fr.Year), "", "", "", "", "", "", "", "",
+							pick(lang, "无法读取", "unreadable"), fr.UnreadableReason(lang)}) {
+							return
+						}
+						continue
+					}
 					tpl := ""
 					if fr.Template != nil {
 						tpl = *fr.Template
@@ -256,12 +280,14 @@ func WriteXLSX(w io.Writer, summaries, reports func() iter.Seq[Ranked], c *Cohor
 						rank = r.Rank
 					}
 					if !yield([]any{fr.File, fr.Agency, yearString(fr.Year), tpl, score, fr.Grade, rank,
-						r.Percentile, fr.Counts.Error, fr.Counts.Warning, fr.Counts.NeedsReview, fr.Error}) {
+						r.Percentile, fr.Counts.Error, fr.Counts.Warning, fr.Counts.NeedsReview, pick(lang, "已检查", "checked"), ""}) {
 						return
 					}
 				}
 			}},
-		{name: "问题清单", count: min(c.findings, xlsxMaxRows-1), header: []string{"报告文件", "机关", "规则", "严重程度", "状态", "类别", "说明", "单元格", "行", "已豁免"},
+		{name: "问题清单", count: min(c.findings, xlsxMaxRows-1), header: []string{pick(lang, "报告文件", "File"), pick(lang, "机关", "Body"),
+			pick(lang, "规则", "Rule"), pick(lang, "严重程度", "Severity"), pick(lang, "状态", "Status"), pick(lang, "类别", "Category"),
+			pick(lang, "说明", "Message"), pick(lang, "单元格", "Cells"), pick(lang, "行", "Line"), pick(lang, "已豁免", "Waived")},
 			widths: []float64{36, 28, 30, 10, 14, 12, 70, 40, 8, 8},
 			rows: func(yield func([]any) bool) {
 				n := 1
@@ -278,7 +304,7 @@ func WriteXLSX(w io.Writer, summaries, reports func() iter.Seq[Ranked], c *Cohor
 						}
 						waived := ""
 						if fd.Waived {
-							waived = "是"
+							waived = pick(lang, "是", "yes")
 						}
 						if !yield([]any{fr.File, fr.Agency, fd.Rule, fd.Severity, fd.Status, fd.Category,
 							fd.Message.Pick(lang), cellList(fd), line, waived}) {
@@ -287,7 +313,9 @@ func WriteXLSX(w io.Writer, summaries, reports func() iter.Seq[Ranked], c *Cohor
 					}
 				}
 			}},
-		{name: "规则统计", count: len(stats), header: []string{"规则", "名称", "触发报告数", "触发率", "无法核验", "执行出错", "检查报告数"},
+		{name: "规则统计", count: len(stats), header: []string{pick(lang, "规则", "Rule"), pick(lang, "名称", "Title"),
+			pick(lang, "触发报告数", "Reports fired"), pick(lang, "触发率", "Fire rate"), pick(lang, "无法核验", "Cannot evaluate"),
+			pick(lang, "执行出错", "Rule errors"), pick(lang, "检查报告数", "Reports checked")},
 			widths: []float64{34, 50, 12, 10, 10, 10, 12},
 			rows: func(yield func([]any) bool) {
 				for _, s := range stats {

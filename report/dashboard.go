@@ -124,15 +124,16 @@ type DashboardOptions struct {
 
 // dashReport is one report in the dashboard's embedded data.
 type dashReport struct {
-	File     string      `json:"f"`
-	Agency   string      `json:"a"`
-	Year     *int        `json:"y"`
-	Score    *float64    `json:"s"`
-	Grade    string      `json:"g"`
-	Rank     int         `json:"r"`
-	Errors   int         `json:"e"`
-	Warnings int         `json:"w"`
-	Review   int         `json:"n"`
+	File     string   `json:"f"`
+	Agency   string   `json:"a"`
+	Year     *int     `json:"y"`
+	Score    *float64 `json:"s"`
+	Grade    string   `json:"g"`
+	Rank     int      `json:"r"`
+	Errors   int      `json:"e"`
+	Warnings int      `json:"w"`
+	Review   int      `json:"n"`
+	// Error is set for an unreadable report: 无法读取 and the reason.
 	Error    string      `json:"x,omitempty"`
 	Findings [][5]string `json:"fs"` // rule, severity, status, message, cells
 	Grid     *Grid       `json:"grid,omitempty"`
@@ -145,7 +146,8 @@ type dashReport struct {
 // of reports whose rows open a drill-down with the findings and the tables,
 // failing cells highlighted. Charts are inline SVG and the script is inline,
 // so it works offline. Reports stream into the page: memory does not grow
-// with the batch. #r=N in the address opens report N on load.
+// with the batch. #r=N in the address opens report N on load; #unreadable
+// lists only the unreadable reports.
 func WriteDashboard(w io.Writer, reports func() iter.Seq[Ranked], c *CohortStats, opt DashboardOptions) error {
 	lang := opt.Lang
 	ew := &errWriter{w: w}
@@ -166,10 +168,31 @@ func WriteDashboard(w io.Writer, reports func() iter.Seq[Ranked], c *CohortStats
 			median = (scores[n/2-1] + scores[n/2]) / 2
 		}
 	}
-	ew.printf("<p class=\"summary\">%s %d · %s %d · %s %s · %s %s · %s %d</p>\n",
-		pick(lang, "报告", "reports"), all, pick(lang, "已评分", "scored"), len(scores),
-		pick(lang, "平均分", "mean"), num(math.Round(mean*10)/10), pick(lang, "中位数", "median"), num(median),
-		pick(lang, "无法读取", "unreadable"), unreadable)
+	// The tiles say how much of the batch the statistics below cover:
+	// unreadable reports are counted apart and left out of every score.
+	tile := func(class, value, label, tip string) {
+		ew.printf("<div class=\"%s\" title=\"%s\"><b>%s</b><span>%s</span></div>\n", class, esc(tip), esc(value), esc(label))
+	}
+	dash := func(v float64) string {
+		if len(scores) == 0 {
+			return "—"
+		}
+		return num(v)
+	}
+	ew.printf("<div class=\"tiles\">\n")
+	tile("tile", fmt.Sprint(all), pick(lang, "报告", "reports"), pick(lang, "本批次的报告数", "reports in this batch"))
+	tile("tile", fmt.Sprint(len(scores)), pick(lang, "已评分", "scored"), pick(lang, "已检查并评分的报告", "reports checked and scored"))
+	uclass := "tile unreadable"
+	if unreadable > 0 {
+		uclass += " some"
+	}
+	ew.printf("<button type=\"button\" id=\"tile-unreadable\" class=\"%s\" title=\"%s\"><b>%d</b><span>%s</span></button>\n", uclass,
+		esc(pick(lang, "扫描件、空文件、非年报或无法打开的文件：未检查、不评分、不排名；点击只看这些报告",
+			"scans, empty files, texts that are not annual reports and files that could not be opened: not checked, scored or ranked; click to list only these")),
+		unreadable, esc(pick(lang, "无法读取", "unreadable")))
+	tile("tile", dash(math.Round(mean*10)/10), pick(lang, "平均分", "mean"), pick(lang, "已评分报告的平均分", "mean of the scored reports"))
+	tile("tile", dash(median), pick(lang, "中位数", "median"), pick(lang, "已评分报告的中位数", "median of the scored reports"))
+	ew.printf("</div>\n")
 
 	ew.printf("<div class=\"charts\">\n<figure><figcaption>%s</figcaption>\n%s</figure>\n",
 		pick(lang, "得分分布", "Score distribution"), histogramSVG(scores))
@@ -187,8 +210,8 @@ func WriteDashboard(w io.Writer, reports func() iter.Seq[Ranked], c *CohortStats
 	}
 	ew.printf("<figure class=\"wide\"><figcaption>%s</figcaption>\n%s</figure>\n</div>\n", pick(lang, "触发最多的规则（触发率）", "Rules that fail most (fire rate)"), barsSVG(top, 520))
 
-	ew.printf("<h2>%s</h2>\n<p><input id=\"filter\" type=\"search\" placeholder=\"%s\"> <small id=\"shown\"></small></p>\n",
-		pick(lang, "报告", "Reports"), pick(lang, "按机关或文件筛选", "filter by body or file"))
+	ew.printf("<h2>%s</h2>\n<p><input id=\"filter\" type=\"search\" placeholder=\"%s\"> <label><input id=\"only-unreadable\" type=\"checkbox\"> %s</label> <small id=\"shown\"></small></p>\n",
+		pick(lang, "报告", "Reports"), pick(lang, "按机关或文件筛选", "filter by body or file"), pick(lang, "只看无法读取的报告", "only unreadable reports"))
 	ew.printf("<table id=\"reports\"><thead><tr>")
 	for i, h := range []string{pick(lang, "排名", "Rank"), pick(lang, "机关", "Body"), pick(lang, "年度", "Year"), pick(lang, "得分", "Score"),
 		pick(lang, "等级", "Grade"), pick(lang, "错误", "Errors"), pick(lang, "警告", "Warnings"), pick(lang, "待核对", "Review"), pick(lang, "文件", "File")} {
@@ -220,8 +243,13 @@ func WriteDashboard(w io.Writer, reports func() iter.Seq[Ranked], c *CohortStats
 	for r := range reports() {
 		fr := r.Report
 		d := dashReport{File: fr.File, Agency: fr.Agency, Year: fr.Year, Score: fr.Score, Grade: fr.Grade, Rank: r.Rank,
-			Errors: fr.Counts.Error, Warnings: fr.Counts.Warning, Review: fr.Counts.NeedsReview, Error: fr.Error, Grid: fr.Grid,
+			Errors: fr.Counts.Error, Warnings: fr.Counts.Warning, Review: fr.Counts.NeedsReview, Grid: fr.Grid,
 			Findings: [][5]string{}}
+		if fr.IsUnreadable() {
+			// Nothing was checked: the reason stands in for the findings.
+			d.Error, d.Grid, d.Score, d.Rank = unreadableText(fr, lang), nil, nil, 0
+			fr.Findings = nil
+		}
 		if fr.Score != nil && *fr.Score > detailBelow {
 			d.Grid, d.Omitted = nil, true
 			fr.Findings = nil
@@ -342,7 +370,13 @@ svg .bar{fill:#4a78b5}svg .lbl,svg .val{font-size:11px;fill:#333}svg .axis{strok
 #reports{width:100%}#reports th{cursor:pointer;user-select:none}#reports tbody tr{cursor:pointer}
 #reports tbody tr:hover{background:#eef3fa}#reports td:nth-child(2),#reports td:nth-child(9){text-align:left}
 #detail{border-top:2px solid #4a78b5;margin-top:1.5em}#detail:empty{display:none}
-.waived{color:#888;text-decoration:line-through}`
+.waived{color:#888;text-decoration:line-through}
+.tiles{display:flex;flex-wrap:wrap;gap:.8em;margin:1em 0 1.5em}
+.tile{border:1px solid #ccd6e4;border-radius:6px;padding:.5em 1.1em;min-width:6em;text-align:center;background:#f7f9fc;font:inherit;color:inherit}
+.tile b{display:block;font-size:1.6em}.tile span{color:#555}
+button.tile{cursor:pointer}.tile.unreadable.some{border-color:#b00020;background:#fdf0f0}.tile.unreadable.some b{color:#b00020}
+#reports tr.unreadable td{color:#777;font-style:italic}#reports tr.unreadable td:nth-child(5){color:#b00020;font-style:normal}
+p.unreadable{color:#b00020;font-size:1.15em}`
 
 // dashScript renders the report table and the drill-down from the embedded
 // data. Errors are recorded on <body data-errors> so a headless browser test
@@ -359,6 +393,7 @@ var L=JSON.parse(document.getElementById("ogi-labels").textContent);
 var tbody=document.querySelector("#reports tbody");
 var order=data.map(function(_,i){return i;});
 var sortCol=0,sortDir=1;
+var onlyU=document.getElementById("only-unreadable");
 function key(r,c){switch(c){case 0:return r.r||1e9;case 1:return r.a;case 2:return r.y||0;case 3:return r.s===null?-1:r.s;case 4:return r.g;case 5:return r.e;case 6:return r.w;case 7:return r.n;default:return r.f;}}
 function render(){
   var q=document.getElementById("filter").value.trim().toLowerCase();
@@ -367,9 +402,10 @@ function render(){
   order.forEach(function(i){
     var r=data[i];
     if(q&&(r.a+" "+r.f).toLowerCase().indexOf(q)<0){return;}
+    if(onlyU.checked&&!r.x){return;}
     shown++;
-    var tr=el("tr",{"data-i":i});
-    [r.r||"",r.a,r.y===null?"":r.y,r.s===null?"—":r.s,r.x?L.unreadable:r.g,r.e,r.w,r.n,r.f].forEach(function(v){tr.appendChild(el("td",null,v));});
+    var tr=el("tr",r.x?{"data-i":i,"class":"unreadable","title":r.x}:{"data-i":i});
+    (r.x?["",r.a,r.y===null?"":r.y,"—",L.unreadable,"","","",r.f]:[r.r||"",r.a,r.y===null?"":r.y,r.s===null?"—":r.s,r.g,r.e,r.w,r.n,r.f]).forEach(function(v){tr.appendChild(el("td",null,v));});
     tr.addEventListener("click",function(){show(i);});
     frag.appendChild(tr);
   });
@@ -390,8 +426,9 @@ function show(i){
   close.addEventListener("click",function(){while(d.firstChild){d.removeChild(d.firstChild);}history.replaceState(null,"",location.pathname);});
   h.appendChild(document.createTextNode(" "));h.appendChild(close);
   d.appendChild(h);
-  d.appendChild(el("p",{"class":"score"},r.x?r.x:L.score+" "+(r.s===null?"—":r.s)+" "+r.g+(r.r?" · "+L.rank+" "+r.r:"")));
+  d.appendChild(el("p",{"class":r.x?"score unreadable":"score"},r.x?r.x:L.score+" "+(r.s===null?"—":r.s)+" "+r.g+(r.r?" · "+L.rank+" "+r.r:"")));
   d.appendChild(el("p",null,r.f));
+  if(r.x){history.replaceState(null,"","#r="+i);d.scrollIntoView();return;}
   if(r.o){d.appendChild(el("p",null,L.omitted));history.replaceState(null,"","#r="+i);return;}
   d.appendChild(el("h3",null,L.findings));
   var ul=el("ul");
@@ -428,6 +465,9 @@ function show(i){
 }
 document.querySelectorAll("#reports th").forEach(function(th){th.addEventListener("click",function(){sortBy(Number(th.getAttribute("data-col")));});});
 document.getElementById("filter").addEventListener("input",render);
+onlyU.addEventListener("change",render);
+document.getElementById("tile-unreadable").addEventListener("click",function(){onlyU.checked=!onlyU.checked;render();document.getElementById("reports").scrollIntoView();});
+if(location.hash==="#unreadable"){onlyU.checked=true;}
 render();
 var m=/^#r=(\d+)$/.exec(location.hash);
 if(m){show(Number(m[1]));}

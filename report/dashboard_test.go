@@ -9,13 +9,14 @@ import (
 	"testing"
 
 	"github.com/ogi-checker/ogi/engine"
+	"github.com/ogi-checker/ogi/ingest"
 	"github.com/ogi-checker/ogi/internal/browsertest"
 	"github.com/ogi-checker/ogi/report"
 	"github.com/ogi-checker/ogi/rules"
 )
 
 // dashboardFixture checks three reports: a consistent one, one whose table 3
-// total is wrong, and one that could not be read.
+// total is wrong, and a scan without a text layer.
 func dashboardFixture(t *testing.T) ([]report.FileReport, *engine.Engine) {
 	t.Helper()
 	eng, err := engine.New([]engine.Pack{{Name: "builtin", FS: rules.FS}}, engine.Options{})
@@ -36,7 +37,8 @@ func dashboardFixture(t *testing.T) ([]report.FileReport, *engine.Engine) {
 		fr.Grid = report.NewGrid(doc, fr.Findings, "zh")
 		out = append(out, fr)
 	}
-	out = append(out, report.FileReport{File: "c.pdf", Error: "c.pdf: cannot open: no such file or directory"})
+	zh, en := ingest.UnreadableReason(ingest.UnreadableNoText)
+	out = append(out, report.NewUnreadableReport("c.pdf", ingest.UnreadableNoText, engine.Text{Zh: zh, En: en}, "c.pdf: unreadable: "+en))
 	return out, eng
 }
 
@@ -69,8 +71,9 @@ func TestDashboardContent(t *testing.T) {
 	for _, want := range []string{
 		"<svg", "得分分布", "问题类别", "触发最多的规则",
 		`"requests.new_received.total":"bad"`, // the failing cell is marked for the drill-down
-		`"x":"c.pdf: cannot open`,             // the unreadable report is listed
-		"报告 3 · 已评分 2",
+		`"x":"无法读取：没有文字层（扫描件）`,                // the unreadable report is listed with its reason
+		"<b>3</b><span>报告</span>", "<b>2</b><span>已评分</span>",
+		`class="tile unreadable some"`, "<b>1</b><span>无法读取</span>", // counted apart
 	} {
 		if !bytes.Contains(page, []byte(want)) {
 			t.Errorf("dashboard lacks %s", want)
@@ -109,6 +112,41 @@ func TestDashboardInChromium(t *testing.T) {
 	}
 	if !strings.Contains(dom, "乙县&lt;b&gt;人民政府&lt;/b&gt;") {
 		t.Error("drill-down heading missing or unescaped")
+	}
+}
+
+// TestDashboardUnreadableInChromium: a scan is listed as 无法读取 without a
+// rank or counts, and its drill-down gives the reason instead of findings
+// (it used to say 未发现问题, as if the report were clean).
+func TestDashboardUnreadableInChromium(t *testing.T) {
+	reports, eng := dashboardFixture(t)
+	page := filepath.Join(t.TempDir(), "dashboard.html")
+	if err := os.WriteFile(page, writeDashboard(t, reports, eng), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	dom := browsertest.Load(t, page, "#r=2")
+	row := regexp.MustCompile(`<tr data-i="2"[^>]*>.*?</tr>`).FindString(dom)
+	if !strings.Contains(row, `class="unreadable"`) ||
+		!strings.Contains(row, "<td></td><td></td><td></td><td>—</td><td>无法读取</td><td></td><td></td><td></td><td>c.pdf</td>") {
+		t.Errorf("unreadable row: %s", row)
+	}
+	detail := dom[strings.Index(dom, `id="detail"`):]
+	detail = detail[:strings.Index(detail, "<script")]
+	if !strings.Contains(detail, `<p class="score unreadable">无法读取：没有文字层（扫描件）；ogi 不做文字识别</p>`) {
+		t.Errorf("drill-down lacks the reason:\n%.1500s", detail)
+	}
+	for _, never := range []string{"未发现问题", "<h3>问题</h3>", "<table"} {
+		if strings.Contains(detail, never) {
+			t.Errorf("drill-down of an unreadable report shows %s", never)
+		}
+	}
+	if !strings.Contains(dom, `<b>1</b><span>无法读取</span>`) {
+		t.Error("no 无法读取 tile")
+	}
+	// #unreadable lists those rows alone (what the tile's click does).
+	dom = browsertest.Load(t, page, "#unreadable")
+	if n := strings.Count(dom, "<tr data-i="); n != 1 || !strings.Contains(dom, `<tr data-i="2"`) || !strings.Contains(dom, "显示 1 / 3") {
+		t.Errorf("#unreadable shows %d rows", n)
 	}
 }
 

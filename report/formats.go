@@ -35,6 +35,7 @@ var sarifLevel = map[string]string{engine.SeverityError: "error", engine.Severit
 // SARIF builds a SARIF 2.1.0 log: one run, one reportingDescriptor per rule
 // with its metadata and help, one result per finding located at the source
 // file and line of its first cell. Waived findings are suppressed, not left out.
+// An unreadable input is an execution notification, not a result.
 func SARIF(out *CheckOutput, rules []*engine.Rule, lang string) *sarif.Report {
 	rep := sarif.NewReport()
 	run := sarif.NewRunWithInformationURI("ogi", "https://github.com/ogi-checker/ogi")
@@ -52,8 +53,25 @@ func SARIF(out *CheckOutput, rules []*engine.Rule, lang string) *sarif.Report {
 			Add("title_zh", r.Title.Zh).Add("title_en", r.Title.En).Add("lang", r.Lang).
 			Add("tags", []string{r.Category, r.Lang}))
 	}
+	var inv *sarif.Invocation
 	for _, fr := range out.Reports {
-		if fr.Error != "" {
+		if fr.IsUnreadable() {
+			// Not a result: no rule was checked. An execution notification
+			// says which input gave nothing to check and why.
+			if inv == nil {
+				inv = sarif.NewInvocation().WithExecutionSuccessful(false)
+				run.AddInvocation(inv)
+			}
+			run.AddDistinctArtifact(fr.File)
+			props := sarif.NewPropertyBag().Add("status", StatusUnreadable)
+			if fr.Unreadable != nil {
+				props.Add("unreadable", fr.Unreadable.Code)
+			}
+			inv.AddToolExecutionNotification(sarif.NewNotification().WithLevel("error").
+				WithMessage(sarif.NewTextMessage(UnreadableLine(fr, lang))).
+				AddLocation(sarif.NewLocationWithPhysicalLocation(sarif.NewPhysicalLocation().
+					WithArtifactLocation(sarif.NewSimpleArtifactLocation(fr.File)))).
+				WithProperties(props))
 			continue
 		}
 		run.AddDistinctArtifact(fr.File)
@@ -175,9 +193,13 @@ func WriteJUnit(w io.Writer, out *CheckOutput, lang string) error {
 	all := junitSuites{Name: "ogi"}
 	for _, fr := range out.Reports {
 		s := junitSuite{Name: fr.File}
-		if fr.Error != "" {
+		if fr.IsUnreadable() {
 			s.Tests, s.Errors = 1, 1
-			s.Cases = []junitCase{{Name: "convert", Classname: fr.File, Error: &junitMessage{Message: fr.Error, Type: "input"}}}
+			s.Props = append(s.Props, junitProp{"status", StatusUnreadable})
+			if fr.Unreadable != nil {
+				s.Props = append(s.Props, junitProp{"unreadable", fr.Unreadable.Code})
+			}
+			s.Cases = []junitCase{{Name: "convert", Classname: fr.File, Error: &junitMessage{Message: unreadableText(fr, lang), Type: "unreadable", Body: fr.Error}}}
 		}
 		if fr.Score != nil {
 			s.Props = append(s.Props, junitProp{"score", strconv.FormatFloat(*fr.Score, 'f', -1, 64)}, junitProp{"grade", fr.Grade})
@@ -244,8 +266,8 @@ func findingLine(f engine.Finding, lang string) string {
 func WriteGitHub(w io.Writer, out *CheckOutput, lang string) error {
 	ew := &errWriter{w: w}
 	for _, fr := range out.Reports {
-		if fr.Error != "" {
-			ew.printf("::error file=%s::%s\n", ghProp(fr.File), ghData(fr.Error))
+		if fr.IsUnreadable() {
+			ew.printf("::error file=%s,title=%s::%s\n", ghProp(fr.File), ghProp(pick(lang, "无法读取", "unreadable")), ghData(fr.UnreadableReason(lang)))
 			continue
 		}
 		for _, f := range fr.Findings {
@@ -282,11 +304,13 @@ func WriteMarkdown(w io.Writer, out *CheckOutput, lang string) error {
 	ew.printf("| %s | %s | %s | %s | %s |\n|---|---|---:|---:|---:|\n", pick(lang, "报告", "Report"),
 		pick(lang, "得分", "Score"), pick(lang, "错误", "Errors"), pick(lang, "警告", "Warnings"), pick(lang, "待核对", "Review"))
 	for _, fr := range out.Reports {
+		if fr.IsUnreadable() {
+			ew.printf("| %s | %s | — | — | — |\n", mdCell(fr.File), mdCell(unreadableText(fr, lang)))
+			continue
+		}
 		score := "—"
 		if fr.Score != nil {
 			score = num(*fr.Score) + " " + fr.Grade
-		} else if fr.Error != "" {
-			score = pick(lang, "无法读取", "unreadable")
 		}
 		ew.printf("| %s | %s | %d | %d | %d |\n", mdCell(fr.File), score, fr.Counts.Error, fr.Counts.Warning, fr.Counts.NeedsReview)
 	}

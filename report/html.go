@@ -32,8 +32,8 @@ func WriteHTML(w io.Writer, fr FileReport, lang string) error {
 	ew.printf("<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\">\n<title>%s</title>\n<style>%s</style>\n</head>\n<body>\n",
 		pick(lang, "zh-CN", "en"), esc(title), htmlStyle)
 	ew.printf("<h1>%s</h1>\n<p><small>%s</small></p>\n", esc(title), esc(fr.File))
-	if fr.Error != "" {
-		ew.printf("<p class=\"error\">%s</p>\n</body>\n</html>\n", esc(fr.Error))
+	if fr.IsUnreadable() {
+		ew.printf("<p class=\"error unreadable\">%s</p>\n</body>\n</html>\n", esc(unreadableText(fr, lang)))
 		return ew.err
 	}
 	score := pick(lang, "无法评分", "no score")

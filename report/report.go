@@ -10,8 +10,9 @@ import (
 	"github.com/ogi-checker/ogi/schema"
 )
 
-// CheckSchemaVersion versions the JSON output of `ogi check`.
-const CheckSchemaVersion = "1.0.0"
+// CheckSchemaVersion versions the JSON output of `ogi check` (1.1: status
+// and unreadable).
+const CheckSchemaVersion = "1.1.0"
 
 //go:embed check.schema.json
 var checkSchema []byte
@@ -19,9 +20,41 @@ var checkSchema []byte
 // CheckSchema returns the JSON Schema of the `ogi check --format json` output.
 func CheckSchema() []byte { return checkSchema }
 
+// Report statuses (FileReport.Status).
+const (
+	// StatusChecked is a report that was converted and checked; its score
+	// may still be null (ScoreReason says why).
+	StatusChecked = "checked"
+	// StatusUnreadable is an input that gave no report to check: it could
+	// not be read or converted, or it holds no report (a scan, an empty
+	// file, a text that is not an annual report). It has no findings and
+	// no score, and is neither ranked nor counted in cohort statistics.
+	StatusUnreadable = "unreadable"
+)
+
+// Unreadable codes beside ingest's (no_text, empty, not_a_report).
+const (
+	// UnreadableInput is a file that could not be opened or converted
+	// (missing, unsupported, corrupt, too large); Error has the detail.
+	UnreadableInput = "input"
+	// UnreadableTimeout is a report whose conversion or checking took
+	// longer than the time limit.
+	UnreadableTimeout = "timeout"
+)
+
+// Unreadable says why an input gave no report to check.
+type Unreadable struct {
+	// Code is no_text, empty or not_a_report (the file holds no report),
+	// input or timeout.
+	Code   string      `json:"code"`
+	Reason engine.Text `json:"reason"`
+}
+
 // FileReport is the result for one input file.
 type FileReport struct {
-	File     string  `json:"file"`
+	File string `json:"file"`
+	// Status is StatusChecked or StatusUnreadable.
+	Status   string  `json:"status"`
 	Agency   string  `json:"agency"`
 	Year     *int    `json:"year"`
 	Template *string `json:"template"`
@@ -34,8 +67,10 @@ type FileReport struct {
 	Findings    []engine.Finding     `json:"findings"`
 	Rules       []engine.RuleResult  `json:"rules"`
 	Counts      Counts               `json:"counts"`
-	// Error is set when the input could not be read or converted.
-	Error string `json:"error,omitempty"`
+	// Error is set when the input could not be read or converted, or
+	// holds no report; Unreadable says which, in both languages.
+	Error      string      `json:"error,omitempty"`
+	Unreadable *Unreadable `json:"unreadable,omitempty"`
 	// Document is the converted report, for renderers that show tables; it
 	// is not part of the JSON output.
 	Document *schema.Document `json:"-"`
@@ -73,7 +108,7 @@ type Tool struct {
 // NewFileReport assembles a file's report from its evaluation. Findings are
 // sorted so that the same input always gives the same bytes.
 func NewFileReport(file string, doc *schema.Document, res *engine.Result, score engine.Score) FileReport {
-	fr := FileReport{File: file, Document: doc, Score: score.Value, Grade: score.Grade,
+	fr := FileReport{File: file, Status: StatusChecked, Document: doc, Score: score.Value, Grade: score.Grade,
 		ScoreReason: score.Reason, Ledger: score.Ledger, Findings: res.Findings, Rules: res.Rules}
 	if doc != nil {
 		fr.Agency, fr.Year, fr.Template = doc.Meta.Agency, doc.Meta.Year, doc.Meta.Template
@@ -84,6 +119,30 @@ func NewFileReport(file string, doc *schema.Document, res *engine.Result, score 
 	SortFindings(fr.Findings)
 	fr.Counts = CountFindings(fr.Findings)
 	return fr
+}
+
+// NewUnreadableReport is the report of an input that gave no report to
+// check: no findings, no score, the reason in both languages and detail
+// (the error as it was raised) in Error.
+func NewUnreadableReport(file, code string, reason engine.Text, detail string) FileReport {
+	return FileReport{File: file, Status: StatusUnreadable, Error: detail, Unreadable: &Unreadable{Code: code, Reason: reason},
+		Findings: []engine.Finding{}, Ledger: []engine.LedgerEntry{}, Rules: []engine.RuleResult{}}
+}
+
+// IsUnreadable tells whether the report is of an input that gave no report
+// to check. Results kept by older versions have no status: an error says.
+func (fr FileReport) IsUnreadable() bool {
+	return fr.Status == StatusUnreadable || fr.Error != ""
+}
+
+// UnreadableReason says in lang why the input gave no report: the reason
+// for a file that holds none, the error itself for one that could not be
+// opened or converted (its detail is the useful part).
+func (fr FileReport) UnreadableReason(lang string) string {
+	if u := fr.Unreadable; u != nil && u.Code != UnreadableInput && u.Code != UnreadableTimeout {
+		return u.Reason.Pick(lang)
+	}
+	return fr.Error
 }
 
 // CountFindings tallies findings.

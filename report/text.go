@@ -64,8 +64,8 @@ func writeTextReport(w *errWriter, fr FileReport, lang string) {
 		title = fr.Document.Meta.Title + " (" + fr.File + ")"
 	}
 	w.printf("== %s\n", title)
-	if fr.Error != "" {
-		w.printf("%s: %s\n", pick(lang, "无法读取", "cannot read"), fr.Error)
+	if fr.IsUnreadable() {
+		w.printf("%s\n", unreadableText(fr, lang))
 		return
 	}
 	c := fr.Counts
@@ -138,6 +138,22 @@ func writeTextReport(w *errWriter, fr FileReport, lang string) {
 	if len(fr.Findings) == 0 {
 		w.printf("%s\n", pick(lang, "未发现问题。", "No findings."))
 	}
+}
+
+// unreadableText is the one line that says a file gave no report to check
+// and why, in place of a score and findings.
+func unreadableText(fr FileReport, lang string) string {
+	return pick(lang, "无法读取：", "unreadable: ") + fr.UnreadableReason(lang)
+}
+
+// UnreadableLine names the file and says why it gave no report to check,
+// e.g. for a command's error stream. An error raised while opening or
+// converting the file already names it and is given as it is.
+func UnreadableLine(fr FileReport, lang string) string {
+	if u := fr.Unreadable; u == nil || u.Code == UnreadableInput || u.Code == UnreadableTimeout {
+		return fr.Error
+	}
+	return fr.File + ": " + unreadableText(fr, lang)
 }
 
 func gradeEn(g string) string {

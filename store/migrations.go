@@ -87,4 +87,10 @@ CREATE TABLE pairs (
 	PRIMARY KEY (a, b)
 ) WITHOUT ROWID;
 `,
+	// 5: inputs that hold no report (a scan, an empty file, a text that is
+	// not an annual report) are kept with their reason, so that a re-run
+	// knows them as unreadable without converting them again.
+	`
+ALTER TABLE reports ADD COLUMN unreadable TEXT NOT NULL DEFAULT '';
+`,
 }

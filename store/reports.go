@@ -36,6 +36,10 @@ type Report struct {
 	// when the report has none), kept beside the document so a re-run can
 	// compare reports without decompressing them.
 	Signature []byte
+	// Unreadable is the caller's reason code when the input holds no
+	// report ("" for a report): such an entry has no document to speak of,
+	// and is never anyone's previous-year report.
+	Unreadable string
 }
 
 // PutReport inserts or replaces the report with r.Hash, so that
@@ -69,9 +73,9 @@ func putReport(ctx context.Context, e execer, r Report, doc []byte) error {
 		year = sql.NullInt64{Int64: int64(*r.Year), Valid: true}
 	}
 	_, err := e.ExecContext(ctx, `INSERT OR REPLACE INTO reports
-	(hash, converter, file, agency, body, year, template, document, created, signature)
-	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		r.Hash, r.Converter, r.File, r.Agency, r.Body, year, r.Template, doc, formatTime(time.Now()), r.Signature)
+	(hash, converter, file, agency, body, year, template, document, created, signature, unreadable)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		r.Hash, r.Converter, r.File, r.Agency, r.Body, year, r.Template, doc, formatTime(time.Now()), r.Signature, r.Unreadable)
 	if err != nil {
 		return fmt.Errorf("store: put report %s: %w", r.Hash, err)
 	}
@@ -80,7 +84,7 @@ func putReport(ctx context.Context, e execer, r Report, doc []byte) error {
 
 // reportMetaColumns are the columns of a Report without its document, the
 // part worth reading when deciding whether a file needs converting.
-const reportMetaColumns = `hash, converter, file, agency, body, year, template, signature`
+const reportMetaColumns = `hash, converter, file, agency, body, year, template, signature, unreadable`
 
 // scanReportMeta reads the columns listed in reportMetaColumns.
 func scanReportMeta(row interface{ Scan(...any) error }) (Report, error) {
@@ -88,7 +92,7 @@ func scanReportMeta(row interface{ Scan(...any) error }) (Report, error) {
 		r    Report
 		year sql.NullInt64
 	)
-	if err := row.Scan(&r.Hash, &r.Converter, &r.File, &r.Agency, &r.Body, &year, &r.Template, &r.Signature); err != nil {
+	if err := row.Scan(&r.Hash, &r.Converter, &r.File, &r.Agency, &r.Body, &year, &r.Template, &r.Signature, &r.Unreadable); err != nil {
 		return Report{}, err
 	}
 	if year.Valid {
@@ -133,12 +137,13 @@ func (s *Store) Document(ctx context.Context, hash string) ([]byte, bool, error)
 }
 
 // ReportsFor returns the reports (without documents) stored for a body key
-// and year, which is how cross-year checks find last year's report. There
+// and year, which is how cross-year checks find last year's report; an
+// unreadable input is not a report and is left out. There
 // can be several, e.g. a corrected re-issue; they are sorted by hash so
 // that the caller's choice among them is deterministic.
 func (s *Store) ReportsFor(ctx context.Context, body string, year int) ([]Report, error) {
 	rows, err := s.r.QueryContext(ctx, `SELECT `+reportMetaColumns+` FROM reports
-	WHERE body = ? AND year = ? ORDER BY hash`, body, year)
+	WHERE body = ? AND year = ? AND unreadable = '' ORDER BY hash`, body, year)
 	if err != nil {
 		return nil, fmt.Errorf("store: reports for %s %d: %w", body, year, err)
 	}

@@ -65,7 +65,7 @@ func TestOpenCreatesLatestSchema(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if v != len(migrations) || v != 4 {
+	if v != len(migrations) || v != 5 {
 		t.Fatalf("SchemaVersion = %d, want %d", v, len(migrations))
 	}
 	objs := schemaObjects(t, s.w)
@@ -159,8 +159,8 @@ func TestOpenRefusesNewerSchema(t *testing.T) {
 	s3.Close()
 	if s4, err := openAt(ctx, p2, 1); err == nil {
 		s4.Close()
-		t.Fatal("openAt(maxVersion=1) accepted a version-4 database")
-	} else if !strings.Contains(err.Error(), "version 4") || !strings.Contains(err.Error(), "version 1") {
+		t.Fatalf("openAt(maxVersion=1) accepted a version-%d database", len(migrations))
+	} else if !strings.Contains(err.Error(), "version "+strconv.Itoa(len(migrations))) || !strings.Contains(err.Error(), "version 1") {
 		t.Errorf("error %q does not name both versions", err)
 	}
 }
@@ -312,6 +312,39 @@ func TestMigrateFromVersion1(t *testing.T) {
 	}
 	if m, _, err := s2.ReportMeta(ctx, "h2"); err != nil || !bytes.Equal(m.Signature, []byte{1, 2, 3, 4}) {
 		t.Fatalf("signature round trip: %v %v", m.Signature, err)
+	}
+	// Migration 5: old rows are reports, not unreadable inputs.
+	if m, _, err := s2.ReportMeta(ctx, "h1"); err != nil || m.Unreadable != "" {
+		t.Fatalf("migrated row unreadable %q, %v", m.Unreadable, err)
+	}
+	if rs, err := s2.ReportsFor(ctx, "b", 2023); err != nil || len(rs) != 1 {
+		t.Fatalf("migrated row not found as a previous report: %v %v", rs, err)
+	}
+}
+
+// TestUnreadableReport: an input that holds no report keeps its reason
+// code, and is never returned as a body's report for a year, even when
+// a manifest gave it a body and a year.
+func TestUnreadableReport(t *testing.T) {
+	ctx := context.Background()
+	s, _ := newStore(t)
+	if err := s.PutReport(ctx, Report{Hash: "scan", Converter: "v", File: "scan.pdf", Body: "甲县", Year: intp(2023),
+		Document: []byte("null"), Unreadable: "no_text"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.PutReport(ctx, Report{Hash: "real", Converter: "v", File: "r.txt", Body: "甲县", Year: intp(2023), Document: []byte("{}")}); err != nil {
+		t.Fatal(err)
+	}
+	m, ok, err := s.ReportMeta(ctx, "scan")
+	if err != nil || !ok || m.Unreadable != "no_text" || m.Converter != "v" {
+		t.Fatalf("ReportMeta: %+v %v %v", m, ok, err)
+	}
+	if m, _, _ := s.ReportMeta(ctx, "real"); m.Unreadable != "" {
+		t.Errorf("a report reads back as unreadable %q", m.Unreadable)
+	}
+	rs, err := s.ReportsFor(ctx, "甲县", 2023)
+	if err != nil || len(rs) != 1 || rs[0].Hash != "real" {
+		t.Errorf("ReportsFor: %+v %v, want only the readable report", rs, err)
 	}
 }
 

@@ -368,7 +368,7 @@ func runAssess(ctx context.Context, stdout, stderr io.Writer, eng *engine.Engine
 	exit := exitOK
 	for _, e := range b.entries {
 		if e.err != "" {
-			say(stderr, "ogi: %s\n", e.err)
+			say(stderr, "ogi: %s\n", report.UnreadableLine(e.unreadableReport(), o.Lang))
 		}
 		exit = worse(exit, e.code)
 	}
@@ -420,8 +420,9 @@ func runAssess(ctx context.Context, stdout, stderr io.Writer, eng *engine.Engine
 		mean /= float64(len(scores))
 	}
 	st := b.stats
-	say(stderr, "ogi: %d reports, %d scored, mean score %.1f; converted %d, reused %d documents; checked %d, reused %d results",
-		st.reports, len(scores), mean, st.converted, st.reusedDocs, st.checked, st.reusedResults)
+	// Unreadable inputs are counted apart: the mean is of the scored reports.
+	say(stderr, "ogi: %d reports, %d scored, %d unreadable, mean score %.1f; converted %d, reused %d documents; checked %d, reused %d results",
+		st.reports, len(scores), st.unreadable, mean, st.converted, st.reusedDocs, st.checked, st.reusedResults)
 	if b.db != nil {
 		say(stderr, " (%s, run %d)", out.db, b.runID)
 		if err := b.db.FinishRun(ctx, b.runID, st.reports, st.converted, st.reusedDocs, time.Now()); err != nil {

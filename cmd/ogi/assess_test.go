@@ -40,7 +40,7 @@ func TestAssess(t *testing.T) {
 		}
 	}
 	// Another configuration reuses the documents but checks again.
-	code, _, stderr = runOgi(t, append(args, "--lang", "en", "--html", filepath.Join(dir, "en.html"))...)
+	code, _, stderr = runOgi(t, append(args, "--lang", "en", "--html", filepath.Join(dir, "en.html"), "--xlsx", filepath.Join(dir, "en.xlsx"))...)
 	if code != 1 || !strings.Contains(stderr, "converted 0, reused 14 documents; checked 14, reused 0 results") {
 		t.Fatalf("other rules: exit %d: %s", code, stderr)
 	}

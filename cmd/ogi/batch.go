@@ -40,6 +40,9 @@ type entry struct {
 	year     int
 	template string
 	err      string
+	// unreadable is the reason code when the input gave no report to
+	// check (err is then set too); see unreadableReport.
+	unreadable string
 	// sig is the narrative's signature until the peers are found; then it
 	// is dropped, as it is a third of an entry.
 	sig    *similarity.Signature
@@ -414,13 +417,18 @@ func (b *batch) convert() {
 		e := &b.entries[i]
 		data, err := readInput(e.it.file, b.o.Limits)
 		if err != nil {
-			e.err = err.Error()
-			b.count(func(s *batchStats) { s.unreadable++ })
+			b.unreadable(e, err)
 			return
 		}
 		e.key = itemKey(data, e.it)
 		if b.db != nil {
 			if m, ok, err := b.db.ReportMeta(b.ctx, e.key); err == nil && ok && m.Converter == b.set.converter {
+				b.count(func(s *batchStats) { s.reusedDocs++ })
+				if m.Unreadable != "" {
+					// Known to hold no report: the same bytes, the same converter.
+					b.unreadable(e, &ingest.UnreadableError{File: e.it.file, Code: m.Unreadable})
+					return
+				}
 				e.agency, e.body, e.template = m.Agency, m.Body, m.Template
 				if m.Year != nil {
 					e.year = *m.Year
@@ -428,7 +436,6 @@ func (b *batch) convert() {
 				if sig, ok := similarity.SignatureFromBytes(m.Signature); ok {
 					e.sig = &sig
 				}
-				b.count(func(s *batchStats) { s.reusedDocs++ })
 				return
 			}
 		}
@@ -440,8 +447,20 @@ func (b *batch) convert() {
 		}
 		doc, err := ingest.Convert(ctx, e.it.file, data, ingest.Options{Limits: b.o.Limits})
 		if err != nil {
-			e.err = err.Error()
-			b.count(func(s *batchStats) { s.unreadable++ })
+			b.unreadable(e, err)
+			var ue *ingest.UnreadableError
+			if !errors.As(err, &ue) {
+				return
+			}
+			b.count(func(s *batchStats) { s.converted++ })
+			if b.db != nil {
+				// Kept, so that a re-run knows it without converting it again;
+				// an input error (corrupt, too slow) is retried instead.
+				if err := b.docs.put(store.Report{Hash: e.key, Converter: b.set.converter, File: filepath.ToSlash(e.it.file),
+					Document: []byte("null"), Unreadable: ue.Code}); err != nil {
+					b.warn("ogi: %s: cannot keep the unreadable input in the store: %v\n", e.it.file, err)
+				}
+			}
 			return
 		}
 		applyItem(doc, e.it)
@@ -476,6 +495,25 @@ func (b *batch) convert() {
 		}
 		b.count(func(s *batchStats) { s.converted++ })
 	})
+}
+
+// unreadableReport is the report of an entry that gave nothing to check,
+// with the body and year its manifest gives: an office looks for the body
+// whose report could not be read, not for a file name.
+func (e *entry) unreadableReport() report.FileReport {
+	fr := unreadableReport(e.it.file, e.unreadable, e.err)
+	fr.Agency = e.it.agency
+	if e.it.year != 0 {
+		y := e.it.year
+		fr.Year = &y
+	}
+	return fr
+}
+
+// unreadable marks an entry as giving no report to check.
+func (b *batch) unreadable(e *entry, err error) {
+	e.err, e.unreadable = err.Error(), unreadableCode(err)
+	b.count(func(s *batchStats) { s.unreadable++ })
 }
 
 func sigBytes(sig *similarity.Signature) []byte {
@@ -676,13 +714,16 @@ func (b *batch) check(prevs []string, peers map[int][]peerRef) {
 		var sr storedResult
 		switch {
 		case e.err != "":
-			sr.Report, sr.Code = failedReport(e.it.file, errors.New(e.err))
+			sr.Report, sr.Code = e.unreadableReport(), exitInput
 		default:
 			k := b.resultKey(e, prevs[i], peers[i])
 			if b.db != nil {
 				if r, ok, err := b.db.Result(b.ctx, k); err == nil && ok && decodeStored(r.Summary, &sr) == nil {
 					// The file name is the item's, whatever name the stored result had.
 					sr.Report.File = filepath.ToSlash(e.it.file)
+					if sr.Report.Status == "" {
+						sr.Report.Status = report.StatusChecked // kept before results had a status
+					}
 					b.count(func(s *batchStats) { s.reusedResults++ })
 					break
 				}
@@ -706,6 +747,14 @@ func (b *batch) check(prevs []string, peers map[int][]peerRef) {
 			}
 		}
 		e.code, e.grade, e.counts = sr.Code, sr.Report.Grade, sr.Report.Counts
+		if sr.Report.IsUnreadable() && e.err == "" {
+			// Failed while checking (too slow, the document not read back).
+			e.err, e.unreadable = sr.Report.Error, report.UnreadableInput
+			if sr.Report.Unreadable != nil {
+				e.unreadable = sr.Report.Unreadable.Code
+			}
+			b.count(func(s *batchStats) { s.unreadable++ })
+		}
 		if sr.Report.Score != nil {
 			e.score, e.hasScore = *sr.Report.Score, true
 		}
@@ -788,9 +837,9 @@ func (b *batch) summaries(c *report.CohortStats) func() iter.Seq[report.Ranked] 
 		return func(yield func(report.Ranked) bool) {
 			for i := range b.entries {
 				e := &b.entries[i]
-				fr := report.FileReport{File: filepath.ToSlash(e.it.file), Agency: e.agency, Grade: e.grade, Counts: e.counts, Error: e.err}
+				fr := report.FileReport{File: filepath.ToSlash(e.it.file), Status: report.StatusChecked, Agency: e.agency, Grade: e.grade, Counts: e.counts}
 				if e.err != "" {
-					fr.Agency = ""
+					fr = e.unreadableReport()
 				}
 				if e.year != 0 && e.err == "" {
 					y := e.year

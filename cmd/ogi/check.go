@@ -217,8 +217,8 @@ func runCheck(ctx context.Context, files []string, o checkOptions, stdout, stder
 	wg.Wait()
 	code := exitOK
 	for i, fr := range reports {
-		if fr.Error != "" {
-			say(stderr, "ogi: %s\n", fr.Error)
+		if fr.IsUnreadable() {
+			say(stderr, "ogi: %s\n", report.UnreadableLine(fr, o.Lang))
 		}
 		code = worse(code, codes[i])
 	}
@@ -290,8 +290,38 @@ func checkItem(ctx context.Context, eng *engine.Engine, it item, o *checkOptions
 	return checkDoc(ctx, eng, it.file, doc, nil, o)
 }
 
+// failedReport is the report of an input that gave nothing to check: an
+// input error (exit 3), never a compliance result.
 func failedReport(file string, err error) (report.FileReport, int) {
-	return report.FileReport{File: file, Error: err.Error(), Findings: []engine.Finding{}, Ledger: []engine.LedgerEntry{}}, exitInput
+	return unreadableReport(file, unreadableCode(err), err.Error()), exitInput
+}
+
+// unreadableCode classifies why an input gave nothing to check.
+func unreadableCode(err error) string {
+	var ue *ingest.UnreadableError
+	switch {
+	case errors.As(err, &ue):
+		return ue.Code
+	case errors.Is(err, context.DeadlineExceeded):
+		return report.UnreadableTimeout
+	}
+	return report.UnreadableInput
+}
+
+// unreadableReport builds the report from the reason code alone, so that a
+// batch can keep the code and a store can keep it across runs.
+func unreadableReport(file, code, detail string) report.FileReport {
+	var reason engine.Text
+	switch code {
+	case report.UnreadableTimeout:
+		reason = engine.Text{Zh: "转换或检查超过时间限制", En: "conversion or checking took longer than the time limit"}
+	case report.UnreadableInput:
+		reason = engine.Text{Zh: "文件无法打开或转换", En: "the file could not be opened or converted"}
+	default:
+		zh, en := ingest.UnreadableReason(code)
+		reason = engine.Text{Zh: zh, En: en}
+	}
+	return report.NewUnreadableReport(filepath.ToSlash(file), code, reason, detail)
 }
 
 // convertItem converts a report and applies what a manifest says about it

@@ -27,7 +27,9 @@ JSON document described by 'ogi schema'. Without --out the documents are printed
 indented, or one per line with --compact. With --out DIR each is written to
 DIR/<file name>.json.
 
-Exit codes: 0 all converted; 2 usage error; 3 an input could not be read or converted.`,
+Exit codes: 0 all converted; 2 usage error; 3 an input could not be read or converted,
+or holds no report (a scan without a text layer, an empty file, a text that is not an
+annual report): no document is printed for it.`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, files []string) error {
 			switch format {

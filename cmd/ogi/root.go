@@ -14,9 +14,12 @@ const exitCodesHelp = `Exit codes:
   0  nothing at or above --fail-on, and every score ≥ --min-score
   1  compliance failure: a finding at or above --fail-on, or a score below --min-score
   2  usage or configuration error
-  3  an input could not be read or converted
+  3  an input could not be read or converted, or is unreadable: a scan without a
+     text layer, an empty file, a text that is not an annual report (no findings,
+     no score; one line names the file and the reason)
   4  a rule could not be compiled or evaluated
-With several files the worst wins, in the order 2 > 4 > 3 > 1 > 0.`
+With several files the worst wins, in the order 2 > 4 > 3 > 1 > 0; every file is
+still checked.`
 
 func writeErr(w io.Writer, err error) {
 	_, _ = fmt.Fprintf(w, "ogi: %v\n", err)
