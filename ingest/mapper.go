@@ -21,6 +21,8 @@ type mapper struct {
 	cuts  map[string][][]float64
 	heads []heading
 	diags []schema.Diagnostic
+	// page is what a web page says about itself (Layout.Page).
+	page PageHints
 }
 
 type heading struct {
@@ -34,7 +36,7 @@ type heading struct {
 // it cannot find is reported as missing cells and diagnostics.
 func Map(lay *Layout, src schema.Source) *schema.Document {
 	lines, runTogether := splitRunTogether(lay.Lines)
-	m := &mapper{lines: lines, format: lay.Format, runTogether: runTogether, cuts: map[string][][]float64{}}
+	m := &mapper{lines: lines, format: lay.Format, runTogether: runTogether, cuts: map[string][][]float64{}, page: lay.Page}
 	m.ctext = make([]string, len(lines))
 	for i, l := range lines {
 		m.ctext[i] = compact(l.Text())
