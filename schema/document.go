@@ -53,8 +53,8 @@ type Meta struct {
 	// not the report's: a report dated (落款) in January may be posted later.
 	PagePublished       *string `json:"page_published,omitempty"`
 	PagePublishedSource *Loc    `json:"page_published_source,omitempty"`
-	Period          *Period `json:"period"`
-	Source          Source  `json:"source"`
+	Period              *Period `json:"period"`
+	Source              Source  `json:"source"`
 }
 
 // Period is the statistics period the report states (统计期限).
