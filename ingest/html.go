@@ -650,13 +650,20 @@ func (r *htmlReader) finish() {
 	if firstEssential >= 0 {
 		limit = firstEssential
 	}
+	if limit > 60 {
+		limit = 60 // a page's head, not its sidebars
+	}
+	if p.Published == "" {
+		texts := make([]string, 0, limit)
+		for i := 0; i < limit; i++ {
+			texts = append(texts, lines[i].Text())
+		}
+		if k, d := pageDateIn(texts, -1); k >= 0 {
+			p.Published, p.PublishedLine = d, lines[k].Line
+		}
+	}
 	for i := 0; i < limit; i++ {
 		t := lines[i].Text()
-		if p.Published == "" {
-			if d, ok := pageDate(t); ok {
-				p.Published, p.PublishedLine = d, lines[i].Line
-			}
-		}
 		if p.Source == "" {
 			p.Source = pageSource(t)
 		}

@@ -17,6 +17,8 @@ var (
 	reDatedLine  = regexp.MustCompile(`^(发布时间|发布日期|日期|时间|成文日期)\s*[:：]?\s*`)
 	rePeriod     = regexp.MustCompile(`(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*(起)?\s*(至|到|—|-|～|~)\s*(?:(\d{4})\s*年\s*)?(\d{1,2})\s*月\s*(\d{1,2})\s*日(止)?`)
 	reCrawlTitle = regexp.MustCompile(`^(标题|题目|title)\s*[:：]\s*`)
+	// A short field label before a title in a page's metadata table.
+	reLabelPrefix = regexp.MustCompile(`^[•·\s]*\p{Han}{1,6}\s*[:：]\s*(.+)$`)
 	// Lines a web crawler put above the page text.
 	reCrawlHeader = regexp.MustCompile(`^(发布时间|文号|发布机构|栏目|原文链接|本地目录|页面链接|=+\s*正文\s*=+|来源|当前位置)`)
 )
@@ -39,6 +41,9 @@ func (m *mapper) titleMeta() (year *int, title, agency string, loc *schema.Loc) 
 	var idx []int
 	for i := 0; i < limit; i++ {
 		t := strings.TrimSpace(reCrawlTitle.ReplaceAllString(strings.TrimSpace(m.lines[i].Text()), ""))
+		if mm := reLabelPrefix.FindStringSubmatch(t); mm != nil && namesReport(mm[1]) {
+			t = strings.TrimSpace(mm[1]) // 名称：…年度报告, 内容概述：…年度报告
+		}
 		if t != "" && !breadcrumbLine(t) {
 			texts = append(texts, t)
 			idx = append(idx, i)
@@ -57,8 +62,9 @@ func (m *mapper) titleMeta() (year *int, title, agency string, loc *schema.Loc) 
 			cands = append(cands, candidate{title: h})
 		}
 	}
-	if t, l := lineTitle(texts); t != "" {
-		loc := m.lines[idx[l]].Loc()
+	titles, at := lineTitles(texts)
+	for k, t := range titles {
+		loc := m.lines[idx[at[k]]].Loc()
 		cands = append(cands, candidate{title: t, loc: &loc})
 	}
 	if p := m.page.HeadTitle; namesReport(p) {
@@ -104,13 +110,18 @@ func (m *mapper) titleMeta() (year *int, title, agency string, loc *schema.Loc) 
 	return year, title, agency, loc
 }
 
-// lineTitle returns the title found in the leading lines and the index of
-// its line: the line naming the 年度报告, joined with the agency line above
-// or the continuation below.
-func lineTitle(texts []string) (string, int) {
+// lineTitles returns the titles found in the leading lines (at most a few)
+// and the index of each one's line: a line naming the report, joined with
+// the agency line above or the continuation below. A page often names the
+// report more than once — column name, breadcrumb-like heading, metadata
+// table, the title itself — so the caller chooses among them.
+func lineTitles(texts []string) (titles []string, at []int) {
 	for j, t := range texts {
+		if len(titles) == 6 {
+			break
+		}
 		c := compact(t)
-		if !strings.Contains(c, "年度报告") && !strings.Contains(c, "年报") && !strings.HasSuffix(c, "政府信息公开") {
+		if !namesReportWord(c) && !strings.HasSuffix(c, "政府信息公开") {
 			continue
 		}
 		if len([]rune(c)) > 60 {
@@ -130,13 +141,19 @@ func lineTitle(texts []string) (string, int) {
 		if mm := reTitleYear.FindStringSubmatch(compact(title)); mm != nil && mm[1] == "" && j > 0 && agencyAfterYear(mm[3]) == "" {
 			prev := texts[j-1]
 			pc := compact(prev)
-			if len([]rune(pc)) <= 30 && hasHan(pc) && !strings.ContainsAny(pc, "。，:：") {
+			if len([]rune(pc)) <= 30 && hasHan(pc) && !strings.ContainsAny(pc, "。，:：") && !namesReportWord(pc) {
 				title = prev + " " + title
 			}
 		}
-		return title, j
+		titles, at = append(titles, title), append(at, j)
 	}
-	return "", -1
+	return titles, at
+}
+
+// namesReportWord tells text that names the annual report: 年度报告, 年报,
+// or 政府信息公开工作报告 (some bodies drop the 年度).
+func namesReportWord(c string) bool {
+	return strings.Contains(c, "年度报告") || strings.Contains(c, "年报") || strings.Contains(c, "信息公开工作报告")
 }
 
 // titleYearAgency reads the year and the agency from a title.
@@ -309,15 +326,25 @@ func (m *mapper) pageDate() {
 	if len(m.heads) > 0 {
 		limit = m.heads[0].line
 	}
-	for i := 0; i < limit && i < 30; i++ {
+	if limit > 30 {
+		limit = 30
+	}
+	var texts []string
+	var idx []int
+	title := -1
+	tl := m.titleLine(meta.Title, limit)
+	for i := 0; i < limit; i++ {
 		if m.lines[i].Table > 0 {
 			continue
 		}
-		if d, ok := pageDate(m.lines[i].Text()); ok {
-			meta.PagePublished = &d
-			meta.PagePublishedSource = locOf(m.lines[i])
-			return
+		if tl != nil && title < 0 && m.lines[i].Line == tl.Line {
+			title = len(texts)
 		}
+		texts, idx = append(texts, m.lines[i].Text()), append(idx, i)
+	}
+	if k, d := pageDateIn(texts, title); k >= 0 {
+		meta.PagePublished = &d
+		meta.PagePublishedSource = locOf(m.lines[idx[k]])
 	}
 }
 
@@ -385,6 +412,7 @@ var (
 	breadcrumbPrefixes = []string{"当前位置", "您现在的位置", "您当前的位置", "您当前位置", "您的位置", "你的位置", "你现在的位置", "现在位置", "所在位置", "当前所在位置"}
 	toolWords          = []string{"打印本页", "打印此页", "打印文章", "打印", "关闭窗口", "关闭本页", "关闭", "分享到", "分享", "收藏本页", "收藏", "字号", "字体", "默认", "扫一扫", "手机扫一扫", "在手机上打开", "微信", "微博", "qq空间", "qq", "返回顶部", "顶部", "保存", "我要纠错", "纠错", "浏览次数", "阅读次数", "访问次数", "访问量", "浏览量", "点击数", "点击量", "视力保护色", "护眼模式", "无障碍", "朗读", "繁体", "简体", "全文下载", "文字版", "全真版", "增大", "减小", "放大", "缩小", "大", "中", "小", "次"}
 	rePageDate         = regexp.MustCompile(`(发布时间|发布日期|发文日期|公开日期|发布于|更新时间|时间|日期|pubdate)[:：]?(\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2})`)
+	reDateStart        = regexp.MustCompile(`^\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}`)
 	rePageSource       = regexp.MustCompile(`(信息来源|文章来源|来源单位|来源|发布机构|发布单位|发布部门)\s*[:：]\s*(\S+)`)
 	pageLabels         = []string{"发布时间", "发布日期", "时间", "日期", "浏览", "阅读", "作者", "字号", "点击", "访问", "【", "["}
 )
@@ -394,11 +422,14 @@ var (
 // lines, but never is one.
 func breadcrumbLine(t string) bool {
 	c := strings.ToLower(compact(t))
-	if c == "" || len([]rune(c)) > 150 {
+	rs := []rune(c)
+	if len(rs) == 0 || len(rs) > 150 {
 		return false
 	}
-	for _, p := range breadcrumbPrefixes {
-		if strings.HasPrefix(c, p) {
+	// 当前位置, 您现在的位置, 您当前所在位置, 你的位置 … followed by 首页 or a colon.
+	if i := strings.Index(c, "位置"); i >= 0 && len([]rune(c[:i])) <= 6 {
+		rest := c[i+len("位置"):]
+		if strings.HasPrefix(rest, ":") || strings.HasPrefix(rest, "首页") || strings.HasPrefix(rest, ">") {
 			return true
 		}
 	}
@@ -425,8 +456,12 @@ func toolLine(t string) bool {
 	if !found {
 		return false
 	}
+	latin := 0
 	for _, r := range c {
-		if hasHan(string(r)) || 'a' <= r && r <= 'z' {
+		if 'a' <= r && r <= 'z' {
+			latin++ // 字体大小：A+ A A-
+		}
+		if hasHan(string(r)) || latin > 3 {
 			return false
 		}
 	}
@@ -456,6 +491,39 @@ func pageDate(t string) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// pageDateIn finds the page's date among the lines of a page head: a
+// labelled date (发布时间：…) anywhere first; else a line that starts with a
+// date (2024-01-26 10时25分 浏览次数：) or carries one beside the source
+// (来源：XX厅 2020-03-31 17:13); else a short line right under the title
+// (安徽省政务公开办 2018/3/26). title is the title's index, or -1. It returns
+// the line index, or -1.
+func pageDateIn(texts []string, title int) (int, string) {
+	for i, t := range texts {
+		if d, ok := pageDate(t); ok {
+			return i, d
+		}
+	}
+	for i, t := range texts {
+		c := strings.TrimLeft(compact(t), "•·-*")
+		n := len([]rune(c))
+		starts := reDateStart.MatchString(c) && n <= 40
+		besideSource := n <= 80 && rePageSource.MatchString(t) && (reISODate.MatchString(c) || reDate.MatchString(c))
+		if starts || besideSource {
+			if d, ok := parseDate(c); ok {
+				return i, d
+			}
+		}
+	}
+	if title >= 0 && title+1 < len(texts) {
+		if c := compact(texts[title+1]); len([]rune(c)) <= 30 {
+			if d, ok := parseDate(c); ok {
+				return title + 1, d
+			}
+		}
+	}
+	return -1, ""
 }
 
 // pageSource reads the publishing body from 来源：XX局 / 发布机构：XX局.
@@ -492,7 +560,7 @@ func pageInfoLine(t string) bool {
 // namesReport tells a short line that names the annual report (a title).
 func namesReport(t string) bool {
 	c := compact(t)
-	return len([]rune(c)) <= 80 && (strings.Contains(c, "年度报告") || strings.Contains(c, "年报"))
+	return len([]rune(c)) <= 80 && namesReportWord(c)
 }
 
 // stripSiteName removes the site name a page title carries:
