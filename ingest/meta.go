@@ -412,6 +412,7 @@ var (
 	breadcrumbPrefixes = []string{"当前位置", "您现在的位置", "您当前的位置", "您当前位置", "您的位置", "你的位置", "你现在的位置", "现在位置", "所在位置", "当前所在位置"}
 	toolWords          = []string{"打印本页", "打印此页", "打印文章", "打印", "关闭窗口", "关闭本页", "关闭", "分享到", "分享", "收藏本页", "收藏", "字号", "字体", "默认", "扫一扫", "手机扫一扫", "在手机上打开", "微信", "微博", "qq空间", "qq", "返回顶部", "顶部", "保存", "我要纠错", "纠错", "浏览次数", "阅读次数", "访问次数", "访问量", "浏览量", "点击数", "点击量", "视力保护色", "护眼模式", "无障碍", "朗读", "繁体", "简体", "全文下载", "文字版", "全真版", "增大", "减小", "放大", "缩小", "大", "中", "小", "次"}
 	rePageDate         = regexp.MustCompile(`(发布时间|发布日期|发文日期|公开日期|发布于|更新时间|时间|日期|pubdate)[:：]?(\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2})`)
+	reDigits           = regexp.MustCompile(`\d+`)
 	reDateStart        = regexp.MustCompile(`^\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}`)
 	rePageSource       = regexp.MustCompile(`(信息来源|文章来源|来源单位|来源|发布机构|发布单位|发布部门)\s*[:：]\s*(\S+)`)
 	pageLabels         = []string{"发布时间", "发布日期", "时间", "日期", "浏览", "阅读", "作者", "字号", "点击", "访问", "【", "["}
@@ -486,7 +487,7 @@ func pageDate(t string) (string, bool) {
 				continue
 			}
 		}
-		if d, ok := parseDate(c[loc[4]:loc[5]]); ok {
+		if d, ok := ymd(c[loc[4]:loc[5]]); ok {
 			return d, true
 		}
 	}
@@ -524,6 +525,21 @@ func pageDateIn(texts []string, title int) (int, string) {
 		}
 	}
 	return -1, ""
+}
+
+// ymd reads the three numbers of 2024-1-5, 2024/01/05 or 2024年1月5(日).
+func ymd(s string) (string, bool) {
+	n := reDigits.FindAllString(s, 3)
+	if len(n) != 3 {
+		return "", false
+	}
+	y, _ := strconv.Atoi(n[0])
+	mo, _ := strconv.Atoi(n[1])
+	d, _ := strconv.Atoi(n[2])
+	if y < 1990 || y > 2100 || mo < 1 || mo > 12 || d < 1 || d > 31 {
+		return "", false
+	}
+	return fmt.Sprintf("%04d-%02d-%02d", y, mo, d), true
 }
 
 // pageSource reads the publishing body from 来源：XX局 / 发布机构：XX局.
