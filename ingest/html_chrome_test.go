@@ -77,6 +77,26 @@ func TestHTMLChrome(t *testing.T) {
 			absent: []string{"当前位置"}, diag: "agency_from_page",
 		},
 		{
+			name: "no content container: menu before, footer with a date after",
+			page: `<html><body><div class="left-menu"><ul><li>机构概况</li><li>政策文件</li></ul></div>
+<p>样例市民政局2023年政府信息公开工作年度报告</p>` + chromeBody + `
+<div class="footer"><p>版权所有 样例市人民政府</p><p>2024年5月1日</p></div></body></html>`,
+			title: "样例市民政局2023年政府信息公开工作年度报告", agency: "样例市民政局", year: 2023, published: "2024-01-18",
+			absent: []string{"机构概况", "版权所有"},
+		},
+		{
+			name: "breadcrumb, info and tool lines in plain elements",
+			page: `<html><body><p>当前位置：首页 &gt; 政务公开 &gt; 年报</p><p>样例市民政局2023年政府信息公开工作年度报告</p>
+<p>信息来源：样例市民政局 发布日期：2024-01-20</p><div>【字号：大 中 小】 打印 关闭</div><p>根据《中华人民共和国政府信息公开条例》编制本报告。</p>` + chromeBody + `</body></html>`,
+			title: "样例市民政局2023年政府信息公开工作年度报告", agency: "样例市民政局", year: 2023, pageDate: "2024-01-20", published: "2024-01-18",
+			absent: []string{"当前位置", "信息来源", "字号"},
+		},
+		{
+			name:  "a breadcrumb is never the title",
+			page:  `<html><body><div class="crumbs">首页 &gt; 政务公开 &gt; 政府信息公开年报</div>` + chromeBody + `</body></html>`,
+			title: "", agency: "", year: 0, published: "2024-01-18", diag: "title_not_found",
+		},
+		{
 			name:  "a chrome class around the whole report keeps the report",
 			page:  `<html><body><div class="page-footer-wrap"><h1>样例市民政局2023年政府信息公开工作年度报告</h1>` + chromeBody + `</div></body></html>`,
 			title: "样例市民政局2023年政府信息公开工作年度报告", agency: "样例市民政局", year: 2023, published: "2024-01-18",
@@ -128,6 +148,19 @@ func TestHTMLChrome(t *testing.T) {
 				t.Errorf("section 六 = %q", last.Text)
 			}
 		})
+	}
+}
+
+// TestBreadcrumbNeverTitle: crawler text whose only line naming the
+// report is the breadcrumb has no title, and says so.
+func TestBreadcrumbNeverTitle(t *testing.T) {
+	text := "当前位置：首页 > 政务公开 > 政府信息公开年报\n一、总体情况\n本年度工作情况如下。\n"
+	doc, err := Convert(context.Background(), "page.txt", []byte(text), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if doc.Meta.Title != "" || !hasDiag(doc, "title_not_found") {
+		t.Errorf("title = %q (title_not_found: %v), want none", doc.Meta.Title, hasDiag(doc, "title_not_found"))
 	}
 }
 
