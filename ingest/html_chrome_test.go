@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ogi-checker/ogi/schema"
 )
@@ -230,4 +231,35 @@ func TestPageLines(t *testing.T) {
 			t.Errorf("stripSiteName(%q) = %q, want %q", c.in, got, c.want)
 		}
 	}
+}
+
+// FuzzPageChrome: no page head, however broken its chrome, makes the chrome
+// filter or the page-line readers panic, and a page date, when read, is a
+// real YYYY-MM-DD date.
+func FuzzPageChrome(f *testing.F) {
+	f.Add("当前位置：首页 > 政务公开", `<div class="nav">`, "发布时间：2024-01-20")
+	f.Add("【字号：大 中 小】 打印", `<header><div class="content">`, "2024-13-45 来源：局")
+	f.Add("首页>>年报", `<article><footer><nav>`, `<meta name="PubDate" content="2024/2/30">`)
+	f.Fuzz(func(t *testing.T, crumb, open, info string) {
+		for _, s := range []string{crumb, open, info} {
+			breadcrumbLine(s)
+			toolLine(s)
+			pageInfoLine(s)
+			pageSource(s)
+			stripSiteName(s)
+			if d, ok := pageDate(s); ok {
+				if _, err := time.Parse("2006-01-02", d); err != nil {
+					t.Fatalf("pageDate(%q) = %q: %v", s, d, err)
+				}
+			}
+		}
+		page := "<html><head><title>" + crumb + "</title>" + info + "</head><body>" + open + "<p>" + crumb + "</p><p>" + info + "</p>" + chromeBody
+		within(t, func() {
+			lay, err := readHTML([]byte(page), fuzzLimits())
+			if err != nil {
+				return
+			}
+			Map(lay, sourceFor("f.html", []byte(page)))
+		})
+	})
 }

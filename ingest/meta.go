@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/ogi-checker/ogi/schema"
 )
@@ -367,7 +368,16 @@ func parseDate(s string) (string, bool) {
 	} else {
 		return "", false
 	}
-	if y < 1990 || y > 2100 || mo < 1 || mo > 12 || d < 1 || d > 31 {
+	return dateString(y, mo, d)
+}
+
+// dateString formats a calendar date, refusing days the month does not
+// have (2月30日 is a typo, not a date).
+func dateString(y, mo, d int) (string, bool) {
+	if y < 1990 || y > 2100 || mo < 1 || mo > 12 || d < 1 {
+		return "", false
+	}
+	if t := time.Date(y, time.Month(mo), d, 0, 0, 0, 0, time.UTC); t.Day() != d {
 		return "", false
 	}
 	return fmt.Sprintf("%04d-%02d-%02d", y, mo, d), true
@@ -536,10 +546,7 @@ func ymd(s string) (string, bool) {
 	y, _ := strconv.Atoi(n[0])
 	mo, _ := strconv.Atoi(n[1])
 	d, _ := strconv.Atoi(n[2])
-	if y < 1990 || y > 2100 || mo < 1 || mo > 12 || d < 1 || d > 31 {
-		return "", false
-	}
-	return fmt.Sprintf("%04d-%02d-%02d", y, mo, d), true
+	return dateString(y, mo, d)
 }
 
 // pageSource reads the publishing body from 来源：XX局 / 发布机构：XX局.
