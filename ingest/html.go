@@ -612,21 +612,24 @@ func essential(l Line) bool {
 // long paragraph: some sites wrap the whole page in a class such as
 // "foot-wrap"). When one content container holds every section heading and
 // table row, what follows it (related links, footers without a telling
-// class) goes too, and what precedes it is kept only when it may be the
-// title or the page's date line. Breadcrumb and print/share/font-size lines
-// go wherever they are.
+// class) goes too; what precedes it stays, as the title and an intro may
+// stand outside the container. Breadcrumb and print/share/font-size lines
+// go wherever they are, and the page-info line (发布时间：… 来源：…) above
+// the first section.
 func (r *htmlReader) finish() {
 	lines, info := r.lay.Lines, r.info
 	keepChrome := map[int]bool{}
 	firstEssential, lastEssential := -1, -1
+	ess := make([]bool, len(lines))
 	for i, l := range lines {
-		if !essential(l) && len([]rune(l.Text())) < 300 {
+		ess[i] = essential(l)
+		if !ess[i] && utf8.RuneCountInString(l.Text()) < 300 {
 			continue
 		}
 		if info[i].chrome != 0 {
 			keepChrome[info[i].chrome] = true
 		}
-		if essential(l) {
+		if ess[i] {
 			if firstEssential < 0 {
 				firstEssential = i
 			}
@@ -678,7 +681,7 @@ func (r *htmlReader) finish() {
 			id := info[firstEssential].content[k]
 			holds := true
 			for i := firstEssential; i <= lastEssential && holds; i++ {
-				if essential(lines[i]) && !slices.Contains(info[i].content, id) {
+				if ess[i] && !slices.Contains(info[i].content, id) {
 					holds = false
 				}
 			}
@@ -701,8 +704,6 @@ func (r *htmlReader) finish() {
 			continue
 		case l.Table == 0 && (firstEssential < 0 || i < firstEssential) && pageInfoLine(l.Text()):
 			continue // 发布时间：… 来源：… — kept in Layout.Page
-		case body > 0 && !inBody && !info[i].heading && !namesReport(l.Text()):
-			continue // before the report body: only its title is wanted
 		}
 		out = append(out, l)
 	}

@@ -263,3 +263,17 @@ func FuzzPageChrome(f *testing.F) {
 		})
 	})
 }
+
+// TestTitleLineOverSentence: a sentence that names the report with a body
+// in front (现将…年度报告公布如下) never outranks a real title line, even one
+// without the body's name.
+func TestTitleLineOverSentence(t *testing.T) {
+	text := "2023年政府信息公开工作年度报告\n现将样例市民政局2023年政府信息公开工作年度报告公布如下，本报告由总体情况、主动公开政府信息情况等六部分组成，所列数据的统计期限为2023年1月1日至12月31日。\n一、总体情况\n本年度工作情况如下。\n"
+	doc, err := Convert(context.Background(), "r.txt", []byte(text), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if doc.Meta.Title != "2023年政府信息公开工作年度报告" {
+		t.Errorf("title = %q", doc.Meta.Title)
+	}
+}

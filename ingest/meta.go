@@ -117,6 +117,7 @@ func (m *mapper) titleMeta() (year *int, title, agency string, loc *schema.Loc) 
 // report more than once — column name, breadcrumb-like heading, metadata
 // table, the title itself — so the caller chooses among them.
 func lineTitles(texts []string) (titles []string, at []int) {
+	fallback, fallbackAt := "", -1
 	for j, t := range texts {
 		if len(titles) == 6 {
 			break
@@ -126,12 +127,14 @@ func lineTitles(texts []string) (titles []string, at []int) {
 			continue
 		}
 		if len([]rune(c)) > 60 {
-			// A sentence that mentions the report, not the title.
-			if i := strings.Index(c, "年度报告"); i < 0 || len([]rune(c[:i])) > 50 {
-				continue
+			// A sentence that mentions the report, not a title line: its
+			// start stands in for the title only when no line is one
+			// (现将XX局2023年…年度报告 would otherwise outrank a title
+			// without the body's name).
+			if i := strings.Index(c, "年度报告"); fallback == "" && i >= 0 && len([]rune(c[:i])) <= 50 {
+				fallback, fallbackAt = c[:i+len("年度报告")], j
 			}
-			c = c[:strings.Index(c, "年度报告")+len("年度报告")]
-			t = c
+			continue
 		}
 		title := t
 		// Title continued on the next line: …政府信息公开 / 工作年度报告.
@@ -147,6 +150,9 @@ func lineTitles(texts []string) (titles []string, at []int) {
 			}
 		}
 		titles, at = append(titles, title), append(at, j)
+	}
+	if len(titles) == 0 && fallback != "" {
+		return []string{fallback}, []int{fallbackAt}
 	}
 	return titles, at
 }
@@ -419,13 +425,12 @@ func cnNumber(s string) int {
 // Page furniture lines. Compact text: full-width forms are folded and
 // spaces removed, so ＞ is > and 当前位置 ： is 当前位置:.
 var (
-	breadcrumbPrefixes = []string{"当前位置", "您现在的位置", "您当前的位置", "您当前位置", "您的位置", "你的位置", "你现在的位置", "现在位置", "所在位置", "当前所在位置"}
-	toolWords          = []string{"打印本页", "打印此页", "打印文章", "打印", "关闭窗口", "关闭本页", "关闭", "分享到", "分享", "收藏本页", "收藏", "字号", "字体", "默认", "扫一扫", "手机扫一扫", "在手机上打开", "微信", "微博", "qq空间", "qq", "返回顶部", "顶部", "保存", "我要纠错", "纠错", "浏览次数", "阅读次数", "访问次数", "访问量", "浏览量", "点击数", "点击量", "视力保护色", "护眼模式", "无障碍", "朗读", "繁体", "简体", "全文下载", "文字版", "全真版", "增大", "减小", "放大", "缩小", "大", "中", "小", "次"}
-	rePageDate         = regexp.MustCompile(`(发布时间|发布日期|发文日期|公开日期|发布于|更新时间|时间|日期|pubdate)[:：]?(\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2})`)
-	reDigits           = regexp.MustCompile(`\d+`)
-	reDateStart        = regexp.MustCompile(`^\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}`)
-	rePageSource       = regexp.MustCompile(`(信息来源|文章来源|来源单位|来源|发布机构|发布单位|发布部门)\s*[:：]\s*(\S+)`)
-	pageLabels         = []string{"发布时间", "发布日期", "时间", "日期", "浏览", "阅读", "作者", "字号", "点击", "访问", "【", "["}
+	toolWords    = []string{"打印本页", "打印此页", "打印文章", "打印", "关闭窗口", "关闭本页", "关闭", "分享到", "分享", "收藏本页", "收藏", "字号", "字体", "默认", "扫一扫", "手机扫一扫", "在手机上打开", "微信", "微博", "qq空间", "qq", "返回顶部", "顶部", "保存", "我要纠错", "纠错", "浏览次数", "阅读次数", "访问次数", "访问量", "浏览量", "点击数", "点击量", "视力保护色", "护眼模式", "无障碍", "朗读", "繁体", "简体", "全文下载", "文字版", "全真版", "增大", "减小", "放大", "缩小", "大", "中", "小", "次"}
+	rePageDate   = regexp.MustCompile(`(发布时间|发布日期|发文日期|公开日期|发布于|更新时间|时间|日期|pubdate)[:：]?(\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2})`)
+	reDigits     = regexp.MustCompile(`\d+`)
+	reDateStart  = regexp.MustCompile(`^\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}`)
+	rePageSource = regexp.MustCompile(`(信息来源|文章来源|来源单位|来源|发布机构|发布单位|发布部门)\s*[:：]\s*(\S+)`)
+	pageLabels   = []string{"发布时间", "发布日期", "时间", "日期", "浏览", "阅读", "作者", "字号", "点击", "访问", "【", "["}
 )
 
 // breadcrumbLine tells a breadcrumb trail (当前位置：首页 > 政务公开 > …), which
