@@ -276,4 +276,11 @@ func TestTitleLineOverSentence(t *testing.T) {
 	if doc.Meta.Title != "2023年政府信息公开工作年度报告" {
 		t.Errorf("title = %q", doc.Meta.Title)
 	}
+	short := "2023年政府信息公开工作年度报告\n现将样例市民政局2023年度政府信息公开工作报告公布如下：\n一、总体情况\n本年度工作情况如下。\n"
+	if doc, err = Convert(context.Background(), "r.txt", []byte(short), Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if doc.Meta.Title != "2023年政府信息公开工作年度报告" || doc.Meta.Agency != "" {
+		t.Errorf("short sentence: title, agency = %q, %q", doc.Meta.Title, doc.Meta.Agency)
+	}
 }

@@ -126,6 +126,9 @@ func lineTitles(texts []string) (titles []string, at []int) {
 		if !namesReportWord(c) && !strings.HasSuffix(c, "政府信息公开") {
 			continue
 		}
+		if len([]rune(c)) <= 60 && sentenceLike(c) {
+			continue // 现将2023年度政府信息公开工作报告公布如下：
+		}
 		if len([]rune(c)) > 60 {
 			// A sentence that mentions the report, not a title line: its
 			// start stands in for the title only when no line is one
@@ -155,6 +158,19 @@ func lineTitles(texts []string) (titles []string, at []int) {
 		return []string{fallback}, []int{fallbackAt}
 	}
 	return titles, at
+}
+
+// sentenceLike tells a short sentence about the report from a title line.
+func sentenceLike(c string) bool {
+	if strings.ContainsAny(c, "，。；") || strings.Contains(c, "如下") {
+		return true
+	}
+	for _, p := range []string{"现将", "根据", "按照", "依据", "特此", "现予"} {
+		if strings.HasPrefix(c, p) {
+			return true
+		}
+	}
+	return false
 }
 
 // namesReportWord tells text that names the annual report: 年度报告, 年报,
