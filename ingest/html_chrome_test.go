@@ -93,6 +93,12 @@ func TestHTMLChrome(t *testing.T) {
 			absent: []string{"当前位置", "信息来源", "字号"},
 		},
 		{
+			name:  "the date line sits in a share bar",
+			page:  `<html><body><h1>样例市民政局2023年政府信息公开工作年度报告</h1><div class="share-bar">发布时间：2024-01-21 分享到：微信 微博</div>` + chromeBody + `</body></html>`,
+			title: "样例市民政局2023年政府信息公开工作年度报告", agency: "样例市民政局", year: 2023, pageDate: "2024-01-21", published: "2024-01-18",
+			absent: []string{"分享到"},
+		},
+		{
 			name:  "a breadcrumb is never the title",
 			page:  `<html><body><div class="crumbs">首页 &gt; 政务公开 &gt; 政府信息公开年报</div>` + chromeBody + `</body></html>`,
 			title: "", agency: "", year: 0, published: "2024-01-18", diag: "title_not_found",
