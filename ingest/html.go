@@ -511,7 +511,7 @@ func (r *htmlReader) push(a atom.Atom, attrs map[string]string) {
 	}
 	for _, w := range words {
 		for _, c := range chromeWords {
-			if strings.Contains(w, c) {
+			if strings.Contains(w, c) && !strings.Contains(w, "footnote") {
 				f.chrome = true
 			}
 		}

@@ -80,7 +80,7 @@ func TestHTMLChrome(t *testing.T) {
 		{
 			name: "no content container: menu before, footer with a date after",
 			page: `<html><body><div class="left-menu"><ul><li>机构概况</li><li>政策文件</li></ul></div>
-<p>样例市民政局2023年政府信息公开工作年度报告</p>` + chromeBody + `
+<p>样例市民政局2023年政府信息公开工作年度报告</p>` + strings.Replace(chromeBody, "<p>本年度未收取信息处理费。</p>", `<div class="footnote">本年度未收取信息处理费。</div>`, 1) + `
 <div class="footer"><p>版权所有 样例市人民政府</p><p>2024年5月1日</p></div></body></html>`,
 			title: "样例市民政局2023年政府信息公开工作年度报告", agency: "样例市民政局", year: 2023, published: "2024-01-18",
 			absent: []string{"机构概况", "版权所有"},
