@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -101,6 +102,7 @@ func readHTML(data []byte, lim Limits) (*Layout, error) {
 	if err := r.read(text); err != nil {
 		return nil, err
 	}
+	r.finish()
 	return r.lay, nil
 }
 
@@ -114,6 +116,32 @@ type htmlReader struct {
 	nTable int
 	cells  int
 	images int
+
+	// Page chrome: the open elements, which of them are navigation or
+	// furniture (chrome) and which are content containers, and per emitted
+	// line where it stood. finish decides from these what is the report.
+	stack    []htmlFrame
+	nFrame   int
+	info     []lineInfo
+	inTitle  bool
+	title    strings.Builder
+	heading  bool // inside h1–h3
+	metaTags map[string]string
+}
+
+// htmlFrame is an open element that matters for finding the report body.
+type htmlFrame struct {
+	a       atom.Atom
+	id      int
+	chrome  bool
+	content bool
+}
+
+// lineInfo says where an emitted line stood on the page.
+type lineInfo struct {
+	chrome  int   // id of the outermost chrome element around it, 0 if none
+	content []int // ids of the content containers around it, outermost first
+	heading bool  // the text of an h1–h3 element
 }
 
 func (r *htmlReader) read(text string) error {
@@ -142,6 +170,9 @@ func (r *htmlReader) read(text string) error {
 			}
 			return z.Err()
 		case html.TextToken:
+			if r.inTitle && r.title.Len() < 1000 {
+				r.title.Write(z.Text())
+			}
 			if skip > 0 {
 				continue
 			}
@@ -170,9 +201,19 @@ func (r *htmlReader) read(text string) error {
 			case atom.Img:
 				r.images++
 				continue
+			case atom.Meta:
+				r.meta(attrs)
+				continue
+			case atom.Title:
+				if tt == html.StartTagToken && r.title.Len() == 0 {
+					r.inTitle = true
+				}
 			}
 			if skip > 0 {
 				continue
+			}
+			if tt == html.StartTagToken && nests(a) {
+				r.push(a, attrs)
 			}
 			if err := r.start(a, attrs, startLine); err != nil {
 				return err
@@ -189,12 +230,17 @@ func (r *htmlReader) read(text string) error {
 					skip--
 				}
 				continue
+			case atom.Title:
+				r.inTitle = false
 			}
 			if skip > 0 {
 				continue
 			}
 			if err := r.end(a); err != nil {
 				return err
+			}
+			if nests(a) {
+				r.pop(a)
 			}
 		}
 	}
@@ -247,7 +293,7 @@ func (r *htmlReader) flushPara() {
 	t := collapseSpace(r.para.String())
 	r.para.Reset()
 	if t != "" {
-		r.lay.Lines = append(r.lay.Lines, Line{Cells: []Cell{{Text: t}}, Line: r.pline})
+		r.emit(Line{Cells: []Cell{{Text: t}}, Line: r.pline})
 	}
 }
 
@@ -305,6 +351,9 @@ func (r *htmlReader) start(a atom.Atom, attrs map[string]string, line int) error
 		}
 		if t == nil {
 			r.flushPara()
+			if a == atom.H1 || a == atom.H2 || a == atom.H3 {
+				r.heading = true
+			}
 		}
 	}
 	return nil
@@ -331,6 +380,7 @@ func (r *htmlReader) end(a atom.Atom) error {
 				t.cell.text.WriteString(" ")
 			} else if t == nil {
 				r.flushPara()
+				r.heading = false
 			}
 		}
 	}
@@ -397,7 +447,7 @@ func (r *htmlReader) endRow() error {
 	if r.lim.MaxCells > 0 && r.cells > r.lim.MaxCells {
 		return fmt.Errorf("line %d: more than %d table cells", t.line, r.lim.MaxCells)
 	}
-	r.lay.Lines = append(r.lay.Lines, Line{Cells: cells, Line: t.line, Table: t.index, Row: t.rowNo})
+	r.emit(Line{Cells: cells, Line: t.line, Table: t.index, Row: t.rowNo})
 	t.row = t.row[:0]
 	t.line = 0
 	return nil
@@ -409,4 +459,254 @@ func (r *htmlReader) endTable() error {
 	}
 	r.tables = r.tables[:len(r.tables)-1]
 	return nil
+}
+
+// maxFrames bounds the open-element stack kept for chrome detection; pages
+// nested deeper than this are read without it (the depth limit still holds).
+const maxFrames = 512
+
+// Class and id words of page furniture on government sites: navigation,
+// breadcrumbs (position, location, dqwz = 当前位置, crumb, bread), sidebars,
+// share and print bars, footers, copyright lines.
+var (
+	chromeWords  = []string{"nav", "menu", "crumb", "bread", "dqwz", "weizhi", "position", "location", "footer", "foot", "sidebar", "side-bar", "share", "copyright", "banquan", "toolbar", "xgwz", "xglj", "related", "friendlink", "yqlj"}
+	headerTokens = map[string]bool{"header": true, "head": true, "top": true, "topbar": true, "site-header": true, "page-header": true, "site-head": true}
+	contentWords = []string{"trs_editor", "zoom", "article", "content", "zwnr", "zw_con", "detail", "main-txt", "maintext", "con_text", "textcon", "xxgk_con", "view"}
+)
+
+// attrWords are the lower-cased class tokens and the id of an element.
+func attrWords(attrs map[string]string) []string {
+	w := strings.Fields(strings.ToLower(attrs["class"]))
+	if id := strings.TrimSpace(strings.ToLower(attrs["id"])); id != "" {
+		w = append(w, id)
+	}
+	return w
+}
+
+func (r *htmlReader) inContent() bool {
+	for _, f := range r.stack {
+		if f.content {
+			return true
+		}
+	}
+	return false
+}
+
+// push records an opened element, classifying it as chrome or content.
+func (r *htmlReader) push(a atom.Atom, attrs map[string]string) {
+	if len(r.stack) >= maxFrames {
+		return
+	}
+	r.nFrame++
+	f := htmlFrame{a: a, id: r.nFrame}
+	words := attrWords(attrs)
+	switch a {
+	case atom.Nav, atom.Aside, atom.Footer:
+		f.chrome = true
+	case atom.Header:
+		// An article's own header holds its title and date.
+		f.chrome = !r.inContent()
+	case atom.Article, atom.Main:
+		f.content = true
+	}
+	for _, w := range words {
+		for _, c := range chromeWords {
+			if strings.Contains(w, c) && !strings.Contains(w, "footnote") {
+				f.chrome = true
+			}
+		}
+		if headerTokens[w] && !r.inContent() {
+			f.chrome = true
+		}
+	}
+	if !f.chrome {
+		for _, w := range words {
+			for _, c := range contentWords {
+				if strings.Contains(w, c) {
+					f.content = true
+				}
+			}
+		}
+	}
+	r.stack = append(r.stack, f)
+}
+
+// pop closes the innermost open element a and anything left open inside
+// it; a stray end tag closes nothing.
+func (r *htmlReader) pop(a atom.Atom) {
+	for i := len(r.stack) - 1; i >= 0; i-- {
+		if r.stack[i].a == a {
+			r.stack = r.stack[:i]
+			return
+		}
+	}
+}
+
+// emit appends a line with where it stood on the page.
+func (r *htmlReader) emit(l Line) {
+	var li lineInfo
+	for _, f := range r.stack {
+		if f.chrome && li.chrome == 0 {
+			li.chrome = f.id
+		}
+		if f.content && len(li.content) < 32 {
+			li.content = append(li.content, f.id)
+		}
+	}
+	li.heading = r.heading && l.Table == 0
+	r.lay.Lines = append(r.lay.Lines, l)
+	r.info = append(r.info, li)
+}
+
+// meta keeps the meta tags that describe the article (ArticleTitle,
+// PubDate, ContentSource, SiteName, ColumnName and their common variants).
+func (r *htmlReader) meta(attrs map[string]string) {
+	name := strings.ToLower(strings.TrimSpace(attrs["name"]))
+	if name == "" {
+		name = strings.ToLower(strings.TrimSpace(attrs["property"]))
+	}
+	content := collapseSpace(attrs["content"])
+	if name == "" || content == "" || len(content) > 1000 {
+		return
+	}
+	if r.metaTags == nil {
+		r.metaTags = map[string]string{}
+	}
+	if _, ok := r.metaTags[name]; !ok && len(r.metaTags) < 100 {
+		r.metaTags[name] = content
+	}
+}
+
+// firstMeta returns the first of the named meta tags the page has.
+func (r *htmlReader) firstMeta(names ...string) string {
+	for _, n := range names {
+		if v := r.metaTags[n]; v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+// essential tells lines that are certainly report text: section headings
+// and table rows. Chrome never holds them; a container that holds them all
+// is the report body.
+func essential(l Line) bool {
+	if l.Table > 0 {
+		return true
+	}
+	c := compact(l.Text())
+	if len([]rune(c)) > 80 {
+		return false
+	}
+	for _, re := range sectionPatterns {
+		if loc := re.FindStringIndex(c); loc != nil && loc[0] == 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// finish removes the page chrome from the lines and fills Layout.Page.
+// Text inside navigation, breadcrumb, sidebar and footer elements goes,
+// unless the element holds report text (a section heading, a table row, a
+// long paragraph: some sites wrap the whole page in a class such as
+// "foot-wrap"). When one content container holds every section heading and
+// table row, what follows it (related links, footers without a telling
+// class) goes too; what precedes it stays, as the title and an intro may
+// stand outside the container. Breadcrumb and print/share/font-size lines
+// go wherever they are, and the page-info line (发布时间：… 来源：…) above
+// the first section.
+func (r *htmlReader) finish() {
+	lines, info := r.lay.Lines, r.info
+	keepChrome := map[int]bool{}
+	firstEssential, lastEssential := -1, -1
+	ess := make([]bool, len(lines))
+	for i, l := range lines {
+		ess[i] = essential(l)
+		if !ess[i] && utf8.RuneCountInString(l.Text()) < 300 {
+			continue
+		}
+		if info[i].chrome != 0 {
+			keepChrome[info[i].chrome] = true
+		}
+		if ess[i] {
+			if firstEssential < 0 {
+				firstEssential = i
+			}
+			lastEssential = i
+		}
+	}
+	isChrome := func(i int) bool { return info[i].chrome != 0 && !keepChrome[info[i].chrome] }
+
+	// The page's own date, source and headings, read before anything goes:
+	// the date line often sits in a share or tool bar.
+	p := &r.lay.Page
+	p.HeadTitle = stripSiteName(collapseSpace(r.title.String()))
+	p.MetaTitle = r.firstMeta("articletitle", "article_title", "og:title", "title")
+	if d, ok := parseDate(r.firstMeta("pubdate", "publishdate", "firstpublishedtime", "publish_time", "publishtime", "article:published_time", "dc.date")); ok {
+		p.Published = d
+	}
+	p.Source = r.firstMeta("contentsource", "source", "author")
+	p.Site = r.firstMeta("sitename", "site_name", "og:site_name")
+	p.Column = r.firstMeta("columnname", "column_name")
+	limit := len(lines)
+	if firstEssential >= 0 {
+		limit = firstEssential
+	}
+	if limit > 60 {
+		limit = 60 // a page's head, not its sidebars
+	}
+	if p.Published == "" {
+		texts := make([]string, 0, limit)
+		for i := 0; i < limit; i++ {
+			texts = append(texts, lines[i].Text())
+		}
+		if k, d := pageDateIn(texts, -1); k >= 0 {
+			p.Published, p.PublishedLine = d, lines[k].Line
+		}
+	}
+	for i := 0; i < limit; i++ {
+		t := lines[i].Text()
+		if p.Source == "" {
+			p.Source = pageSource(t)
+		}
+		if info[i].heading && !isChrome(i) && len(p.Headings) < 8 && !breadcrumbLine(t) {
+			p.Headings = append(p.Headings, t)
+		}
+	}
+
+	body := -1 // the content container that holds the report
+	if firstEssential >= 0 {
+		for k := len(info[firstEssential].content) - 1; k >= 0 && body < 0; k-- {
+			id := info[firstEssential].content[k]
+			holds := true
+			for i := firstEssential; i <= lastEssential && holds; i++ {
+				if ess[i] && !slices.Contains(info[i].content, id) {
+					holds = false
+				}
+			}
+			if holds {
+				body = id
+			}
+		}
+	}
+	out := lines[:0]
+	seenBody := false
+	for i, l := range lines {
+		inBody := body > 0 && slices.Contains(info[i].content, body)
+		seenBody = seenBody || inBody
+		switch {
+		case isChrome(i):
+			continue
+		case body > 0 && !inBody && seenBody:
+			continue // after the report body
+		case l.Table == 0 && (breadcrumbLine(l.Text()) || toolLine(l.Text())):
+			continue
+		case l.Table == 0 && (firstEssential < 0 || i < firstEssential) && pageInfoLine(l.Text()):
+			continue // 发布时间：… 来源：… — kept in Layout.Page
+		}
+		out = append(out, l)
+	}
+	r.lay.Lines = out
+	r.info = nil
 }

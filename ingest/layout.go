@@ -46,8 +46,34 @@ type Layout struct {
 	// Diagnostics are problems the reader met (encoding guessed, images
 	// where a table should be, …); the mapper adds its own.
 	Diagnostics []schema.Diagnostic
+	// Page is what a web page says about itself outside the report text
+	// (head title, headings, meta tags, the date it was posted). The text
+	// lines alone cannot tell a breadcrumb from a title; these can.
+	Page PageHints
 
 	layoutCounts map[string]int
+}
+
+// PageHints are a web page's own statements about the document. Every field
+// is as the page has it (whitespace collapsed); empty when the page has none.
+type PageHints struct {
+	// HeadTitle is <title> with the site-name suffix removed
+	// (…年度报告_XX市人民政府 → …年度报告).
+	HeadTitle string
+	// MetaTitle is the ArticleTitle (or similar) meta tag.
+	MetaTitle string
+	// Headings are the first h1–h3 texts of the page body, in order.
+	Headings []string
+	// Published is the page's own publication date (PubDate meta tag or a
+	// 发布时间 line), YYYY-MM-DD, and PublishedLine the source line it was
+	// read from (0 for a meta tag).
+	Published     string
+	PublishedLine int
+	// Source is the publishing body the page names (ContentSource meta tag,
+	// 来源/发布机构 line); Site and Column are the SiteName and ColumnName tags.
+	Source string
+	Site   string
+	Column string
 }
 
 // Line is a paragraph (one cell, Table == 0) or a table row.

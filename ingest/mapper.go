@@ -24,6 +24,8 @@ type mapper struct {
 	// canon holds the label synonyms of the document's template.
 	canon    *canon
 	variants map[variantKey]bool
+	// page is what a web page says about itself (Layout.Page).
+	page PageHints
 }
 
 type heading struct {
@@ -40,7 +42,7 @@ type heading struct {
 // it cannot find is reported as missing cells and diagnostics.
 func Map(lay *Layout, src schema.Source) *schema.Document {
 	lines, runTogether := splitRunTogether(lay.Lines)
-	m := &mapper{lines: lines, format: lay.Format, runTogether: runTogether, cuts: map[string][][]float64{}}
+	m := &mapper{lines: lines, format: lay.Format, runTogether: runTogether, cuts: map[string][][]float64{}, page: lay.Page}
 	m.ctext = make([]string, len(lines))
 	for i, l := range lines {
 		m.ctext[i] = compact(l.Text())

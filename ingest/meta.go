@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/ogi-checker/ogi/schema"
 )
@@ -17,12 +18,18 @@ var (
 	reDatedLine  = regexp.MustCompile(`^(发布时间|发布日期|日期|时间|成文日期)\s*[:：]?\s*`)
 	rePeriod     = regexp.MustCompile(`(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*(起)?\s*(至|到|—|-|～|~)\s*(?:(\d{4})\s*年\s*)?(\d{1,2})\s*月\s*(\d{1,2})\s*日(止)?`)
 	reCrawlTitle = regexp.MustCompile(`^(标题|题目|title)\s*[:：]\s*`)
+	// A short field label before a title in a page's metadata table.
+	reLabelPrefix = regexp.MustCompile(`^[•·\s]*\p{Han}{1,6}\s*[:：]\s*(.+)$`)
 	// Lines a web crawler put above the page text.
 	reCrawlHeader = regexp.MustCompile(`^(发布时间|文号|发布机构|栏目|原文链接|本地目录|页面链接|=+\s*正文\s*=+|来源|当前位置)`)
 )
 
-// titleMeta finds the title (the line naming the 年度报告, joined with the
-// agency line above or the continuation below), the year and the agency.
+// titleMeta finds the title, the year and the agency. Candidates, in
+// order: the page's ArticleTitle meta tag and h1–h3 headings that name the
+// report, the first line naming the 年度报告 (joined with the agency line
+// above or the continuation below; never a breadcrumb), and the page's
+// <title> without its site name. The first that gives both year and agency
+// wins, else the first that gives a year, else the first at all.
 func (m *mapper) titleMeta() (year *int, title, agency string, loc *schema.Loc) {
 	limit := len(m.lines)
 	if len(m.heads) > 0 {
@@ -35,25 +42,104 @@ func (m *mapper) titleMeta() (year *int, title, agency string, loc *schema.Loc) 
 	var idx []int
 	for i := 0; i < limit; i++ {
 		t := strings.TrimSpace(reCrawlTitle.ReplaceAllString(strings.TrimSpace(m.lines[i].Text()), ""))
-		if t != "" {
+		if mm := reLabelPrefix.FindStringSubmatch(t); mm != nil && namesReport(mm[1]) {
+			t = strings.TrimSpace(mm[1]) // 名称：…年度报告, 内容概述：…年度报告
+		}
+		if t != "" && !breadcrumbLine(t) {
 			texts = append(texts, t)
 			idx = append(idx, i)
 		}
 	}
+	type candidate struct {
+		title string
+		loc   *schema.Loc
+	}
+	var cands []candidate
+	if p := m.page.MetaTitle; namesReport(p) {
+		cands = append(cands, candidate{title: p})
+	}
+	for _, h := range m.page.Headings {
+		if namesReport(h) {
+			cands = append(cands, candidate{title: h})
+		}
+	}
+	titles, at := lineTitles(texts)
+	for k, t := range titles {
+		loc := m.lines[idx[at[k]]].Loc()
+		cands = append(cands, candidate{title: t, loc: &loc})
+	}
+	if p := m.page.HeadTitle; namesReport(p) {
+		cands = append(cands, candidate{title: p})
+	}
+	best := -1
+	bestScore := 0
+	for i, c := range cands {
+		y, a := titleYearAgency(c.title)
+		score := 1
+		if y != nil {
+			score = 2
+			if a != "" {
+				score = 3
+			}
+		}
+		if score > bestScore {
+			best, bestScore = i, score
+		}
+	}
+	if best >= 0 {
+		title, loc = cands[best].title, cands[best].loc
+		year, agency = titleYearAgency(title)
+		if loc == nil {
+			loc = m.titleLine(title, limit)
+		}
+	}
+	if agency == "" && title != "" {
+		// 2023年政府信息公开工作年度报告 on a body's own site: the page says
+		// whose it is (来源 / 发布机构 / ContentSource).
+		src := m.page.Source
+		for i := 0; i < limit && src == ""; i++ {
+			src = pageSource(m.lines[i].Text())
+		}
+		if likelyAgency(src) {
+			agency = compact(src)
+			m.diag("agency_from_page", "info", "the title names no body; the agency was taken from the page's source field ("+agency+")", nil)
+		}
+	}
+	if title == "" {
+		m.diag("title_not_found", "warning", "no title naming the 政府信息公开工作年度报告 was found before the first section", nil)
+	}
+	return year, title, agency, loc
+}
+
+// lineTitles returns the titles found in the leading lines (at most a few)
+// and the index of each one's line: a line naming the report, joined with
+// the agency line above or the continuation below. A page often names the
+// report more than once — column name, breadcrumb-like heading, metadata
+// table, the title itself — so the caller chooses among them.
+func lineTitles(texts []string) (titles []string, at []int) {
+	fallback, fallbackAt := "", -1
 	for j, t := range texts {
+		if len(titles) == 6 {
+			break
+		}
 		c := compact(t)
-		if !strings.Contains(c, "年度报告") && !strings.Contains(c, "年报") && !strings.HasSuffix(c, "政府信息公开") {
+		if !namesReportWord(c) && !strings.HasSuffix(c, "政府信息公开") {
 			continue
 		}
-		if len([]rune(c)) > 60 {
-			// A sentence that mentions the report, not the title.
-			if i := strings.Index(c, "年度报告"); i < 0 || len([]rune(c[:i])) > 50 {
-				continue
-			}
-			c = c[:strings.Index(c, "年度报告")+len("年度报告")]
-			t = c
+		if len([]rune(c)) <= 60 && sentenceLike(c) {
+			continue // 现将2023年度政府信息公开工作报告公布如下：
 		}
-		title = t
+		if len([]rune(c)) > 60 {
+			// A sentence that mentions the report, not a title line: its
+			// start stands in for the title only when no line is one
+			// (现将XX局2023年…年度报告 would otherwise outrank a title
+			// without the body's name).
+			if i := strings.Index(c, "年度报告"); fallback == "" && i >= 0 && len([]rune(c[:i])) <= 50 {
+				fallback, fallbackAt = c[:i+len("年度报告")], j
+			}
+			continue
+		}
+		title := t
 		// Title continued on the next line: …政府信息公开 / 工作年度报告.
 		if !strings.HasSuffix(c, "报告") && j+1 < len(texts) && strings.HasSuffix(compact(texts[j+1]), "报告") && len([]rune(texts[j+1])) < 20 {
 			title = t + texts[j+1]
@@ -62,16 +148,40 @@ func (m *mapper) titleMeta() (year *int, title, agency string, loc *schema.Loc) 
 		if mm := reTitleYear.FindStringSubmatch(compact(title)); mm != nil && mm[1] == "" && j > 0 && agencyAfterYear(mm[3]) == "" {
 			prev := texts[j-1]
 			pc := compact(prev)
-			if len([]rune(pc)) <= 30 && hasHan(pc) && !strings.ContainsAny(pc, "。，:：") {
+			if len([]rune(pc)) <= 30 && hasHan(pc) && !strings.ContainsAny(pc, "。，:：") && !namesReportWord(pc) {
 				title = prev + " " + title
 			}
 		}
-		l := m.lines[idx[j]].Loc()
-		loc = &l
-		break
+		titles, at = append(titles, title), append(at, j)
 	}
-	ct := compact(title)
-	if mm := reTitleYear.FindStringSubmatch(ct); mm != nil {
+	if len(titles) == 0 && fallback != "" {
+		return []string{fallback}, []int{fallbackAt}
+	}
+	return titles, at
+}
+
+// sentenceLike tells a short sentence about the report from a title line.
+func sentenceLike(c string) bool {
+	if strings.ContainsAny(c, "，。；") || strings.Contains(c, "如下") {
+		return true
+	}
+	for _, p := range []string{"现将", "根据", "按照", "依据", "特此", "现予"} {
+		if strings.HasPrefix(c, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// namesReportWord tells text that names the annual report: 年度报告, 年报,
+// or 政府信息公开工作报告 (some bodies drop the 年度).
+func namesReportWord(c string) bool {
+	return strings.Contains(c, "年度报告") || strings.Contains(c, "年报") || strings.Contains(c, "信息公开工作报告")
+}
+
+// titleYearAgency reads the year and the agency from a title.
+func titleYearAgency(title string) (year *int, agency string) {
+	if mm := reTitleYear.FindStringSubmatch(compact(title)); mm != nil {
 		if y, err := strconv.Atoi(mm[2]); err == nil && y >= 1990 && y <= 2100 {
 			year = &y
 		}
@@ -80,11 +190,21 @@ func (m *mapper) titleMeta() (year *int, title, agency string, loc *schema.Loc) 
 			agency = agencyAfterYear(mm[3])
 		}
 	}
-	agency = strings.TrimSpace(agency)
-	if title == "" {
-		m.diag("title_not_found", "warning", "no title naming the 政府信息公开工作年度报告 was found before the first section", nil)
+	return year, strings.TrimSpace(agency)
+}
+
+// titleLine locates a title taken from the page's metadata among the
+// leading lines, so that the intro starts after it.
+func (m *mapper) titleLine(title string, limit int) *schema.Loc {
+	ct := compact(title)
+	for i := 0; i < limit; i++ {
+		c := m.ctext[i]
+		if c != "" && !breadcrumbLine(c) && (c == ct || len([]rune(c)) <= 80 && (strings.Contains(c, ct) || strings.Contains(ct, c) && namesReport(c))) {
+			l := m.lines[i].Loc()
+			return &l
+		}
 	}
-	return year, title, agency, loc
+	return nil
 }
 
 // agencyAfterYear reads the agency from titles that put the year first:
@@ -175,6 +295,14 @@ func (m *mapper) dates() {
 			}
 		}
 	}
+	m.pageDate()
+	if meta.Published == nil && meta.PagePublished != nil {
+		// The date line itself is not report text (the HTML reader keeps it
+		// in Layout.Page): the page's posting date stands in for the 落款.
+		d := *meta.PagePublished
+		meta.Published, meta.PublishedSource = &d, meta.PagePublishedSource
+		m.diag("published_from_header", "info", "the 落款 date was not found at the end; the date under the title was used", meta.PublishedSource)
+	}
 	if meta.Published == nil {
 		m.diag("published_not_found", "warning", "no 落款 date found at the end of the report", nil)
 	}
@@ -205,6 +333,44 @@ func (m *mapper) dates() {
 	}
 }
 
+// pageDate records the page's own posting date: from the web page's meta
+// tag or date line (Layout.Page), else from a 发布时间/时间/日期 label in the
+// lines above the first section (crawler text of a page).
+func (m *mapper) pageDate() {
+	meta := &m.doc.Meta
+	if d := m.page.Published; d != "" {
+		meta.PagePublished = &d
+		if m.page.PublishedLine > 0 {
+			meta.PagePublishedSource = &schema.Loc{Line: m.page.PublishedLine}
+		}
+		return
+	}
+	limit := len(m.lines)
+	if len(m.heads) > 0 {
+		limit = m.heads[0].line
+	}
+	if limit > 30 {
+		limit = 30
+	}
+	var texts []string
+	var idx []int
+	title := -1
+	tl := m.titleLine(meta.Title, limit)
+	for i := 0; i < limit; i++ {
+		if m.lines[i].Table > 0 {
+			continue
+		}
+		if tl != nil && title < 0 && m.lines[i].Line == tl.Line {
+			title = len(texts)
+		}
+		texts, idx = append(texts, m.lines[i].Text()), append(idx, i)
+	}
+	if k, d := pageDateIn(texts, title); k >= 0 {
+		meta.PagePublished = &d
+		meta.PagePublishedSource = locOf(m.lines[idx[k]])
+	}
+}
+
 // parseDate reads a date in the forms reports use.
 func parseDate(s string) (string, bool) {
 	c := compact(s)
@@ -224,7 +390,16 @@ func parseDate(s string) (string, bool) {
 	} else {
 		return "", false
 	}
-	if y < 1990 || y > 2100 || mo < 1 || mo > 12 || d < 1 || d > 31 {
+	return dateString(y, mo, d)
+}
+
+// dateString formats a calendar date, refusing days the month does not
+// have (2月30日 is a typo, not a date).
+func dateString(y, mo, d int) (string, bool) {
+	if y < 1990 || y > 2100 || mo < 1 || mo > 12 || d < 1 {
+		return "", false
+	}
+	if t := time.Date(y, time.Month(mo), d, 0, 0, 0, 0, time.UTC); t.Day() != d {
 		return "", false
 	}
 	return fmt.Sprintf("%04d-%02d-%02d", y, mo, d), true
@@ -261,4 +436,200 @@ func cnNumber(s string) int {
 		return n
 	}
 	return 0
+}
+
+// Page furniture lines. Compact text: full-width forms are folded and
+// spaces removed, so ＞ is > and 当前位置 ： is 当前位置:.
+var (
+	toolWords    = []string{"打印本页", "打印此页", "打印文章", "打印", "关闭窗口", "关闭本页", "关闭", "分享到", "分享", "收藏本页", "收藏", "字号", "字体", "默认", "扫一扫", "手机扫一扫", "在手机上打开", "微信", "微博", "qq空间", "qq", "返回顶部", "顶部", "保存", "我要纠错", "纠错", "浏览次数", "阅读次数", "访问次数", "访问量", "浏览量", "点击数", "点击量", "视力保护色", "护眼模式", "无障碍", "朗读", "繁体", "简体", "全文下载", "文字版", "全真版", "增大", "减小", "放大", "缩小", "大", "中", "小", "次"}
+	rePageDate   = regexp.MustCompile(`(发布时间|发布日期|发文日期|公开日期|发布于|更新时间|时间|日期|pubdate)[:：]?(\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2})`)
+	reDigits     = regexp.MustCompile(`\d+`)
+	reDateStart  = regexp.MustCompile(`^\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}`)
+	rePageSource = regexp.MustCompile(`(信息来源|文章来源|来源单位|来源|发布机构|发布单位|发布部门)\s*[:：]\s*(\S+)`)
+	pageLabels   = []string{"发布时间", "发布日期", "时间", "日期", "浏览", "阅读", "作者", "字号", "点击", "访问", "【", "["}
+)
+
+// breadcrumbLine tells a breadcrumb trail (当前位置：首页 > 政务公开 > …), which
+// names the column 政府信息公开年报 and so looks like a title to a reader of
+// lines, but never is one.
+func breadcrumbLine(t string) bool {
+	c := strings.ToLower(compact(t))
+	rs := []rune(c)
+	if len(rs) == 0 || len(rs) > 150 {
+		return false
+	}
+	// 当前位置, 您现在的位置, 您当前所在位置, 你的位置 … followed by 首页 or a colon.
+	if i := strings.Index(c, "位置"); i >= 0 && len([]rune(c[:i])) <= 6 {
+		rest := c[i+len("位置"):]
+		if strings.HasPrefix(rest, ":") || strings.HasPrefix(rest, "首页") || strings.HasPrefix(rest, ">") {
+			return true
+		}
+	}
+	i := strings.Index(c, "首页")
+	if i < 0 || len([]rune(c[:i])) > 6 {
+		return false
+	}
+	return strings.ContainsAny(c[i:], ">»›→/\\") || strings.Contains(c[i:], "-")
+}
+
+// toolLine tells a page's tool bar: 【字号 大 中 小】 打印 关闭 分享到.
+func toolLine(t string) bool {
+	c := strings.ToLower(compact(t))
+	if c == "" || len([]rune(c)) > 60 {
+		return false
+	}
+	found := false
+	for _, w := range toolWords {
+		if strings.Contains(c, w) {
+			found = true
+			c = strings.ReplaceAll(c, w, "")
+		}
+	}
+	if !found {
+		return false
+	}
+	latin := 0
+	for _, r := range c {
+		if 'a' <= r && r <= 'z' {
+			latin++ // 字体大小：A+ A A-
+		}
+		if hasHan(string(r)) || latin > 3 {
+			return false
+		}
+	}
+	return true
+}
+
+// pageDate reads the page's own posting date from a line such as
+// 发布时间：2024-01-20 10:00 or 来源：区政府办 时间：2022-02-08. Dates of
+// other things (成文日期, 统计时间, 实施日期) are not the page's.
+func pageDate(t string) (string, bool) {
+	c := strings.ToLower(compact(t))
+	if rs := []rune(c); len(rs) > 200 {
+		c = string(rs[:200])
+	}
+	for _, loc := range rePageDate.FindAllStringSubmatchIndex(c, -1) {
+		label := c[loc[2]:loc[3]]
+		if label == "时间" || label == "日期" {
+			before := c[:loc[2]]
+			if strings.HasSuffix(before, "成文") || strings.HasSuffix(before, "统计") || strings.HasSuffix(before, "印发") ||
+				strings.HasSuffix(before, "实施") || strings.HasSuffix(before, "生效") || strings.HasSuffix(before, "废止") ||
+				strings.HasSuffix(before, "办理") || strings.HasSuffix(before, "答复") {
+				continue
+			}
+		}
+		if d, ok := ymd(c[loc[4]:loc[5]]); ok {
+			return d, true
+		}
+	}
+	return "", false
+}
+
+// pageDateIn finds the page's date among the lines of a page head: a
+// labelled date (发布时间：…) anywhere first; else a line that starts with a
+// date (2024-01-26 10时25分 浏览次数：) or carries one beside the source
+// (来源：XX厅 2020-03-31 17:13); else a short line right under the title
+// (安徽省政务公开办 2018/3/26). title is the title's index, or -1. It returns
+// the line index, or -1.
+func pageDateIn(texts []string, title int) (int, string) {
+	for i, t := range texts {
+		if d, ok := pageDate(t); ok {
+			return i, d
+		}
+	}
+	for i, t := range texts {
+		c := strings.TrimLeft(compact(t), "•·-*")
+		n := len([]rune(c))
+		starts := reDateStart.MatchString(c) && n <= 40
+		besideSource := n <= 80 && rePageSource.MatchString(t) && (reISODate.MatchString(c) || reDate.MatchString(c))
+		if starts || besideSource {
+			if d, ok := parseDate(c); ok {
+				return i, d
+			}
+		}
+	}
+	if title >= 0 && title+1 < len(texts) {
+		if c := compact(texts[title+1]); len([]rune(c)) <= 30 {
+			if d, ok := parseDate(c); ok {
+				return title + 1, d
+			}
+		}
+	}
+	return -1, ""
+}
+
+// ymd reads the three numbers of 2024-1-5, 2024/01/05 or 2024年1月5(日).
+func ymd(s string) (string, bool) {
+	n := reDigits.FindAllString(s, 3)
+	if len(n) != 3 {
+		return "", false
+	}
+	y, _ := strconv.Atoi(n[0])
+	mo, _ := strconv.Atoi(n[1])
+	d, _ := strconv.Atoi(n[2])
+	return dateString(y, mo, d)
+}
+
+// pageSource reads the publishing body from 来源：XX局 / 发布机构：XX局.
+func pageSource(t string) string {
+	if len(t) > 600 {
+		return ""
+	}
+	m := rePageSource.FindStringSubmatch(t)
+	if m == nil {
+		return ""
+	}
+	v := m[2]
+	for _, l := range pageLabels {
+		if i := strings.Index(v, l); i >= 0 {
+			v = v[:i]
+		}
+	}
+	return strings.TrimSpace(v)
+}
+
+// pageInfoLine tells the line of page facts under a web page's title
+// (发布时间：… 来源：… 浏览次数：…), which is not report text.
+func pageInfoLine(t string) bool {
+	if len([]rune(t)) > 120 {
+		return false
+	}
+	c := compact(t)
+	if _, ok := pageDate(t); ok {
+		return true
+	}
+	return pageSource(t) != "" && (strings.HasPrefix(c, "来源") || strings.HasPrefix(c, "信息来源") || strings.HasPrefix(c, "发布机构") || strings.HasPrefix(c, "文章来源"))
+}
+
+// namesReport tells a short line that names the annual report (a title).
+func namesReport(t string) bool {
+	c := compact(t)
+	return len([]rune(c)) <= 80 && namesReportWord(c)
+}
+
+// stripSiteName removes the site name a page title carries:
+// 2023年…年度报告_XX市人民政府 or 网站名 - …年度报告 → …年度报告.
+func stripSiteName(t string) string {
+	if t == "" {
+		return ""
+	}
+	parts := strings.FieldsFunc(t, func(r rune) bool { return r == '_' || r == '|' || r == '｜' || r == '—' || r == '－' || r == '–' })
+	if len(parts) <= 1 {
+		parts = strings.Split(t, " - ")
+	}
+	for _, p := range parts {
+		if namesReport(p) {
+			return strings.TrimSpace(p)
+		}
+	}
+	return strings.TrimSpace(parts[0])
+}
+
+// likelyAgency tells whether a page's source field can stand for the
+// reporting body: 本网 and site names are not bodies.
+func likelyAgency(s string) bool {
+	c := compact(s)
+	n := len([]rune(c))
+	return n >= 3 && n <= 30 && hasHan(c) && !strings.ContainsAny(c, "。，；:：") && !strings.Contains(c, "网") &&
+		!strings.Contains(c, "本站") && (agencyKind(c) != "unknown" || strings.HasSuffix(c, "会") || strings.HasSuffix(c, "区") || strings.HasSuffix(c, "所"))
 }

@@ -6,7 +6,7 @@ package schema
 
 // Version is the canonical document's schema version. Bump the minor number
 // when fields are added and the major number when a field changes meaning.
-const Version = "1.0.0"
+const Version = "1.1.0"
 
 // Cell statuses. A placeholder (无, /, -, —, ×) or a blank is never turned into
 // a number: rules must be able to tell "0" from "left empty".
@@ -47,8 +47,14 @@ type Meta struct {
 	// Published is the 落款 date as YYYY-MM-DD, or nil.
 	Published       *string `json:"published"`
 	PublishedSource *Loc    `json:"published_source"`
-	Period          *Period `json:"period"`
-	Source          Source  `json:"source"`
+	// PagePublished is the date the web page (or the crawler text of one)
+	// says it was posted — 发布时间, 发布日期, a PubDate meta tag — as
+	// YYYY-MM-DD; absent when the input states none. It is the page's date,
+	// not the report's: a report dated (落款) in January may be posted later.
+	PagePublished       *string `json:"page_published,omitempty"`
+	PagePublishedSource *Loc    `json:"page_published_source,omitempty"`
+	Period              *Period `json:"period"`
+	Source              Source  `json:"source"`
 }
 
 // Period is the statistics period the report states (统计期限).

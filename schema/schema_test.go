@@ -101,6 +101,9 @@ func TestValidateRejects(t *testing.T) {
 		{"missing schema_version", func(m map[string]any) { delete(m, "schema_version") }, "schema_version"},
 		{"year as string", func(m map[string]any) { m["meta"].(map[string]any)["year"] = "2021" }, "/meta/year"},
 		{"bad date", func(m map[string]any) { m["meta"].(map[string]any)["published"] = "2021年1月" }, "/meta/published"},
+		{"bad page date", func(m map[string]any) { m["meta"].(map[string]any)["page_published"] = "2022-2-8" }, "/meta/page_published"},
+		{"null page date (absent means none)", func(m map[string]any) { m["meta"].(map[string]any)["page_published"] = nil }, "/meta/page_published"},
+		{"page date source not a loc", func(m map[string]any) { m["meta"].(map[string]any)["page_published_source"] = 2 }, "/meta/page_published_source"},
 	}
 	for _, tc := range cases {
 		var m map[string]any
@@ -182,5 +185,19 @@ func TestSchemaCoversTemplates(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestValidatePageDate: a document with the page's own date (and where it
+// was read) is valid, and so is one without it.
+func TestValidatePageDate(t *testing.T) {
+	d := filled(Template2021)
+	if err := Validate(marshal(t, d)); err != nil {
+		t.Fatalf("without page date: %v", err)
+	}
+	date := "2022-02-08"
+	d.Meta.PagePublished, d.Meta.PagePublishedSource = &date, &Loc{Line: 2}
+	if err := Validate(marshal(t, d)); err != nil {
+		t.Fatalf("with page date: %v", err)
 	}
 }
