@@ -148,7 +148,7 @@ func TestHTMLChrome(t *testing.T) {
 					t.Errorf("chrome text %q reached the document:\n%s", a, all)
 				}
 			}
-			if c.diag != "" && !hasDiag(doc, c.diag) {
+			if c.diag != "" && !hasDiagCode(doc, c.diag) {
 				t.Errorf("no %s diagnostic", c.diag)
 			}
 			if last := doc.Sections[len(doc.Sections)-1]; len(doc.Sections) == 6 && last.Text != "本年度未收取信息处理费。" {
@@ -166,12 +166,12 @@ func TestBreadcrumbNeverTitle(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if doc.Meta.Title != "" || !hasDiag(doc, "title_not_found") {
-		t.Errorf("title = %q (title_not_found: %v), want none", doc.Meta.Title, hasDiag(doc, "title_not_found"))
+	if doc.Meta.Title != "" || !hasDiagCode(doc, "title_not_found") {
+		t.Errorf("title = %q (title_not_found: %v), want none", doc.Meta.Title, hasDiagCode(doc, "title_not_found"))
 	}
 }
 
-func hasDiag(doc *schema.Document, code string) bool {
+func hasDiagCode(doc *schema.Document, code string) bool {
 	for _, d := range doc.Diagnostics {
 		if d.Code == code {
 			return true
