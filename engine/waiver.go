@@ -2,13 +2,13 @@ package engine
 
 import (
 	"fmt"
-	"os"
 	"path"
 	"strings"
 	"time"
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/ogi-checker/ogi/internal/fileread"
 	"github.com/ogi-checker/ogi/schema"
 )
 
@@ -44,7 +44,8 @@ type waiverFile struct {
 // warning for every waiver that is expired or invalid (which waives
 // nothing); an unreadable file is an error.
 func LoadWaivers(file string, today time.Time) ([]Waiver, []string, error) {
-	data, err := os.ReadFile(file)
+	// A waivers file is a few KB; the bound stops a device or a runaway file.
+	data, err := fileread.Read(file, 16<<20)
 	if err != nil {
 		return nil, nil, err
 	}

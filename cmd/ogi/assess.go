@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/csv"
 	"fmt"
@@ -21,6 +22,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/ogi-checker/ogi/engine"
+	"github.com/ogi-checker/ogi/internal/fileread"
 	"github.com/ogi-checker/ogi/report"
 	"github.com/ogi-checker/ogi/store"
 )
@@ -86,12 +88,11 @@ func expandInputs(args []string) ([]item, error) {
 // a body's reports across years when its name changed); files are relative
 // to it.
 func readManifest(path string) ([]item, error) {
-	f, err := os.Open(path)
+	data, err := fileread.Read(path, maxSideFileBytes)
 	if err != nil {
 		return nil, err
 	}
-	defer func() { _ = f.Close() }()
-	rows, err := csv.NewReader(f).ReadAll()
+	rows, err := csv.NewReader(bytes.NewReader(data)).ReadAll()
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}

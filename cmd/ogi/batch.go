@@ -22,6 +22,7 @@ import (
 
 	"github.com/ogi-checker/ogi/engine"
 	"github.com/ogi-checker/ogi/ingest"
+	"github.com/ogi-checker/ogi/internal/fileread"
 	"github.com/ogi-checker/ogi/report"
 	"github.com/ogi-checker/ogi/rules"
 	"github.com/ogi-checker/ogi/schema"
@@ -222,7 +223,7 @@ func packDigest(o *checkOptions) (string, error) {
 		}
 	}
 	for _, d := range o.RuleDirs {
-		if err := add(d, os.DirFS(d)); err != nil {
+		if err := add(d, fileread.DirFS(d, maxRuleFileBytes)); err != nil {
 			return "", err
 		}
 	}
@@ -329,21 +330,17 @@ func (p *progress) step() {
 	}
 }
 
-// readInput reads a report file within the size limit.
+// readInput reads a report file within the size limit: only regular files
+// (a device, FIFO or socket is refused by its mode, a symlink judged by its
+// target), read through the limit.
 func readInput(path string, lim ingest.Limits) ([]byte, error) {
-	st, err := os.Stat(path)
+	data, err := fileread.Read(path, lim.MaxFileBytes)
 	if err != nil {
-		return nil, &ingest.InputError{File: path, Reason: "cannot open", Err: unwrapPathError(err)}
-	}
-	if st.IsDir() {
-		return nil, &ingest.InputError{File: path, Reason: "is a directory"}
-	}
-	if lim.MaxFileBytes > 0 && st.Size() > lim.MaxFileBytes {
-		return nil, &ingest.InputError{File: path, Reason: fmt.Sprintf("file is %d bytes, larger than the limit of %d bytes", st.Size(), lim.MaxFileBytes)}
-	}
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, &ingest.InputError{File: path, Reason: "cannot read", Err: unwrapPathError(err)}
+		var fe *fileread.Error
+		if errors.As(err, &fe) {
+			return nil, &ingest.InputError{File: path, Reason: fe.Reason, Err: fe.Err}
+		}
+		return nil, &ingest.InputError{File: path, Reason: "cannot read", Err: err}
 	}
 	return data, nil
 }

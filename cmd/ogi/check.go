@@ -18,6 +18,7 @@ import (
 
 	"github.com/ogi-checker/ogi/engine"
 	"github.com/ogi-checker/ogi/ingest"
+	"github.com/ogi-checker/ogi/internal/fileread"
 	"github.com/ogi-checker/ogi/report"
 	"github.com/ogi-checker/ogi/rules"
 	"github.com/ogi-checker/ogi/schema"
@@ -31,6 +32,14 @@ const (
 	exitUsage      = 2 // usage or configuration error
 	exitInput      = 3 // an input could not be read or converted
 	exitRules      = 4 // a rule could not be compiled or evaluated
+)
+
+// Limits on the files around a report: a rule file, a waivers file, a
+// manifest or a configuration file is a few KB; these bounds only stop a
+// device or a runaway file from being read whole.
+const (
+	maxRuleFileBytes = 4 << 20
+	maxSideFileBytes = 64 << 20
 )
 
 var exitRank = map[int]int{exitOK: 0, exitCompliance: 1, exitInput: 2, exitRules: 3, exitUsage: 4}
@@ -115,7 +124,7 @@ func loadEngine(o *checkOptions) (*engine.Engine, error) {
 		if !st.IsDir() {
 			return nil, fmt.Errorf("--rules %s: not a directory", d)
 		}
-		packs = append(packs, engine.Pack{Name: d, FS: os.DirFS(d)})
+		packs = append(packs, engine.Pack{Name: d, FS: fileread.DirFS(d, maxRuleFileBytes)})
 	}
 	e, err := engine.New(packs, engine.Options{CannotEvaluateSeverity: o.CannotEvaluateSeverity, SimilarityThreshold: o.similarity})
 	if err != nil {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"os"
@@ -15,6 +16,7 @@ import (
 	"github.com/spf13/viper"
 
 	"github.com/ogi-checker/ogi/engine"
+	"github.com/ogi-checker/ogi/internal/fileread"
 )
 
 // Configuration. Each setting is resolved from, in order of precedence:
@@ -98,9 +100,12 @@ func userConfigFile() string {
 func readConfigFile(path string) (map[string]any, error) {
 	// Rule ids contain dots: keep viper from reading them as nesting.
 	v := viper.NewWithOptions(viper.KeyDelimiter("::"))
-	v.SetConfigFile(path)
 	v.SetConfigType("yaml")
-	if err := v.ReadInConfig(); err != nil {
+	data, err := fileread.Read(path, maxSideFileBytes)
+	if err != nil {
+		return nil, err
+	}
+	if err := v.ReadConfig(bytes.NewReader(data)); err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	all := v.AllSettings()

@@ -111,9 +111,9 @@ func convertWith(ctx context.Context, path string, opts ingest.Options) (*schema
 	if opts.Format == "" {
 		return convertFile(ctx, path, opts.Limits)
 	}
-	data, err := os.ReadFile(path)
+	data, err := readInput(path, opts.Limits)
 	if err != nil {
-		return nil, &ingest.InputError{File: path, Reason: "cannot read", Err: unwrapPathError(err)}
+		return nil, err
 	}
 	return ingest.Convert(ctx, path, data, opts)
 }

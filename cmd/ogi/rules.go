@@ -14,6 +14,7 @@ import (
 
 	"github.com/ogi-checker/ogi/engine"
 	"github.com/ogi-checker/ogi/ingest"
+	"github.com/ogi-checker/ogi/internal/fileread"
 	"github.com/ogi-checker/ogi/rules"
 	"github.com/ogi-checker/ogi/schema"
 )
@@ -35,7 +36,7 @@ func packFor(args []string) (engine.Pack, string, error) {
 	if err != nil {
 		return engine.Pack{}, "", err
 	}
-	return engine.Pack{Name: args[0], FS: os.DirFS(args[0])}, abs, nil
+	return engine.Pack{Name: args[0], FS: fileread.DirFS(args[0], maxRuleFileBytes)}, abs, nil
 }
 
 func newRulesCmd(stdout, stderr io.Writer, code *int) *cobra.Command {
