@@ -99,8 +99,8 @@ type Metrics struct {
 	// absent), which a check reports as such instead of judging a wrong
 	// figure.
 	CellsWrong int
-	TP, FN, FP   int
-	Mismatches   []string
+	TP, FN, FP int
+	Mismatches []string
 }
 
 // CellAccuracy is the share of gold cells read exactly.
