@@ -133,9 +133,8 @@ type Style struct {
 	// NarrowLabels gives the label columns a fixed narrow width, so that
 	// long row labels wrap onto several lines as in printed reports.
 	NarrowLabels bool
-	// Font names the font family for all text. A TrueType CJK font keeps
-	// printed PDFs small (Chromium embeds an OpenType CJK font as Type 3
-	// glyph programs) and close to what Word and WPS write.
+	// Font names the font family for all text, so that a printed PDF
+	// embeds the font chosen, not whatever the machine falls back to.
 	Font string
 }
 

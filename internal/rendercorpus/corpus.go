@@ -12,6 +12,7 @@ import (
 
 	"github.com/ogi-checker/ogi/engine"
 	"github.com/ogi-checker/ogi/gold"
+	"github.com/ogi-checker/ogi/internal/printpdf"
 	"github.com/ogi-checker/ogi/render"
 	"github.com/ogi-checker/ogi/schema"
 )
@@ -60,11 +61,6 @@ var variants = []struct {
 	{schema.Template2021, render.Variant{Sparse: true, BlankLegalPerson: true, Attachment: true}, render.Style{NarrowLabels: true}, 5},
 }
 
-// font is the family every report is printed in: a TrueType CJK font
-// (Debian fonts-wqy-microhei) that Chromium and LibreOffice both embed as
-// a small subset, as Word and WPS do.
-const font = "WenQuanYi Micro Hei"
-
 // entries lists the corpus in a fixed order.
 func entries(goldenDir string) ([]entry, error) {
 	var out []entry
@@ -78,11 +74,11 @@ func entries(goldenDir string) ([]entry, error) {
 			return nil, fmt.Errorf("%s: %w", src, err)
 		}
 		stem := strings.TrimSuffix(src, filepath.Ext(src))
-		out = append(out, entry{name: "golden-" + stem, doc: &doc, style: render.Style{Font: font}, from: "testdata/golden/" + src + ".json"})
+		out = append(out, entry{name: "golden-" + stem, doc: &doc, style: render.Style{Font: printpdf.Font}, from: "testdata/golden/" + src + ".json"})
 	}
 	for _, x := range variants {
 		doc := render.ApplyVariant(engine.SampleDocument(x.template), x.v, x.seed)
-		x.style.Font = font
+		x.style.Font = printpdf.Font
 		name := fmt.Sprintf("gen-%s-%s-%s", x.template, x.v, x.style)
 		out = append(out, entry{name: name, doc: doc, style: x.style,
 			from: fmt.Sprintf("engine.SampleDocument(%q), render.Variant %s, seed %d", x.template, x.v, x.seed)})
