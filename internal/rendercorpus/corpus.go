@@ -31,6 +31,8 @@ type entry struct {
 	style render.Style
 	// from says where the document came from, for the README.
 	from string
+	// marks: the document has 〇 or 见附件 cells.
+	marks bool
 }
 
 // goldenSources are the testdata reports rendered again. The 平潭 crawls
@@ -80,7 +82,7 @@ func entries(goldenDir string) ([]entry, error) {
 		doc := render.ApplyVariant(engine.SampleDocument(x.template), x.v, x.seed)
 		x.style.Font = printpdf.Font
 		name := fmt.Sprintf("gen-%s-%s-%s", x.template, x.v, x.style)
-		out = append(out, entry{name: name, doc: doc, style: x.style,
+		out = append(out, entry{name: name, doc: doc, style: x.style, marks: x.v.CircleZero || x.v.Attachment,
 			from: fmt.Sprintf("engine.SampleDocument(%q), render.Variant %s, seed %d", x.template, x.v, x.seed)})
 	}
 	return out, nil

@@ -14,8 +14,10 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/ogi-checker/ogi/internal/printpdf"
@@ -42,25 +44,17 @@ func run(ctx context.Context, out, goldenDir string) error {
 	}
 	defer b.Close()
 	for _, e := range es {
-		html, docx, err := sources(e)
-		if err != nil {
-			return err
-		}
-		pdf, err := b.PrintHTML(html)
+		files, err := renderEntry(ctx, b, e)
 		if err != nil {
 			return fmt.Errorf("%s: %w", e.name, err)
 		}
-		lo, err := printpdf.ConvertDOCX(ctx, docx)
-		if err != nil {
-			return fmt.Errorf("%s: %w", e.name, err)
-		}
-		for f, data := range map[string][]byte{e.htmlFile(): html, e.docxFile(): docx,
-			e.pdfFile(FormatChromium): pdf, e.pdfFile(FormatLibreOffice): lo} {
-			if err := writeFile(filepath.Join(out, f), data); err != nil {
+		for _, f := range slices.Sorted(maps.Keys(files)) {
+			if err := writeFile(filepath.Join(out, f), files[f]); err != nil {
 				return err
 			}
 		}
-		fmt.Printf("%s: chromium %d bytes, libreoffice %d bytes\n", e.name, len(pdf), len(lo))
+		fmt.Printf("%s: chromium %d bytes, libreoffice %d bytes\n", e.name,
+			len(files[e.pdfFile(FormatChromium)]), len(files[e.pdfFile(FormatLibreOffice)]))
 	}
 	m, err := manifest(es)
 	if err != nil {
@@ -70,6 +64,25 @@ func run(ctx context.Context, out, goldenDir string) error {
 		return err
 	}
 	return writeFile(filepath.Join(out, "README.md"), readme(es))
+}
+
+// renderEntry makes the files of one report, by name in the corpus: its
+// HTML and DOCX and their two PDFs.
+func renderEntry(ctx context.Context, b *printpdf.Browser, e entry) (map[string][]byte, error) {
+	html, docx, err := sources(e)
+	if err != nil {
+		return nil, err
+	}
+	pdf, err := b.PrintHTML(html)
+	if err != nil {
+		return nil, err
+	}
+	lo, err := printpdf.ConvertDOCX(ctx, docx)
+	if err != nil {
+		return nil, err
+	}
+	return map[string][]byte{e.htmlFile(): html, e.docxFile(): docx,
+		e.pdfFile(FormatChromium): pdf, e.pdfFile(FormatLibreOffice): lo}, nil
 }
 
 // writeFile writes through a temporary file and a rename, so that an
