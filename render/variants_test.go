@@ -15,14 +15,14 @@ import (
 // cellsOf lists every table cell of doc with the name of its table.
 func cellsOf(doc *schema.Document) (out []struct {
 	table, col string
-	c         *schema.Cell
+	c          *schema.Cell
 }) {
 	add := func(table string, m map[string]map[string]*schema.Cell) {
 		for _, cols := range m {
 			for col, c := range cols {
 				out = append(out, struct {
 					table, col string
-					c         *schema.Cell
+					c          *schema.Cell
 				}{table, col, c})
 			}
 		}
