@@ -12,18 +12,18 @@ import (
 	"github.com/ogi-checker/ogi/schema"
 )
 
-// cellsOf lists every table cell of doc with the name of its table.
-func cellsOf(doc *schema.Document) (out []struct {
+// tableCell is a cell with the table and column it is in.
+type tableCell struct {
 	table, col string
 	c          *schema.Cell
-}) {
+}
+
+// cellsOf lists every table cell of doc.
+func cellsOf(doc *schema.Document) (out []tableCell) {
 	add := func(table string, m map[string]map[string]*schema.Cell) {
 		for _, cols := range m {
 			for col, c := range cols {
-				out = append(out, struct {
-					table, col string
-					c          *schema.Cell
-				}{table, col, c})
+				out = append(out, tableCell{table, col, c})
 			}
 		}
 	}
