@@ -141,7 +141,10 @@ start from ogi's complete sample documents (` + "`engine.SampleDocument`" + `) w
 ` + "`render.ApplyVariant`" + `: blank-legal leaves the five 法人或其他组织 columns of table 3
 empty; sparse makes most cells 0 or blank and a few multi-digit; circle-zero writes some
 zeros as 〇; attachment puts 见附件 in one cell of each of tables 2, 3 and 4. narrow-labels
-prints label columns narrow enough that long row labels wrap.
+prints label columns narrow enough that long row labels wrap, with a fixed column grid
+and borders in the DOCX; plain DOCX tables have no borders and equal columns, as some
+published Word files. Everything is set in ` + printpdf.Font + ` (Debian fonts-wqy-microhei),
+embedded as a TrueType subset in both kinds of PDF.
 `)
 	return []byte(b.String())
 }
