@@ -28,6 +28,9 @@ type Manifest struct {
 type Report struct {
 	// File is relative to the manifest's directory.
 	File string `yaml:"file"`
+	// Format names how the report was made (chromium-pdf, libreoffice-pdf),
+	// so that figures can be given per format; empty in hand-made sets.
+	Format string `yaml:"format,omitempty"`
 	// Cells maps table.row.col (active.sub.row.col) to the cell as
 	// published: a number, or "blank", "missing", "ambiguous",
 	// "placeholder:无", "text:…".
@@ -91,8 +94,13 @@ type Metrics struct {
 	Reports      int
 	Cells        int
 	CellsCorrect int
-	TP, FN, FP   int
-	Mismatches   []string
+	// CellsWrong counts cells read as a value other than the gold one; the
+	// rest of the incorrect cells were not read (missing, ambiguous,
+	// absent), which a check reports as such instead of judging a wrong
+	// figure.
+	CellsWrong int
+	TP, FN, FP int
+	Mismatches []string
 }
 
 // CellAccuracy is the share of gold cells read exactly.
@@ -142,6 +150,9 @@ func Evaluate(m *Manifest, dir string, convert Converter, eng *engine.Engine) Me
 			if fmt.Sprint(got) == fmt.Sprint(normalize(r.Cells[k])) {
 				out.CellsCorrect++
 			} else {
+				if !unread[fmt.Sprint(got)] {
+					out.CellsWrong++
+				}
 				out.Mismatches = append(out.Mismatches, fmt.Sprintf("%s: %s is %v, gold says %v", r.File, k, got, r.Cells[k]))
 			}
 		}
@@ -176,6 +187,26 @@ func Evaluate(m *Manifest, dir string, convert Converter, eng *engine.Engine) Me
 	}
 	return out
 }
+
+// EvaluateByFormat is Evaluate for each Format of the manifest's reports
+// apart; reports without a format are under "".
+func EvaluateByFormat(m *Manifest, dir string, convert Converter, eng *engine.Engine) map[string]Metrics {
+	parts := map[string]*Manifest{}
+	for _, r := range m.Reports {
+		if parts[r.Format] == nil {
+			parts[r.Format] = &Manifest{}
+		}
+		parts[r.Format].Reports = append(parts[r.Format].Reports, r)
+	}
+	out := make(map[string]Metrics, len(parts))
+	for f, p := range parts {
+		out[f] = Evaluate(p, dir, convert, eng)
+	}
+	return out
+}
+
+// unread are the encodings of a cell the converter did not settle.
+var unread = map[string]bool{"absent": true, schema.StatusMissing: true, schema.StatusAmbiguous: true}
 
 func describe(e Expect) string {
 	s := e.Rule

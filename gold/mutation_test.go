@@ -2,7 +2,10 @@ package gold
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -10,6 +13,7 @@ import (
 
 	"github.com/ogi-checker/ogi/engine"
 	"github.com/ogi-checker/ogi/ingest"
+	"github.com/ogi-checker/ogi/internal/printpdf"
 	"github.com/ogi-checker/ogi/render"
 	"github.com/ogi-checker/ogi/schema"
 )
@@ -21,6 +25,9 @@ var identityRules = []string{"requests.identity", "requests.outcome_total", "req
 // with its right-hand neighbour) in every gold report whose identities
 // hold, re-renders the report in its original layout, converts and checks
 // it, and requires an error finding that names the cell's row or column.
+// Subtest pdf does the same over PDF printings by Chromium and LibreOffice
+// for a sample of the +1 mutants of two reports (see pdfStride); it needs
+// both programs, and fails without them where OGI_REQUIRE_BROWSER=1 (CI).
 func TestMutations(t *testing.T) {
 	if testing.Short() {
 		t.Skip("mutation testing converts thousands of reports")
@@ -57,6 +64,7 @@ func TestMutations(t *testing.T) {
 	for _, s := range survivors {
 		t.Errorf("surviving mutant: %s", s)
 	}
+	t.Run("pdf", func(t *testing.T) { mutatePDF(t, e) })
 }
 
 // consistent: every identity rule passes (no failure, nothing it could not
@@ -94,7 +102,9 @@ func originalLayout(doc *schema.Document) string {
 type mutant struct {
 	table, row, col string
 	desc            string
-	apply           func(d *schema.Document)
+	// delta is what the mutant adds to the cell; 0 for a swap.
+	delta float64
+	apply func(d *schema.Document)
 }
 
 func mutants(doc *schema.Document) []mutant {
@@ -113,7 +123,7 @@ func mutants(doc *schema.Document) []mutant {
 					continue
 				}
 				nv := v + delta
-				out = append(out, mutant{table, row, col, fmt.Sprintf("%s.%s.%s %v→%v", table, row, col, v, nv), func(d *schema.Document) {
+				out = append(out, mutant{table, row, col, fmt.Sprintf("%s.%s.%s %v→%v", table, row, col, v, nv), delta, func(d *schema.Document) {
 					x := *get(d)[col]
 					x.Value, x.Raw = &nv, fmt.Sprint(nv)
 					get(d)[col] = &x
@@ -124,7 +134,7 @@ func mutants(doc *schema.Document) []mutant {
 			if i+1 < len(cols) && (table != "review_litigation" || cols[i+1].ID == "total") {
 				next := cols[i+1].ID
 				if nc := cells[next]; nc != nil && nc.Value != nil && *nc.Value != v {
-					out = append(out, mutant{table, row, col, fmt.Sprintf("%s.%s swap %s↔%s", table, row, col, next), func(d *schema.Document) {
+					out = append(out, mutant{table, row, col, fmt.Sprintf("%s.%s swap %s↔%s", table, row, col, next), 0, func(d *schema.Document) {
 						r := get(d)
 						a, b := *r[col], *r[next]
 						r[col], r[next] = &b, &a
@@ -213,4 +223,141 @@ func caught(fs []engine.Finding, mu mutant, runTogether bool) bool {
 		}
 	}
 	return false
+}
+
+// pdfMutationBases are testdata reports whose identities hold, one per
+// template, re-rendered as the rendered corpus prints them.
+var pdfMutationBases = []string{"001_1dc63dd6a21548ca.txt", "huaian-city-2024.pdf"}
+
+// pdfStride samples the +1 mutants for the PDF renderings: every fourth in
+// template order. Four is prime to the seven table-3 and five table-4
+// columns, so the sample still changes every row and every column;
+// printing all ~370 mutants of two reports twice would take minutes on two
+// cores.
+const pdfStride = 4
+
+// mutatePDF is TestMutations over the PDF renderings: each sampled mutant
+// is rendered as an HTML page printed by one headless Chromium for all
+// mutants, and as a DOCX converted by one LibreOffice for all of them, and
+// read back from the PDF.
+func mutatePDF(t *testing.T, e *engine.Engine) {
+	b, err := printpdf.NewBrowser(context.Background())
+	if err == nil && printpdf.Soffice() == "" {
+		b.Close()
+		err = printpdf.ErrNoSoffice
+	}
+	if errors.Is(err, printpdf.ErrNoChromium) || errors.Is(err, printpdf.ErrNoSoffice) {
+		if os.Getenv("OGI_REQUIRE_BROWSER") == "1" {
+			t.Fatal("OGI_REQUIRE_BROWSER=1 but " + err.Error())
+		}
+		t.Skip(err.Error())
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	style := render.Style{Font: printpdf.Font}
+	type sampled struct {
+		base string
+		doc  *schema.Document
+		mu   mutant
+	}
+	var sample []sampled
+	var docxs [][]byte
+	for _, name := range pdfMutationBases {
+		doc := goldenDoc(t, name)
+		if !consistent(e, doc) {
+			t.Fatalf("%s: its identities no longer hold: pick another base", name)
+		}
+		for i, mu := range plusOne(mutants(doc)) {
+			if i%pdfStride != 0 {
+				continue
+			}
+			x, err := render.DOCXStyle(mutated(doc, mu), style)
+			if err != nil {
+				t.Fatal(err)
+			}
+			sample, docxs = append(sample, sampled{name, doc, mu}), append(docxs, x)
+		}
+	}
+	// LibreOffice converts every DOCX in one run while Chromium prints.
+	var los [][]byte
+	var loErr error
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		los, loErr = printpdf.ConvertDOCXs(context.Background(), docxs)
+	}()
+	total, killed := 0, 0
+	for _, f := range []string{"chromium-pdf", "libreoffice-pdf"} {
+		if f == "libreoffice-pdf" {
+			<-done
+			if loErr != nil {
+				t.Fatal(loErr)
+			}
+		}
+		n, k := map[string]int{}, map[string]int{}
+		for i, s := range sample {
+			var pdf []byte
+			if f == "chromium-pdf" {
+				var err error
+				if pdf, err = b.PrintHTML(render.HTMLStyle(mutated(s.doc, s.mu), style)); err != nil {
+					<-done
+					t.Fatal(err)
+				}
+			} else {
+				pdf = los[i]
+			}
+			n[s.base]++
+			got, err := ingest.Convert(context.Background(), "mutant.pdf", pdf, ingest.Options{})
+			switch {
+			case err != nil:
+				t.Errorf("%s (%s): surviving mutant %s: %v", s.base, f, s.mu.desc, err)
+			case caught(e.Evaluate(got).Findings, s.mu, false):
+				k[s.base]++
+			default:
+				t.Errorf("%s (%s): surviving mutant %s", s.base, f, s.mu.desc)
+			}
+		}
+		for _, name := range pdfMutationBases {
+			t.Logf("%s (%s): %d mutants, %d killed", name, f, n[name], k[name])
+			total += n[name]
+			killed += k[name]
+		}
+	}
+	t.Logf("kill rate %d/%d", killed, total)
+	if total == 0 {
+		t.Fatal("no mutant made")
+	}
+}
+
+// mutated is a copy of doc with the mutant applied.
+func mutated(doc *schema.Document, mu mutant) *schema.Document {
+	d := clone(doc)
+	mu.apply(d)
+	return d
+}
+
+// plusOne keeps the +1 mutants.
+func plusOne(ms []mutant) []mutant {
+	var out []mutant
+	for _, m := range ms {
+		if m.delta == 1 {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+func goldenDoc(t *testing.T, name string) *schema.Document {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("..", "testdata", "golden", name+".json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc schema.Document
+	if err := json.Unmarshal(data, &doc); err != nil {
+		t.Fatal(err)
+	}
+	return &doc
 }

@@ -50,10 +50,22 @@ func rowFields(row []gcell) []string {
 // HTML renders a complete web page with site navigation around the report,
 // as government sites publish them.
 func HTML(doc *schema.Document) []byte {
+	return HTMLStyle(doc, Style{})
+}
+
+// HTMLStyle is HTML laid out for printing in the given style.
+func HTMLStyle(doc *schema.Document, st Style) []byte {
 	var b strings.Builder
 	b.WriteString("<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n<title>")
 	b.WriteString(html.EscapeString(doc.Meta.Title))
-	b.WriteString("</title>\n<style>td{border:1px solid #999}</style>\n</head>\n<body>\n")
+	b.WriteString("</title>\n<style>td{border:1px solid #999}")
+	if st.NarrowLabels {
+		b.WriteString("table{border-collapse:collapse;table-layout:fixed;width:100%}td{font-size:10pt}")
+	}
+	if st.Font != "" {
+		fmt.Fprintf(&b, "body{font-family:%q}", st.Font)
+	}
+	b.WriteString("</style>\n</head>\n<body>\n")
 	b.WriteString("<div class=\"nav\"><a href=\"/\">首页</a> &gt; <a href=\"/zwgk\">政务公开</a> &gt; 政府信息公开年报</div>\n")
 	b.WriteString("<div class=\"article\">\n")
 	for _, bl := range blocks(doc) {
@@ -64,6 +76,13 @@ func HTML(doc *schema.Document) []byte {
 			continue
 		}
 		b.WriteString("<table>\n")
+		if st.NarrowLabels {
+			b.WriteString("<colgroup>")
+			for _, w := range bl.table.widths() {
+				fmt.Fprintf(&b, "<col style=\"width:%dem\">", w)
+			}
+			b.WriteString("</colgroup>\n")
+		}
 		for _, row := range bl.table.rows {
 			b.WriteString("<tr>")
 			for _, c := range row {
@@ -92,9 +111,25 @@ func HTML(doc *schema.Document) []byte {
 // DOCX renders a minimal valid Word document: paragraphs and tables with
 // w:gridSpan and w:vMerge for the merged label cells.
 func DOCX(doc *schema.Document) ([]byte, error) {
+	return DOCXStyle(doc, Style{})
+}
+
+// twipsPerEm turns the em widths of the narrow layout into Word's twips
+// (1/20 pt) at the 10.5 pt body size Word uses for 五号.
+const twipsPerEm = 210
+
+// DOCXStyle is DOCX laid out for printing in the given style. The narrow
+// style states the column grid and borders, since a printed table shows
+// them and LibreOffice needs the grid to keep the widths.
+func DOCXStyle(doc *schema.Document, st Style) ([]byte, error) {
 	var body strings.Builder
+	run := "<w:r>"
+	if st.Font != "" {
+		f := xmlEscape(st.Font)
+		run = "<w:r><w:rPr><w:rFonts w:ascii=\"" + f + "\" w:hAnsi=\"" + f + "\" w:eastAsia=\"" + f + "\" w:cs=\"" + f + "\"/></w:rPr>"
+	}
 	para := func(s string) {
-		body.WriteString("<w:p><w:r><w:t xml:space=\"preserve\">")
+		body.WriteString("<w:p>" + run + "<w:t xml:space=\"preserve\">")
 		body.WriteString(xmlEscape(s))
 		body.WriteString("</w:t></w:r></w:p>")
 	}
@@ -103,7 +138,25 @@ func DOCX(doc *schema.Document) ([]byte, error) {
 			para(bl.para)
 			continue
 		}
-		body.WriteString("<w:tbl><w:tblPr><w:tblStyle w:val=\"TableGrid\"/></w:tblPr>")
+		if st.NarrowLabels {
+			ws := bl.table.widths()
+			total := 0
+			for _, w := range ws {
+				total += w * twipsPerEm
+			}
+			fmt.Fprintf(&body, "<w:tbl><w:tblPr><w:tblStyle w:val=\"TableGrid\"/><w:tblW w:w=\"%d\" w:type=\"dxa\"/>", total)
+			body.WriteString("<w:tblBorders>")
+			for _, side := range []string{"top", "left", "bottom", "right", "insideH", "insideV"} {
+				fmt.Fprintf(&body, "<w:%s w:val=\"single\" w:sz=\"4\" w:space=\"0\" w:color=\"000000\"/>", side)
+			}
+			body.WriteString("</w:tblBorders><w:tblLayout w:type=\"fixed\"/></w:tblPr><w:tblGrid>")
+			for _, w := range ws {
+				fmt.Fprintf(&body, "<w:gridCol w:w=\"%d\"/>", w*twipsPerEm)
+			}
+			body.WriteString("</w:tblGrid>")
+		} else {
+			body.WriteString("<w:tbl><w:tblPr><w:tblStyle w:val=\"TableGrid\"/></w:tblPr>")
+		}
 		for _, row := range bl.table.rows {
 			body.WriteString("<w:tr>")
 			for _, c := range row {

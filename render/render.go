@@ -44,6 +44,8 @@ func onlyDigits(s string) bool {
 type grid struct {
 	caption string
 	rows    [][]gcell
+	// labels is the number of label columns on the left.
+	labels int
 }
 
 type gcell struct {
@@ -66,7 +68,7 @@ func tpl(doc *schema.Document) *schema.Template {
 // activeGrid is one table-2 sub-table: caption row, header row, data rows.
 func activeGrid(doc *schema.Document, st schema.SubTable) grid {
 	n := len(st.Cols) + 1
-	g := grid{caption: st.Caption}
+	g := grid{caption: st.Caption, labels: 1}
 	g.rows = append(g.rows, []gcell{{text: st.Caption, colspan: n, rowspan: 1}})
 	hdr := []gcell{{text: "信息内容", colspan: 1, rowspan: 1}}
 	for _, c := range st.Cols {
@@ -89,7 +91,7 @@ func activeGrid(doc *schema.Document, st schema.SubTable) grid {
 // requestsGrid is table 3 in the printed layout: three label columns with
 // the 三、本年度办理结果 and （三）… group labels spanning rows.
 func requestsGrid(doc *schema.Document, t *schema.Template) grid {
-	var g grid
+	g := grid{labels: 3}
 	note := "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
 	g.rows = append(g.rows,
 		[]gcell{{text: note, colspan: 3, rowspan: 3}, {text: "申请人情况", colspan: 7, rowspan: 1}},
@@ -269,4 +271,25 @@ func otherTemplate(t *schema.Template) *schema.Template {
 		return schema.Templates[schema.Template2021]
 	}
 	return schema.Templates[schema.Template2019]
+}
+
+// widths are the column widths, in em, of the narrow printed layout: label
+// columns narrow enough that the template's long labels wrap, number
+// columns as wide as a short number with a margin.
+func (g grid) widths() []int {
+	n := 0
+	for _, c := range g.rows[len(g.rows)-1] {
+		n += c.colspan
+	}
+	w := make([]int, n)
+	for i := range w {
+		w[i] = 3
+		if i < g.labels {
+			w[i] = 4
+		}
+	}
+	if g.labels > 0 {
+		w[g.labels-1] = 7
+	}
+	return w
 }

@@ -1,9 +1,12 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"io"
+	"maps"
 	"path/filepath"
+	"slices"
 
 	"github.com/spf13/cobra"
 
@@ -42,7 +45,16 @@ Exit codes: 0 all figures 100%; 1 something differs (listed with --verbose); 2 u
 			conv := func(p string) (*schema.Document, error) { return convertFile(context.Background(), p, lim) }
 			met := gold.Evaluate(m, filepath.Dir(args[0]), conv, eng)
 			say(stdout, "reports      %d\n", met.Reports)
-			say(stdout, "cell accuracy %.2f%%  (%d of %d cells)\n", 100*met.CellAccuracy(), met.CellsCorrect, met.Cells)
+			say(stdout, "cell accuracy %.2f%%  (%d of %d cells, %d wrong values)\n", 100*met.CellAccuracy(), met.CellsCorrect, met.Cells, met.CellsWrong)
+			// A manifest whose reports name their format (the rendered
+			// corpus) gets the figures per format too.
+			if byFormat := gold.EvaluateByFormat(m, filepath.Dir(args[0]), conv, eng); len(byFormat) > 1 || byFormat[""].Reports == 0 {
+				for _, f := range slices.Sorted(maps.Keys(byFormat)) {
+					fm := byFormat[f]
+					say(stdout, "  %-16s %d reports, cell accuracy %.2f%% (%d of %d cells, %d wrong values)\n",
+						cmp.Or(f, "(no format)"), fm.Reports, 100*fm.CellAccuracy(), fm.CellsCorrect, fm.Cells, fm.CellsWrong)
+				}
+			}
 			say(stdout, "precision    %.2f%%  (%d right, %d false)\n", 100*met.Precision(), met.TP, met.FP)
 			say(stdout, "recall       %.2f%%  (%d found, %d missed)\n", 100*met.Recall(), met.TP, met.FN)
 			if verbose || len(met.Mismatches) <= 20 {
