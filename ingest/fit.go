@@ -39,12 +39,21 @@ const maxCuts = 20000
 // splitRow divides a line into its label cells and the value cells after the
 // last label cell. Reading values from the right of the label copes with the
 // ragged grids of flattened tables, whose label area is one, two or three
-// cells wide depending on the row.
+// cells wide depending on the row. A text cell is a label only where a label
+// can be: not a value token (见附件, 〇, 约1) and not to the right of a number,
+// since a table's labels all stand left of its values. Otherwise a word in a
+// value column would take the numbers after it for values and shift them.
 func splitRow(l Line) (labels, values []Cell) {
 	last := -1
+	seenNumber := false
 	for i, c := range l.Cells {
 		t := strings.TrimSpace(c.Text)
-		if t != "" && !isValueText(t) {
+		switch {
+		case t == "":
+		case isValueText(t):
+			seenNumber = seenNumber || strings.ContainsAny(t, "0123456789０１２３４５６７８９")
+		case valueToken(t) || seenNumber:
+		default:
 			last = i
 		}
 	}
@@ -62,7 +71,7 @@ func splitRow(l Line) (labels, values []Cell) {
 		c := l.Cells[last]
 		f := strings.Fields(c.Text)
 		k := len(f)
-		for k > 1 && isValueText(f[k-1]) && (!hasHan(f[k-1]) || placeholders[f[k-1]]) {
+		for k > 1 && (isValueText(f[k-1]) && (!hasHan(f[k-1]) || placeholders[f[k-1]]) || valueToken(f[k-1])) {
 			k--
 		}
 		if k < len(f) && hasHan(strings.Join(f[:k], "")) {
@@ -89,7 +98,7 @@ func cellLoc(l Line, c Cell) *schema.Loc {
 // fit places a row's value cells into n columns.
 func fit(l Line, values []Cell, n, preferTrail int) fitResult {
 	vals := values
-	if len(vals) > n && blank(vals[len(vals)-1]) {
+	if len(vals) > n && blank(vals[len(vals)-1]) && !l.BlankLast {
 		// A trailing separator (`a\tb\t`, `| a | b |`) leaves an empty field.
 		vals = vals[:len(vals)-1]
 	}

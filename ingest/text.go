@@ -95,6 +95,10 @@ func splitText(text, format string, lim Limits) (*Layout, error) {
 	// One-cell-per-line layout: many lines holding a single tab-led field
 	// and few real tab-separated rows.
 	cellMode := count[kindCell] >= 8 && count[kindCell] > 3*count[kindTab]
+	var open []bool
+	if !cellMode {
+		open = openEnded(raw, kinds)
+	}
 
 	lay := &Layout{Format: format}
 	// Text has no pages; pdftotext output counts them with form feeds.
@@ -177,7 +181,8 @@ func splitText(text, format string, lim Limits) (*Layout, error) {
 			if j == i {
 				j = i + 1 // always make progress
 			}
-			if err := emit(Line{Cells: cl, Line: lineNo, Page: page, Table: table, Row: rowOf()}); err != nil {
+			// Every cell has its own line: an empty last one is a cell.
+			if err := emit(Line{Cells: cl, Line: lineNo, Page: page, Table: table, Row: rowOf(), BlankLast: true}); err != nil {
 				return nil, err
 			}
 			i = j - 1
@@ -201,7 +206,10 @@ func splitText(text, format string, lim Limits) (*Layout, error) {
 				cl, name = gapCells(s), LayoutPDFText
 			}
 			startTable()
-			if err := emit(Line{Cells: cl, Line: lineNo, Page: page, Table: table, Row: rowOf()}); err != nil {
+			// Markdown strips its closing pipe, so an empty last field is a
+			// cell; tab and | rows say so by their block (openEnded).
+			blankLast := k == kindMarkdown || open != nil && open[i]
+			if err := emit(Line{Cells: cl, Line: lineNo, Page: page, Table: table, Row: rowOf(), BlankLast: blankLast}); err != nil {
 				return nil, err
 			}
 			lay.countLayout(name)
@@ -226,6 +234,46 @@ func splitText(text, format string, lim Limits) (*Layout, error) {
 		lay.Pages = 0
 	}
 	return lay, nil
+}
+
+// openEnded marks the delimited rows whose final delimiter separates a
+// blank last cell rather than ends the row. Some exports end every row of a
+// table with a tab or a |; others end a row that way only when its last
+// cell is blank (a 总计 left empty). A block of consecutive rows tells them
+// apart: where most rows end without the delimiter, the few that end with it
+// have a blank last cell; where most end with it, it is a terminator.
+func openEnded(raw []string, kinds []lineKind) []bool {
+	open := make([]bool, len(raw))
+	delim := func(k lineKind) string {
+		switch k {
+		case kindTab, kindCell:
+			return "\t"
+		case kindPipe:
+			return "|"
+		}
+		return ""
+	}
+	ends := func(s, d string) bool { return strings.HasSuffix(strings.TrimRight(s, " \r"), d) }
+	for i := 0; i < len(raw); {
+		d := delim(kinds[i])
+		if d == "" {
+			i++
+			continue
+		}
+		j, n := i, 0
+		for ; j < len(raw) && delim(kinds[j]) == d; j++ {
+			if ends(raw[j], d) {
+				n++
+			}
+		}
+		if 2*n < j-i {
+			for k := i; k < j; k++ {
+				open[k] = ends(raw[k], d)
+			}
+		}
+		i = j
+	}
+	return open
 }
 
 // fieldCells makes cells of delimited fields, keeping empty ones: their

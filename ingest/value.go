@@ -35,6 +35,50 @@ type parsed struct {
 	status string
 	unit   string
 	remark string
+	// numeral is set when the number was written in Chinese numerals (〇,
+	// 壹): read, but worth a diagnostic.
+	numeral bool
+}
+
+// numerals are the Chinese digits a cell may hold instead of an Arabic one:
+// 〇 and 零 (zero) and the financial numerals 壹…玖, which exist precisely
+// so that a written amount has one reading. 一…九 are not read: 一 doubles
+// as a dash in tables (see placeholders), and a lone 二 is more often a
+// stray label fragment than a count.
+var numerals = map[rune]float64{
+	'〇': 0, '零': 0, '壹': 1, '贰': 2, '叁': 3, '肆': 4, '伍': 5, '陆': 6, '柒': 7, '捌': 8, '玖': 9,
+}
+
+// numeralValue reads a cell written in numerals alone (〇, 壹, 壹〇) as the
+// number their digits spell; multi-digit numerals with 拾/佰 are left as text.
+func numeralValue(s string) (float64, bool) {
+	if s == "" || len(s) > 4*3 {
+		return 0, false
+	}
+	v := 0.0
+	for _, r := range s {
+		d, ok := numerals[r]
+		if !ok {
+			return 0, false
+		}
+		v = v*10 + d
+	}
+	return v, true
+}
+
+// entitySpace are the HTML space entities that survive in text copied out
+// of web pages (`0&nbsp;&nbsp;`, `&nbsp; 1`): they are white space in a cell.
+var entitySpace = strings.NewReplacer("&nbsp;", " ", "&#160;", " ", "&#xa0;", " ", "&#xA0;", " ", "&ensp;", " ", "&emsp;", " ", "&nbsp", " ")
+
+// cellText is a cell's text as a value is read from it: width-folded, HTML
+// space entities and non-breaking spaces turned into spaces, white space
+// collapsed.
+func cellText(raw string) string {
+	s := fold(raw)
+	if strings.Contains(s, "&") {
+		s = entitySpace.Replace(s)
+	}
+	return strings.Join(strings.Fields(s), " ")
 }
 
 // parseValue reads a numeric cell written as raw under a column of the given
@@ -45,13 +89,17 @@ func parseValue(raw, kind, headerUnit string) parsed {
 			return num(v, "")
 		}
 	}
-	s := strings.TrimSpace(fold(raw))
-	s = strings.Join(strings.Fields(s), " ")
+	s := cellText(raw)
 	if s == "" {
 		return parsed{status: schema.StatusBlank}
 	}
 	if placeholders[s] || isDashRun(s) {
 		return parsed{status: schema.StatusPlaceholder}
+	}
+	if v, ok := numeralValue(s); ok && kind != schema.KindMoney {
+		p := num(v, "")
+		p.numeral = true
+		return p
 	}
 	var remark string
 	if m := reRemark.FindStringSubmatch(s); m != nil {
@@ -158,7 +206,7 @@ func isValueText(s string) bool {
 	// Without a digit only a placeholder or a blank can be a value; this
 	// settles every label without running the value grammar.
 	if !strings.ContainsAny(s, "0123456789０１２３４５６７８９") {
-		t := strings.TrimSpace(fold(s))
+		t := cellText(s)
 		return t == "" || placeholders[t] || isDashRun(t)
 	}
 	// A value's Chinese is a unit, a measure word, 增/减 or a bracketed
@@ -191,4 +239,27 @@ func valueHan(s string) bool {
 		}
 	}
 	return true
+}
+
+var (
+	// reReference is a cell that points elsewhere instead of giving the
+	// number: 见附件, 详见附表2.
+	reReference = regexp.MustCompile(`^(详)?见(附件|附表|附页|备注|说明|下表|上表)`)
+	// reApprox is a count written as an estimate: 约1, 近20件, 20余, 30左右.
+	reApprox = regexp.MustCompile(`^(约|近|超|逾|大约|超过|不足|不到)\s*\d+(\.\d+)?\s*(余|多|左右|以上)?\s*(件|项|个|条|次)?$|^\d+(\.\d+)?\s*(余|多|左右|以上)\s*(件|项|个|条|次)?$`)
+)
+
+// valueToken reports whether a cell's text, though not a number, is the
+// kind of thing written where a number belongs: Chinese numerals (〇, 壹),
+// a reference (见附件), an estimate (约1). Such a cell occupies its column;
+// taking it for a label would move every number after it one column left.
+func valueToken(s string) bool {
+	t := cellText(s)
+	if t == "" {
+		return false
+	}
+	if _, ok := numeralValue(t); ok {
+		return true
+	}
+	return reReference.MatchString(t) || reApprox.MatchString(t)
 }
