@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"fmt"
 	"math"
 	"regexp"
 	"strconv"
@@ -262,4 +263,47 @@ func valueToken(s string) bool {
 		return true
 	}
 	return reReference.MatchString(t) || reApprox.MatchString(t)
+}
+
+// noteCells names in a diagnostic every table cell whose text is not plain
+// digits yet stands in a value column: Chinese numerals read as numbers, and
+// text (见附件, 约1) kept as text. The cell keeps its column either way; the
+// diagnostic says which cell it is and what it held, so that an officer
+// reading a finding about it (or about an identity it blocks) can find it.
+func (m *mapper) noteCells() {
+	note := func(table, row, col string, c *schema.Cell) {
+		if c == nil {
+			return
+		}
+		switch {
+		case c.Status == schema.StatusText:
+			m.diags = append(m.diags, schema.Diagnostic{Code: "text_in_number_cell", Severity: "warning",
+				Message: "a number cell holds text; it is kept as text in its own column",
+				Table: table, Row: row, Col: col, Raw: c.Raw, Source: c.Source})
+		case c.Status == schema.StatusNumber && c.Value != nil && len(c.Digits) == 0:
+			if _, ok := numeralValue(cellText(c.Raw)); ok {
+				m.diags = append(m.diags, schema.Diagnostic{Code: "numeral_read", Severity: "info",
+					Message: fmt.Sprintf("a number written in Chinese numerals was read as %s", strconv.FormatFloat(*c.Value, 'f', -1, 64)),
+					Table: table, Row: row, Col: col, Raw: c.Raw, Source: c.Source})
+			}
+		}
+	}
+	for _, st := range m.tpl.Active {
+		for _, r := range st.Rows {
+			for _, col := range st.Cols {
+				note("active."+st.ID, r.ID, col.ID, m.doc.Tables.Active[st.ID][r.ID][col.ID])
+			}
+		}
+	}
+	defs, _ := m.requestRowDefs()
+	for _, r := range defs {
+		for _, col := range m.tpl.RequestCols {
+			note("requests", r.ID, col.ID, m.doc.Tables.Requests[r.ID][col.ID])
+		}
+	}
+	for _, g := range m.tpl.ReviewGroups {
+		for _, col := range m.tpl.ReviewCols {
+			note("review_litigation", g.ID, col.ID, m.doc.Tables.ReviewLitigation[g.ID][col.ID])
+		}
+	}
 }

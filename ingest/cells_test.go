@@ -1,0 +1,184 @@
+package ingest
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/ogi-checker/ogi/render"
+	"github.com/ogi-checker/ogi/schema"
+)
+
+// renderAs writes doc in one of the layouts reports arrive in, named as the
+// file the converter will be given.
+func renderAs(t *testing.T, doc *schema.Document, layout string) (string, []byte) {
+	t.Helper()
+	switch layout {
+	case "html":
+		// The renderer escapes the text it writes; a real page has the
+		// entity itself.
+		return "report.html", bytes.ReplaceAll(render.HTML(doc), []byte("&amp;nbsp;"), []byte("&nbsp;"))
+	case "docx":
+		b, err := render.DOCX(doc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return "report.docx", b
+	}
+	b, err := render.TextLayout(doc, layout)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return "report.txt", b
+}
+
+var cellLayouts = []string{render.LayoutTab, render.LayoutPipe, render.LayoutMarkdown, render.LayoutCellPerLine, "html", "docx"}
+
+// tokenBase is a real report whose table-3 and table-4 cells are all
+// numbers, many of them different, so that a shifted cell shows; each call
+// returns a fresh copy.
+func tokenBase(t *testing.T) *schema.Document {
+	t.Helper()
+	baseOnce.Do(func() {
+		doc := convertFile(t, realFile("huaian-city-2024.pdf"))
+		for _, cols := range doc.Tables.Requests {
+			for _, c := range cols {
+				if c.Status != schema.StatusNumber {
+					t.Fatalf("base document has a %s cell in table 3", c.Status)
+				}
+			}
+		}
+		baseJSON = marshalDoc(t, doc)
+	})
+	var doc schema.Document
+	if err := json.Unmarshal(baseJSON, &doc); err != nil {
+		t.Fatal(err)
+	}
+	return &doc
+}
+
+var (
+	baseOnce sync.Once
+	baseJSON []byte
+)
+
+// tableCells are cellValues of tables 3 and 4, the tables whose rows shift.
+func tableCells(doc *schema.Document) map[string]string {
+	out := map[string]string{}
+	for k, v := range cellValues(doc) {
+		if strings.HasPrefix(k, "requests.") || strings.HasPrefix(k, "review_litigation.") {
+			out[k] = v
+		}
+	}
+	return out
+}
+
+// TestTokensKeepTheirColumns writes a non-numeric token (or a number padded
+// with &nbsp;) into one cell of a real report, renders the report in every
+// layout, converts it back and requires that cell to read as the token says
+// and every other table cell to read as before: nothing moves.
+func TestTokensKeepTheirColumns(t *testing.T) {
+	zero, one := 0.0, 1.0
+	tokens := []struct {
+		raw    string
+		status string
+		value  *float64
+		diag   string // the diagnostic naming the cell, if any
+	}{
+		{"〇", schema.StatusNumber, &zero, "numeral_read"},
+		{"壹", schema.StatusNumber, &one, "numeral_read"},
+		{"见附件", schema.StatusText, nil, "text_in_number_cell"},
+		{"约1", schema.StatusText, nil, "text_in_number_cell"},
+		{"&nbsp; 1", schema.StatusNumber, &one, ""},
+		{"0&nbsp;&nbsp;", schema.StatusNumber, &zero, ""},
+	}
+	// The first, a middle and the last value column of table 3, and the
+	// first cell of table 4 (a row without a label).
+	places := []struct{ table, row, col string }{
+		{"requests", "new_received", "natural_person"},
+		{"requests", "granted", "research"},
+		{"requests", "unable_not_held", "total"},
+		{"review_litigation", "reconsideration", "upheld"},
+	}
+	want := tableCells(tokenBase(t))
+	for _, layout := range cellLayouts {
+		for _, tok := range tokens {
+			for _, p := range places {
+				name := fmt.Sprintf("%s/%s/%s.%s.%s", layout, tok.raw, p.table, p.row, p.col)
+				t.Run(name, func(t *testing.T) {
+					doc := tokenBase(t)
+					cell := &schema.Cell{Raw: tok.raw, Status: schema.StatusText, Confidence: 1}
+					if p.table == "requests" {
+						doc.Tables.Requests[p.row][p.col] = cell
+					} else {
+						doc.Tables.ReviewLitigation[p.row][p.col] = cell
+					}
+					file, data := renderAs(t, doc, layout)
+					got, err := Convert(context.Background(), file, data, Options{})
+					if err != nil {
+						t.Fatal(err)
+					}
+					addr := p.table + "." + p.row + "." + p.col
+					c := cellAt(t, got, addr)
+					if c.Status != tok.status || (tok.value == nil) != (c.Value == nil) || tok.value != nil && *c.Value != *tok.value {
+						t.Errorf("%s = %s %v (raw %q), want %s %v", addr, c.Status, c.Value, c.Raw, tok.status, tok.value)
+					}
+					if tok.status == schema.StatusText && c.Raw != tok.raw {
+						t.Errorf("%s: raw %q, want %q kept", addr, c.Raw, tok.raw)
+					}
+					if tok.diag != "" && !hasDiag(got, tok.diag, p.table, p.row, p.col, tok.raw) {
+						t.Errorf("no diagnostic %s naming %s with raw %q: %v", tok.diag, addr, tok.raw, got.Diagnostics)
+					}
+					for k, v := range tableCells(got) {
+						if k != addr && v != want[k] {
+							t.Errorf("%s = %s, want %s (a cell moved)", k, v, want[k])
+						}
+					}
+				})
+			}
+		}
+	}
+}
+
+// TestBlankLastCellStaysBlank: a row whose last cell (总计) is blank keeps
+// the blank in its own column in every layout; 自然人 is not blanked and 总计
+// not filled with its neighbour.
+func TestBlankLastCellStaysBlank(t *testing.T) {
+	want := tableCells(tokenBase(t))
+	for _, layout := range cellLayouts {
+		for _, row := range []string{"new_received", "partially_granted", "total_handled", "carried_forward"} {
+			t.Run(layout+"/"+row, func(t *testing.T) {
+				doc := tokenBase(t)
+				doc.Tables.Requests[row]["total"] = &schema.Cell{Status: schema.StatusBlank, Confidence: 1}
+				file, data := renderAs(t, doc, layout)
+				got, err := Convert(context.Background(), file, data, Options{})
+				if err != nil {
+					t.Fatal(err)
+				}
+				addr := "requests." + row + ".total"
+				for k, v := range tableCells(got) {
+					w := want[k]
+					if k == addr {
+						w = "blank:-"
+					}
+					if v != w {
+						t.Errorf("%s = %s, want %s", k, v, w)
+					}
+				}
+			})
+		}
+	}
+}
+
+func hasDiag(doc *schema.Document, code, table, row, col, raw string) bool {
+	for _, d := range doc.Diagnostics {
+		if d.Code == code && d.Table == table && d.Row == row && d.Col == col && d.Raw == raw {
+			return true
+		}
+	}
+	return false
+}
