@@ -279,12 +279,12 @@ func (m *mapper) noteCells() {
 		case c.Status == schema.StatusText:
 			m.diags = append(m.diags, schema.Diagnostic{Code: "text_in_number_cell", Severity: "warning",
 				Message: "a number cell holds text; it is kept as text in its own column",
-				Table: table, Row: row, Col: col, Raw: c.Raw, Source: c.Source})
+				Table:   table, Row: row, Col: col, Raw: c.Raw, Source: c.Source})
 		case c.Status == schema.StatusNumber && c.Value != nil && len(c.Digits) == 0:
 			if _, ok := numeralValue(cellText(c.Raw)); ok {
 				m.diags = append(m.diags, schema.Diagnostic{Code: "numeral_read", Severity: "info",
 					Message: fmt.Sprintf("a number written in Chinese numerals was read as %s", strconv.FormatFloat(*c.Value, 'f', -1, 64)),
-					Table: table, Row: row, Col: col, Raw: c.Raw, Source: c.Source})
+					Table:   table, Row: row, Col: col, Raw: c.Raw, Source: c.Source})
 			}
 		}
 	}
