@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/ogi-checker/ogi/schema"
@@ -12,8 +13,10 @@ type slot struct {
 	raw        string
 	src        *schema.Loc
 	confidence float64
-	// segmented is set when the value was cut out of a run of digits.
+	// segmented is set when the value was cut out of a run of digits, and
+	// digits then holds the row's reading (see schema.Cell.Digits).
 	segmented *float64
+	digits    []string
 	// ambiguous cells carry the values they could have.
 	ambiguous  bool
 	candidates []float64
@@ -176,16 +179,15 @@ func fit(l Line, values []Cell, n, preferTrail int) fitResult {
 	loc := cellLoc(l, first)
 	raw := strings.Join(tokens, " ")
 	if len(sols) == 1 {
+		// One cut only: the digits have no other reading, so the cells
+		// are as certain as delimited ones and what they break is an error.
 		out := make([]slot, n)
-		conf := 0.7
-		if len(tokens) == n {
-			conf = 0.9
-		}
+		reading := []string{readingOf(sols[0])}
 		for i, v := range sols[0] {
 			v := v
-			out[i] = slot{raw: raw, src: loc, confidence: conf, segmented: &v}
+			out[i] = slot{raw: raw, src: loc, confidence: 1, segmented: &v, digits: reading}
 		}
-		return fitResult{slots: out, note: "numbers cut out of a run of digits (the only possible cut)"}
+		return fitResult{slots: out}
 	}
 	out := make([]slot, n)
 	for i := range out {
@@ -285,6 +287,15 @@ func segmentDigits(tokens []string, n, limit int) [][]float64 {
 	return sols
 }
 
+// readingOf writes one cut of a digit run as the row's values joined by |.
+func readingOf(sol []float64) string {
+	parts := make([]string, len(sol))
+	for i, v := range sol {
+		parts[i] = strconv.FormatFloat(v, 'f', -1, 64)
+	}
+	return strings.Join(parts, "|")
+}
+
 func candidatesAt(sols [][]float64, i int) []float64 {
 	var c []float64
 	for _, s := range sols {
@@ -318,6 +329,7 @@ func toCell(s slot, col schema.ColDef, headerUnit string) *schema.Cell {
 	case s.segmented != nil:
 		v := *s.segmented
 		c.Value = &v
+		c.Digits = s.digits
 		c.Status = schema.StatusNumber
 		if col.Kind == schema.KindMoney {
 			c.Unit = "万元"

@@ -288,6 +288,26 @@ func (m *mapper) noteCells() {
 			}
 		}
 	}
+	// A row cut out of a run of digits in the only possible way says so
+	// once; rows read with the identities' help have their own diagnostic.
+	read := func(table, row, key string, c *schema.Cell) {
+		if _, recovered := m.cuts[key]; c == nil || len(c.Digits) != 1 || recovered {
+			return
+		}
+		m.diagCell("digits_read", "info", fmt.Sprintf("digits run together: %s read as %s, the only possible cut", c.Raw, c.Digits[0]), table, row, "", c.Source)
+	}
+	for _, st := range m.tpl.Active {
+		for _, r := range st.Rows {
+			read("active."+st.ID, r.ID, "", m.doc.Tables.Active[st.ID][r.ID][st.Cols[0].ID])
+		}
+	}
+	defs0, _ := m.requestRowDefs()
+	for _, r := range defs0 {
+		read("requests", r.ID, "requests."+r.ID, m.doc.Tables.Requests[r.ID][m.tpl.RequestCols[0].ID])
+	}
+	if len(m.tpl.ReviewGroups) > 0 {
+		read("review_litigation", "", "review_litigation", m.doc.Tables.ReviewLitigation[m.tpl.ReviewGroups[0].ID][m.tpl.ReviewCols[0].ID])
+	}
 	for _, st := range m.tpl.Active {
 		for _, r := range st.Rows {
 			for _, col := range st.Cols {
