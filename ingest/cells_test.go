@@ -169,6 +169,13 @@ func TestBlankLastCellStaysBlank(t *testing.T) {
 						t.Errorf("%s = %s, want %s", k, v, w)
 					}
 				}
+				// Placed by position, not guessed: what the row breaks
+				// stays an error, not a review item.
+				for col, c := range got.Tables.Requests[row] {
+					if c.Confidence < 1 {
+						t.Errorf("requests.%s.%s has confidence %v, want 1", row, col, c.Confidence)
+					}
+				}
 			})
 		}
 	}

@@ -148,6 +148,12 @@ func fit(l Line, values []Cell, n, preferTrail int) fitResult {
 		}
 		conf := 1.0
 		note := ""
+		// A row whose reader says its empty last field is a cell ends at
+		// the table's last column: the window ending there is where the
+		// cells are, unless the table has taught another habit.
+		if end := len(vals) - n; l.BlankLast && preferTrail <= 0 && blank(vals[len(vals)-1]) && valid[len(valid)-1] == end {
+			pick, same = end, true
+		}
 		if !same {
 			conf = 0.8
 			note = "several column alignments fit this row; the table's usual alignment was used"
