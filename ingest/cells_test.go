@@ -95,6 +95,10 @@ func TestTokensKeepTheirColumns(t *testing.T) {
 		{"约1", schema.StatusText, nil, "text_in_number_cell"},
 		{"&nbsp; 1", schema.StatusNumber, &one, ""},
 		{"0&nbsp;&nbsp;", schema.StatusNumber, &zero, ""},
+		// A word no list names, placed by position: after the row's label
+		// or after a number. (Table 4's row has no label, so a word first
+		// in it is not told from one; see below.)
+		{"不详", schema.StatusText, nil, "text_in_number_cell"},
 	}
 	// The first, a middle and the last value column of table 3, and the
 	// first cell of table 4 (a row without a label).
@@ -108,6 +112,9 @@ func TestTokensKeepTheirColumns(t *testing.T) {
 	for _, layout := range cellLayouts {
 		for _, tok := range tokens {
 			for _, p := range places {
+				if tok.raw == "不详" && p.table == "review_litigation" {
+					continue
+				}
 				name := fmt.Sprintf("%s/%s/%s.%s.%s", layout, tok.raw, p.table, p.row, p.col)
 				t.Run(name, func(t *testing.T) {
 					doc := tokenBase(t)

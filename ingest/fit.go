@@ -4,6 +4,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/ogi-checker/ogi/schema"
 )
@@ -49,13 +50,19 @@ const maxCuts = 20000
 func splitRow(l Line) (labels, values []Cell) {
 	last := -1
 	seenNumber := false
+	// numberAfter[i]: a number stands somewhere right of cell i.
+	numberAfter := make([]bool, len(l.Cells)+1)
+	for i := len(l.Cells) - 1; i >= 0; i-- {
+		t := strings.TrimSpace(l.Cells[i].Text)
+		numberAfter[i] = numberAfter[i+1] || t != "" && isValueText(t) && strings.ContainsAny(t, "0123456789０１２３４５６７８９")
+	}
 	for i, c := range l.Cells {
 		t := strings.TrimSpace(c.Text)
 		switch {
 		case t == "":
 		case isValueText(t):
 			seenNumber = seenNumber || strings.ContainsAny(t, "0123456789０１２３４５６７８９")
-		case valueToken(t) || seenNumber:
+		case valueToken(t) || seenNumber || last >= 0 && strayWord(t) && numberAfter[i+1]:
 		default:
 			last = i
 		}
@@ -85,6 +92,13 @@ func splitRow(l Line) (labels, values []Cell) {
 		}
 	}
 	return labels, values
+}
+
+// strayWord is text too short to be a row label that does not start with a
+// label's numbering (不详, 未统计): after the row's label and before its
+// numbers it stands in a value column.
+func strayWord(s string) bool {
+	return utf8.RuneCountInString(s) <= 4 && !reNumbering.MatchString(s) && !strings.ContainsAny(s, "（(")
 }
 
 func blank(c Cell) bool { return strings.TrimSpace(c.Text) == "" }
