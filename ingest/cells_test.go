@@ -5,6 +5,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"path/filepath"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -195,4 +197,67 @@ func hasDiag(doc *schema.Document, code, table, row, col, raw string) bool {
 		}
 	}
 	return false
+}
+
+// TestFewestBrokenReading reads the testdata/digits reports (pingtan-2021
+// with one number changed) and checks what each cut row becomes: the only
+// reading breaking the fewest identities gives values at confidence 0.95
+// with the reading on every cell; rows whose readings tie keep the cells
+// they disagree on ambiguous, with exactly the tied values as candidates;
+// a row with one possible cut is certain.
+func TestFewestBrokenReading(t *testing.T) {
+	type want struct {
+		path   string
+		status string
+		value  float64
+		cands  []float64
+		conf   float64
+		digits string // the cell's readings joined by " / "
+	}
+	cases := []struct {
+		file  string
+		cells []want
+	}{
+		{"pingtan-2021-granted-28.txt", []want{
+			{"requests.granted.natural_person", schema.StatusNumber, 28, nil, 0.95, "28|0|0|2|0|1|30"},
+			{"requests.granted.total", schema.StatusNumber, 30, nil, 0.95, "28|0|0|2|0|1|30"},
+			{"requests.total_handled.natural_person", schema.StatusNumber, 63, nil, 0.95, "63|0|0|2|0|4|69"},
+			{"requests.denied_internal_affairs.total", schema.StatusNumber, 1, nil, 1, "1|0|0|0|0|0|1"},
+		}},
+		{"pingtan-2021-granted-47.txt", []want{
+			{"requests.granted.natural_person", schema.StatusNumber, 47, nil, 0.95, "47|0|0|2|0|1|30"},
+			{"requests.unable_not_held.natural_person", schema.StatusAmbiguous, 0, []float64{2, 22}, 0, "2|20|0|0|0|3|25 / 22|0|0|0|0|3|25"},
+			{"requests.unable_not_held.commercial", schema.StatusAmbiguous, 0, []float64{0, 20}, 0, "2|20|0|0|0|3|25 / 22|0|0|0|0|3|25"},
+			{"requests.unable_not_held.total", schema.StatusNumber, 25, nil, 0.6, "2|20|0|0|0|3|25 / 22|0|0|0|0|3|25"},
+		}},
+		{"pingtan-2021-internal-2.txt", []want{
+			{"requests.denied_internal_affairs.natural_person", schema.StatusNumber, 1, nil, 1, "1|0|0|0|0|0|2"},
+			{"requests.denied_internal_affairs.total", schema.StatusNumber, 2, nil, 1, "1|0|0|0|0|0|2"},
+		}},
+		{"pingtan-2021-review-2.txt", []want{
+			{"review_litigation.reconsideration.upheld", schema.StatusNumber, 2, nil, 0.95, "2|0|2|0|3|12|0|0|0|12|0|0|0|0|0"},
+			{"review_litigation.reconsideration.total", schema.StatusNumber, 3, nil, 0.95, "2|0|2|0|3|12|0|0|0|12|0|0|0|0|0"},
+		}},
+	}
+	for _, tc := range cases {
+		doc := convertFile(t, filepath.Join("..", "testdata", "digits", tc.file))
+		for _, w := range tc.cells {
+			c := cellAt(t, doc, w.path)
+			ok := c.Status == w.status && c.Confidence == w.conf && strings.Join(c.Digits, " / ") == w.digits &&
+				reflect.DeepEqual(c.Candidates, w.cands)
+			if w.status == schema.StatusNumber {
+				ok = ok && c.Value != nil && *c.Value == w.value
+			} else {
+				ok = ok && c.Value == nil
+			}
+			if !ok {
+				var v any
+				if c.Value != nil {
+					v = *c.Value
+				}
+				t.Errorf("%s %s = %s %v candidates %v confidence %v digits %q; want %s %v %v %v %q",
+					tc.file, w.path, c.Status, v, c.Candidates, c.Confidence, c.Digits, w.status, w.value, w.cands, w.conf, w.digits)
+			}
+		}
+	}
 }
