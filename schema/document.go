@@ -111,8 +111,11 @@ type Cell struct {
 	// Remark keeps annotations such as （其中修订16件）.
 	Remark string `json:"remark,omitempty"`
 	Source *Loc   `json:"source"`
-	// Confidence is 1 for a cell read from a clearly delimited source and
-	// lower when the converter had to guess (alignment, run-together digits).
+	// Confidence is 1 for a cell read from a clearly delimited source (or
+	// cut out of run-together digits that have one possible cut), 0.95 for
+	// the only reading of run-together digits that breaks the fewest table
+	// identities, and lower when the converter had to guess (alignment,
+	// tied readings). Below 0.95 a failing check needs review.
 	Confidence float64 `json:"confidence"`
 	// Candidates lists possible values of an ambiguous cell.
 	Candidates []float64 `json:"candidates,omitempty"`
