@@ -37,6 +37,9 @@ const (
 // by one, each by its own row total, and never with more than tiedConfidence.
 const maxCombos = 200000
 
+// maxNodes bounds the steps of that search, pruned ones included.
+const maxNodes = 4 * maxCombos
+
 // maxListed bounds the readings a diagnostic lists.
 const maxListed = 6
 
@@ -240,9 +243,81 @@ func (m *mapper) recoverRequests() {
 // break the fewest identities, by branch and bound over the rows: a partial
 // reading whose row totals alone break more than the best full reading is
 // not extended. It marks each open row's cuts that occur in a best reading
-// and returns the fewest broken, and false when the search was cut off by
-// maxCombos.
+// and returns the fewest broken, and false when the search was cut off
+// (maxCombos readings, or maxNodes steps of the search).
 func (m *mapper) searchRequests(open []*openRow) (best int, ok bool) {
+	cols := m.tpl.RequestCols
+	// The rows the column identities read, by index; fixed ones from the
+	// document, open ones from the cut chosen for them.
+	ids := []string{"new_received", "carried_over", "total_handled", "carried_forward"}
+	var outcome []int
+	inOutcome := false
+	for _, r := range m.tpl.RequestRows {
+		if r.ID == "granted" {
+			inOutcome = true
+		}
+		if r.ID == "total_handled" {
+			inOutcome = false
+		}
+		if inOutcome {
+			outcome = append(outcome, len(ids))
+			ids = append(ids, r.ID)
+		}
+	}
+	index := make(map[string]int, len(ids))
+	fixed := make([][]float64, len(ids))
+	known := make([][]bool, len(ids))
+	for i, id := range ids {
+		index[id] = i
+		fixed[i], known[i] = make([]float64, len(cols)), make([]bool, len(cols))
+		for ci, col := range cols {
+			if c := m.doc.Tables.Requests[id][col.ID]; c != nil && c.Value != nil && c.Status == schema.StatusNumber {
+				fixed[i][ci], known[i][ci] = *c.Value, true
+			}
+		}
+	}
+	rowOf := make([]int, len(open)) // index of each open row in ids, or -1
+	for k, o := range open {
+		rowOf[k] = -1
+		if i, ok := index[o.row]; ok {
+			rowOf[k] = i
+		}
+	}
+	cur := make([][]float64, len(ids)) // the chosen cut of an open row
+	val := func(i, ci int) (float64, bool) {
+		if cur[i] != nil {
+			return cur[i][ci], true
+		}
+		return fixed[i][ci], known[i][ci]
+	}
+	// columnsBroken counts the column identities that fail; one with a
+	// cell that is not a number cannot be evaluated and does not count,
+	// as in the rules.
+	columnsBroken := func() int {
+		broken := 0
+		for ci := range cols {
+			a, ok1 := val(0, ci)
+			b, ok2 := val(1, ci)
+			c, ok3 := val(2, ci)
+			d, ok4 := val(3, ci)
+			if ok1 && ok2 && ok3 && ok4 && a+b != c+d {
+				broken++
+			}
+			sum, all := 0.0, true
+			for _, r := range outcome {
+				v, ok := val(r, ci)
+				if !ok {
+					all = false
+					break
+				}
+				sum += v
+			}
+			if all && ok3 && sum != c {
+				broken++
+			}
+		}
+		return broken
+	}
 	minLocal := make([]int, len(open)+1) // the least the rows from k on break
 	for k := len(open) - 1; k >= 0; k-- {
 		lo := 1
@@ -255,19 +330,20 @@ func (m *mapper) searchRequests(open []*openRow) (best int, ok bool) {
 		minLocal[k] = minLocal[k+1] + lo
 	}
 	choice := make([]int, len(open))
-	chosen := make(map[string][]float64, len(open))
-	best, visited := -1, 0
+	best, leaves, nodes := -1, 0, 0
 	var walk func(k, broken int) bool
 	walk = func(k, broken int) bool {
+		if nodes++; nodes > maxNodes {
+			return false
+		}
 		if best >= 0 && broken+minLocal[k] > best {
 			return true
 		}
 		if k == len(open) {
-			visited++
-			if visited > maxCombos {
+			if leaves++; leaves > maxCombos {
 				return false
 			}
-			total := broken + m.columnsBroken(chosen)
+			total := broken + columnsBroken()
 			switch {
 			case best >= 0 && total > best:
 				return true
@@ -285,10 +361,15 @@ func (m *mapper) searchRequests(open []*openRow) (best int, ok bool) {
 		o := open[k]
 		for _, c := range o.order {
 			choice[k] = c
-			chosen[o.row] = o.sols[c]
+			if rowOf[k] >= 0 {
+				cur[rowOf[k]] = o.sols[c]
+			}
 			if !walk(k+1, broken+o.local[c]) {
 				return false
 			}
+		}
+		if rowOf[k] >= 0 {
+			cur[rowOf[k]] = nil
 		}
 		return true
 	}
@@ -296,58 +377,4 @@ func (m *mapper) searchRequests(open []*openRow) (best int, ok bool) {
 		return 0, false
 	}
 	return best, true
-}
-
-// columnsBroken counts the column identities of table 3 that fail with the
-// given rows taken from their chosen cuts and the rest from the document. An
-// identity with a cell that is not a number cannot be evaluated and does not
-// count, as in the rules.
-func (m *mapper) columnsBroken(chosen map[string][]float64) int {
-	cols := m.tpl.RequestCols
-	val := func(row string, ci int) (float64, bool) {
-		if s, ok := chosen[row]; ok {
-			return s[ci], true
-		}
-		c := m.doc.Tables.Requests[row][cols[ci].ID]
-		if c == nil || c.Value == nil || c.Status != schema.StatusNumber {
-			return 0, false
-		}
-		return *c.Value, true
-	}
-	var outcome []string
-	inOutcome := false
-	for _, r := range m.tpl.RequestRows {
-		if r.ID == "granted" {
-			inOutcome = true
-		}
-		if r.ID == "total_handled" {
-			inOutcome = false
-		}
-		if inOutcome {
-			outcome = append(outcome, r.ID)
-		}
-	}
-	broken := 0
-	for ci := range cols {
-		a, ok1 := val("new_received", ci)
-		b, ok2 := val("carried_over", ci)
-		c, ok3 := val("total_handled", ci)
-		d, ok4 := val("carried_forward", ci)
-		if ok1 && ok2 && ok3 && ok4 && a+b != c+d {
-			broken++
-		}
-		sum, all := 0.0, true
-		for _, r := range outcome {
-			v, ok := val(r, ci)
-			if !ok {
-				all = false
-				break
-			}
-			sum += v
-		}
-		if all && ok3 && sum != c {
-			broken++
-		}
-	}
-	return broken
 }
