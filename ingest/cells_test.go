@@ -5,11 +5,13 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/ogi-checker/ogi/render"
 	"github.com/ogi-checker/ogi/schema"
@@ -257,6 +259,40 @@ func TestFewestBrokenReading(t *testing.T) {
 				}
 				t.Errorf("%s %s = %s %v candidates %v confidence %v digits %q; want %s %v %v %v %q",
 					tc.file, w.path, c.Status, v, c.Candidates, c.Confidence, c.Digits, w.status, w.value, w.cands, w.conf, w.digits)
+			}
+		}
+	}
+}
+
+// TestDigitSearchBounded: a table whose rows can be cut in too many ways to
+// compare every reading (every 0000000 row of pingtan-2021 made 112233445)
+// is converted quickly, and no cell claims the confidence of a reading
+// that was singled out: the search was cut off, so none was.
+func TestDigitSearchBounded(t *testing.T) {
+	data, err := os.ReadFile(realFile("pingtan-2021.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	data = bytes.ReplaceAll(data, []byte("0000000"), []byte("112233445"))
+	start := time.Now()
+	doc, err := Convert(context.Background(), "report.txt", data, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("conversion took %v", d)
+	}
+	cutOff := false
+	for _, d := range doc.Diagnostics {
+		cutOff = cutOff || strings.Contains(d.Message, "too many readings")
+	}
+	if !cutOff {
+		t.Fatal("the search was not cut off: the input does not test the bound")
+	}
+	for row, cols := range doc.Tables.Requests {
+		for col, c := range cols {
+			if c.Confidence > tiedConfidence && c.Confidence < 1 {
+				t.Errorf("requests.%s.%s has confidence %v after a cut-off search", row, col, c.Confidence)
 			}
 		}
 	}
