@@ -528,8 +528,9 @@ func cannotEvaluateMessage(r *Rule, bad []CellRef) Text {
 		if i == show {
 			break
 		}
-		zh = append(zh, fmt.Sprintf("%s.%s.%s（%s%s）", c.Table, c.Row, c.Col, statusZh(c.Status), rawSuffix(c.Raw)))
-		en = append(en, fmt.Sprintf("%s.%s.%s (%s%s)", c.Table, c.Row, c.Col, c.Status, rawSuffix(c.Raw)))
+		candZh, candEn := candidatesSuffix(c.Candidates)
+		zh = append(zh, fmt.Sprintf("%s.%s.%s（%s%s%s）", c.Table, c.Row, c.Col, statusZh(c.Status), rawSuffix(c.Raw), candZh))
+		en = append(en, fmt.Sprintf("%s.%s.%s (%s%s%s)", c.Table, c.Row, c.Col, c.Status, rawSuffix(c.Raw), candEn))
 	}
 	moreZh, moreEn := "", ""
 	if len(bad) > show {
@@ -540,6 +541,20 @@ func cannotEvaluateMessage(r *Rule, bad []CellRef) Text {
 		Zh: fmt.Sprintf("无法核验“%s”：%s%s不是数字", r.Title.Zh, strings.Join(zh, "、"), moreZh),
 		En: fmt.Sprintf("cannot check %q: %s%s not a number", r.Title.En, strings.Join(en, ", "), moreEn),
 	}
+}
+
+// candidatesSuffix names the values an ambiguous cell may have (the tied
+// readings of run-together digits), so that the person reviewing it knows
+// what to choose between.
+func candidatesSuffix(cands []float64) (zh, en string) {
+	if len(cands) == 0 {
+		return "", ""
+	}
+	vs := make([]string, len(cands))
+	for i, v := range cands {
+		vs[i] = strconv.FormatFloat(v, 'f', -1, 64)
+	}
+	return "，可能为" + strings.Join(vs, "或"), ", could be " + strings.Join(vs, " or ")
 }
 
 func rawSuffix(raw string) string {

@@ -155,6 +155,11 @@ var objectFields = map[string]map[string]field{
 		"unit":       {types.StringType, func(_ *celAdapter, o any) any { return o.(*schema.Cell).Unit }},
 		"remark":     {types.StringType, func(_ *celAdapter, o any) any { return o.(*schema.Cell).Remark }},
 		"confidence": {types.DoubleType, func(_ *celAdapter, o any) any { return o.(*schema.Cell).Confidence }},
+		// digits are the readings of a run of digits the cell was cut from
+		// (empty for a cell read as written): messages quote them.
+		"digits": {types.NewListType(types.StringType), func(a *celAdapter, o any) any {
+			return types.NewStringList(a, o.(*schema.Cell).Digits)
+		}},
 	},
 	tDiagnostic: {
 		"code":     {types.StringType, func(_ *celAdapter, o any) any { return o.(*schema.Diagnostic).Code }},

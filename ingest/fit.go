@@ -2,7 +2,9 @@ package ingest
 
 import (
 	"sort"
+	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/ogi-checker/ogi/schema"
 )
@@ -12,8 +14,10 @@ type slot struct {
 	raw        string
 	src        *schema.Loc
 	confidence float64
-	// segmented is set when the value was cut out of a run of digits.
+	// segmented is set when the value was cut out of a run of digits, and
+	// digits then holds the row's reading (see schema.Cell.Digits).
 	segmented *float64
+	digits    []string
 	// ambiguous cells carry the values they could have.
 	ambiguous  bool
 	candidates []float64
@@ -39,12 +43,27 @@ const maxCuts = 20000
 // splitRow divides a line into its label cells and the value cells after the
 // last label cell. Reading values from the right of the label copes with the
 // ragged grids of flattened tables, whose label area is one, two or three
-// cells wide depending on the row.
+// cells wide depending on the row. A text cell is a label only where a label
+// can be: not a value token (见附件, 〇, 约1) and not to the right of a number,
+// since a table's labels all stand left of its values. Otherwise a word in a
+// value column would take the numbers after it for values and shift them.
 func splitRow(l Line) (labels, values []Cell) {
 	last := -1
+	seenNumber := false
+	// numberAfter[i]: a number stands somewhere right of cell i.
+	numberAfter := make([]bool, len(l.Cells)+1)
+	for i := len(l.Cells) - 1; i >= 0; i-- {
+		t := strings.TrimSpace(l.Cells[i].Text)
+		numberAfter[i] = numberAfter[i+1] || t != "" && isValueText(t) && strings.ContainsAny(t, "0123456789０１２３４５６７８９")
+	}
 	for i, c := range l.Cells {
 		t := strings.TrimSpace(c.Text)
-		if t != "" && !isValueText(t) {
+		switch {
+		case t == "":
+		case isValueText(t):
+			seenNumber = seenNumber || strings.ContainsAny(t, "0123456789０１２３４５６７８９")
+		case valueToken(t) || seenNumber || last >= 0 && strayWord(t) && numberAfter[i+1]:
+		default:
 			last = i
 		}
 	}
@@ -62,7 +81,7 @@ func splitRow(l Line) (labels, values []Cell) {
 		c := l.Cells[last]
 		f := strings.Fields(c.Text)
 		k := len(f)
-		for k > 1 && isValueText(f[k-1]) && (!hasHan(f[k-1]) || placeholders[f[k-1]]) {
+		for k > 1 && (isValueText(f[k-1]) && (!hasHan(f[k-1]) || placeholders[f[k-1]]) || valueToken(f[k-1])) {
 			k--
 		}
 		if k < len(f) && hasHan(strings.Join(f[:k], "")) {
@@ -73,6 +92,13 @@ func splitRow(l Line) (labels, values []Cell) {
 		}
 	}
 	return labels, values
+}
+
+// strayWord is text too short to be a row label that does not start with a
+// label's numbering (不详, 未统计): after the row's label and before its
+// numbers it stands in a value column.
+func strayWord(s string) bool {
+	return utf8.RuneCountInString(s) <= 4 && !reNumbering.MatchString(s) && !strings.ContainsAny(s, "（(")
 }
 
 func blank(c Cell) bool { return strings.TrimSpace(c.Text) == "" }
@@ -89,7 +115,7 @@ func cellLoc(l Line, c Cell) *schema.Loc {
 // fit places a row's value cells into n columns.
 func fit(l Line, values []Cell, n, preferTrail int) fitResult {
 	vals := values
-	if len(vals) > n && blank(vals[len(vals)-1]) {
+	if len(vals) > n && blank(vals[len(vals)-1]) && !l.BlankLast {
 		// A trailing separator (`a\tb\t`, `| a | b |`) leaves an empty field.
 		vals = vals[:len(vals)-1]
 	}
@@ -136,6 +162,12 @@ func fit(l Line, values []Cell, n, preferTrail int) fitResult {
 		}
 		conf := 1.0
 		note := ""
+		// A row whose reader says its empty last field is a cell ends at
+		// the table's last column: the window ending there is where the
+		// cells are, unless the table has taught another habit.
+		if end := len(vals) - n; l.BlankLast && preferTrail <= 0 && blank(vals[len(vals)-1]) && valid[len(valid)-1] == end {
+			pick, same = end, true
+		}
 		if !same {
 			conf = 0.8
 			note = "several column alignments fit this row; the table's usual alignment was used"
@@ -167,16 +199,15 @@ func fit(l Line, values []Cell, n, preferTrail int) fitResult {
 	loc := cellLoc(l, first)
 	raw := strings.Join(tokens, " ")
 	if len(sols) == 1 {
+		// One cut only: the digits have no other reading, so the cells
+		// are as certain as delimited ones and what they break is an error.
 		out := make([]slot, n)
-		conf := 0.7
-		if len(tokens) == n {
-			conf = 0.9
-		}
+		reading := []string{readingOf(sols[0])}
 		for i, v := range sols[0] {
 			v := v
-			out[i] = slot{raw: raw, src: loc, confidence: conf, segmented: &v}
+			out[i] = slot{raw: raw, src: loc, confidence: 1, segmented: &v, digits: reading}
 		}
-		return fitResult{slots: out, note: "numbers cut out of a run of digits (the only possible cut)"}
+		return fitResult{slots: out}
 	}
 	out := make([]slot, n)
 	for i := range out {
@@ -276,6 +307,15 @@ func segmentDigits(tokens []string, n, limit int) [][]float64 {
 	return sols
 }
 
+// readingOf writes one cut of a digit run as the row's values joined by |.
+func readingOf(sol []float64) string {
+	parts := make([]string, len(sol))
+	for i, v := range sol {
+		parts[i] = strconv.FormatFloat(v, 'f', -1, 64)
+	}
+	return strings.Join(parts, "|")
+}
+
 func candidatesAt(sols [][]float64, i int) []float64 {
 	var c []float64
 	for _, s := range sols {
@@ -309,6 +349,7 @@ func toCell(s slot, col schema.ColDef, headerUnit string) *schema.Cell {
 	case s.segmented != nil:
 		v := *s.segmented
 		c.Value = &v
+		c.Digits = s.digits
 		c.Status = schema.StatusNumber
 		if col.Kind == schema.KindMoney {
 			c.Unit = "万元"

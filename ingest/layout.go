@@ -89,6 +89,11 @@ type Line struct {
 	Table int
 	// Row is the 1-based row within that table.
 	Row int
+	// BlankLast is set by readers that know an empty last field is a blank
+	// cell (markdown, one cell per line, delimited blocks whose rows do not
+	// end with their delimiter), so that it is not taken for a trailing
+	// separator and the cells before it keep their columns.
+	BlankLast bool
 }
 
 // Cell is one cell of a line.

@@ -80,6 +80,7 @@ func Map(lay *Layout, src schema.Source) *schema.Document {
 	m.mapRequests()
 	m.mapReview()
 	m.recover()
+	m.noteCells()
 	m.buildSections()
 	m.dates()
 	m.intro(titleLoc)

@@ -95,6 +95,10 @@ func splitText(text, format string, lim Limits) (*Layout, error) {
 	// One-cell-per-line layout: many lines holding a single tab-led field
 	// and few real tab-separated rows.
 	cellMode := count[kindCell] >= 8 && count[kindCell] > 3*count[kindTab]
+	var ends []int
+	if !cellMode {
+		ends = openEnded(raw, kinds)
+	}
 
 	lay := &Layout{Format: format}
 	// Text has no pages; pdftotext output counts them with form feeds.
@@ -177,7 +181,8 @@ func splitText(text, format string, lim Limits) (*Layout, error) {
 			if j == i {
 				j = i + 1 // always make progress
 			}
-			if err := emit(Line{Cells: cl, Line: lineNo, Page: page, Table: table, Row: rowOf()}); err != nil {
+			// Every cell has its own line: an empty last one is a cell.
+			if err := emit(Line{Cells: cl, Line: lineNo, Page: page, Table: table, Row: rowOf(), BlankLast: true}); err != nil {
 				return nil, err
 			}
 			i = j - 1
@@ -185,6 +190,14 @@ func splitText(text, format string, lim Limits) (*Layout, error) {
 		case k == kindTab || k == kindCell || k == kindMarkdown || k == kindPipe || k == kindGap:
 			var cl []Cell
 			var name string
+			end := 0
+			if ends != nil {
+				end = ends[i]
+			}
+			if end == endTerminator && k != kindMarkdown {
+				t := strings.TrimRight(s, " \r")
+				s = t[:len(t)-1]
+			}
 			switch k {
 			case kindTab, kindCell:
 				cl, name = fieldCells(strings.Split(s, "\t")), LayoutTab
@@ -201,7 +214,10 @@ func splitText(text, format string, lim Limits) (*Layout, error) {
 				cl, name = gapCells(s), LayoutPDFText
 			}
 			startTable()
-			if err := emit(Line{Cells: cl, Line: lineNo, Page: page, Table: table, Row: rowOf()}); err != nil {
+			// Markdown strips its closing pipe, so an empty last field is a
+			// cell; tab and | rows say so by their block (openEnded).
+			blankLast := k == kindMarkdown || end != 0
+			if err := emit(Line{Cells: cl, Line: lineNo, Page: page, Table: table, Row: rowOf(), BlankLast: blankLast}); err != nil {
 				return nil, err
 			}
 			lay.countLayout(name)
@@ -226,6 +242,61 @@ func splitText(text, format string, lim Limits) (*Layout, error) {
 		lay.Pages = 0
 	}
 	return lay, nil
+}
+
+// Row ends of a block of delimited rows, as openEnded sees them.
+const (
+	endSeparator  = 1 // the final delimiter separates a blank last cell
+	endTerminator = 2 // every row ends with the delimiter: it ends rows
+)
+
+// openEnded classifies how the delimited rows of each block end. Some
+// exports end every row of a table with a tab or a |; others end a row that
+// way only when its last cell is blank (a 总计 left empty). A block of
+// consecutive rows tells them apart: where every | row ends with a | it is
+// a terminator (dropped by the reader, so that an empty field left before
+// it is a blank last cell); where most rows end without the delimiter, the
+// few that end with it have a blank last cell. Other blocks are left
+// unmarked, and fit takes an extra empty field for a separator.
+func openEnded(raw []string, kinds []lineKind) []int {
+	ends := make([]int, len(raw))
+	delim := func(k lineKind) string {
+		switch k {
+		case kindTab, kindCell:
+			return "\t"
+		case kindPipe, kindMarkdown:
+			// | rows whose first cell is empty read as markdown rows; they
+			// belong to the same block.
+			return "|"
+		}
+		return ""
+	}
+	endsWith := func(s, d string) bool { return strings.HasSuffix(strings.TrimRight(s, " \r"), d) }
+	for i := 0; i < len(raw); {
+		d := delim(kinds[i])
+		if d == "" {
+			i++
+			continue
+		}
+		j, n := i, 0
+		for ; j < len(raw) && delim(kinds[j]) == d; j++ {
+			if endsWith(raw[j], d) {
+				n++
+			}
+		}
+		for k := i; k < j; k++ {
+			switch {
+			case n == j-i && d == "|":
+				// Tab rows are not trusted this far: exports that end
+				// some rows with a tab end others with a blank cell.
+				ends[k] = endTerminator
+			case 2*n < j-i && endsWith(raw[k], d):
+				ends[k] = endSeparator
+			}
+		}
+		i = j
+	}
+	return ends
 }
 
 // fieldCells makes cells of delimited fields, keeping empty ones: their

@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"fmt"
 	"math"
 	"regexp"
 	"strconv"
@@ -35,6 +36,50 @@ type parsed struct {
 	status string
 	unit   string
 	remark string
+	// numeral is set when the number was written in Chinese numerals (〇,
+	// 壹): read, but worth a diagnostic.
+	numeral bool
+}
+
+// numerals are the Chinese digits a cell may hold instead of an Arabic one:
+// 〇 and 零 (zero) and the financial numerals 壹…玖, which exist precisely
+// so that a written amount has one reading. 一…九 are not read: 一 doubles
+// as a dash in tables (see placeholders), and a lone 二 is more often a
+// stray label fragment than a count.
+var numerals = map[rune]float64{
+	'〇': 0, '零': 0, '壹': 1, '贰': 2, '叁': 3, '肆': 4, '伍': 5, '陆': 6, '柒': 7, '捌': 8, '玖': 9,
+}
+
+// numeralValue reads a cell written in numerals alone (〇, 壹, 壹〇) as the
+// number their digits spell; multi-digit numerals with 拾/佰 are left as text.
+func numeralValue(s string) (float64, bool) {
+	if s == "" || len(s) > 4*3 {
+		return 0, false
+	}
+	v := 0.0
+	for _, r := range s {
+		d, ok := numerals[r]
+		if !ok {
+			return 0, false
+		}
+		v = v*10 + d
+	}
+	return v, true
+}
+
+// entitySpace are the HTML space entities that survive in text copied out
+// of web pages (`0&nbsp;&nbsp;`, `&nbsp; 1`): they are white space in a cell.
+var entitySpace = strings.NewReplacer("&nbsp;", " ", "&#160;", " ", "&#xa0;", " ", "&#xA0;", " ", "&ensp;", " ", "&emsp;", " ", "&nbsp", " ")
+
+// cellText is a cell's text as a value is read from it: width-folded, HTML
+// space entities and non-breaking spaces turned into spaces, white space
+// collapsed.
+func cellText(raw string) string {
+	s := fold(raw)
+	if strings.Contains(s, "&") {
+		s = entitySpace.Replace(s)
+	}
+	return strings.Join(strings.Fields(s), " ")
 }
 
 // parseValue reads a numeric cell written as raw under a column of the given
@@ -45,13 +90,17 @@ func parseValue(raw, kind, headerUnit string) parsed {
 			return num(v, "")
 		}
 	}
-	s := strings.TrimSpace(fold(raw))
-	s = strings.Join(strings.Fields(s), " ")
+	s := cellText(raw)
 	if s == "" {
 		return parsed{status: schema.StatusBlank}
 	}
 	if placeholders[s] || isDashRun(s) {
 		return parsed{status: schema.StatusPlaceholder}
+	}
+	if v, ok := numeralValue(s); ok && kind != schema.KindMoney {
+		p := num(v, "")
+		p.numeral = true
+		return p
 	}
 	var remark string
 	if m := reRemark.FindStringSubmatch(s); m != nil {
@@ -158,7 +207,7 @@ func isValueText(s string) bool {
 	// Without a digit only a placeholder or a blank can be a value; this
 	// settles every label without running the value grammar.
 	if !strings.ContainsAny(s, "0123456789０１２３４５６７８９") {
-		t := strings.TrimSpace(fold(s))
+		t := cellText(s)
 		return t == "" || placeholders[t] || isDashRun(t)
 	}
 	// A value's Chinese is a unit, a measure word, 增/减 or a bracketed
@@ -191,4 +240,90 @@ func valueHan(s string) bool {
 		}
 	}
 	return true
+}
+
+var (
+	// reReference is a cell that points elsewhere instead of giving the
+	// number: 见附件, 详见附表2.
+	reReference = regexp.MustCompile(`^(详)?见(附件|附表|附页|备注|说明|下表|上表)`)
+	// reApprox is a count written as an estimate: 约1, 近20件, 20余, 30左右.
+	reApprox = regexp.MustCompile(`^(约|近|超|逾|大约|超过|不足|不到)\s*\d+(\.\d+)?\s*(余|多|左右|以上)?\s*(件|项|个|条|次)?$|^\d+(\.\d+)?\s*(余|多|左右|以上)\s*(件|项|个|条|次)?$`)
+)
+
+// valueToken reports whether a cell's text, though not a number, is the
+// kind of thing written where a number belongs: Chinese numerals (〇, 壹),
+// a reference (见附件), an estimate (约1). Such a cell occupies its column;
+// taking it for a label would move every number after it one column left.
+func valueToken(s string) bool {
+	t := cellText(s)
+	if t == "" {
+		return false
+	}
+	if _, ok := numeralValue(t); ok {
+		return true
+	}
+	return reReference.MatchString(t) || reApprox.MatchString(t)
+}
+
+// noteCells names in a diagnostic every table cell whose text is not plain
+// digits yet stands in a value column: Chinese numerals read as numbers, and
+// text (见附件, 约1) kept as text. The cell keeps its column either way; the
+// diagnostic says which cell it is and what it held, so that an officer
+// reading a finding about it (or about an identity it blocks) can find it.
+func (m *mapper) noteCells() {
+	note := func(table, row, col string, c *schema.Cell) {
+		if c == nil {
+			return
+		}
+		switch {
+		case c.Status == schema.StatusText:
+			m.diags = append(m.diags, schema.Diagnostic{Code: "text_in_number_cell", Severity: "warning",
+				Message: "a number cell holds text; it is kept as text in its own column",
+				Table:   table, Row: row, Col: col, Raw: c.Raw, Source: c.Source})
+		case c.Status == schema.StatusNumber && c.Value != nil && len(c.Digits) == 0:
+			if _, ok := numeralValue(cellText(c.Raw)); ok {
+				m.diags = append(m.diags, schema.Diagnostic{Code: "numeral_read", Severity: "info",
+					Message: fmt.Sprintf("a number written in Chinese numerals was read as %s", strconv.FormatFloat(*c.Value, 'f', -1, 64)),
+					Table:   table, Row: row, Col: col, Raw: c.Raw, Source: c.Source})
+			}
+		}
+	}
+	// A row cut out of a run of digits in the only possible way says so
+	// once; rows read with the identities' help have their own diagnostic.
+	read := func(table, row, key string, c *schema.Cell) {
+		if _, recovered := m.cuts[key]; c == nil || len(c.Digits) != 1 || recovered {
+			return
+		}
+		m.diagCell("digits_read", "info", fmt.Sprintf("digits run together: %s read as %s, the only possible cut", c.Raw, c.Digits[0]), table, row, "", c.Source)
+	}
+	for _, st := range m.tpl.Active {
+		for _, r := range st.Rows {
+			read("active."+st.ID, r.ID, "", m.doc.Tables.Active[st.ID][r.ID][st.Cols[0].ID])
+		}
+	}
+	defs0, _ := m.requestRowDefs()
+	for _, r := range defs0 {
+		read("requests", r.ID, "requests."+r.ID, m.doc.Tables.Requests[r.ID][m.tpl.RequestCols[0].ID])
+	}
+	if len(m.tpl.ReviewGroups) > 0 {
+		read("review_litigation", "", "review_litigation", m.doc.Tables.ReviewLitigation[m.tpl.ReviewGroups[0].ID][m.tpl.ReviewCols[0].ID])
+	}
+	for _, st := range m.tpl.Active {
+		for _, r := range st.Rows {
+			for _, col := range st.Cols {
+				note("active."+st.ID, r.ID, col.ID, m.doc.Tables.Active[st.ID][r.ID][col.ID])
+			}
+		}
+	}
+	defs, _ := m.requestRowDefs()
+	for _, r := range defs {
+		for _, col := range m.tpl.RequestCols {
+			note("requests", r.ID, col.ID, m.doc.Tables.Requests[r.ID][col.ID])
+		}
+	}
+	for _, g := range m.tpl.ReviewGroups {
+		for _, col := range m.tpl.ReviewCols {
+			note("review_litigation", g.ID, col.ID, m.doc.Tables.ReviewLitigation[g.ID][col.ID])
+		}
+	}
 }

@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/ogi-checker/ogi/schema"
@@ -39,6 +40,17 @@ func TestParseValue(t *testing.T) {
 		{"55 (含自然失效29件)", schema.KindCount, "", schema.StatusNumber, f(55), "", "(含自然失效29件)"},
 		{"见附件", schema.KindCount, "", schema.StatusText, nil, "", ""},
 		{"12件", schema.KindCount, "", schema.StatusNumber, f(12), "", ""},
+		{"〇", schema.KindCount, "", schema.StatusNumber, f(0), "", ""},
+		{"零", schema.KindCount, "", schema.StatusNumber, f(0), "", ""},
+		{"壹", schema.KindCount, "", schema.StatusNumber, f(1), "", ""},
+		{"壹〇", schema.KindCount, "", schema.StatusNumber, f(10), "", ""},
+		{"壹拾", schema.KindCount, "", schema.StatusText, nil, "", ""},
+		{"一", schema.KindCount, "", schema.StatusPlaceholder, nil, "", ""},
+		{"约1", schema.KindCount, "", schema.StatusText, nil, "", ""},
+		{"&nbsp; 1", schema.KindCount, "", schema.StatusNumber, f(1), "", ""},
+		{"0&nbsp;&nbsp;", schema.KindCount, "", schema.StatusNumber, f(0), "", ""},
+		{"\u00a01\u00a0", schema.KindCount, "", schema.StatusNumber, f(1), "", ""},
+		{"&nbsp;", schema.KindCount, "", schema.StatusBlank, nil, "", ""},
 	}
 	for _, tc := range cases {
 		got := parseValue(tc.raw, tc.kind, tc.unit)
@@ -105,6 +117,57 @@ func TestLabelScore(t *testing.T) {
 		got := labelScore(k(tc.text), k(tc.label))
 		if got < tc.min || got > tc.max {
 			t.Errorf("labelScore(%q, %q) = %.2f, want in [%.2f, %.2f]", tc.text, tc.label, got, tc.min, tc.max)
+		}
+	}
+}
+
+// TestValueToken: what may stand in a value column without being a number
+// is told from a label, so that splitRow does not take it for one.
+func TestValueToken(t *testing.T) {
+	cases := map[string]bool{
+		"〇": true, "壹": true, "见附件": true, "详见附表2": true, "约1": true, "约 12 件": true,
+		"20余": true, "30左右": true, "近20件": true,
+		"1.属于国家秘密": false, "规章": false, "（七）总计": false, "行政许可": false, "2.重复申请": false,
+		"": false, "0": false,
+	}
+	for s, want := range cases {
+		if got := valueToken(s); got != want {
+			t.Errorf("valueToken(%q) = %v, want %v", s, got, want)
+		}
+	}
+}
+
+// TestSplitRowTokens: a token in a value column, or any text right of a
+// number, is a value; the label is what stands before them.
+func TestSplitRowTokens(t *testing.T) {
+	row := func(texts ...string) Line {
+		l := Line{}
+		for i, s := range texts {
+			l.Cells = append(l.Cells, Cell{Text: s, Col: i})
+		}
+		return l
+	}
+	cases := []struct {
+		line   Line
+		label  string
+		values int
+	}{
+		{row("一、本年新收政府信息公开申请数量", "", "见附件", "0", "21"), "一、本年新收政府信息公开申请数量", 4},
+		{row("（一）予以公开", "3", "未统计", "1"), "（一）予以公开", 3},
+		{row("（一）予以公开", "〇", "壹", "1"), "（一）予以公开", 3},
+		{row("（三）不予公开", "1.属于国家秘密", "0", "0"), "（三）不予公开1.属于国家秘密", 2},
+		{row("一、本年新收政府信息公开申请数量", "", "不详", "0", "21"), "一、本年新收政府信息公开申请数量", 4},
+		{row("", "自然人", "法人或其他组织", "总计"), "自然人法人或其他组织总计", 0},
+		{row("规章", "0", "0", "0"), "规章", 3},
+	}
+	for _, tc := range cases {
+		labels, values := splitRow(tc.line)
+		var lab strings.Builder
+		for _, c := range labels {
+			lab.WriteString(c.Text)
+		}
+		if lab.String() != tc.label || len(values) != tc.values {
+			t.Errorf("splitRow(%q) = label %q, %d values; want %q, %d", tc.line.Text(), lab.String(), len(values), tc.label, tc.values)
 		}
 	}
 }

@@ -117,11 +117,20 @@ type Cell struct {
 	// Remark keeps annotations such as （其中修订16件）.
 	Remark string `json:"remark,omitempty"`
 	Source *Loc   `json:"source"`
-	// Confidence is 1 for a cell read from a clearly delimited source and
-	// lower when the converter had to guess (alignment, run-together digits).
+	// Confidence is 1 for a cell read from a clearly delimited source (or
+	// cut out of run-together digits that have one possible cut), 0.95 for
+	// the only reading of run-together digits that breaks the fewest table
+	// identities, and lower when the converter had to guess (alignment,
+	// tied readings). Below 0.95 a failing check needs review.
 	Confidence float64 `json:"confidence"`
 	// Candidates lists possible values of an ambiguous cell.
 	Candidates []float64 `json:"candidates,omitempty"`
+	// Digits is set on cells cut out of a run of digits (table cells run
+	// together in a crawled page): the readings of the row's run that the
+	// converter kept, each the row's values joined by "|". One reading when
+	// the cut was certain or the only one breaking the fewest identities;
+	// several when readings tie, and the cells that differ are ambiguous.
+	Digits []string `json:"digits,omitempty"`
 }
 
 // Loc points back into the source. Line is 1-based in the decoded text (or
@@ -156,5 +165,7 @@ type Diagnostic struct {
 	Table    string `json:"table,omitempty"`
 	Row      string `json:"row,omitempty"`
 	Col      string `json:"col,omitempty"`
-	Source   *Loc   `json:"source,omitempty"`
+	// Raw is the cell text the diagnostic is about, when it names a cell.
+	Raw    string `json:"raw,omitempty"`
+	Source *Loc   `json:"source,omitempty"`
 }
