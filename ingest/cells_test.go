@@ -141,7 +141,7 @@ func TestTokensKeepTheirColumns(t *testing.T) {
 					if tok.status == schema.StatusText && c.Raw != tok.raw {
 						t.Errorf("%s: raw %q, want %q kept", addr, c.Raw, tok.raw)
 					}
-					if tok.diag != "" && !hasDiag(got, tok.diag, p.table, p.row, p.col, tok.raw) {
+					if tok.diag != "" && !hasCellDiag(got, tok.diag, p.table, p.row, p.col, tok.raw) {
 						t.Errorf("no diagnostic %s naming %s with raw %q: %v", tok.diag, addr, tok.raw, got.Diagnostics)
 					}
 					for k, v := range tableCells(got) {
@@ -192,7 +192,7 @@ func TestBlankLastCellStaysBlank(t *testing.T) {
 	}
 }
 
-func hasDiag(doc *schema.Document, code, table, row, col, raw string) bool {
+func hasCellDiag(doc *schema.Document, code, table, row, col, raw string) bool {
 	for _, d := range doc.Diagnostics {
 		if d.Code == code && d.Table == table && d.Row == row && d.Col == col && d.Raw == raw {
 			return true
