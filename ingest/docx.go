@@ -55,6 +55,13 @@ func readDOCX(data []byte, lim Limits) (*Layout, error) {
 	if int64(len(body)) > max {
 		return nil, fmt.Errorf("word/document.xml expands beyond %d bytes (zip bomb?)", max)
 	}
+	// The XML decoder buffers a whole token (a text run or a tag) before the
+	// reader sees it; a 60 MB run of text would cost several times that.
+	if limit := lim.MaxTextBytes; limit > 0 {
+		if n := longestRun(body); n > limit {
+			return nil, fmt.Errorf("word/document.xml: %d bytes of text without markup, longer than the %d bytes a cell or paragraph may hold", n, limit)
+		}
+	}
 	r := &docxReader{lay: &Layout{Format: FormatDOCX, Layout: LayoutDOCXTable, Encoding: "utf-8"}, lim: lim}
 	if err := r.read(body); err != nil {
 		return nil, err
@@ -89,6 +96,15 @@ type docxReader struct {
 	tables []*docxTable
 	nTable int
 	cells  int
+	// err is the first limit exceeded while reading; the token loop stops
+	// on it, so a limit is enforced before the memory is spent, not after.
+	err error
+}
+
+func (r *docxReader) fail(err error) {
+	if r.err == nil {
+		r.err = err
+	}
 }
 
 func (r *docxReader) cur() *docxTable {
@@ -105,6 +121,9 @@ func (r *docxReader) read(body []byte) error {
 	inText := false
 	skip := 0
 	for {
+		if r.err != nil {
+			return r.err
+		}
 		tok, err := d.RawToken()
 		if errors.Is(err, io.EOF) {
 			return nil
@@ -182,13 +201,14 @@ func (r *docxReader) read(body []byte) error {
 				inText = false
 			case "p":
 				if tb := r.cur(); tb != nil && tb.cell != nil {
-					tb.cell.text.WriteString(" ")
+					r.write(" ")
 				} else {
 					r.flushPara()
 				}
 				r.inPara = false
 			case "tc":
 				if tb := r.cur(); tb != nil && tb.cell != nil {
+					r.checkRow(tb)
 					tb.row = append(tb.row, tb.cell)
 					tb.cell = nil
 				}
@@ -219,11 +239,40 @@ func attr(e xml.StartElement, local string) string {
 }
 
 func (r *docxReader) write(s string) {
+	max := r.lim.MaxTextBytes
 	if tb := r.cur(); tb != nil && tb.cell != nil {
+		if max > 0 && tb.cell.text.Len()+len(s) > max {
+			r.fail(fmt.Errorf("table %d row %d: a cell longer than %d bytes", tb.index, tb.rowNo+1, max))
+			return
+		}
 		tb.cell.text.WriteString(s)
 		return
 	}
+	if max > 0 && r.para.Len()+len(s) > max {
+		r.fail(fmt.Errorf("paragraph %d: longer than %d bytes", r.block+1, max))
+		return
+	}
 	r.para.WriteString(s)
+}
+
+// checkRow counts a finished cell against the row and document limits
+// while the row is still being read: one row of millions of empty cells
+// must stop at the limit, not after the row was built.
+func (r *docxReader) checkRow(tb *docxTable) {
+	if max := r.lim.MaxRowCells; max > 0 && len(tb.row) >= max {
+		r.fail(fmt.Errorf("table %d row %d: more than %d cells in one row", tb.index, tb.rowNo+1, max))
+	}
+	if max := r.lim.MaxCells; max > 0 && r.cells+len(tb.row) >= max {
+		r.fail(fmt.Errorf("table %d row %d: more than %d table cells", tb.index, tb.rowNo+1, max))
+	}
+}
+
+// checkLines stops a document of millions of short paragraphs at the line
+// limit.
+func (r *docxReader) checkLines() {
+	if max := r.lim.MaxLines; max > 0 && len(r.lay.Lines) >= max {
+		r.fail(fmt.Errorf("paragraph %d: more than %d lines", r.block, max))
+	}
 }
 
 func (r *docxReader) flushPara() {
@@ -233,6 +282,7 @@ func (r *docxReader) flushPara() {
 		return
 	}
 	r.block++
+	r.checkLines()
 	r.lay.Lines = append(r.lay.Lines, Line{Cells: []Cell{{Text: t}}, Line: r.block})
 }
 
@@ -262,7 +312,22 @@ func (r *docxReader) endRow() error {
 	if r.lim.MaxCells > 0 && r.cells > r.lim.MaxCells {
 		return fmt.Errorf("table %d row %d: more than %d table cells", tb.index, tb.rowNo, r.lim.MaxCells)
 	}
+	r.checkLines()
 	r.lay.Lines = append(r.lay.Lines, Line{Cells: cells, Line: tb.line, Table: tb.index, Row: tb.rowNo})
 	tb.row = nil
 	return nil
+}
+
+// longestRun is the longest stretch of b between two '<': every token the
+// XML decoder buffers lies inside one.
+func longestRun(b []byte) int {
+	best, at := 0, 0
+	for {
+		i := bytes.IndexByte(b[at:], '<')
+		if i < 0 {
+			return max(best, len(b)-at)
+		}
+		best = max(best, i)
+		at += i + 1
+	}
 }

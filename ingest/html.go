@@ -127,6 +127,15 @@ type htmlReader struct {
 	title    strings.Builder
 	heading  bool // inside h1–h3
 	metaTags map[string]string
+	// err is the first limit exceeded while reading; the token loop stops
+	// on it, so a limit is enforced before the memory is spent, not after.
+	err error
+}
+
+func (r *htmlReader) fail(err error) {
+	if r.err == nil {
+		r.err = err
+	}
 }
 
 // htmlFrame is an open element that matters for finding the report body.
@@ -149,6 +158,9 @@ func (r *htmlReader) read(text string) error {
 	depth := 0
 	skip := 0
 	for {
+		if r.err != nil {
+			return r.err
+		}
 		tt := z.Next()
 		raw := z.Raw()
 		startLine := r.line
@@ -273,7 +285,12 @@ func (r *htmlReader) cur() *htmlTable {
 
 func (r *htmlReader) text(s string, line int) {
 	s = strings.ReplaceAll(s, "\u00a0", " ")
+	max := r.lim.MaxTextBytes
 	if t := r.cur(); t != nil && t.cell != nil {
+		if max > 0 && t.cell.text.Len()+len(s) > max {
+			r.fail(fmt.Errorf("line %d: a table cell longer than %d bytes", t.cell.line, max))
+			return
+		}
 		t.cell.text.WriteString(s)
 		return
 	}
@@ -282,6 +299,10 @@ func (r *htmlReader) text(s string, line int) {
 		if strings.TrimSpace(s) == "" {
 			return
 		}
+	}
+	if max > 0 && r.para.Len()+len(s) > max {
+		r.fail(fmt.Errorf("line %d: a paragraph longer than %d bytes", r.pline, max))
+		return
 	}
 	if r.para.Len() == 0 && strings.TrimSpace(s) != "" {
 		r.pline = line + strings.Count(s[:len(s)-len(strings.TrimLeft(s, " \t\r\n"))], "\n")
@@ -390,6 +411,14 @@ func (r *htmlReader) end(a atom.Atom) error {
 func (r *htmlReader) endCell() {
 	t := r.cur()
 	if t != nil && t.cell != nil {
+		// Counted while the row is read: a row of millions of open <td>
+		// must stop at the limit, not after the row was built.
+		if max := r.lim.MaxRowCells; max > 0 && len(t.row) >= max {
+			r.fail(fmt.Errorf("line %d: more than %d cells in one table row", t.cell.line, max))
+		}
+		if max := r.lim.MaxCells; max > 0 && r.cells+len(t.row) >= max {
+			r.fail(fmt.Errorf("line %d: more than %d table cells", t.cell.line, max))
+		}
 		t.row = append(t.row, t.cell)
 		t.cell = nil
 	}
@@ -554,6 +583,10 @@ func (r *htmlReader) emit(l Line) {
 		}
 	}
 	li.heading = r.heading && l.Table == 0
+	if max := r.lim.MaxLines; max > 0 && len(r.lay.Lines) >= max {
+		r.fail(fmt.Errorf("line %d: more than %d lines", l.Line, max))
+		return
+	}
 	r.lay.Lines = append(r.lay.Lines, l)
 	r.info = append(r.info, li)
 }

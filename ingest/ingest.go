@@ -23,7 +23,9 @@ type Limits struct {
 	MaxXMLDepth         int           // element nesting in DOCX XML / HTML
 	MaxPDFPages         int           // pages converted from a PDF
 	MaxCells            int           // table cells in one document
+	MaxRowCells         int           // cells in one table row (a template row has at most 16)
 	MaxLines            int           // lines of text in one document
+	MaxTextBytes        int           // bytes of one cell, paragraph or line of text
 	Timeout             time.Duration // conversion of one document
 }
 
@@ -37,7 +39,9 @@ func DefaultLimits() Limits {
 		MaxXMLDepth:         256,
 		MaxPDFPages:         200,
 		MaxCells:            200000,
+		MaxRowCells:         1000,
 		MaxLines:            200000,
+		MaxTextBytes:        1 << 20,
 		Timeout:             30 * time.Second,
 	}
 }

@@ -82,13 +82,18 @@ func classify(s string, pdf bool) lineKind {
 // put one cell per line with blank lines between rows.
 func splitText(text, format string, lim Limits) (*Layout, error) {
 	pdf := format == FormatPDF
-	raw := strings.Split(text, "\n")
-	if lim.MaxLines > 0 && len(raw) > lim.MaxLines {
+	// Counted before the split: 16 million short lines would take 256 MB of
+	// string headers before a check after it could refuse them.
+	if lim.MaxLines > 0 && strings.Count(text, "\n") >= lim.MaxLines {
 		return nil, fmt.Errorf("line %d: more than %d lines", lim.MaxLines+1, lim.MaxLines)
 	}
+	raw := strings.Split(text, "\n")
 	kinds := make([]lineKind, len(raw))
 	count := map[lineKind]int{}
 	for i, s := range raw {
+		if err := lineWithinLimits(s, i+1, lim); err != nil {
+			return nil, err
+		}
 		kinds[i] = classify(strings.TrimLeft(s, "\f"), pdf)
 		count[kinds[i]]++
 	}
@@ -377,4 +382,18 @@ func (l *Layout) dominant() string {
 		}
 	}
 	return best
+}
+
+// lineWithinLimits refuses a line before it is split into fields: 32 MB of
+// tabs or pipes on one line would otherwise become millions of cells.
+func lineWithinLimits(s string, lineNo int, lim Limits) error {
+	if limit := lim.MaxTextBytes; limit > 0 && len(s) > limit {
+		return fmt.Errorf("line %d: longer than %d bytes", lineNo, limit)
+	}
+	if limit := lim.MaxRowCells; limit > 0 && len(s) >= limit {
+		if n := max(strings.Count(s, "\t"), strings.Count(s, "|")); n >= limit {
+			return fmt.Errorf("line %d: more than %d cells in one row", lineNo, limit)
+		}
+	}
+	return nil
 }
