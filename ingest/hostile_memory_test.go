@@ -33,10 +33,14 @@ func TestHostileInputsBoundedMemory(t *testing.T) {
 		want string
 	}{
 		{"DOCX: one row of 9 million empty cells", "cells.docx",
-			func(t *testing.T) []byte { return docxBody(t, "<w:tbl><w:tr>", "<w:tc/>", 9_000_000, "</w:tr></w:tbl>") },
+			func(t *testing.T) []byte {
+				return docxBody(t, "<w:tbl><w:tr>", "<w:tc/>", 9_000_000, "</w:tr></w:tbl>")
+			},
 			nil, "more than 1000 cells in one row"},
 		{"DOCX: the same with --max-cells 1000 and a wide row limit", "cells.docx",
-			func(t *testing.T) []byte { return docxBody(t, "<w:tbl><w:tr>", "<w:tc/>", 9_000_000, "</w:tr></w:tbl>") },
+			func(t *testing.T) []byte {
+				return docxBody(t, "<w:tbl><w:tr>", "<w:tc/>", 9_000_000, "</w:tr></w:tbl>")
+			},
 			func(l *Limits) { l.MaxCells, l.MaxRowCells = 1000, 0 }, "more than 1000 table cells"},
 		{"DOCX: 1.8 million paragraphs", "paras.docx",
 			func(t *testing.T) []byte {
