@@ -1,0 +1,906 @@
+package ingest
+
+import (
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/ogi-checker/ogi/schema"
+)
+
+// A PDF has no cells, only words at positions. Tables are rebuilt here from
+// the geometry: the header cells of a known table give the columns' x
+// positions, each number goes to the column it sits under, and a column
+// with no number on a row is a blank cell. A printed 258 is one word and
+// one value; cutting digit runs is left to text whose spacing was lost.
+
+// frag is a word, or several words of one visual row close enough to be
+// one cell's text. Numbers are always frags of their own.
+type frag struct {
+	x0, y0, x1, y1 float64
+	text           string
+	page           int // 0-based
+	row            int // visual row, 1-based across the document: the Line number
+	value          bool
+	used           bool    // taken by a table header
+	first          pdfWord // the frag's first word, for its baseline
+	parts          []*frag // the word frags a merged frag is made of
+}
+
+func (f *frag) h() float64 {
+	if h := f.y1 - f.y0; h > 1 {
+		return h
+	}
+	return 1
+}
+func (f *frag) cx() float64 { return (f.x0 + f.x1) / 2 }
+func (f *frag) cy() float64 { return (f.y0 + f.y1) / 2 }
+
+func overlap(a0, a1, b0, b1 float64) float64 {
+	lo, hi := a0, a1
+	if b0 > lo {
+		lo = b0
+	}
+	if b1 < hi {
+		hi = b1
+	}
+	return hi - lo
+}
+
+// pdfRow is a visual row of a page: words whose boxes share most of their
+// height, left to right.
+type pdfRow struct {
+	y0, y1 float64
+	words  []pdfWord
+	frags  []*frag
+	no     int
+}
+
+// visualRows clusters a page's words into rows, top to bottom.
+func visualRows(words []pdfWord) []*pdfRow {
+	ws := append([]pdfWord(nil), words...)
+	sort.SliceStable(ws, func(i, j int) bool { return ws[i].cy() < ws[j].cy() })
+	var rows []*pdfRow
+	for _, w := range ws {
+		if n := len(rows); n > 0 {
+			// Compared with the row's first word, not its grown band: a
+			// band that grows with each word drifts down a stacked header
+			// and swallows the lines below.
+			r := rows[n-1]
+			if sameLine(w, r.words[0]) {
+				r.words = append(r.words, w)
+				r.y0, r.y1 = minf(r.y0, w.y0), maxf(r.y1, w.y1)
+				continue
+			}
+		}
+		rows = append(rows, &pdfRow{y0: w.y0, y1: w.y1, words: []pdfWord{w}})
+	}
+	for _, r := range rows {
+		sort.SliceStable(r.words, func(i, j int) bool { return r.words[i].x0 < r.words[j].x0 })
+	}
+	return rows
+}
+
+// sameLine tells words of one text line: their vertical centres are closer
+// than about a third of a character (a digit and a Han character of one
+// line differ in box, not in centre).
+func sameLine(a, b pdfWord) bool {
+	h := minf(a.height(), b.height())
+	if h < 1 {
+		h = 1
+	}
+	d := a.cy() - b.cy()
+	if d < 0 {
+		d = -d
+	}
+	return d < 0.35*h
+}
+
+func minf(a, b float64) float64 {
+	if a < b {
+		return a
+	}
+	return b
+}
+
+func maxf(a, b float64) float64 {
+	if a > b {
+		return a
+	}
+	return b
+}
+
+// rowFrags makes a frag of each word of a row. Words are joined into cell
+// text later, where it is known what they are: a space-wide gap separates
+// the words of one cell (结 果) as often as two cells of a dense header.
+func rowFrags(r *pdfRow, page int) []*frag {
+	out := make([]*frag, 0, len(r.words))
+	for _, w := range r.words {
+		out = append(out, &frag{x0: w.x0, y0: w.y0, x1: w.x1, y1: w.y1, text: w.text, page: page, row: r.no,
+			value: isValueText(w.text), first: w})
+	}
+	return out
+}
+
+// mergeLine joins words of one text line closer than about half a
+// character into one frag (a label or a line of text); numbers stay alone.
+// The input is not changed.
+func mergeLine(fs []*frag) []*frag {
+	in := append([]*frag(nil), fs...)
+	sort.SliceStable(in, func(i, j int) bool {
+		if in[i].row != in[j].row {
+			return in[i].row < in[j].row
+		}
+		return in[i].x0 < in[j].x0
+	})
+	var out []*frag
+	for _, f := range in {
+		if n := len(out); n > 0 && !f.value && !out[n-1].value {
+			p := out[n-1]
+			if p.page == f.page && f.x0-p.x1 < 0.6*minf(f.h(), p.h()) && f.x0 >= p.x0 && sameLine(f.first, p.first) {
+				p.text += " " + f.text
+				p.x1 = maxf(p.x1, f.x1)
+				p.y0, p.y1 = minf(p.y0, f.y0), maxf(p.y1, f.y1)
+				p.parts = append(p.parts, f)
+				continue
+			}
+		}
+		c := *f
+		c.parts = []*frag{f}
+		out = append(out, &c)
+	}
+	return out
+}
+
+// gridCol is one template column located on the page.
+type gridCol struct {
+	x0, x1 float64
+	label  string // the header text as printed (wrapped lines joined)
+}
+
+func (c gridCol) cx() float64 { return (c.x0 + c.x1) / 2 }
+
+const (
+	zoneActive   = iota // a table-2 sub-table: 信息内容 and its columns
+	zoneRequests        // table 3: 自然人 … 总计
+	zoneReview          // table 4: 15 leaf columns under two header levels
+)
+
+// zone is a located table: its columns and where its header is.
+type zone struct {
+	kind       int
+	page       int
+	top, hdrY1 float64 // the header's top and bottom
+	cols       []gridCol
+	hdr        []*frag // the header's cells, first the one over the labels (信息内容)
+	labelCol   bool    // rows carry labels left of the columns
+}
+
+// valueLeft is where the value columns begin: half a column left of the
+// first column's header, so that a centred or right-aligned number still
+// falls inside while a label (left-aligned in its cell) stays out.
+func (z *zone) valueLeft() float64 {
+	c := z.cols[0]
+	w := c.x1 - c.x0
+	if w < 8 {
+		w = 8
+	}
+	return c.x0 - w/2
+}
+
+// column returns the column whose centre is nearest to x.
+func (z *zone) column(x float64) int {
+	best, d := 0, -1.0
+	for i, c := range z.cols {
+		dd := x - c.cx()
+		if dd < 0 {
+			dd = -dd
+		}
+		if d < 0 || dd < d {
+			best, d = i, dd
+		}
+	}
+	return best
+}
+
+// prose tells a line of running text met inside a table's span: it covers
+// the centres of two columns, or starts left of the columns and reaches
+// into the first one. No cell does either.
+func (z *zone) prose(f *frag) bool {
+	if f.value {
+		return false
+	}
+	in := 0
+	for _, c := range z.cols {
+		if f.x0 < c.cx() && f.x1 > c.cx() {
+			in++
+		}
+	}
+	return in >= 2 || in == 1 && f.x0 < z.valueLeft() && f.x1 > z.cols[0].cx()
+}
+
+var (
+	reRowNumbering = regexp.MustCompile(`^\s*(\d{1,2}\s*[.、．,，]|[（(][一二三四五六七八九十]{1,3}[)）]|[一二三四五六七八九十]{1,3}[、.．])`)
+	reActiveCap    = regexp.MustCompile(`^第二十条`)
+)
+
+// headerMatch is a header cell found on the page: a frag, or a frag and the
+// wrapped lines under it (商业企 / 业), whose text is a column label.
+type headerMatch struct {
+	label  string
+	frags  []*frag
+	x0, x1 float64
+	y0, y1 float64
+}
+
+func (m headerMatch) cx() float64 { return (m.x0 + m.x1) / 2 }
+func (m headerMatch) cy() float64 { return (m.y0 + m.y1) / 2 }
+
+// findLabels finds header cells whose text is one of labels: a word, with
+// the words beside it on its line and the wrapped lines under it (商业企 /
+// 业, 结 果 / 维持), up to four words.
+func findLabels(frags []*frag, labels map[string]string) []headerMatch {
+	byY := append([]*frag(nil), frags...)
+	sort.SliceStable(byY, func(i, j int) bool { return byY[i].y0 < byY[j].y0 })
+	right := func(cur *frag) *frag {
+		var best *frag
+		for _, g := range byY {
+			if g == cur || g.value || g.used || g.page != cur.page || !sameLine(g.first, cur.first) ||
+				g.x0 < cur.x1-0.3*cur.h() || g.x0-cur.x1 > 0.8*minf(cur.h(), g.h()) {
+				continue
+			}
+			if best == nil || g.x0 < best.x0 {
+				best = g
+			}
+		}
+		return best
+	}
+	below := func(x0, x1 float64, cur *frag) *frag {
+		var best *frag
+		for _, g := range byY {
+			if g == cur || g.value || g.used || g.page != cur.page || g.y0 < cur.y1-0.3*cur.h() || g.y0-cur.y1 > 3*cur.h() {
+				continue
+			}
+			if overlap(x0, x1, g.x0, g.x1) <= 0.3*minf(x1-x0, g.x1-g.x0) {
+				continue
+			}
+			if best == nil || g.y0 < best.y0 || g.y0 == best.y0 && g.x0 < best.x0 {
+				best = g
+			}
+		}
+		return best
+	}
+	var out []headerMatch
+	var best []*frag
+	var walk func(chain []*frag, lineX0, lineX1 float64)
+	walk = func(chain []*frag, lineX0, lineX1 float64) {
+		var b strings.Builder
+		for _, c := range chain {
+			b.WriteString(c.text)
+		}
+		if _, ok := labels[key(b.String())]; ok && len(chain) > len(best) {
+			best = append([]*frag(nil), chain...)
+		}
+		if len(chain) == 4 {
+			return
+		}
+		last := chain[len(chain)-1]
+		if g := right(last); g != nil {
+			walk(append(chain, g), lineX0, maxf(lineX1, g.x1))
+		}
+		if g := below(lineX0, lineX1, last); g != nil {
+			walk(append(chain, g), g.x0, g.x1)
+		}
+	}
+	for _, f := range byY {
+		if f.value || f.used {
+			continue
+		}
+		best = nil
+		walk([]*frag{f}, f.x0, f.x1)
+		if best == nil {
+			continue
+		}
+		var b strings.Builder
+		m := headerMatch{frags: best, x0: f.x0, x1: f.x1, y0: f.y0, y1: f.y1}
+		for _, c := range best {
+			b.WriteString(c.text)
+			m.x0, m.x1 = minf(m.x0, c.x0), maxf(m.x1, c.x1)
+			m.y0, m.y1 = minf(m.y0, c.y0), maxf(m.y1, c.y1)
+		}
+		m.label = labels[key(b.String())]
+		out = append(out, m)
+	}
+	return out
+}
+
+func joinAll(parts []string) string {
+	s := ""
+	for _, p := range parts {
+		s = joinWrapped(s, p)
+	}
+	return s
+}
+
+func labelSet(labels ...string) map[string]string {
+	m := map[string]string{}
+	for _, l := range labels {
+		m[key(l)] = l
+	}
+	return m
+}
+
+// requestLabels and reviewLabels are the leaf column labels of tables 3 and
+// 4 (the same in both template versions).
+var (
+	requestColLabels = func() []string {
+		var out []string
+		for _, c := range schema.Templates[schema.Template2021].RequestCols {
+			out = append(out, c.Label)
+		}
+		return out
+	}()
+	reviewColLabels = func() []string {
+		var out []string
+		for _, c := range schema.Templates[schema.Template2021].ReviewCols {
+			out = append(out, c.Label)
+		}
+		return out
+	}()
+)
+
+func (m headerMatch) take() {
+	for _, f := range m.frags {
+		f.used = true
+	}
+}
+
+// findRequestHeader locates table 3's seven columns: 自然人, the five
+// legal-person columns and 总计, in this order left to right and near each
+// other vertically.
+func findRequestHeader(frags []*frag, page int) []*zone {
+	ms := findLabels(frags, labelSet(requestColLabels...))
+	var zones []*zone
+	for _, a := range ms {
+		if key(a.label) != key(requestColLabels[0]) || a.frags[0].used {
+			continue
+		}
+		pick := []headerMatch{a}
+		for _, lab := range requestColLabels[1:] {
+			prev := pick[len(pick)-1]
+			best, bd := -1, 0.0
+			for i, m := range ms {
+				if key(m.label) != key(lab) || m.frags[0].used || m.x0 <= prev.cx() {
+					continue
+				}
+				d := m.cy() - a.cy()
+				if d < 0 {
+					d = -d
+				}
+				if d > 80 {
+					continue
+				}
+				if best < 0 || d < bd || d == bd && m.x0 < ms[best].x0 {
+					best, bd = i, d
+				}
+			}
+			if best < 0 {
+				break
+			}
+			pick = append(pick, ms[best])
+		}
+		if len(pick) != len(requestColLabels) {
+			continue
+		}
+		zones = append(zones, newZone(zoneRequests, page, pick, true))
+	}
+	return zones
+}
+
+// findReviewHeader locates table 4's fifteen leaf columns: 结果维持 …
+// 总计 three times, left to right, within a band below 行政复议/行政诉讼.
+func findReviewHeader(frags []*frag, page int) []*zone {
+	ms := findLabels(frags, labelSet(reviewColLabels...))
+	sort.SliceStable(ms, func(i, j int) bool { return ms[i].cx() < ms[j].cx() })
+	var zones []*zone
+	for _, a := range ms {
+		if key(a.label) != key(reviewColLabels[0]) || a.frags[0].used {
+			continue
+		}
+		var pick []headerMatch
+		for _, m := range ms {
+			if m.frags[0].used || m.cx() < a.x0 || m.cy() < a.cy()-60 || m.cy() > a.cy()+60 {
+				continue
+			}
+			want := reviewColLabels[len(pick)%len(reviewColLabels)]
+			if key(m.label) == key(want) {
+				pick = append(pick, m)
+				if len(pick) == 3*len(reviewColLabels) {
+					break
+				}
+			}
+		}
+		if len(pick) != 3*len(reviewColLabels) {
+			continue
+		}
+		zones = append(zones, newZone(zoneReview, page, pick, false))
+	}
+	return zones
+}
+
+// findActiveHeaders locates table-2 sub-table headers: a 信息内容 cell and
+// the column headers on its row (with their wrapped lines below).
+func findActiveHeaders(rows []*pdfRow, page int) []*zone {
+	var zones []*zone
+	for _, r := range rows {
+		pieces := mergeLine(r.frags)
+		for i, f := range pieces {
+			if f.parts[0].used || key(f.text) != "信息内容" {
+				continue
+			}
+			var pick []headerMatch
+			for _, g := range pieces[i+1:] {
+				if g.parts[0].used || g.value {
+					continue
+				}
+				pick = append(pick, headerMatch{label: strings.TrimSpace(g.text), frags: g.parts, x0: g.x0, x1: g.x1, y0: g.y0, y1: g.y1})
+			}
+			if len(pick) == 0 {
+				continue
+			}
+			for _, p := range f.parts {
+				p.used = true
+			}
+			z := newZone(zoneActive, page, pick, true)
+			z.hdr = append([]*frag{f}, z.hdr...)
+			z.top = minf(z.top, f.y0)
+			zones = append(zones, z)
+		}
+	}
+	return zones
+}
+
+func newZone(kind, page int, pick []headerMatch, labelCol bool) *zone {
+	z := &zone{kind: kind, page: page, top: pick[0].y0, hdrY1: pick[0].y1, labelCol: labelCol}
+	for _, m := range pick {
+		m.take()
+		z.cols = append(z.cols, gridCol{x0: m.x0, x1: m.x1, label: m.label})
+		z.top, z.hdrY1 = minf(z.top, m.y0), maxf(z.hdrY1, m.y1)
+		z.hdr = append(z.hdr, m.frags...)
+	}
+	return z
+}
+
+// stopsZone tells a frag that ends a table: a section heading, a table-2
+// caption, or running text.
+func stopsZone(z *zone, f *frag) bool {
+	if f.value {
+		return false
+	}
+	c := compact(f.text)
+	if reActiveCap.MatchString(c) {
+		return true
+	}
+	for _, def := range schema.Sections {
+		if strings.HasPrefix(c, def.Number) {
+			if loc := sectionPatterns[def.ID].FindStringIndex(c); loc != nil && loc[0] == 0 {
+				return true
+			}
+		}
+	}
+	return z.prose(f)
+}
+
+// pdfTableRow is a table row being built: the numbers on it (the anchor)
+// and the label blocks that belong to it.
+type pdfTableRow struct {
+	y0, y1 float64
+	row    int
+	values []*frag
+	labels []*labelBlock
+}
+
+// labelBlock is a label cell: lines at one left edge, a wrapped label's
+// lines joined; a numbered line (1. （二） 三、) starts a new block.
+type labelBlock struct {
+	x0, y0, x1, y1 float64
+	frags          []*frag
+}
+
+func (b *labelBlock) text() string {
+	parts := make([]string, len(b.frags))
+	for i, f := range b.frags {
+		parts[i] = strings.TrimSpace(f.text)
+	}
+	return joinAll(parts)
+}
+
+// segment lays out one page's part of a zone: the frags between top and
+// bottom become rows of label cells and exactly one cell per column.
+func (z *zone) segment(frags []*frag) []*pdfTableRow {
+	left := z.valueLeft()
+	var vals, labs []*frag
+	for _, f := range frags {
+		if f.value && f.cx() >= left {
+			vals = append(vals, f)
+		} else {
+			labs = append(labs, f)
+		}
+	}
+	// Anchors: the numbers of one row share their height.
+	sort.SliceStable(vals, func(i, j int) bool { return vals[i].cy() < vals[j].cy() })
+	var rows []*pdfTableRow
+	for _, v := range vals {
+		if n := len(rows); n > 0 {
+			r := rows[n-1]
+			if overlap(v.y0, v.y1, r.y0, r.y1) >= 0.5*minf(v.h(), r.y1-r.y0) {
+				r.values = append(r.values, v)
+				r.y0, r.y1 = minf(r.y0, v.y0), maxf(r.y1, v.y1)
+				continue
+			}
+		}
+		rows = append(rows, &pdfTableRow{y0: v.y0, y1: v.y1, row: v.row, values: []*frag{v}})
+	}
+	// Label blocks, from the label words joined into lines.
+	labs = mergeLine(labs)
+	sort.SliceStable(labs, func(i, j int) bool {
+		if labs[i].y0 != labs[j].y0 {
+			return labs[i].y0 < labs[j].y0
+		}
+		return labs[i].x0 < labs[j].x0
+	})
+	var blocks []*labelBlock
+	for _, f := range labs {
+		var into *labelBlock
+		if !reRowNumbering.MatchString(f.text) {
+			for _, b := range blocks {
+				d := b.x0 - f.x0
+				if d < 0 {
+					d = -d
+				}
+				if d <= 3 && f.y0 >= b.y1-0.3*f.h() && f.y0-b.y1 <= 1.5*f.h() {
+					into = b
+				}
+			}
+		}
+		if into == nil {
+			blocks = append(blocks, &labelBlock{x0: f.x0, y0: f.y0, x1: f.x1, y1: f.y1, frags: []*frag{f}})
+			continue
+		}
+		into.frags = append(into.frags, f)
+		into.x1, into.y1 = maxf(into.x1, f.x1), maxf(into.y1, f.y1)
+	}
+	// A block goes to the row whose numbers it overlaps most. One that
+	// overlaps none is a row without numbers (all cells blank) unless a
+	// label to its right shares its height: then it is a group label
+	// (（三）不予公开) and goes with the nearest row.
+	var own []*pdfTableRow
+	for _, b := range blocks {
+		var best *pdfTableRow
+		bo := 0.0
+		for _, r := range rows {
+			if o := overlap(b.y0, b.y1, r.y0, r.y1); o > bo {
+				best, bo = r, o
+			}
+		}
+		if best != nil {
+			best.labels = append(best.labels, b)
+			continue
+		}
+		group := false
+		for _, o := range blocks {
+			if o != b && o.x0 > b.x0+3 && overlap(b.y0, b.y1, o.y0, o.y1) > 0 {
+				group = true
+				break
+			}
+		}
+		if group || len(rows) == 0 {
+			if len(rows) == 0 {
+				own = append(own, &pdfTableRow{y0: b.y0, y1: b.y1, row: b.frags[0].row, labels: []*labelBlock{b}})
+				continue
+			}
+			bd := -1.0
+			for _, r := range rows {
+				d := maxf(r.y0-b.y1, b.y0-r.y1)
+				if bd < 0 || d < bd {
+					best, bd = r, d
+				}
+			}
+			best.labels = append(best.labels, b)
+			continue
+		}
+		own = append(own, &pdfTableRow{y0: b.y0, y1: b.y1, row: b.frags[0].row, labels: []*labelBlock{b}})
+	}
+	rows = append(rows, own...)
+	sort.SliceStable(rows, func(i, j int) bool { return rows[i].y0 < rows[j].y0 })
+	return rows
+}
+
+// line turns a table row into the neutral form: its label cells left to
+// right, then one cell per column, blank where no number sits under it.
+func (z *zone) line(r *pdfTableRow, page, table, rowNo int) Line {
+	sort.SliceStable(r.labels, func(i, j int) bool {
+		if r.labels[i].x0 != r.labels[j].x0 {
+			return r.labels[i].x0 < r.labels[j].x0
+		}
+		return r.labels[i].y0 < r.labels[j].y0
+	})
+	var cells []Cell
+	first := 0
+	if z.labelCol {
+		first = 1
+	}
+	for _, b := range r.labels {
+		c := Cell{Text: b.text(), Col: 0}
+		if b.frags[0].row != r.row {
+			c.Line = b.frags[0].row
+		}
+		cells = append(cells, c)
+	}
+	vc := make([]Cell, len(z.cols))
+	for j := range vc {
+		vc[j].Col = first + j
+	}
+	sort.SliceStable(r.values, func(i, j int) bool { return r.values[i].x0 < r.values[j].x0 })
+	for _, v := range r.values {
+		j := z.column(v.cx())
+		t := strings.TrimSpace(v.text)
+		if vc[j].Text != "" {
+			// Two numbers under one column: kept together, so that the
+			// cell reads as unclear rather than as either number.
+			t = vc[j].Text + " " + t
+		}
+		vc[j].Text = t
+		if v.row != r.row {
+			vc[j].Line = v.row
+		}
+	}
+	cells = append(cells, vc...)
+	return Line{Cells: cells, Line: r.row, Page: page, Table: table, Row: rowNo}
+}
+
+// headerLine is the zone's header as one line: the cell over the labels
+// (信息内容) if any, then the column labels as printed.
+func (z *zone) headerLine(page, table int) Line {
+	var cells []Cell
+	row := z.hdr[0].row
+	if z.kind == zoneActive {
+		cells = append(cells, Cell{Text: strings.TrimSpace(z.hdr[0].text)})
+	}
+	first := 0
+	if z.labelCol {
+		first = 1
+	}
+	for j, c := range z.cols {
+		cells = append(cells, Cell{Text: c.label, Col: first + j})
+	}
+	return Line{Cells: cells, Line: row, Page: page, Table: table, Row: 1}
+}
+
+// pdfDoc lays out the pages of a bbox document.
+type pdfDoc struct {
+	pages [][]*pdfRow
+	lim   Limits
+	lay   *Layout
+	table int
+	cells int
+}
+
+// layoutBBox turns pages of words into a Layout, or returns nil when no
+// table header is found (the caller then reads the aligned text instead).
+func layoutBBox(pages []pdfPage, lim Limits) (*Layout, error) {
+	d := &pdfDoc{lim: lim, lay: &Layout{Format: FormatPDF, Layout: LayoutPDFBBox, Pages: len(pages)}}
+	no := 0
+	var zones []*zone
+	for p, pg := range pages {
+		rows := visualRows(pg.words)
+		var all []*frag
+		for _, r := range rows {
+			no++
+			r.no = no
+			r.frags = rowFrags(r, p)
+			all = append(all, r.frags...)
+		}
+		d.pages = append(d.pages, rows)
+		zones = append(zones, findRequestHeader(all, p)...)
+		zones = append(zones, findReviewHeader(all, p)...)
+		zones = append(zones, findActiveHeaders(rows, p)...)
+	}
+	if len(zones) == 0 {
+		return nil, nil
+	}
+	sort.SliceStable(zones, func(i, j int) bool {
+		if zones[i].page != zones[j].page {
+			return zones[i].page < zones[j].page
+		}
+		return zones[i].top < zones[j].top
+	})
+	if err := d.emit(pages, zones); err != nil {
+		return nil, err
+	}
+	return d.lay, nil
+}
+
+// pdfItem is something to emit at a position: a zone's part of a page, or
+// a visual row of text.
+type pdfItem struct {
+	y     float64
+	lines []Line
+}
+
+func (d *pdfDoc) emit(pages []pdfPage, zones []*zone) error {
+	// Which zone claims each frag: from under its header down to the frag
+	// that stops it, over page breaks, until the next zone's header.
+	claim := map[*frag]*zone{}
+	segs := map[*zone]map[int][]*frag{}
+	for zi, z := range zones {
+		segs[z] = map[int][]*frag{}
+		next := (*zone)(nil)
+		if zi+1 < len(zones) {
+			next = zones[zi+1]
+		}
+		stopped := false
+		for p := z.page; p < len(d.pages) && !stopped; p++ {
+			if next != nil && p > next.page {
+				break
+			}
+			for _, r := range d.pages[p] {
+				if p == z.page && r.y1 <= z.hdrY1+0.5 && r.y0 < z.hdrY1 {
+					continue
+				}
+				if p == z.page && r.y0 < z.top {
+					continue
+				}
+				if next != nil && p == next.page && r.y1 > next.top {
+					stopped = true
+					break
+				}
+				if rePageFurniture.MatchString(rowText(r)) {
+					continue
+				}
+				var open []*frag
+				for _, f := range r.frags {
+					if !f.used && claim[f] == nil && !(p == z.page && f.cy() <= z.hdrY1) {
+						open = append(open, f)
+					}
+				}
+				for _, f := range mergeLine(open) {
+					if stopsZone(z, f) {
+						stopped = true
+						break
+					}
+				}
+				if stopped {
+					break
+				}
+				for _, f := range r.frags {
+					if !f.used && claim[f] == nil && !(p == z.page && f.cy() <= z.hdrY1) {
+						claim[f] = z
+						segs[z][p] = append(segs[z][p], f)
+					}
+				}
+			}
+		}
+	}
+	tableOf := map[*zone]int{}
+	for p, rows := range d.pages {
+		var items []pdfItem
+		for _, z := range zones {
+			fr, ok := segs[z][p]
+			if !ok && z.page != p {
+				continue
+			}
+			if _, ok := tableOf[z]; !ok {
+				d.table++
+				tableOf[z] = d.table
+			}
+			t := tableOf[z]
+			var it pdfItem
+			it.y = 0
+			rowNo := 1
+			if z.page == p {
+				it.y = z.top
+				it.lines = append(it.lines, z.headerLine(p+1, t))
+				rowNo = 2
+			} else {
+				it.y = fr[0].y0
+				rowNo = d.rowsOf(t) + 1
+			}
+			for _, r := range z.segment(fr) {
+				it.lines = append(it.lines, z.line(r, p+1, t, rowNo))
+				rowNo++
+			}
+			items = append(items, it)
+		}
+		// The rest: text rows, and header-area words a table did not take.
+		var loose *pdfItem
+		for _, r := range rows {
+			var rest []*frag
+			for _, f := range r.frags {
+				if !f.used && claim[f] == nil {
+					rest = append(rest, f)
+				}
+			}
+			if len(rest) == 0 {
+				loose = nil
+				continue
+			}
+			l := textLine(rest, r.no, p+1)
+			if rePageFurniture.MatchString(l.Text()) {
+				continue
+			}
+			if len(l.Cells) > 1 {
+				if loose == nil {
+					d.table++
+					items = append(items, pdfItem{y: r.y0})
+					loose = &items[len(items)-1]
+				}
+				l.Table = d.table
+				l.Row = len(loose.lines) + 1
+				loose.lines = append(loose.lines, l)
+				continue
+			}
+			loose = nil
+			items = append(items, pdfItem{y: r.y0, lines: []Line{l}})
+		}
+		sort.SliceStable(items, func(i, j int) bool { return items[i].y < items[j].y })
+		for _, it := range items {
+			for _, l := range it.lines {
+				if err := d.add(l); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// rowsOf counts the rows already emitted for a table.
+func (d *pdfDoc) rowsOf(table int) int {
+	n := 0
+	for _, l := range d.lay.Lines {
+		if l.Table == table && l.Row > n {
+			n = l.Row
+		}
+	}
+	return n
+}
+
+func (d *pdfDoc) add(l Line) error {
+	d.cells += len(l.Cells)
+	if d.lim.MaxCells > 0 && d.cells > d.lim.MaxCells {
+		return fmt.Errorf("page %d: more than %d table cells", l.Page, d.lim.MaxCells)
+	}
+	if d.lim.MaxLines > 0 && len(d.lay.Lines) >= d.lim.MaxLines {
+		return fmt.Errorf("page %d: more than %d lines", l.Page, d.lim.MaxLines)
+	}
+	d.lay.Lines = append(d.lay.Lines, l)
+	return nil
+}
+
+func rowText(r *pdfRow) string {
+	parts := make([]string, len(r.words))
+	for i, w := range r.words {
+		parts[i] = w.text
+	}
+	return strings.Join(parts, " ")
+}
+
+// textLine is a visual row outside any table: one cell, or cells split at
+// wide gaps (more than a character and a half) like aligned text.
+func textLine(fs []*frag, no, page int) Line {
+	var cells []Cell
+	var prev *frag
+	for _, f := range fs {
+		t := strings.TrimSpace(f.text)
+		if prev != nil && f.x0-prev.x1 < 1.5*minf(f.h(), prev.h()) {
+			c := &cells[len(cells)-1]
+			c.Text += " " + t
+		} else {
+			cells = append(cells, Cell{Text: t, Col: len(cells)})
+		}
+		prev = f
+	}
+	return Line{Cells: cells, Line: no, Page: page}
+}
