@@ -18,9 +18,38 @@ type pdfWord struct {
 	text           string
 }
 
-func (w pdfWord) height() float64 { return w.y1 - w.y0 }
-func (w pdfWord) cx() float64     { return (w.x0 + w.x1) / 2 }
-func (w pdfWord) cy() float64     { return (w.y0 + w.y1) / 2 }
+func (w pdfWord) cx() float64 { return (w.x0 + w.x1) / 2 }
+func (w pdfWord) cy() float64 { return (w.y0 + w.y1) / 2 }
+
+// em estimates the font size. Boxes are no guide: poppler takes them from
+// the font's ascent and descent, which for some CJK fonts (Chromium's
+// output) is two and a half times the size, so that successive lines'
+// boxes overlap. A Han character is one em wide, a digit or Latin letter
+// about half of one.
+func (w pdfWord) em() float64 {
+	h := w.y1 - w.y0
+	units := 0.0
+	for _, r := range w.text {
+		switch {
+		case r == ' ':
+		case r < 0x80:
+			units += 0.55
+		default:
+			units++
+		}
+	}
+	if units == 0 || w.x1 <= w.x0 {
+		return maxf(h, 1)
+	}
+	em := (w.x1 - w.x0) / units
+	switch {
+	case h >= 1 && em > h:
+		em = h
+	case em < h/3:
+		em = h / 3
+	}
+	return maxf(em, 1)
+}
 
 // pdfPage is a page's size and its words in the order poppler wrote them
 // (its reading-order guess, which for tables is scrambled).

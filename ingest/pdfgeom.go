@@ -70,11 +70,11 @@ func visualRows(words []pdfWord) []*pdfRow {
 			r := rows[n-1]
 			if sameLine(w, r.words[0]) {
 				r.words = append(r.words, w)
-				r.y0, r.y1 = minf(r.y0, w.y0), maxf(r.y1, w.y1)
+				r.y0, r.y1 = minf(r.y0, w.cy()-w.em()/2), maxf(r.y1, w.cy()+w.em()/2)
 				continue
 			}
 		}
-		rows = append(rows, &pdfRow{y0: w.y0, y1: w.y1, words: []pdfWord{w}})
+		rows = append(rows, &pdfRow{y0: w.cy() - w.em()/2, y1: w.cy() + w.em()/2, words: []pdfWord{w}})
 	}
 	for _, r := range rows {
 		sort.SliceStable(r.words, func(i, j int) bool { return r.words[i].x0 < r.words[j].x0 })
@@ -86,10 +86,7 @@ func visualRows(words []pdfWord) []*pdfRow {
 // than about a third of a character (a digit and a Han character of one
 // line differ in box, not in centre).
 func sameLine(a, b pdfWord) bool {
-	h := minf(a.height(), b.height())
-	if h < 1 {
-		h = 1
-	}
+	h := minf(a.em(), b.em())
 	d := a.cy() - b.cy()
 	if d < 0 {
 		d = -d
@@ -117,7 +114,9 @@ func maxf(a, b float64) float64 {
 func rowFrags(r *pdfRow, page int) []*frag {
 	out := make([]*frag, 0, len(r.words))
 	for _, w := range r.words {
-		out = append(out, &frag{x0: w.x0, y0: w.y0, x1: w.x1, y1: w.y1, text: w.text, page: page, row: r.no,
+		// y0 and y1 are the ink's extent, one em about the box's centre.
+		em := w.em()
+		out = append(out, &frag{x0: w.x0, y0: w.cy() - em/2, x1: w.x1, y1: w.cy() + em/2, text: w.text, page: page, row: r.no,
 			value: isValueText(w.text), first: w})
 	}
 	return out
@@ -138,7 +137,8 @@ func mergeLine(fs []*frag) []*frag {
 	for _, f := range in {
 		if n := len(out); n > 0 && !f.value && !out[n-1].value {
 			p := out[n-1]
-			if p.page == f.page && f.x0-p.x1 < 0.6*minf(f.h(), p.h()) && f.x0 >= p.x0 && sameLine(f.first, p.first) {
+			if p.page == f.page && f.x0-p.x1 < 0.6*minf(f.h(), p.h()) && f.x0 >= p.x0 && sameLine(f.first, p.first) &&
+				!reRowNumbering.MatchString(f.text) {
 				p.text += " " + f.text
 				p.x1 = maxf(p.x1, f.x1)
 				p.y0, p.y1 = minf(p.y0, f.y0), maxf(p.y1, f.y1)
@@ -506,6 +506,18 @@ type pdfTableRow struct {
 type labelBlock struct {
 	x0, y0, x1, y1 float64
 	frags          []*frag
+	anchor         int // the row of numbers beside the block's lines, or -1
+}
+
+// anchorOf returns the row whose numbers overlap [y0, y1] most, or -1.
+func anchorOf(rows []*pdfTableRow, y0, y1 float64) int {
+	best, bo := -1, 0.0
+	for i, r := range rows {
+		if o := overlap(y0, y1, r.y0, r.y1); o > bo {
+			best, bo = i, o
+		}
+	}
+	return best
 }
 
 func (b *labelBlock) text() string {
@@ -554,22 +566,29 @@ func (z *zone) segment(frags []*frag) []*pdfTableRow {
 	for _, f := range labs {
 		var into *labelBlock
 		if !reRowNumbering.MatchString(f.text) {
+			// The line continues the block right above it that it sits
+			// under: left-aligned or centred, a wrapped line overlaps the
+			// line before it.
+			// A line beside other numbers than the block's is the next
+			// row's label, however close (规章 / 行政规范性文件).
+			fa := anchorOf(rows, f.y0, f.y1)
 			for _, b := range blocks {
-				d := b.x0 - f.x0
-				if d < 0 {
-					d = -d
-				}
-				if d <= 3 && f.y0 >= b.y1-0.3*f.h() && f.y0-b.y1 <= 1.5*f.h() {
+				last := b.frags[len(b.frags)-1]
+				if overlap(last.x0, last.x1, f.x0, f.x1) > 0 && f.y0 >= b.y1-0.3*f.h() && f.y0-b.y1 <= 1.5*f.h() &&
+					(into == nil || b.y1 > into.y1) && (b.anchor < 0 || fa < 0 || b.anchor == fa) {
 					into = b
 				}
 			}
 		}
 		if into == nil {
-			blocks = append(blocks, &labelBlock{x0: f.x0, y0: f.y0, x1: f.x1, y1: f.y1, frags: []*frag{f}})
+			blocks = append(blocks, &labelBlock{x0: f.x0, y0: f.y0, x1: f.x1, y1: f.y1, frags: []*frag{f}, anchor: anchorOf(rows, f.y0, f.y1)})
 			continue
 		}
+		if into.anchor < 0 {
+			into.anchor = anchorOf(rows, f.y0, f.y1)
+		}
 		into.frags = append(into.frags, f)
-		into.x1, into.y1 = maxf(into.x1, f.x1), maxf(into.y1, f.y1)
+		into.x0, into.x1, into.y1 = minf(into.x0, f.x0), maxf(into.x1, f.x1), maxf(into.y1, f.y1)
 	}
 	// A block goes to the row whose numbers it overlaps most. One that
 	// overlaps none is a row without numbers (all cells blank) unless a
@@ -685,6 +704,7 @@ type pdfDoc struct {
 	lay   *Layout
 	table int
 	cells int
+	renum map[int]int
 }
 
 // layoutBBox turns pages of words into a Layout, or returns nil when no
@@ -874,6 +894,18 @@ func (d *pdfDoc) add(l Line) error {
 	}
 	if d.lim.MaxLines > 0 && len(d.lay.Lines) >= d.lim.MaxLines {
 		return fmt.Errorf("page %d: more than %d lines", l.Page, d.lim.MaxLines)
+	}
+	if l.Table > 0 {
+		// Tables are numbered in the order they are emitted, not found.
+		if d.renum == nil {
+			d.renum = map[int]int{}
+		}
+		n, ok := d.renum[l.Table]
+		if !ok {
+			n = len(d.renum) + 1
+			d.renum[l.Table] = n
+		}
+		l.Table = n
 	}
 	d.lay.Lines = append(d.lay.Lines, l)
 	return nil
