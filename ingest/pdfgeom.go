@@ -175,6 +175,8 @@ type zone struct {
 	cols       []gridCol
 	hdr        []*frag // the header's cells, first the one over the labels (信息内容)
 	labelCol   bool    // rows carry labels left of the columns
+	shift      float64 // numbers' offset from their header's centre
+	learned    bool
 }
 
 // valueLeft is where the value columns begin: half a column left of the
@@ -187,6 +189,76 @@ func (z *zone) valueLeft() float64 {
 		w = 8
 	}
 	return c.x0 - w/2
+}
+
+// assign places a row's numbers (left to right) in columns: in order, one
+// per column, each as near as it can be to its column's centre (shifted by
+// what full rows taught, see learn). A row with more numbers than columns
+// falls back to the nearest column for each.
+func (z *zone) assign(vals []*frag) []int {
+	m, n := len(vals), len(z.cols)
+	out := make([]int, m)
+	if m > n {
+		for i, v := range vals {
+			out[i] = z.column(v.cx() - z.shift)
+		}
+		return out
+	}
+	cost := func(i, j int) float64 {
+		d := vals[i].cx() - z.shift - z.cols[j].cx()
+		if d < 0 {
+			d = -d
+		}
+		return d
+	}
+	// best[i][j]: least cost of placing vals[:i] in cols[:j].
+	inf := 1e18
+	best := make([][]float64, m+1)
+	for i := range best {
+		best[i] = make([]float64, n+1)
+		for j := range best[i] {
+			if i > 0 {
+				best[i][j] = inf
+			}
+		}
+	}
+	for i := 1; i <= m; i++ {
+		for j := i; j <= n; j++ {
+			skip := best[i][j-1]
+			take := best[i-1][j-1] + cost(i-1, j-1)
+			best[i][j] = minf(skip, take)
+		}
+	}
+	for i, j := m, n; i > 0; j-- {
+		if best[i][j] == best[i-1][j-1]+cost(i-1, j-1) && (j == i || best[i][j] != best[i][j-1] || best[i][j-1] >= inf) {
+			out[i-1] = j - 1
+			i--
+		}
+	}
+	return out
+}
+
+// learn sets the zone's shift: how far numbers sit from their header's
+// centre in rows that fill every column (their placement is certain).
+// Numbers right-aligned under left-aligned headers sit a constant distance
+// to the right; the shift lets the sparse rows use it too.
+func (z *zone) learn(rows []*pdfTableRow) {
+	var d []float64
+	for _, r := range rows {
+		if len(r.values) != len(z.cols) {
+			continue
+		}
+		vs := append([]*frag(nil), r.values...)
+		sort.SliceStable(vs, func(i, j int) bool { return vs[i].x0 < vs[j].x0 })
+		for j, v := range vs {
+			d = append(d, v.cx()-z.cols[j].cx())
+		}
+	}
+	if len(d) == 0 {
+		return
+	}
+	sort.Float64s(d)
+	z.shift = d[len(d)/2]
 }
 
 // column returns the column whose centre is nearest to x.
@@ -540,6 +612,9 @@ func (z *zone) segment(frags []*frag) []*pdfTableRow {
 			labs = append(labs, f)
 		}
 	}
+	// Words beside a number in the value area are part of its cell: 增 18,
+	// 106.36 万元, 18 件.
+	vals, labs = attachUnits(vals, labs, left)
 	// Anchors: the numbers of one row share their height.
 	sort.SliceStable(vals, func(i, j int) bool { return vals[i].cy() < vals[j].cy() })
 	var rows []*pdfTableRow
@@ -636,6 +711,42 @@ func (z *zone) segment(frags []*frag) []*pdfTableRow {
 	return rows
 }
 
+// attachUnits joins non-number words in the value area to the number they
+// touch on its line (closer than an em), so that a signed change or an
+// amount with its unit stays one cell.
+func attachUnits(vals, labs []*frag, left float64) ([]*frag, []*frag) {
+	out := make([]*frag, len(vals))
+	for i, v := range vals {
+		c := *v
+		out[i] = &c
+	}
+	var rest []*frag
+	for _, f := range labs {
+		if f.cx() < left {
+			rest = append(rest, f)
+			continue
+		}
+		var into *frag
+		for _, v := range out {
+			gap := maxf(v.x0-f.x1, f.x0-v.x1)
+			if sameLine(f.first, v.first) && gap < minf(f.h(), v.h()) && (into == nil || gap < maxf(into.x0-f.x1, f.x0-into.x1)) {
+				into = v
+			}
+		}
+		if into == nil {
+			rest = append(rest, f)
+			continue
+		}
+		if f.x0 < into.x0 {
+			into.text = f.text + " " + into.text
+		} else {
+			into.text += " " + f.text
+		}
+		into.x0, into.x1 = minf(into.x0, f.x0), maxf(into.x1, f.x1)
+	}
+	return out, rest
+}
+
 // line turns a table row into the neutral form: its label cells left to
 // right, then one cell per column, blank where no number sits under it.
 func (z *zone) line(r *pdfTableRow, page, table, rowNo int) Line {
@@ -662,13 +773,14 @@ func (z *zone) line(r *pdfTableRow, page, table, rowNo int) Line {
 		vc[j].Col = first + j
 	}
 	sort.SliceStable(r.values, func(i, j int) bool { return r.values[i].x0 < r.values[j].x0 })
-	for _, v := range r.values {
-		j := z.column(v.cx())
+	for i, j := range z.assign(r.values) {
+		v := r.values[i]
 		t := strings.TrimSpace(v.text)
 		if vc[j].Text != "" {
-			// Two numbers under one column: kept together, so that the
-			// cell reads as unclear rather than as either number.
-			t = vc[j].Text + " " + t
+			// Two numbers under one column: kept apart by a bar, so that
+			// the cell reads as text to review, never as one number
+			// made of both (0 0 would parse as 0).
+			t = vc[j].Text + " | " + t
 		}
 		vc[j].Text = t
 		if v.row != r.row {
@@ -827,7 +939,12 @@ func (d *pdfDoc) emit(pages []pdfPage, zones []*zone) error {
 				it.y = fr[0].y0
 				rowNo = d.rowsOf(t) + 1
 			}
-			for _, r := range z.segment(fr) {
+			rows := z.segment(fr)
+			if !z.learned {
+				z.learn(rows)
+				z.learned = true
+			}
+			for _, r := range rows {
 				it.lines = append(it.lines, z.line(r, p+1, t, rowNo))
 				rowNo++
 			}
