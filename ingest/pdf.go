@@ -79,10 +79,11 @@ func readPDF(ctx context.Context, data []byte, lim Limits) (*Layout, error) {
 	case perr != nil:
 		fallback = "the word positions pdftotext gave could not be read (" + perr.Error() + ")"
 	default:
-		if lay, err = layoutBBox(pages, lim); err != nil {
-			return nil, err
-		}
-		if lay == nil && countWords(pages) > 0 {
+		lay, err = layoutBBox(pages, lim)
+		switch {
+		case err != nil:
+			lay, fallback = nil, "the PDF could not be laid out by position ("+err.Error()+")"
+		case lay == nil && countWords(pages) > 0:
 			fallback = "no table header was found by position"
 		}
 	}

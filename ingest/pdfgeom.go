@@ -313,7 +313,21 @@ func (m headerMatch) cy() float64 { return (m.y0 + m.y1) / 2 }
 // the words beside it on its line and the wrapped lines under it (商业企 /
 // 业, 结 果 / 维持), up to four words.
 func findLabels(frags []*frag, labels map[string]string) []headerMatch {
-	byY := append([]*frag(nil), frags...)
+	// Only words that can be part of a label take part: the search below
+	// is quadratic in them, and a page of prose has none.
+	var byY []*frag
+	for _, f := range frags {
+		k := key(f.text)
+		if f.value || k == "" {
+			continue
+		}
+		for lk := range labels {
+			if strings.Contains(lk, k) {
+				byY = append(byY, f)
+				break
+			}
+		}
+	}
 	sort.SliceStable(byY, func(i, j int) bool { return byY[i].y0 < byY[j].y0 })
 	right := func(cur *frag) *frag {
 		var best *frag
@@ -819,13 +833,22 @@ type pdfDoc struct {
 	renum map[int]int
 }
 
+// maxPageWords bounds the words of one page laid out by position: a dense
+// page of a real report has a thousand or two, and the geometry compares
+// words in pairs.
+const maxPageWords = 5000
+
 // layoutBBox turns pages of words into a Layout, or returns nil when no
-// table header is found (the caller then reads the aligned text instead).
+// table header is found, or an error when a page is too dense to lay out
+// (the caller then reads the aligned text instead).
 func layoutBBox(pages []pdfPage, lim Limits) (*Layout, error) {
 	d := &pdfDoc{lim: lim, lay: &Layout{Format: FormatPDF, Layout: LayoutPDFBBox, Pages: len(pages)}}
 	no := 0
 	var zones []*zone
 	for p, pg := range pages {
+		if len(pg.words) > maxPageWords {
+			return nil, fmt.Errorf("page %d has %d words, more than %d", p+1, len(pg.words), maxPageWords)
+		}
 		rows := visualRows(pg.words)
 		var all []*frag
 		for _, r := range rows {
