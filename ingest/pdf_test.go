@@ -35,12 +35,11 @@ func checkRow(t *testing.T, what string, cells map[string]*schema.Cell, cols []s
 			continue
 		}
 		w := want[i]
-		switch {
-		case w == "_":
+		if w == "_" {
 			if c.Status != schema.StatusBlank {
 				t.Errorf("%s.%s: status %s raw %q, want blank", what, col, c.Status, c.Raw)
 			}
-		default:
+		} else {
 			v, err := strconv.ParseFloat(strings.NewReplacer("增", "", "减", "-", "万元", "").Replace(w), 64)
 			if err != nil {
 				t.Fatalf("bad spec %q", w)

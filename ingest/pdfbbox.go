@@ -18,7 +18,6 @@ type pdfWord struct {
 	text           string
 }
 
-func (w pdfWord) cx() float64 { return (w.x0 + w.x1) / 2 }
 func (w pdfWord) cy() float64 { return (w.y0 + w.y1) / 2 }
 
 // em estimates the font size. Boxes are no guide: poppler takes them from

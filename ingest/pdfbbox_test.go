@@ -94,6 +94,7 @@ func TestLayoutBBoxRequests(t *testing.T) {
 	cols := []float64{220, 270, 320, 370, 420, 470, 520}
 	p1 := []pdfWord{
 		synthWord(20, 40, "三、收到和处理政府信息公开申请情况"),
+		synthWord(20, 55, "单位：件"), synthWord(450, 55, "统计截至12月31日"),
 		centred(370, 70, "法人或其他组织"),
 		centred(cols[0], 85, "自然人"), centred(cols[6], 85, "总计"),
 		centred(cols[1], 85, "商业企"), centred(cols[1], 98, "业"),
@@ -137,6 +138,7 @@ func TestLayoutBBoxRequests(t *testing.T) {
 		got = append(got, row{l.Page, cs})
 	}
 	want := []row{
+		{1, []string{"单位：件", "统计截至12月31日"}},
 		{1, []string{"自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"}},
 		{1, []string{"一、本年新收政府信息公开申请数量", "258", "12", "", "", "1", "", "271"}},
 		{1, []string{"（二）部分公开（区分处理的，只计这一情形，不计其他情形）", "31", "", "", "", "", "", "31"}},
@@ -145,6 +147,18 @@ func TestLayoutBBoxRequests(t *testing.T) {
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("table rows:\n got %v\nwant %v", got, want)
+	}
+	// One table over the page break, its rows numbered on.
+	var rowNos []int
+	tables := map[int]bool{}
+	for _, l := range lay.Lines {
+		if l.Table > 0 && len(l.Cells) >= 7 {
+			rowNos = append(rowNos, l.Row)
+			tables[l.Table] = true
+		}
+	}
+	if !reflect.DeepEqual(rowNos, []int{1, 2, 3, 4, 5}) || len(tables) != 1 {
+		t.Errorf("rows %v in tables %v, want rows 1-5 of one table", rowNos, tables)
 	}
 	if lay.Layout != LayoutPDFBBox || lay.Pages != 2 {
 		t.Errorf("layout %q pages %d", lay.Layout, lay.Pages)

@@ -177,6 +177,7 @@ type zone struct {
 	labelCol   bool    // rows carry labels left of the columns
 	shift      float64 // numbers' offset from their header's centre
 	learned    bool
+	emitted    int // rows emitted so far, over pages
 }
 
 // valueLeft is where the value columns begin: half a column left of the
@@ -952,15 +953,12 @@ func (d *pdfDoc) emit(pages []pdfPage, zones []*zone) error {
 			}
 			t := tableOf[z]
 			var it pdfItem
-			it.y = 0
-			rowNo := 1
 			if z.page == p {
 				it.y = z.top
+				z.emitted++
 				it.lines = append(it.lines, z.headerLine(p+1, t))
-				rowNo = 2
 			} else {
 				it.y = fr[0].y0
-				rowNo = d.rowsOf(t) + 1
 			}
 			rows := z.segment(fr)
 			if !z.learned {
@@ -968,8 +966,8 @@ func (d *pdfDoc) emit(pages []pdfPage, zones []*zone) error {
 				z.learned = true
 			}
 			for _, r := range rows {
-				it.lines = append(it.lines, z.line(r, p+1, t, rowNo))
-				rowNo++
+				z.emitted++
+				it.lines = append(it.lines, z.line(r, p+1, t, z.emitted))
 			}
 			items = append(items, it)
 		}
@@ -1014,17 +1012,6 @@ func (d *pdfDoc) emit(pages []pdfPage, zones []*zone) error {
 		}
 	}
 	return nil
-}
-
-// rowsOf counts the rows already emitted for a table.
-func (d *pdfDoc) rowsOf(table int) int {
-	n := 0
-	for _, l := range d.lay.Lines {
-		if l.Table == table && l.Row > n {
-			n = l.Row
-		}
-	}
-	return n
 }
 
 func (d *pdfDoc) add(l Line) error {
