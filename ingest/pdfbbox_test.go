@@ -91,6 +91,13 @@ func centred(cx, cy float64, text string) pdfWord {
 // and a page break without a repeated header: each row must come out as
 // its label and exactly seven cells, blank where no number is printed.
 func TestLayoutBBoxRequests(t *testing.T) {
+	// 其它 for 其他 is common in real headers.
+	for _, other := range []string{"其他", "其它"} {
+		t.Run(other, func(t *testing.T) { layoutRequests(t, other) })
+	}
+}
+
+func layoutRequests(t *testing.T, other string) {
 	cols := []float64{220, 270, 320, 370, 420, 470, 520}
 	p1 := []pdfWord{
 		synthWord(20, 40, "三、收到和处理政府信息公开申请情况"),
@@ -101,7 +108,7 @@ func TestLayoutBBoxRequests(t *testing.T) {
 		centred(cols[2], 85, "科研机"), centred(cols[2], 98, "构"),
 		centred(cols[3], 85, "社会公"), centred(cols[3], 98, "益组织"),
 		centred(cols[4], 85, "法律服"), centred(cols[4], 98, "务机构"),
-		centred(cols[5], 91, "其他"),
+		centred(cols[5], 91, other),
 		synthWord(20, 130, "一、本年新收政府信息公开申请数量"),
 		centred(cols[0], 130, "258"), centred(cols[1], 130, "12"), centred(cols[4], 130, "1"), centred(cols[6], 130, "271"),
 		synthWord(20, 154, "（二）部分公开（区分处理"),
@@ -226,6 +233,57 @@ func TestLayoutBBoxReview(t *testing.T) {
 	}
 	if !reflect.DeepEqual(rows[1], want) {
 		t.Errorf("values\n got %q\nwant %q", rows[1], want)
+	}
+}
+
+// TestLayoutBBoxBounds: hostile pages end quickly, laid out or refused.
+func TestLayoutBBoxBounds(t *testing.T) {
+	var zones, labels, dense []pdfWord
+	for i := 0; i < 2000; i++ {
+		y := float64(20 + i*14)
+		zones = append(zones, synthWord(20, y, "信息内容"), synthWord(200, y, "本年制发件数"))
+	}
+	for i := 0; i < 4800; i++ {
+		labels = append(labels, synthWord(float64(i%50)*12, float64(20+i/50*14), "其他"))
+	}
+	for i := 0; i < maxPageWords+1; i++ {
+		dense = append(dense, synthWord(float64(i%60)*10, float64(i/60)*10, "1"))
+	}
+	// A table-3 header over 1600 rows of a label and two numbers.
+	long := []pdfWord{centred(220, 10, "自然人"), centred(270, 10, "商业企业"), centred(320, 10, "科研机构"),
+		centred(370, 10, "社会公益组织"), centred(420, 10, "法律服务机构"), centred(470, 10, "其他"), centred(520, 10, "总计")}
+	for i := 0; i < 1600; i++ {
+		y := float64(30 + i*14)
+		long = append(long, synthWord(20, y, "1.属于国家秘密"), centred(220, y, "1"), centred(520, y, "1"))
+	}
+	cases := []struct {
+		name  string
+		words []pdfWord
+		err   string
+	}{
+		{"a table of 1600 rows", long, "-"},
+		{"two thousand table-2 headers", zones, "table headers"},
+		{"a page of label fragments", labels, ""},
+		{"too many words on a page", dense, "words"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			start := time.Now()
+			lay, err := layoutBBox([]pdfPage{{width: 595, height: 842, words: tc.words}}, DefaultLimits())
+			if d := time.Since(start); d > 3*time.Second {
+				t.Errorf("took %v", d)
+			}
+			switch {
+			case tc.err == "-":
+				if err != nil || lay == nil {
+					t.Errorf("got %v, %v; want a layout", lay, err)
+				}
+			case tc.err != "" && (err == nil || !strings.Contains(err.Error(), tc.err)):
+				t.Errorf("error %v, want %q", err, tc.err)
+			case tc.err == "" && (err != nil || lay != nil):
+				t.Errorf("got %v, %v; want no table and no error", lay, err)
+			}
+		})
 	}
 }
 

@@ -329,6 +329,9 @@ func findLabels(frags []*frag, labels map[string]string) []headerMatch {
 			}
 		}
 	}
+	if len(byY) > maxLabelWords {
+		return nil // not a table header: a page of label-like fragments
+	}
 	sort.SliceStable(byY, func(i, j int) bool { return byY[i].y0 < byY[j].y0 })
 	right := func(cur *frag) *frag {
 		var best *frag
@@ -414,9 +417,17 @@ func labelSet(labels ...string) map[string]string {
 	m := map[string]string{}
 	for _, l := range labels {
 		m[key(l)] = l
+		for from, to := range labelVariants {
+			if strings.Contains(l, from) {
+				m[key(strings.ReplaceAll(l, from, to))] = l
+			}
+		}
 	}
 	return m
 }
+
+// labelVariants are spellings real headers use for a template word.
+var labelVariants = map[string]string{"其他": "其它", "总计": "合计"}
 
 // requestLabels and reviewLabels are the leaf column labels of tables 3 and
 // 4 (the same in both template versions).
@@ -834,10 +845,14 @@ type pdfDoc struct {
 	renum map[int]int
 }
 
-// maxPageWords bounds the words of one page laid out by position: a dense
-// page of a real report has a thousand or two, and the geometry compares
-// words in pairs.
-const maxPageWords = 5000
+// Bounds on the geometry's work, far above real reports: a dense page has
+// a thousand or two words, a table header a few dozen, a report seven
+// tables. The geometry compares words in pairs.
+const (
+	maxPageWords  = 5000
+	maxLabelWords = 400
+	maxZones      = 60
+)
 
 // layoutBBox turns pages of words into a Layout, or returns nil when no
 // table header is found, or an error when a page is too dense to lay out
@@ -865,6 +880,9 @@ func layoutBBox(pages []pdfPage, lim Limits) (*Layout, error) {
 	}
 	if len(zones) == 0 {
 		return nil, nil
+	}
+	if len(zones) > maxZones {
+		return nil, fmt.Errorf("%d table headers, more than %d", len(zones), maxZones)
 	}
 	sort.SliceStable(zones, func(i, j int) bool {
 		if zones[i].page != zones[j].page {
