@@ -193,11 +193,41 @@ func TestPDFByPosition(t *testing.T) {
 					t.Errorf("requests.%s: source %+v, want page %d", p.row, c.Source, p.page)
 				}
 			}
+			for _, sec := range doc.Sections {
+				if sec.Source.Page == 0 {
+					t.Errorf("section %s has no page", sec.ID)
+				}
+			}
+			if len(doc.Sections) != len(schema.Sections) {
+				t.Errorf("%d sections found, want %d", len(doc.Sections), len(schema.Sections))
+			}
 			for _, d := range doc.Diagnostics {
 				if d.Code == "uncertain_values" || d.Code == "unrecognised_row" || d.Code == "row_missing" {
 					t.Errorf("diagnostic %s %s.%s: %s", d.Code, d.Table, d.Row, d.Message)
 				}
 			}
 		})
+	}
+}
+
+// TestPDFFallback: a PDF without any table header is read as aligned text,
+// and says so.
+func TestPDFFallback(t *testing.T) {
+	needPdftotext(t)
+	doc := convertFile(t, pdfFixture("no-table.pdf"))
+	if got := doc.Meta.Source.Layout; got != LayoutPDFText && got != LayoutPlain {
+		t.Errorf("layout %q, want the aligned-text path", got)
+	}
+	found := false
+	for _, d := range doc.Diagnostics {
+		if d.Code == "pdf_layout_fallback" && strings.Contains(d.Message, "no table header") {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("no pdf_layout_fallback diagnostic in %+v", doc.Diagnostics)
+	}
+	if len(doc.Sections) == 0 || doc.Sections[0].ID != "overview" || doc.Sections[0].Source.Page != 1 {
+		t.Errorf("sections %+v", doc.Sections)
 	}
 }
