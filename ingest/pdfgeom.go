@@ -15,8 +15,9 @@ import (
 // with no number on a row is a blank cell. A printed 258 is one word and
 // one value; cutting digit runs is left to text whose spacing was lost.
 
-// frag is a word, or several words of one visual row close enough to be
-// one cell's text. Numbers are always frags of their own.
+// frag is a word, or (merged by mergeLine) several words of one text line
+// close enough to be one cell's text. Numbers are always frags of their
+// own. y0 and y1 are the ink's extent, not poppler's box (see pdfWord.em).
 type frag struct {
 	x0, y0, x1, y1 float64
 	text           string
@@ -48,8 +49,8 @@ func overlap(a0, a1, b0, b1 float64) float64 {
 	return hi - lo
 }
 
-// pdfRow is a visual row of a page: words whose boxes share most of their
-// height, left to right.
+// pdfRow is a visual row of a page: words of one text line (see sameLine),
+// left to right; y0 and y1 are the ink's extent.
 type pdfRow struct {
 	y0, y1 float64
 	words  []pdfWord
@@ -429,8 +430,8 @@ func labelSet(labels ...string) map[string]string {
 // labelVariants are spellings real headers use for a template word.
 var labelVariants = map[string]string{"其他": "其它", "总计": "合计"}
 
-// requestLabels and reviewLabels are the leaf column labels of tables 3 and
-// 4 (the same in both template versions).
+// requestColLabels and reviewColLabels are the leaf column labels of tables
+// 3 and 4 (the same in both template versions).
 var (
 	requestColLabels = func() []string {
 		var out []string
@@ -599,8 +600,8 @@ type pdfTableRow struct {
 	labels []*labelBlock
 }
 
-// labelBlock is a label cell: lines at one left edge, a wrapped label's
-// lines joined; a numbered line (1. （二） 三、) starts a new block.
+// labelBlock is a label cell: a label's lines, each under the one before
+// it, joined; a numbered line (1. （二） 三、) starts a new block.
 type labelBlock struct {
 	x0, y0, x1, y1 float64
 	frags          []*frag
@@ -890,7 +891,7 @@ func layoutBBox(pages []pdfPage, lim Limits) (*Layout, error) {
 		}
 		return zones[i].top < zones[j].top
 	})
-	if err := d.emit(pages, zones); err != nil {
+	if err := d.emit(zones); err != nil {
 		return nil, err
 	}
 	return d.lay, nil
@@ -903,7 +904,7 @@ type pdfItem struct {
 	lines []Line
 }
 
-func (d *pdfDoc) emit(pages []pdfPage, zones []*zone) error {
+func (d *pdfDoc) emit(zones []*zone) error {
 	// Which zone claims each frag: from under its header down to the frag
 	// that stops it, over page breaks, until the next zone's header.
 	claim := map[*frag]*zone{}
