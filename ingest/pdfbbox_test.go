@@ -287,13 +287,69 @@ func TestLayoutBBoxBounds(t *testing.T) {
 	}
 }
 
-// TestLayoutBBoxNoTable: without a table header the caller falls back to
-// the aligned text.
-func TestLayoutBBoxNoTable(t *testing.T) {
-	lay, err := layoutBBox([]pdfPage{{width: 595, height: 842, words: []pdfWord{synthWord(20, 40, "一、总体情况")}}}, DefaultLimits())
-	if err != nil || lay != nil {
-		t.Fatalf("got %v, %v; want nil, nil", lay, err)
+// TestLayoutBBoxFallback: the aligned text is read instead when there is
+// no table header, or when table 3 is there but its header was not
+// recognised; a letter-spaced header is still recognised.
+func TestLayoutBBoxFallback(t *testing.T) {
+	active := []pdfWord{synthWord(20, 40, "信息内容"), synthWord(200, 40, "本年制发件数"), synthWord(20, 60, "规章"), centred(230, 60, "1")}
+	header := func(social ...pdfWord) []pdfWord {
+		ws := []pdfWord{centred(220, 100, "自然人"), centred(270, 100, "商业企业"), centred(320, 100, "科研机构"),
+			centred(420, 100, "法律服务机构"), centred(470, 100, "其他"), centred(520, 100, "总计")}
+		return append(ws, social...)
 	}
+	row := []pdfWord{synthWord(20, 130, "一、本年新收政府信息公开申请数量"), centred(220, 130, "3"), centred(520, 130, "3")}
+	var spaced []pdfWord
+	for i, r := range []rune("社会公益组织") {
+		spaced = append(spaced, synthWord(343+float64(i)*9, 100, string(r)))
+	}
+	cases := []struct {
+		name  string
+		words []pdfWord
+		err   string // "" for a layout, "-" for nil without error
+	}{
+		{"text only", []pdfWord{synthWord(20, 40, "一、总体情况")}, "-"},
+		{"table 3 without its header", concatWords(active, row), "table 3"},
+		{"table 3 under a header it cannot read", concatWords(active, header(synthWord(350, 100, "社团")), row), "table 3"},
+		{"letter-spaced header", concatWords(active, header(spaced...), row), ""},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			lay, err := layoutBBox([]pdfPage{{width: 595, height: 842, words: tc.words}}, DefaultLimits())
+			switch tc.err {
+			case "-":
+				if err != nil || lay != nil {
+					t.Errorf("got %v, %v; want nil, nil", lay, err)
+				}
+			case "":
+				if err != nil || lay == nil {
+					t.Fatalf("got %v, %v; want a layout", lay, err)
+				}
+				var got []string
+				for _, l := range lay.Lines {
+					if strings.HasPrefix(l.Text(), "一、") {
+						for _, c := range l.Cells {
+							got = append(got, c.Text)
+						}
+					}
+				}
+				if want := []string{"一、本年新收政府信息公开申请数量", "3", "", "", "", "", "", "3"}; !reflect.DeepEqual(got, want) {
+					t.Errorf("row %q, want %q", got, want)
+				}
+			default:
+				if err == nil || !strings.Contains(err.Error(), tc.err) {
+					t.Errorf("error %v, want %q", err, tc.err)
+				}
+			}
+		})
+	}
+}
+
+func concatWords(parts ...[]pdfWord) []pdfWord {
+	var out []pdfWord
+	for _, p := range parts {
+		out = append(out, p...)
+	}
+	return out
 }
 
 func TestZoneAssign(t *testing.T) {

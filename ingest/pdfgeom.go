@@ -313,7 +313,7 @@ func (m headerMatch) cy() float64 { return (m.y0 + m.y1) / 2 }
 
 // findLabels finds header cells whose text is one of labels: a word, with
 // the words beside it on its line and the wrapped lines under it (商业企 /
-// 业, 结 果 / 维持), up to four words.
+// 业, 结 果 / 维持), up to maxChain words.
 func findLabels(frags []*frag, labels map[string]string) []headerMatch {
 	// Only words that can be part of a label take part: the search below
 	// is quadratic in them, and a page of prose has none.
@@ -373,7 +373,7 @@ func findLabels(frags []*frag, labels map[string]string) []headerMatch {
 		if _, ok := labels[key(b.String())]; ok && len(chain) > len(best) {
 			best = append([]*frag(nil), chain...)
 		}
-		if len(chain) == 4 {
+		if len(chain) == maxChain {
 			return
 		}
 		last := chain[len(chain)-1]
@@ -852,6 +852,7 @@ type pdfDoc struct {
 const (
 	maxPageWords  = 5000
 	maxLabelWords = 400
+	maxChain      = 6 // words in one header cell: 社会公 / 益组织, 结 果 / 维持
 	maxZones      = 60
 )
 
@@ -882,6 +883,22 @@ func layoutBBox(pages []pdfPage, lim Limits) (*Layout, error) {
 	if len(zones) == 0 {
 		return nil, nil
 	}
+	// A table 3 or 4 that is there but whose header was not recognised
+	// would come out as loose text rows; the aligned text the mapper has
+	// always read is the better fallback for the whole document.
+	for _, t := range []struct {
+		kind int
+		mark string
+		name string
+	}{{zoneRequests, "本年新收政府信息公开申请数量", "table 3"}, {zoneReview, "未经复议直接起诉", "table 4"}} {
+		found := false
+		for _, z := range zones {
+			found = found || z.kind == t.kind
+		}
+		if !found && d.mentions(t.mark) {
+			return nil, fmt.Errorf("%s is there but its column headers were not recognised", t.name)
+		}
+	}
 	if len(zones) > maxZones {
 		return nil, fmt.Errorf("%d table headers, more than %d", len(zones), maxZones)
 	}
@@ -895,6 +912,20 @@ func layoutBBox(pages []pdfPage, lim Limits) (*Layout, error) {
 		return nil, err
 	}
 	return d.lay, nil
+}
+
+// mentions reports whether a visual row's text contains s (spacing and
+// punctuation aside).
+func (d *pdfDoc) mentions(s string) bool {
+	k := key(s)
+	for _, rows := range d.pages {
+		for _, r := range rows {
+			if strings.Contains(key(rowText(r)), k) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // pdfItem is something to emit at a position: a zone's part of a page, or
