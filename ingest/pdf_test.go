@@ -1,6 +1,8 @@
 package ingest
 
 import (
+	"context"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
@@ -155,6 +157,10 @@ func TestPDFByPosition(t *testing.T) {
 			},
 		},
 	}
+	// The same table with its header rows repeated on the next page.
+	repeated := cases[0]
+	repeated.file = "repeated-header.pdf"
+	cases = append(cases, repeated)
 	for _, tc := range cases {
 		t.Run(tc.file, func(t *testing.T) {
 			doc := convertFile(t, pdfFixture(tc.file))
@@ -229,5 +235,36 @@ func TestPDFFallback(t *testing.T) {
 	}
 	if len(doc.Sections) == 0 || doc.Sections[0].ID != "overview" || doc.Sections[0].Source.Page != 1 {
 		t.Errorf("sections %+v", doc.Sections)
+	}
+}
+
+// TestPDFRepeatedHeader: a header repeated at the top of a page starts the
+// table's geometry afresh; its upper lines are text, not blank rows of the
+// table above.
+func TestPDFRepeatedHeader(t *testing.T) {
+	needPdftotext(t)
+	data, err := os.ReadFile(pdfFixture("repeated-header.pdf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lay, err := readPDF(context.Background(), data, DefaultLimits())
+	if err != nil {
+		t.Fatal(err)
+	}
+	headers := 0
+	for _, l := range lay.Lines {
+		txt := l.Text()
+		if strings.Contains(txt, "申请人情况") && l.Table != 0 {
+			t.Errorf("page %d: %q is a table row", l.Page, txt)
+		}
+		if strings.HasPrefix(txt, "自然人 商业企业") {
+			headers++
+			if l.Table == 0 {
+				t.Errorf("page %d: the header line is not in a table", l.Page)
+			}
+		}
+	}
+	if headers != 2 {
+		t.Errorf("%d table-3 header lines, want 2 (pages 3 and 4)", headers)
 	}
 }

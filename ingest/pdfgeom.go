@@ -948,7 +948,9 @@ func (d *pdfDoc) emit(zones []*zone) error {
 		}
 		stopped := false
 		for p := z.page; p < len(d.pages) && !stopped; p++ {
-			if next != nil && p > next.page {
+			if next != nil && (p > next.page || p == next.page && p > z.page && next.kind == z.kind) {
+				// A header repeated at the top of a page takes the page,
+				// its upper header lines included.
 				break
 			}
 			for _, r := range d.pages[p] {
