@@ -431,3 +431,37 @@ func TestRunCapped(t *testing.T) {
 		t.Errorf("failing program: error %v, want its stderr", err)
 	}
 }
+
+// TestLayoutBBoxActiveWrapped: table-2 column headers wrapped over two
+// lines are one header each, and the row below keeps its own label.
+func TestLayoutBBoxActiveWrapped(t *testing.T) {
+	words := []pdfWord{
+		synthWord(20, 40, "第二十条第（一）项"),
+		synthWord(20, 60, "信息内容"), centred(230, 60, "本年新"), centred(330, 60, "本年新"), centred(430, 60, "对外公开"),
+		centred(230, 73, "制作数量"), centred(330, 73, "公开数量"), centred(430, 73, "总数量"),
+		synthWord(20, 100, "规章"), centred(230, 100, "2"), centred(430, 100, "5"),
+		synthWord(20, 125, "规范性文件"), centred(230, 125, "12"), centred(330, 125, "10"), centred(430, 125, "40"),
+	}
+	lay, err := layoutBBox([]pdfPage{{width: 595, height: 842, words: words}}, DefaultLimits())
+	if err != nil || lay == nil {
+		t.Fatalf("layoutBBox: %v, %v", lay, err)
+	}
+	var got [][]string
+	for _, l := range lay.Lines {
+		if l.Table > 0 {
+			var cs []string
+			for _, c := range l.Cells {
+				cs = append(cs, c.Text)
+			}
+			got = append(got, cs)
+		}
+	}
+	want := [][]string{
+		{"信息内容", "本年新制作数量", "本年新公开数量", "对外公开总数量"},
+		{"规章", "2", "", "5"},
+		{"规范性文件", "12", "10", "40"},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got %q\nwant %q", got, want)
+	}
+}

@@ -532,7 +532,7 @@ func findReviewHeader(frags []*frag, page int) []*zone {
 // the column headers on its row (with their wrapped lines below).
 func findActiveHeaders(rows []*pdfRow, page int) []*zone {
 	var zones []*zone
-	for _, r := range rows {
+	for ri, r := range rows {
 		pieces := mergeLine(r.frags)
 		for i, f := range pieces {
 			if f.parts[0].used || key(f.text) != "信息内容" {
@@ -548,6 +548,7 @@ func findActiveHeaders(rows []*pdfRow, page int) []*zone {
 			if len(pick) == 0 {
 				continue
 			}
+			wrapActiveHeader(pick, rows[ri+1:])
 			for _, p := range f.parts {
 				p.used = true
 			}
@@ -558,6 +559,34 @@ func findActiveHeaders(rows []*pdfRow, page int) []*zone {
 		}
 	}
 	return zones
+}
+
+// wrapActiveHeader adds to each column header the lines wrapped under it
+// (本年新 / 制作数量): text right below it, within its width, up to two
+// more lines. Left out, they would read as a row label.
+func wrapActiveHeader(pick []headerMatch, below []*pdfRow) {
+	for k := range pick {
+		m := &pick[k]
+		for _, r := range below {
+			if len(m.frags) >= 3 || r.y0-m.y1 > 1.5*(m.y1-m.y0) {
+				break
+			}
+			var add []*frag
+			for _, g := range mergeLine(r.frags) {
+				if !g.value && !g.parts[0].used && overlap(m.x0, m.x1, g.x0, g.x1) > 0.3*minf(m.x1-m.x0, g.x1-g.x0) {
+					add = append(add, g)
+				}
+			}
+			if len(add) != 1 {
+				break
+			}
+			g := add[0]
+			m.label = joinWrapped(m.label, strings.TrimSpace(g.text))
+			m.frags = append(m.frags, g.parts...)
+			m.x0, m.x1 = minf(m.x0, g.x0), maxf(m.x1, g.x1)
+			m.y1 = maxf(m.y1, g.y1)
+		}
+	}
 }
 
 func newZone(kind, page int, pick []headerMatch, labelCol bool) *zone {
