@@ -1,9 +1,12 @@
 package ingest
 
 import (
+	"bytes"
 	"context"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -128,4 +131,40 @@ func within(t *testing.T, fn func()) {
 	case <-time.After(2 * time.Second):
 		t.Fatal("conversion did not finish within 2 s")
 	}
+}
+
+// FuzzParseBBox: no pdftotext -bbox-layout output, however broken, makes
+// the parser, the table geometry or the mapper panic or hang.
+func FuzzParseBBox(f *testing.F) {
+	// Seeds are single pages with only their <page> and <word> elements:
+	// the fuzzer minimises every new input, which for whole documents takes
+	// longer than a smoke run.
+	reKeep := regexp.MustCompile(`<page[^>]*>|</page>|<word[^>]*>[^<]*</word>`)
+	if bin, err := exec.LookPath("pdftotext"); err == nil {
+		for _, src := range []struct {
+			file string
+			page string
+		}{{pdfFixture("blank-columns.pdf"), "4"}, {realFile("huaian-city-2024.pdf"), "5"}} {
+			out, err := runCapped(context.Background(), bin, []string{"-bbox-layout", "-f", src.page, "-l", src.page, src.file, "-"}, maxPdftotextOutput)
+			if err == nil {
+				f.Add(bytes.Join(reKeep.FindAll(out, -1), nil))
+			}
+		}
+	}
+	f.Add([]byte(`<doc><page width="595" height="842"><word xMin="20" yMin="30" xMax="50" yMax="40">自然人</word>` +
+		`<word xMin="60" yMin="30" xMax="90" yMax="40">总计</word><word xMin="20" yMin="50" xMax="30" yMax="60">258</word></page></doc>`))
+	f.Add([]byte(`<page><word xMin="-1e6" yMin="1e6" xMax="0" yMax="NaN">信息内容</word><word xMin="1" yMin="1" xMax="1" yMax="1">1</word>`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		within(t, func() {
+			pages, err := parseBBox(bytes.NewReader(data), 20, 20000)
+			if err != nil {
+				return
+			}
+			lay, err := layoutBBox(pages, fuzzLimits())
+			if err != nil || lay == nil {
+				return
+			}
+			Map(lay, sourceFor("f.pdf", data))
+		})
+	})
 }

@@ -30,10 +30,13 @@ const (
 	LayoutMarkdown    = "markdown"
 	LayoutCellPerLine = "cell-per-line"
 	LayoutPDFText     = "pdf-layout"
-	LayoutPlain       = "plain"
-	LayoutHTMLTable   = "html-table"
-	LayoutDOCXTable   = "docx-table"
-	LayoutCanonical   = "canonical-json"
+	// LayoutPDFBBox is a PDF read by word position (pdftotext -bbox-layout),
+	// its tables laid out by the columns' geometry.
+	LayoutPDFBBox   = "pdf-bbox"
+	LayoutPlain     = "plain"
+	LayoutHTMLTable = "html-table"
+	LayoutDOCXTable = "docx-table"
+	LayoutCanonical = "canonical-json"
 )
 
 // Layout is the neutral form every reader produces.

@@ -5,11 +5,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // ErrNoPdftotext is returned when PDF input meets a machine without poppler.
@@ -17,9 +19,14 @@ var ErrNoPdftotext = errors.New("PDF input needs poppler's pdftotext: install po
 
 var rePDFPages = regexp.MustCompile(`(?m)^Pages:\s+(\d+)`)
 
-// readPDF extracts the text of a text PDF with `pdftotext -layout` (run as a
-// program: poppler is GPL) and splits it like any aligned text. Pages are
-// separated by form feeds, which give each line its page number.
+// maxPdftotextOutput caps what is read from pdftotext: a 200-page report
+// is a few MiB of bbox XHTML; more is a hostile or broken file.
+const maxPdftotextOutput = 16 << 20
+
+// readPDF reads a text PDF by word position (`pdftotext -bbox-layout`, run
+// as a program: poppler is GPL) and lays its tables out by their columns'
+// geometry. When no table header is found, or the positions cannot be read,
+// it falls back to `pdftotext -layout` text split on runs of spaces.
 func readPDF(ctx context.Context, data []byte, lim Limits) (*Layout, error) {
 	bin, err := exec.LookPath("pdftotext")
 	if err != nil {
@@ -38,7 +45,7 @@ func readPDF(ctx context.Context, data []byte, lim Limits) (*Layout, error) {
 		return nil, err
 	}
 	if info, err := exec.LookPath("pdfinfo"); err == nil && lim.MaxPDFPages > 0 {
-		out, err := exec.CommandContext(ctx, info, f.Name()).Output()
+		out, err := runCapped(ctx, info, []string{f.Name()}, 1<<20)
 		if err != nil {
 			return nil, fmt.Errorf("not a readable PDF (pdfinfo: %v)", firstLine(err))
 		}
@@ -48,32 +55,142 @@ func readPDF(ctx context.Context, data []byte, lim Limits) (*Layout, error) {
 			}
 		}
 	}
-	args := []string{"-layout", "-enc", "UTF-8"}
+	var pageArgs []string
 	if lim.MaxPDFPages > 0 {
-		args = append(args, "-l", strconv.Itoa(lim.MaxPDFPages))
+		pageArgs = []string{"-l", strconv.Itoa(lim.MaxPDFPages)}
 	}
-	args = append(args, f.Name(), "-")
-	var stderr bytes.Buffer
-	cmd := exec.CommandContext(ctx, bin, args...)
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
+
+	var fallback string
+	args := append(append([]string{"-bbox-layout", "-enc", "UTF-8"}, pageArgs...), f.Name(), "-")
+	out, err := runCapped(ctx, bin, args, maxPdftotextOutput)
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, fmt.Errorf("pdftotext did not finish in time: %w", ctx.Err())
 		}
-		return nil, fmt.Errorf("pdftotext could not read the file: %s", firstLine(errors.New(strings.TrimSpace(stderr.String()+" "+err.Error()))))
+		return nil, fmt.Errorf("pdftotext could not read the file: %s", firstLine(err))
 	}
-	text := strings.ReplaceAll(string(out), "\r\n", "\n")
-	lay, err := splitText(strings.TrimSuffix(text, "\f"), FormatPDF, lim)
-	if err != nil {
-		return nil, err
+	maxWords := 0
+	if lim.MaxCells > 0 || lim.MaxLines > 0 {
+		maxWords = lim.MaxCells + lim.MaxLines
+	}
+	pages, perr := parseBBox(bytes.NewReader(out), lim.MaxPDFPages, maxWords)
+	var lay *Layout
+	switch {
+	case perr != nil:
+		fallback = "the word positions pdftotext gave could not be read (" + perr.Error() + ")"
+	default:
+		lay, err = layoutBBox(pages, lim)
+		switch {
+		case err != nil:
+			lay, fallback = nil, "the PDF could not be laid out by position ("+err.Error()+")"
+		case lay == nil && countWords(pages) > 0:
+			fallback = "no table header was found by position"
+		}
+	}
+	if lay == nil {
+		if lay, err = readPDFLayout(ctx, bin, pageArgs, f.Name(), lim); err != nil {
+			return nil, err
+		}
+		if fallback != "" {
+			lay.Diagnostics = append(lay.Diagnostics, schemaDiag("pdf_layout_fallback", "info",
+				fallback+"; the PDF was read as aligned text"))
+		}
 	}
 	lay.Encoding = "utf-8"
-	if len(strings.TrimSpace(strings.ReplaceAll(text, "\f", ""))) < 20 {
+	if len(compact(layoutText(lay))) < 20 {
 		lay.Diagnostics = append(lay.Diagnostics, schemaDiag("no_text", "error",
 			"the PDF has no extractable text (scanned or image-only); ogi does not OCR"))
 	}
 	return lay, nil
+}
+
+// readPDFLayout is the aligned-text path: `pdftotext -layout`, pages
+// separated by form feeds, which give each line its page number.
+func readPDFLayout(ctx context.Context, bin string, pageArgs []string, file string, lim Limits) (*Layout, error) {
+	args := append(append([]string{"-layout", "-enc", "UTF-8"}, pageArgs...), file, "-")
+	out, err := runCapped(ctx, bin, args, maxPdftotextOutput)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, fmt.Errorf("pdftotext did not finish in time: %w", ctx.Err())
+		}
+		return nil, fmt.Errorf("pdftotext could not read the file: %s", firstLine(err))
+	}
+	text := strings.ReplaceAll(string(out), "\r\n", "\n")
+	return splitText(strings.TrimSuffix(text, "\f"), FormatPDF, lim)
+}
+
+// runCapped runs a program and returns its standard output, at most limit
+// bytes: past that the program is killed and an error says so. The program
+// (and its process group) dies with ctx.
+func runCapped(ctx context.Context, bin string, args []string, limit int64) ([]byte, error) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var stderr bytes.Buffer
+	cmd := exec.CommandContext(ctx, bin, args...)
+	ownGroup(cmd)
+	cmd.WaitDelay = 2 * time.Second
+	cmd.Stderr = &limitedWriter{w: &stderr, left: 4096}
+	pipe, err := cmd.StdoutPipe()
+	if err != nil {
+		return nil, err
+	}
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	out, rerr := io.ReadAll(io.LimitReader(pipe, limit+1))
+	if int64(len(out)) > limit {
+		cancel()
+		_ = cmd.Wait()
+		return nil, fmt.Errorf("%s wrote more than %d MiB", bin, limit>>20)
+	}
+	werr := cmd.Wait()
+	if werr == nil {
+		werr = rerr
+	}
+	if werr != nil {
+		msg := strings.TrimSpace(stderr.String())
+		if msg != "" {
+			return nil, fmt.Errorf("%s (%v)", msg, werr)
+		}
+		return nil, werr
+	}
+	return out, nil
+}
+
+// limitedWriter keeps the first bytes of a stream and drops the rest, so
+// that a program writing endless warnings cannot fill memory.
+type limitedWriter struct {
+	w    io.Writer
+	left int
+}
+
+func (l *limitedWriter) Write(p []byte) (int, error) {
+	n := len(p)
+	if l.left > 0 {
+		k := n
+		if k > l.left {
+			k = l.left
+		}
+		_, _ = l.w.Write(p[:k])
+		l.left -= k
+	}
+	return n, nil
+}
+
+func countWords(pages []pdfPage) int {
+	n := 0
+	for _, p := range pages {
+		n += len(p.words)
+	}
+	return n
+}
+
+func layoutText(lay *Layout) string {
+	var b strings.Builder
+	for _, l := range lay.Lines {
+		b.WriteString(l.Text())
+	}
+	return b.String()
 }
 
 func firstLine(err error) string {
