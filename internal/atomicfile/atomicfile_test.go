@@ -88,30 +88,6 @@ func TestFile(t *testing.T) {
 	}
 }
 
-// TestCreateSpecial: a device is written in place (a rename would replace
-// /dev/stdout by a regular file), and a directory is refused.
-func TestCreateSpecial(t *testing.T) {
-	f, err := Create(os.DevNull)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if f.Name() != os.DevNull {
-		t.Errorf("writing %s through %s", os.DevNull, f.Name())
-	}
-	if _, err := f.Write([]byte("x")); err != nil {
-		t.Fatal(err)
-	}
-	if err := f.Commit(); err != nil {
-		t.Fatal(err)
-	}
-	if st, err := os.Stat(os.DevNull); err != nil || st.Mode().IsRegular() {
-		t.Errorf("%s became a regular file", os.DevNull)
-	}
-	if _, err := Create(t.TempDir()); err == nil {
-		t.Error("a directory was accepted as an output file")
-	}
-}
-
 // TestMode: a committed file has os.Create's mode, not CreateTemp's 0600.
 func TestMode(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "m")
