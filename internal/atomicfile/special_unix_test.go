@@ -59,4 +59,3 @@ func TestCreateSpecial(t *testing.T) {
 		t.Error("a directory was accepted as an output file")
 	}
 }
-
