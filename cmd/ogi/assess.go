@@ -309,6 +309,13 @@ func runAssess(ctx context.Context, stdout, stderr io.Writer, eng *engine.Engine
 	b.fails = fails
 	spoolDir := ""
 	if out.db != "" {
+		// Its directory is made as an output's would be.
+		if dir := filepath.Dir(out.db); dir != "." {
+			if err := os.MkdirAll(dir, 0o755); err != nil {
+				say(stderr, "ogi: --db %s: %v\n", out.db, err)
+				return exitOutput
+			}
+		}
 		db, err := store.Open(ctx, out.db)
 		if err != nil {
 			say(stderr, "ogi: %v\n", err)
