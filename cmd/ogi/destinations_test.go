@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -164,5 +165,36 @@ func TestOutputsToOneFile(t *testing.T) {
 		if _, err := os.Stat(x); err == nil {
 			t.Errorf("%v: wrote %s", c.args, x)
 		}
+	}
+}
+
+// TestDevStdoutToAFile: /dev/stdout redirected to a regular file (a shell's
+// > out.csv) is written through, not replaced by a rename.
+func TestDevStdoutToAFile(t *testing.T) {
+	dir := t.TempDir()
+	copySeeds(t, filepath.Join(dir, "in"), allSeeds[1])
+	outPath := filepath.Join(dir, "redirected.csv")
+	out, err := os.Create(outPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer out.Close()
+	c := ogiChild(t, dir, nil, "assess", "--db", "", "--csv", "/dev/stdout", "in")
+	var errb bytes.Buffer
+	c.Stdout, c.Stderr = out, &errb
+	if err := c.Run(); err != nil {
+		t.Fatalf("%v\n%s", err, errb.String())
+	}
+	// Read through the descriptor the child was given: a rename over the
+	// path would leave it empty.
+	if _, err := out.Seek(0, 0); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := io.ReadAll(out)
+	if !bytes.HasPrefix(got, []byte("file,agency,year")) || bytes.Count(got, []byte("\n")) != 2 {
+		t.Errorf("the redirected file holds %q", got)
+	}
+	if st, err := os.Lstat("/dev/stdout"); err == nil && st.Mode().IsRegular() {
+		t.Errorf("/dev/stdout became a regular file")
 	}
 }

@@ -72,13 +72,9 @@ func writeFileOutput(path string, stdout io.Writer, fn func(io.Writer) error) er
 	return f.Commit()
 }
 
-// isDevice tells whether path names an existing file that is neither
-// regular nor a directory (/dev/stdout, a FIFO): it is written to, never
-// replaced or made into a directory.
-func isDevice(path string) bool {
-	st, err := os.Stat(path)
-	return err == nil && !st.Mode().IsRegular() && !st.IsDir()
-}
+// isDevice tells whether path is written in place, never replaced or
+// made into a directory (/dev/stdout, a FIFO): see atomicfile.InPlace.
+func isDevice(path string) bool { return atomicfile.InPlace(path) }
 
 // pageNames gives every input its own file name in one output directory:
 // the input's base name plus ext, and for a base name already taken

@@ -3,8 +3,9 @@
 // which is synced and renamed over the path when the writer commits. A kill,
 // a full disk or an encoding error leaves the previous file as it was.
 //
-// A path that exists and is not a regular file (/dev/stdout, a FIFO, a
-// terminal) cannot be replaced by a rename; it is written directly.
+// A path that exists and is not a regular file (a FIFO, a terminal), or is
+// under /dev or /proc (/dev/stdout), cannot be replaced by a rename; it is
+// written directly, appending.
 package atomicfile
 
 import (
@@ -15,6 +16,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 )
 
 // File is an output being written. Write to it, then Commit; Abort (safe
@@ -30,17 +32,22 @@ type File struct {
 // gives it (os.CreateTemp's 0600 would make outputs private).
 const Perm = 0o644
 
-// Create starts writing path. The directory must exist.
+// Create starts writing path. The directory must exist. A symbolic link
+// is followed, so that the file it points to is replaced, not the link.
 func Create(path string) (*File, error) {
-	if st, err := os.Stat(path); err == nil && !st.Mode().IsRegular() {
-		if st.IsDir() {
-			return nil, fmt.Errorf("%s is a directory", path)
-		}
-		f, err := os.OpenFile(path, os.O_WRONLY, 0)
+	if InPlace(path) {
+		// Appending keeps what a shell's >> or earlier output put there.
+		f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND, 0)
 		if err != nil {
 			return nil, err
 		}
 		return &File{f: f, path: path, direct: true}, nil
+	}
+	if st, err := os.Stat(path); err == nil && st.IsDir() {
+		return nil, fmt.Errorf("%s is a directory", path)
+	}
+	if real, err := filepath.EvalSymlinks(path); err == nil {
+		path = real
 	}
 	dir, base := filepath.Split(path)
 	if dir == "" {
@@ -99,6 +106,19 @@ func (a *File) Abort() {
 	if !a.direct {
 		_ = os.Remove(a.f.Name())
 	}
+}
+
+// InPlace tells whether path must be written where it is: a device, a
+// FIFO or a socket, and anything under /dev or /proc, whatever it points to
+// (/dev/stdout redirected to a regular file is still the process's standard
+// output: a rename would replace the link, not write the output).
+func InPlace(path string) bool {
+	clean := filepath.ToSlash(filepath.Clean(path))
+	if strings.HasPrefix(clean, "/dev/") || strings.HasPrefix(clean, "/proc/") {
+		return true
+	}
+	st, err := os.Stat(path)
+	return err == nil && !st.Mode().IsRegular() && !st.IsDir()
 }
 
 // createTemp is os.CreateTemp with mode Perm, so that the umask applies

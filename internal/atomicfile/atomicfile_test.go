@@ -104,3 +104,26 @@ func TestMode(t *testing.T) {
 		t.Errorf("mode %v, want %v", a.Mode(), b.Mode())
 	}
 }
+
+// TestSymlink: writing through a link replaces the file it points to and
+// keeps the link.
+func TestSymlink(t *testing.T) {
+	dir := t.TempDir()
+	target := filepath.Join(dir, "real.json")
+	link := filepath.Join(dir, "link.json")
+	if err := os.WriteFile(target, []byte("old"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("real.json", link); err != nil {
+		t.Skipf("no symbolic links here: %v", err)
+	}
+	if err := WriteFile(link, []byte("new")); err != nil {
+		t.Fatal(err)
+	}
+	if st, err := os.Lstat(link); err != nil || st.Mode()&os.ModeSymlink == 0 {
+		t.Errorf("the link was replaced by a file")
+	}
+	if got, _ := os.ReadFile(target); string(got) != "new" {
+		t.Errorf("the link's target holds %q, want new", got)
+	}
+}
