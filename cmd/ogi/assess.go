@@ -172,9 +172,13 @@ Documents and results are kept in an SQLite store (--db, default ogi.db; --db ""
 re-run converts only reports it has not seen and checks only reports whose rules, configuration,
 previous report or peers changed. The run summary on standard error says how much was reused.
 
---jsonl streams one JSON line per report as it is done (to FILE, rewritten in batch order at the
-end, or - for standard output); --xlsx writes the workbook (汇总, 问题清单, 规则统计), --csv the
-summary and --html the dashboard, all in a deterministic order with rank and percentile.
+--jsonl streams one JSON line per report as it is done (- or /dev/stdout: to standard output;
+FILE: into a temporary file beside it, and FILE is then written whole in batch order); --xlsx
+writes the workbook (汇总, 问题清单, 规则统计), --csv the summary and --html the dashboard, all in a
+deterministic order with rank and percentile. Every output takes - for standard output and any
+file name; a file is written to a temporary file in its directory and renamed into place only
+when complete, so a failed or killed run leaves the previous one intact (exit 5 when an output
+or the store could not be written).
 
 ` + exitCodesHelp,
 		Args: cobra.MinimumNArgs(1),
@@ -189,6 +193,9 @@ summary and --html the dashboard, all in a deterministic order with rank and per
 			}
 			if err == nil && (threshold <= 0 || threshold > 1) {
 				err = fmt.Errorf("--similarity-threshold must be in (0, 1], not %g", threshold)
+			}
+			if err == nil && cpuProfile == stdoutName {
+				err = fmt.Errorf("--cpuprofile needs a file, not standard output")
 			}
 			if err == nil {
 				err = distinctOutputs([][2]string{{"--db", dbPath}, {"--jsonl", jsonlOut}, {"--xlsx", xlsxOut},
@@ -253,10 +260,10 @@ summary and --html the dashboard, all in a deterministic order with rank and per
 		},
 	}
 	addCheckFlags(cmd, &o)
-	cmd.Flags().StringVar(&xlsxOut, "xlsx", "", "write the Excel workbook to FILE")
-	cmd.Flags().StringVar(&csvOut, "csv", "", "write the summary CSV to FILE")
+	cmd.Flags().StringVar(&xlsxOut, "xlsx", "", "write the Excel workbook to FILE (- for standard output)")
+	cmd.Flags().StringVar(&csvOut, "csv", "", "write the summary CSV to FILE (- for standard output)")
 	cmd.Flags().StringVar(&jsonlOut, "jsonl", "", "stream one JSON line per report to FILE (- for standard output)")
-	cmd.Flags().StringVar(&htmlOut, "html", "", "write the dashboard (one offline HTML page) to FILE")
+	cmd.Flags().StringVar(&htmlOut, "html", "", "write the dashboard (one offline HTML page) to FILE (- for standard output)")
 	cmd.Flags().StringVar(&dbPath, "db", "ogi.db", `SQLite store of documents and results ("" for none)`)
 	cmd.Flags().Float64Var(&threshold, "similarity-threshold", engine.DefaultSimilarityThreshold,
 		"narrative similarity (0-1) at which two reports count as the same text (内容雷同)")

@@ -424,7 +424,7 @@ source lines they are about, and a 100-point score with its grade.
 	addCheckFlags(cmd, &o)
 	f := cmd.Flags()
 	f.StringVar(&o.Format, "format", "text", "output format on standard output: text or json (see -o for more)")
-	f.StringArrayVarP(&o.Outputs, "output", "o", nil, "output FORMAT[=FILE], repeatable: text, json, jsonl, sarif, junit, github, markdown, html (html=DIR: a page per report)")
+	f.StringArrayVarP(&o.Outputs, "output", "o", nil, "output FORMAT[=FILE], repeatable: text, json, jsonl, sarif, junit, github, markdown, html (html=DIR: a page per report; FILE - : standard output)")
 	return cmd
 }
 

@@ -198,3 +198,29 @@ func TestDevStdoutToAFile(t *testing.T) {
 		t.Errorf("/dev/stdout became a regular file")
 	}
 }
+
+// TestExitPrecedence: an output failure outranks every result, and a usage
+// error outranks it, as the help and the README say (2 > 5 > 4 > 3 > 1 > 0).
+func TestExitPrecedence(t *testing.T) {
+	order := []int{exitUsage, exitOutput, exitRules, exitInput, exitCompliance, exitOK}
+	for i, a := range order {
+		for _, b := range order[i:] {
+			if got := worse(a, b); got != a {
+				t.Errorf("worse(%d, %d) = %d, want %d", a, b, got, a)
+			}
+			if got := worse(b, a); got != a {
+				t.Errorf("worse(%d, %d) = %d, want %d", b, a, got, a)
+			}
+		}
+	}
+	if !strings.Contains(exitCodesHelp, "2 > 5 > 4 > 3 > 1 > 0") {
+		t.Error("the help does not give the precedence")
+	}
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(readme), "2 > 5 > 4 > 3 > 1 > 0") || !strings.Contains(string(readme), "| 5 | output failed") {
+		t.Error("the README's exit codes lack 5 or its precedence")
+	}
+}
