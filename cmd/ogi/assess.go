@@ -369,9 +369,9 @@ func runAssess(ctx context.Context, stdout, stderr io.Writer, eng *engine.Engine
 	var stream *bufio.Writer
 	var streamFile *atomicfile.File
 	rewrite := false
-	switch {
-	case out.jsonl == "":
-	case out.jsonl == stdoutName:
+	switch out.jsonl {
+	case "":
+	case stdoutName:
 		stream = bufio.NewWriter(stdout)
 	default:
 		if dir := filepath.Dir(out.jsonl); dir != "." {
