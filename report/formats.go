@@ -62,7 +62,8 @@ func SARIF(out *CheckOutput, rules []*engine.Rule, lang string) *sarif.Report {
 				inv = sarif.NewInvocation().WithExecutionSuccessful(false)
 				run.AddInvocation(inv)
 			}
-			run.AddDistinctArtifact(fr.File)
+			uri := FileURI(fr.File)
+			run.AddDistinctArtifact(uri)
 			props := sarif.NewPropertyBag().Add("status", StatusUnreadable)
 			if fr.Unreadable != nil {
 				props.Add("unreadable", fr.Unreadable.Code)
@@ -70,11 +71,12 @@ func SARIF(out *CheckOutput, rules []*engine.Rule, lang string) *sarif.Report {
 			inv.AddToolExecutionNotification(sarif.NewNotification().WithLevel("error").
 				WithMessage(sarif.NewTextMessage(UnreadableLine(fr, lang))).
 				AddLocation(sarif.NewLocationWithPhysicalLocation(sarif.NewPhysicalLocation().
-					WithArtifactLocation(sarif.NewSimpleArtifactLocation(fr.File)))).
+					WithArtifactLocation(sarif.NewSimpleArtifactLocation(uri)))).
 				WithProperties(props))
 			continue
 		}
-		run.AddDistinctArtifact(fr.File)
+		uri := FileURI(fr.File)
+		run.AddDistinctArtifact(uri)
 		for _, f := range fr.Findings {
 			if f.Status == engine.StatusError {
 				continue
@@ -82,7 +84,7 @@ func SARIF(out *CheckOutput, rules []*engine.Rule, lang string) *sarif.Report {
 			res := run.CreateResultForRule(f.Rule).
 				WithLevel(sarifLevel[f.Severity]).
 				WithMessage(sarif.NewTextMessage(f.Message.Pick(lang)))
-			loc := sarif.NewPhysicalLocation().WithArtifactLocation(sarif.NewSimpleArtifactLocation(fr.File))
+			loc := sarif.NewPhysicalLocation().WithArtifactLocation(sarif.NewSimpleArtifactLocation(uri))
 			if f.Source != nil && f.Source.Line > 0 {
 				loc.WithRegion(sarif.NewRegion().WithStartLine(f.Source.Line))
 			}
@@ -113,6 +115,39 @@ func SARIF(out *CheckOutput, rules []*engine.Rule, lang string) *sarif.Report {
 	rep.AddRun(run)
 	return rep
 }
+
+// FileURI turns a report's path (slash-separated) into the URI SARIF's
+// artifactLocation.uri must be: a relative path stays a relative reference
+// and an absolute one becomes a file:// URI, every byte outside the
+// unreserved characters and "/" percent-encoded. A space, '#', '%', '?' or
+// a Chinese file name would otherwise give a URI that viewers cut short or
+// cannot open, and a ':' in the first segment would read as a scheme.
+func FileURI(path string) string {
+	prefix := ""
+	switch {
+	case strings.HasPrefix(path, "/"):
+		prefix = "file://"
+	case len(path) >= 3 && path[1] == ':' && path[2] == '/' && isASCIILetter(path[0]):
+		// A Windows drive: file:///C:/dir/file.
+		prefix, path = "file:///"+path[:2], path[2:]
+	}
+	const hex = "0123456789ABCDEF"
+	var b strings.Builder
+	b.WriteString(prefix)
+	for i := 0; i < len(path); i++ {
+		c := path[i]
+		if isASCIILetter(c) || c >= '0' && c <= '9' || strings.IndexByte("-._~/", c) >= 0 {
+			b.WriteByte(c)
+			continue
+		}
+		b.WriteByte('%')
+		b.WriteByte(hex[c>>4])
+		b.WriteByte(hex[c&15])
+	}
+	return b.String()
+}
+
+func isASCIILetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
 
 func ruleName(id string) string {
 	var b strings.Builder

@@ -171,6 +171,10 @@ func migrateStep(ctx context.Context, db *sql.DB, path string, target int) (done
 		return false, fmt.Errorf("store: %s has schema version %d, newer than version %d known to this ogi; use a newer ogi or another database file", path, v, target)
 	}
 	if v == target {
+		// A database migrated before user_version was kept gets it now.
+		if err := setUserVersion(ctx, tx, v); err != nil {
+			return false, fmt.Errorf("store: open %s: %w", path, err)
+		}
 		return true, tx.Commit()
 	}
 	if _, err := tx.ExecContext(ctx, migrations[v]); err != nil {
@@ -180,10 +184,32 @@ func migrateStep(ctx context.Context, db *sql.DB, path string, target int) (done
 		v+1, time.Now().UTC().Format(timeFormat)); err != nil {
 		return false, fmt.Errorf("store: %s: recording migration %d: %w", path, v+1, err)
 	}
+	if err := setUserVersion(ctx, tx, v+1); err != nil {
+		return false, fmt.Errorf("store: %s: recording migration %d: %w", path, v+1, err)
+	}
 	if err := tx.Commit(); err != nil {
 		return false, fmt.Errorf("store: %s: migration %d: %w", path, v+1, err)
 	}
 	return v+1 == target, nil
+}
+
+// setUserVersion keeps SQLite's header field PRAGMA user_version equal to
+// the migrations table's version, in the same transaction: tools that know
+// only SQLite (sqlite3, backup scripts) read the schema version there. It is
+// written only when it differs, so an up-to-date open writes nothing.
+func setUserVersion(ctx context.Context, tx *sql.Tx, v int) error {
+	var cur int
+	if err := tx.QueryRowContext(ctx, `PRAGMA user_version`).Scan(&cur); err != nil {
+		return fmt.Errorf("reading user_version: %w", err)
+	}
+	if cur == v {
+		return nil
+	}
+	// A PRAGMA takes no parameters; v is an int.
+	if _, err := tx.ExecContext(ctx, fmt.Sprintf(`PRAGMA user_version = %d`, v)); err != nil {
+		return fmt.Errorf("setting user_version: %w", err)
+	}
+	return nil
 }
 
 // Close releases the database; the last connection to close checkpoints

@@ -997,3 +997,63 @@ func TestWriter(t *testing.T) {
 		t.Error("the write after the bad one was lost")
 	}
 }
+
+// TestUserVersion: PRAGMA user_version follows the migrations table at
+// every schema version, and a database whose header lags (migrated before
+// user_version was kept) is brought in step when opened.
+func TestUserVersion(t *testing.T) {
+	ctx := context.Background()
+	userVersion := func(t *testing.T, s *Store) int {
+		t.Helper()
+		var v int
+		if err := s.w.QueryRowContext(ctx, `PRAGMA user_version`).Scan(&v); err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	cases := []struct {
+		name    string
+		first   int // schema version the database is created at
+		lag     bool
+		reopen  int // version of the binary that opens it next
+		wantVer int
+	}{
+		{name: "new at version 1", first: 1, reopen: 1, wantVer: 1},
+		{name: "new at the latest", first: len(migrations), reopen: len(migrations), wantVer: len(migrations)},
+		{name: "migrated from 1", first: 1, reopen: len(migrations), wantVer: len(migrations)},
+		{name: "migrated from 3", first: 3, reopen: len(migrations), wantVer: len(migrations)},
+		{name: "lagging header, nothing to migrate", first: len(migrations), lag: true, reopen: len(migrations), wantVer: len(migrations)},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "ogi.db")
+			s, err := openAt(ctx, path, c.first)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := userVersion(t, s); got != c.first {
+				t.Errorf("after creating at %d, user_version = %d", c.first, got)
+			}
+			if c.lag {
+				if _, err := s.w.ExecContext(ctx, `PRAGMA user_version = 0`); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := s.Close(); err != nil {
+				t.Fatal(err)
+			}
+			s, err = openAt(ctx, path, c.reopen)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer s.Close()
+			sv, err := s.SchemaVersion(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := userVersion(t, s); got != c.wantVer || got != sv {
+				t.Errorf("user_version = %d, migrations table %d; want both %d", got, sv, c.wantVer)
+			}
+		})
+	}
+}

@@ -22,6 +22,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/ogi-checker/ogi/engine"
+	"github.com/ogi-checker/ogi/internal/atomicfile"
 	"github.com/ogi-checker/ogi/internal/fileread"
 	"github.com/ogi-checker/ogi/report"
 	"github.com/ogi-checker/ogi/store"
@@ -171,9 +172,13 @@ Documents and results are kept in an SQLite store (--db, default ogi.db; --db ""
 re-run converts only reports it has not seen and checks only reports whose rules, configuration,
 previous report or peers changed. The run summary on standard error says how much was reused.
 
---jsonl streams one JSON line per report as it is done (to FILE, rewritten in batch order at the
-end, or - for standard output); --xlsx writes the workbook (汇总, 问题清单, 规则统计), --csv the
-summary and --html the dashboard, all in a deterministic order with rank and percentile.
+--jsonl streams one JSON line per report as it is done (- or /dev/stdout: to standard output;
+FILE: into a temporary file beside it, and FILE is then written whole in batch order); --xlsx
+writes the workbook (汇总, 问题清单, 规则统计), --csv the summary and --html the dashboard, all in a
+deterministic order with rank and percentile. Every output takes - for standard output and any
+file name; a file is written to a temporary file in its directory and renamed into place only
+when complete, so a failed or killed run leaves the previous one intact (exit 5 when an output
+or the store could not be written).
 
 ` + exitCodesHelp,
 		Args: cobra.MinimumNArgs(1),
@@ -188,6 +193,13 @@ summary and --html the dashboard, all in a deterministic order with rank and per
 			}
 			if err == nil && (threshold <= 0 || threshold > 1) {
 				err = fmt.Errorf("--similarity-threshold must be in (0, 1], not %g", threshold)
+			}
+			if err == nil && cpuProfile == stdoutName {
+				err = fmt.Errorf("--cpuprofile needs a file, not standard output")
+			}
+			if err == nil {
+				err = distinctOutputs([][2]string{{"--db", dbPath}, {"--jsonl", jsonlOut}, {"--xlsx", xlsxOut},
+					{"--csv", csvOut}, {"--html", htmlOut}, {"--cpuprofile", cpuProfile}})
 			}
 			if err != nil {
 				say(stderr, "ogi: configuration: %v\n", err)
@@ -213,16 +225,24 @@ summary and --html the dashboard, all in a deterministic order with rank and per
 				defer debug.SetMemoryLimit(prev)
 			}
 			if cpuProfile != "" {
-				f, err := os.Create(cpuProfile)
+				f, err := atomicfile.Create(cpuProfile)
 				if err == nil {
-					err = pprof.StartCPUProfile(f)
+					if err = pprof.StartCPUProfile(f); err != nil {
+						f.Abort()
+					}
 				}
 				if err != nil {
-					writeErr(stderr, err)
-					*code = exitUsage
+					say(stderr, "ogi: --cpuprofile %s: %v\n", cpuProfile, err)
+					*code = exitOutput
 					return nil
 				}
-				defer func() { pprof.StopCPUProfile(); _ = f.Close() }()
+				defer func() {
+					pprof.StopCPUProfile()
+					if err := f.Commit(); err != nil {
+						say(stderr, "ogi: --cpuprofile %s: %v\n", cpuProfile, err)
+						*code = worse(*code, exitOutput)
+					}
+				}()
 			}
 			eng, err := loadEngine(&o)
 			if err != nil {
@@ -240,10 +260,10 @@ summary and --html the dashboard, all in a deterministic order with rank and per
 		},
 	}
 	addCheckFlags(cmd, &o)
-	cmd.Flags().StringVar(&xlsxOut, "xlsx", "", "write the Excel workbook to FILE")
-	cmd.Flags().StringVar(&csvOut, "csv", "", "write the summary CSV to FILE")
+	cmd.Flags().StringVar(&xlsxOut, "xlsx", "", "write the Excel workbook to FILE (- for standard output)")
+	cmd.Flags().StringVar(&csvOut, "csv", "", "write the summary CSV to FILE (- for standard output)")
 	cmd.Flags().StringVar(&jsonlOut, "jsonl", "", "stream one JSON line per report to FILE (- for standard output)")
-	cmd.Flags().StringVar(&htmlOut, "html", "", "write the dashboard (one offline HTML page) to FILE")
+	cmd.Flags().StringVar(&htmlOut, "html", "", "write the dashboard (one offline HTML page) to FILE (- for standard output)")
 	cmd.Flags().StringVar(&dbPath, "db", "ogi.db", `SQLite store of documents and results ("" for none)`)
 	cmd.Flags().Float64Var(&threshold, "similarity-threshold", engine.DefaultSimilarityThreshold,
 		"narrative similarity (0-1) at which two reports count as the same text (内容雷同)")
@@ -251,6 +271,23 @@ summary and --html the dashboard, all in a deterministic order with rank and per
 	cmd.Flags().IntVar(&memLimit, "memory-limit", 192, "soft limit of the Go heap in MiB (0: none; GOMEMLIMIT overrides)")
 	cmd.Flags().StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile of the run to FILE (for go tool pprof)")
 	return cmd
+}
+
+// distinctOutputs refuses two outputs to one file: the second would
+// replace the first (or the store) without a word.
+func distinctOutputs(flags [][2]string) error {
+	seen := map[string]string{}
+	for _, f := range flags {
+		if f[1] == "" || f[1] == stdoutName || isDevice(f[1]) {
+			continue
+		}
+		key := filepath.Clean(f[1])
+		if prev, ok := seen[key]; ok {
+			return fmt.Errorf("%s and %s both write %s", prev, f[0], f[1])
+		}
+		seen[key] = f[0]
+	}
+	return nil
 }
 
 type assessOutputs struct {
@@ -275,18 +312,30 @@ func runAssess(ctx context.Context, stdout, stderr io.Writer, eng *engine.Engine
 	if b.jobs <= 0 {
 		b.jobs = runtime.GOMAXPROCS(0)
 	}
+	fails := newFailures(stderr)
+	b.fails = fails
 	spoolDir := ""
 	if out.db != "" {
+		// Its directory is made as an output's would be.
+		if dir := filepath.Dir(out.db); dir != "." {
+			if err := os.MkdirAll(dir, 0o755); err != nil {
+				say(stderr, "ogi: --db %s: %v\n", out.db, err)
+				return exitOutput
+			}
+		}
 		db, err := store.Open(ctx, out.db)
 		if err != nil {
 			say(stderr, "ogi: %v\n", err)
+			if isWriteFailure(err) {
+				return exitOutput
+			}
 			return exitUsage
 		}
 		defer func() { _ = db.Close() }()
 		b.db = db
 		if b.runID, err = db.BeginRun(ctx, version, rulesHash, b.set.config, started); err != nil {
 			say(stderr, "ogi: %s: %v\n", out.db, err)
-			return exitUsage
+			return exitOutput
 		}
 		spoolDir = filepath.Dir(out.db)
 	}
@@ -300,7 +349,7 @@ func runAssess(ctx context.Context, stdout, stderr io.Writer, eng *engine.Engine
 	for _, sp := range spools {
 		if *sp, err = newSpool(spoolDir); err != nil {
 			say(stderr, "ogi: cannot create a temporary file: %v\n", err)
-			return exitUsage
+			return exitOutput
 		}
 		defer (*sp).close()
 	}
@@ -314,31 +363,48 @@ func runAssess(ctx context.Context, stdout, stderr io.Writer, eng *engine.Engine
 	}
 	b.stats.reports = len(items)
 
-	// Streamed results, in the order they are done.
+	// Streamed results, in the order they are done: to standard output or a
+	// device as they come, or to a temporary file beside FILE that is
+	// discarded once FILE is written whole in batch order.
 	var stream *bufio.Writer
-	var streamFile *os.File
+	var streamFile *atomicfile.File
+	rewrite := false
 	switch out.jsonl {
 	case "":
-	case "-":
+	case stdoutName:
 		stream = bufio.NewWriter(stdout)
 	default:
-		if streamFile, err = os.Create(out.jsonl); err != nil {
-			writeErr(stderr, err)
-			return exitUsage
+		if dir := filepath.Dir(out.jsonl); dir != "." {
+			err = os.MkdirAll(dir, 0o755)
 		}
-		defer func() { _ = streamFile.Close() }()
+		if err == nil {
+			streamFile, err = atomicfile.Create(out.jsonl)
+		}
+		if err != nil {
+			say(stderr, "ogi: --jsonl %s: %v\n", out.jsonl, err)
+			return exitOutput
+		}
+		defer streamFile.Abort()
 		stream = bufio.NewWriter(streamFile)
+		rewrite = !isDevice(out.jsonl)
 	}
+	streamFailed := false
 	cohort := report.NewCohortStats(eng.Rules())
 	var mu sync.Mutex
 	b.onResult = func(i int, sr *storedResult, raw []byte) {
 		mu.Lock()
 		defer mu.Unlock()
 		cohort.Add(sr.Report)
-		if stream != nil && raw != nil {
+		if stream != nil && raw != nil && !streamFailed {
 			_, _ = stream.Write(raw)
 			_ = stream.WriteByte('\n')
-			_ = stream.Flush()
+			if err := stream.Flush(); err != nil {
+				if !rewrite {
+					// Nothing rewrites a stream to standard output.
+					fails.add("--jsonl %s: %v", out.jsonl, err)
+				}
+				streamFailed = true
+			}
 		}
 	}
 
@@ -354,7 +420,7 @@ func runAssess(ctx context.Context, stdout, stderr io.Writer, eng *engine.Engine
 	flush := func() {
 		if b.dbw != nil {
 			if err := b.dbw.Flush(); err != nil {
-				say(stderr, "ogi: %s: %v\n", out.db, err)
+				fails.add("%s: %v", out.db, err)
 			}
 		}
 	}
@@ -363,52 +429,51 @@ func runAssess(ctx context.Context, stdout, stderr io.Writer, eng *engine.Engine
 	phase("compare", func() { peers = b.peers(); flush() })
 	phase("check", func() { b.check(prevs, peers); flush() })
 	if b.dbw != nil {
-		_ = b.dbw.Close()
+		if err := b.dbw.Close(); err != nil {
+			fails.add("%s: %v", out.db, err)
+		}
 	}
 
 	exit := exitOK
 	for _, e := range b.entries {
+		if e.lost {
+			// Its cause was reported once for all the reports it hit.
+			exit = worse(exit, exitOutput)
+			continue
+		}
 		if e.err != "" {
 			say(stderr, "ogi: %s\n", report.UnreadableLine(e.unreadableReport(), o.Lang))
 		}
 		exit = worse(exit, e.code)
 	}
-	write := func(path string, fn func(io.Writer) error) {
+	write := func(flag, path string, fn func(io.Writer) error) {
 		if path == "" {
 			return
 		}
 		t0 := time.Now()
 		defer func() {
-			b.timings = append(b.timings, fmt.Sprintf("%s %.1fs", filepath.Ext(path)[1:], time.Since(t0).Seconds()))
+			b.timings = append(b.timings, fmt.Sprintf("%s %.1fs", flag, time.Since(t0).Seconds()))
 		}()
-		f, err := os.Create(path)
-		if err == nil {
-			bw := bufio.NewWriterSize(f, 1<<16)
-			err = fn(bw)
-			if ferr := bw.Flush(); err == nil {
-				err = ferr
-			}
-			if cerr := f.Close(); err == nil {
-				err = cerr
-			}
-		}
-		if err != nil {
-			say(stderr, "ogi: %s: %v\n", path, err)
-			exit = worse(exit, exitUsage)
+		if err := writeFileOutput(path, stdout, fn); err != nil {
+			fails.add("--%s %s: %v", flag, path, err)
 		}
 	}
 	if streamFile != nil {
-		// The streamed file is rewritten in batch order: the same input gives
-		// the same bytes.
-		_ = streamFile.Close()
-		write(out.jsonl, b.writeJSONLines)
+		if rewrite {
+			// The streamed file is rewritten in batch order: the same input
+			// gives the same bytes.
+			streamFile.Abort()
+			write("jsonl", out.jsonl, b.writeJSONLines)
+		} else if err := streamFile.Commit(); err != nil {
+			fails.add("--jsonl %s: %v", out.jsonl, err)
+		}
 	}
 	summaries := b.summaries(cohort)
-	write(out.xlsx, func(w io.Writer) error {
+	write("xlsx", out.xlsx, func(w io.Writer) error {
 		return report.WriteXLSX(w, summaries, b.ranked(cohort, false), cohort, o.Lang)
 	})
-	write(out.csv, func(w io.Writer) error { return report.WriteCSV(w, summaries()) })
-	write(out.html, func(w io.Writer) error {
+	write("csv", out.csv, func(w io.Writer) error { return report.WriteCSV(w, summaries()) })
+	write("html", out.html, func(w io.Writer) error {
 		return report.WriteDashboard(w, b.ranked(cohort, true), cohort, report.DashboardOptions{Lang: o.Lang, MaxDetails: out.htmlDetails})
 	})
 
@@ -426,11 +491,16 @@ func runAssess(ctx context.Context, stdout, stderr io.Writer, eng *engine.Engine
 		st.reports, len(scores), st.unreadable, mean, st.converted, st.reusedDocs, st.checked, st.reusedResults)
 	if b.db != nil {
 		say(stderr, " (%s, run %d)", out.db, b.runID)
-		if err := b.db.FinishRun(ctx, b.runID, st.reports, st.converted, st.reusedDocs, time.Now()); err != nil {
-			say(stderr, "\nogi: %s: %v", out.db, err)
-		}
 	}
 	say(stderr, "; %.1f s (%s)\n", time.Since(started).Seconds(), strings.Join(b.timings, ", "))
+	if b.db != nil {
+		if err := b.db.FinishRun(ctx, b.runID, st.reports, st.converted, st.reusedDocs, time.Now()); err != nil {
+			fails.add("%s: %v", out.db, err)
+		}
+	}
+	if fails.any() {
+		exit = worse(exit, exitOutput)
+	}
 	return exit
 }
 

@@ -44,6 +44,10 @@ type entry struct {
 	// unreadable is the reason code when the input gave no report to
 	// check (err is then set too); see unreadableReport.
 	unreadable string
+	// lost is set when the report's document or result could not be kept
+	// (a full disk): its cause is reported once for the batch, and the run
+	// exits 5 rather than calling the report unreadable.
+	lost bool
 	// sig is the narrative's signature until the peers are found; then it
 	// is dropped, as it is a third of an entry.
 	sig    *similarity.Signature
@@ -274,6 +278,9 @@ type storedResult struct {
 	Report report.FileReport `json:"report"`
 	Code   int               `json:"code"`
 	Grid   *report.Grid      `json:"grid,omitempty"`
+	// lost: the document was not there to check because it could not be
+	// kept (see entry.lost).
+	lost bool
 }
 
 // batchStats is the run summary.
@@ -390,13 +397,9 @@ type batch struct {
 	statsMu    sync.Mutex
 	onResult   func(i int, sr *storedResult, raw []byte)
 	stderr     io.Writer
-	timings    []string
-}
-
-func (b *batch) warn(format string, args ...any) {
-	b.statsMu.Lock()
-	say(b.stderr, format, args...)
-	b.statsMu.Unlock()
+	// fails reports store and temporary-file write errors once per cause.
+	fails   *failures
+	timings []string
 }
 
 func (b *batch) count(f func(s *batchStats)) {
@@ -455,7 +458,7 @@ func (b *batch) convert() {
 				// an input error (corrupt, too slow) is retried instead.
 				if err := b.docs.put(store.Report{Hash: e.key, Converter: b.set.converter, File: filepath.ToSlash(e.it.file),
 					Document: []byte("null"), Unreadable: ue.Code}); err != nil {
-					b.warn("ogi: %s: cannot keep the unreadable input in the store: %v\n", e.it.file, err)
+					b.fails.add("cannot keep unreadable inputs in the store: %v", err)
 				}
 			}
 			return
@@ -487,7 +490,8 @@ func (b *batch) convert() {
 				Agency: e.agency, Body: e.body, Year: y, Template: e.template, Document: js, Signature: sigBytes(e.sig)})
 		}
 		if err != nil {
-			e.err = fmt.Sprintf("%s: cannot keep the converted document: %v", e.it.file, err)
+			b.fails.add("cannot keep the converted documents: %v", err)
+			e.err, e.lost = fmt.Sprintf("%s: cannot keep the converted document: %v", e.it.file, err), true
 			return
 		}
 		b.count(func(s *batchStats) { s.converted++ })
@@ -610,7 +614,7 @@ func (b *batch) peers() map[int][]peerRef {
 				jac = round3(similarity.Jaccard(sh, similarity.Shingles(b.narrative(j))))
 				if b.db != nil {
 					if err := b.dbw.PutPairScore(b.entries[t.i].key, b.entries[j].key, jac); err != nil {
-						b.warn("ogi: %v\n", err)
+						b.fails.add("cannot keep similarity scores in the store: %v", err)
 					}
 				}
 			}
@@ -739,11 +743,14 @@ func (b *batch) check(prevs []string, peers map[int][]peerRef) {
 						Errors: sr.Report.Counts.Error, Warnings: sr.Report.Counts.Warning, Summary: summary, Findings: storeFindings(sr.Report.Findings, b.o.Lang)})
 				}
 				if err != nil {
-					b.warn("ogi: %s: cannot store the result: %v\n", e.it.file, err)
+					b.fails.add("cannot keep results in the store: %v", err)
 				}
 			}
 		}
 		e.code, e.grade, e.counts = sr.Code, sr.Report.Grade, sr.Report.Counts
+		if sr.lost {
+			e.err, e.lost = sr.Report.Error, true
+		}
 		if sr.Report.IsUnreadable() && e.err == "" {
 			// Failed while checking (too slow, the document not read back).
 			e.err, e.unreadable = sr.Report.Error, report.UnreadableInput
@@ -766,7 +773,8 @@ func (b *batch) check(prevs []string, peers map[int][]peerRef) {
 			}
 		}
 		if err != nil {
-			e.err = err.Error()
+			b.fails.add("cannot keep the results in a temporary file: %v", err)
+			e.err, e.lost = err.Error(), true
 		}
 		if b.onResult != nil {
 			b.onResult(i, &sr, raw)
@@ -796,7 +804,10 @@ func (b *batch) evaluate(i int, prev string, refs []peerRef) storedResult {
 	}
 	doc, err := b.docs.get(b.ctx, e.key)
 	if err != nil {
-		return fail(err)
+		sr := fail(err)
+		// A document missing after a failed write was lost, not unreadable.
+		sr.lost = b.fails.any()
+		return sr
 	}
 	var prevDoc *schema.Document
 	if prev != "" {

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -25,7 +24,8 @@ import (
 )
 
 // Exit codes, documented in the README and in `ogi check --help`.
-// Precedence when several apply (worst wins): 2 > 4 > 3 > 1 > 0.
+// Precedence when several apply (worst wins): 2 > 5 > 4 > 3 > 1 > 0;
+// exitOutput (5) is in output.go.
 const (
 	exitOK         = 0 // nothing at or above --fail-on, score ≥ --min-score
 	exitCompliance = 1 // a finding at or above --fail-on, or a score below --min-score
@@ -42,7 +42,10 @@ const (
 	maxSideFileBytes = 64 << 20
 )
 
-var exitRank = map[int]int{exitOK: 0, exitCompliance: 1, exitInput: 2, exitRules: 3, exitUsage: 4}
+// exitRank orders the exit codes: a failed output outranks every result
+// (what was not written cannot be acted on), a usage error outranks it (the
+// run did not start).
+var exitRank = map[int]int{exitOK: 0, exitCompliance: 1, exitInput: 2, exitRules: 3, exitOutput: 4, exitUsage: 5}
 
 // worse returns the exit code that takes precedence.
 func worse(a, b int) int {
@@ -88,10 +91,21 @@ func (o *checkOptions) validate() error {
 	default:
 		return fmt.Errorf("--format must be text or json, not %q", o.Format)
 	}
+	files := map[string]string{}
 	for _, spec := range o.Outputs {
-		f, _, _ := strings.Cut(spec, "=")
+		f, file, toFile := strings.Cut(spec, "=")
 		if !slices.Contains(report.Formats, f) {
 			return fmt.Errorf("-o %s: unknown format %q (one of %s)", spec, f, strings.Join(report.Formats, ", "))
+		}
+		if toFile && file == "" {
+			return fmt.Errorf("-o %s: no file after = (- for standard output)", spec)
+		}
+		if toFile && file != stdoutName && !isDevice(file) {
+			key := filepath.Clean(file)
+			if prev, ok := files[key]; ok {
+				return fmt.Errorf("-o %s and -o %s write one file", prev, spec)
+			}
+			files[key] = spec
 		}
 	}
 	switch o.Lang {
@@ -237,10 +251,11 @@ func runCheck(ctx context.Context, files []string, o checkOptions, stdout, stder
 	if len(outputs) == 0 {
 		outputs = []string{o.Format}
 	}
+	fails := newFailures(stderr)
 	for _, spec := range outputs {
 		if err := writeOutput(spec, out, eng, o.Lang, stdout); err != nil {
-			say(stderr, "ogi: -o %s: %v\n", spec, err)
-			code = worse(code, exitUsage)
+			fails.add("-o %s: %v", spec, err)
+			code = worse(code, exitOutput)
 		}
 	}
 	return code
@@ -409,7 +424,7 @@ source lines they are about, and a 100-point score with its grade.
 	addCheckFlags(cmd, &o)
 	f := cmd.Flags()
 	f.StringVar(&o.Format, "format", "text", "output format on standard output: text or json (see -o for more)")
-	f.StringArrayVarP(&o.Outputs, "output", "o", nil, "output FORMAT[=FILE], repeatable: text, json, jsonl, sarif, junit, github, markdown, html (html=DIR: a page per report)")
+	f.StringArrayVarP(&o.Outputs, "output", "o", nil, "output FORMAT[=FILE], repeatable: text, json, jsonl, sarif, junit, github, markdown, html (html=DIR: a page per report; FILE - : standard output)")
 	return cmd
 }
 
@@ -448,62 +463,56 @@ func addLimitFlags(cmd *cobra.Command, lim *ingest.Limits) {
 	f.DurationVar(&lim.Timeout, "timeout", lim.Timeout, "time limit per document (conversion and checking)")
 }
 
-// writeOutput writes one -o FORMAT[=FILE] output; without FILE it goes to
-// standard output. An html output with several reports writes one page per
-// report into FILE as a directory.
+// writeOutput writes one -o FORMAT[=FILE] output; without FILE, or with
+// FILE -, it goes to standard output. An html output to a FILE that does not
+// end in .html, or with several reports, is a directory with one page per
+// report (see pageNames); each page and each file is replaced only once
+// complete.
 func writeOutput(spec string, out *report.CheckOutput, eng *engine.Engine, lang string, stdout io.Writer) error {
 	format, file, toFile := strings.Cut(spec, "=")
-	if format == "html" && toFile && (len(out.Reports) > 1 || !strings.HasSuffix(file, ".html")) {
+	if !toFile {
+		file = stdoutName
+	}
+	if format == "html" && file != stdoutName && !isDevice(file) && (len(out.Reports) > 1 || !strings.HasSuffix(file, ".html")) {
 		if err := os.MkdirAll(file, 0o755); err != nil {
 			return err
 		}
-		for _, fr := range out.Reports {
-			var buf bytes.Buffer
-			if err := report.WriteHTML(&buf, fr, lang); err != nil {
-				return err
-			}
-			name := filepath.Join(file, filepath.Base(fr.File)+".html")
-			if err := os.WriteFile(name, buf.Bytes(), 0o644); err != nil {
+		files := make([]string, len(out.Reports))
+		for i, fr := range out.Reports {
+			files[i] = fr.File
+		}
+		for i, name := range pageNames(files, ".html") {
+			fr := out.Reports[i]
+			err := writeFileOutput(filepath.Join(file, name), stdout, func(w io.Writer) error { return report.WriteHTML(w, fr, lang) })
+			if err != nil {
 				return err
 			}
 		}
 		return nil
 	}
-	var buf bytes.Buffer
-	var err error
-	switch format {
-	case "text":
-		err = report.WriteText(&buf, out, lang)
-	case "json":
-		err = report.WriteJSON(&buf, out)
-	case "jsonl":
-		err = report.WriteJSONL(&buf, out)
-	case "sarif":
-		err = report.WriteSARIF(&buf, out, eng.Rules(), lang)
-	case "junit":
-		err = report.WriteJUnit(&buf, out, lang)
-	case "github":
-		err = report.WriteGitHub(&buf, out, lang)
-	case "markdown":
-		err = report.WriteMarkdown(&buf, out, lang)
-	case "html":
-		for _, fr := range out.Reports {
-			if err = report.WriteHTML(&buf, fr, lang); err != nil {
-				break
+	return writeFileOutput(file, stdout, func(w io.Writer) error {
+		switch format {
+		case "text":
+			return report.WriteText(w, out, lang)
+		case "json":
+			return report.WriteJSON(w, out)
+		case "jsonl":
+			return report.WriteJSONL(w, out)
+		case "sarif":
+			return report.WriteSARIF(w, out, eng.Rules(), lang)
+		case "junit":
+			return report.WriteJUnit(w, out, lang)
+		case "github":
+			return report.WriteGitHub(w, out, lang)
+		case "markdown":
+			return report.WriteMarkdown(w, out, lang)
+		case "html":
+			for _, fr := range out.Reports {
+				if err := report.WriteHTML(w, fr, lang); err != nil {
+					return err
+				}
 			}
 		}
-	}
-	if err != nil {
-		return err
-	}
-	if !toFile {
-		_, err = stdout.Write(buf.Bytes())
-		return err
-	}
-	if dir := filepath.Dir(file); dir != "." {
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			return err
-		}
-	}
-	return os.WriteFile(file, buf.Bytes(), 0o644)
+		return nil
+	})
 }

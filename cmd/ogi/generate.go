@@ -13,6 +13,7 @@ import (
 
 	"github.com/ogi-checker/ogi/engine"
 	"github.com/ogi-checker/ogi/ingest"
+	"github.com/ogi-checker/ogi/internal/atomicfile"
 	"github.com/ogi-checker/ogi/render"
 	"github.com/ogi-checker/ogi/schema"
 )
@@ -55,29 +56,10 @@ each file with its layout and the errors put into it. The same --seed gives the 
 				*code = exitUsage
 				return nil
 			}
-			if err := os.MkdirAll(out, 0o755); err != nil {
-				return err
-			}
-			mf, err := os.Create(filepath.Join(out, "manifest.csv"))
-			if err != nil {
-				return err
-			}
-			w := csv.NewWriter(mf)
-			_ = w.Write([]string{"file", "layout", "errors"})
-			for _, g := range gen {
-				if err := os.WriteFile(filepath.Join(out, g.Name), g.Data, 0o644); err != nil {
-					_ = mf.Close()
-					return err
-				}
-				_ = w.Write([]string{g.Name, g.Format, strings.Join(g.Errors, "; ")})
-			}
-			w.Flush()
-			if err := w.Error(); err != nil {
-				_ = mf.Close()
-				return err
-			}
-			if err := mf.Close(); err != nil {
-				return err
+			if err := writeGenerated(out, gen); err != nil {
+				say(stderr, "ogi: --out %s: %v\n", out, err)
+				*code = exitOutput
+				return nil
 			}
 			say(stdout, "%s\n", fmt.Sprintf("%d reports in %s", len(gen), out))
 			return nil
@@ -88,4 +70,27 @@ each file with its layout and the errors put into it. The same --seed gives the 
 	cmd.Flags().Float64Var(&rate, "error-rate", 0.3, "share of reports that get errors")
 	cmd.Flags().StringVar(&out, "out", "", "output directory")
 	return cmd
+}
+
+// writeGenerated writes the reports and then the manifest, each file
+// renamed into place once complete: a manifest is never left listing
+// reports that were not written.
+func writeGenerated(dir string, gen []render.Generated) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	for _, g := range gen {
+		if err := atomicfile.WriteFile(filepath.Join(dir, g.Name), g.Data); err != nil {
+			return err
+		}
+	}
+	return writeFileOutput(filepath.Join(dir, "manifest.csv"), nil, func(w io.Writer) error {
+		cw := csv.NewWriter(w)
+		_ = cw.Write([]string{"file", "layout", "errors"})
+		for _, g := range gen {
+			_ = cw.Write([]string{g.Name, g.Format, strings.Join(g.Errors, "; ")})
+		}
+		cw.Flush()
+		return cw.Error()
+	})
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/ogi-checker/ogi/ingest"
+	"github.com/ogi-checker/ogi/internal/atomicfile"
 	"github.com/ogi-checker/ogi/schema"
 )
 
@@ -25,11 +26,13 @@ func newParseCmd(stdout, stderr io.Writer, code *int) *cobra.Command {
 		Long: `Convert each report (text, HTML, DOCX, PDF or canonical JSON) into the canonical
 JSON document described by 'ogi schema'. Without --out the documents are printed:
 indented, or one per line with --compact. With --out DIR each is written to
-DIR/<file name>.json.
+DIR/<file name>.json, replaced only once complete; inputs with one base name
+(a/r.txt, b/r.txt) get r.txt.json, r.txt-2.json in the order given.
 
 Exit codes: 0 all converted; 2 usage error; 3 an input could not be read or converted,
 or holds no report (a scan without a text layer, an empty file, a text that is not an
-annual report): no document is printed for it.`,
+annual report): no document is printed for it; 5 a document could not be written
+(one line per cause). The worst wins: 2 > 5 > 3 > 0.`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, files []string) error {
 			switch format {
@@ -40,13 +43,15 @@ annual report): no document is printed for it.`,
 			}
 			if outDir != "" {
 				if err := os.MkdirAll(outDir, 0o755); err != nil {
-					*code = exitUsage
-					writeErr(stderr, err)
-					return err
+					*code = exitOutput
+					say(stderr, "ogi: --out %s: %v\n", outDir, unwrapPathError(err))
+					return nil
 				}
 			}
 			*code = exitOK
-			for _, f := range files {
+			names := pageNames(files, ".json")
+			fails := newFailures(stderr)
+			for i, f := range files {
 				opts := ingest.Options{Limits: lim}
 				ctx := cmd.Context()
 				if ctx == nil {
@@ -69,14 +74,14 @@ annual report): no document is printed for it.`,
 				}
 				if outDir == "" {
 					if _, err := stdout.Write(data); err != nil {
-						return err
+						fails.add("standard output: %v", err)
+						*code = worse(*code, exitOutput)
 					}
 					continue
 				}
-				dst := filepath.Join(outDir, filepath.Base(f)+".json")
-				if err := os.WriteFile(dst, data, 0o644); err != nil {
-					writeErr(stderr, err)
-					*code = worse(*code, exitInput)
+				if err := atomicfile.WriteFile(filepath.Join(outDir, names[i]), data); err != nil {
+					fails.add("--out %s: %v", outDir, unwrapPathError(err))
+					*code = worse(*code, exitOutput)
 				}
 			}
 			return nil

@@ -18,8 +18,12 @@ const exitCodesHelp = `Exit codes:
      text layer, an empty file, a text that is not an annual report (no findings,
      no score; one line names the file and the reason)
   4  a rule could not be compiled or evaluated
-With several files the worst wins, in the order 2 > 4 > 3 > 1 > 0; every file is
-still checked.`
+  5  an output or the store could not be written (a full disk, a read-only
+     directory): the results are incomplete; one line per cause. An output
+     replaced by a run is renamed into place only once complete, so the
+     previous one stays intact
+With several files the worst wins, in the order 2 > 5 > 4 > 3 > 1 > 0; every file
+is still checked.`
 
 func writeErr(w io.Writer, err error) {
 	_, _ = fmt.Fprintf(w, "ogi: %v\n", err)

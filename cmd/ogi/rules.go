@@ -175,10 +175,16 @@ Exit codes: 0 all pass; 1 a case fails; 4 the pack or a fixture does not load.`,
 			}
 			text := engine.Catalog(e.Rules(), fx)
 			if out == "" {
-				_, err := io.WriteString(stdout, text)
-				return err
+				out = stdoutName
 			}
-			return os.WriteFile(out, []byte(text), 0o644)
+			if err := writeFileOutput(out, stdout, func(w io.Writer) error {
+				_, err := io.WriteString(w, text)
+				return err
+			}); err != nil {
+				say(stderr, "ogi: --out %s: %v\n", out, err)
+				*code = exitOutput
+			}
+			return nil
 		},
 	}
 	doc.Flags().StringVar(&out, "out", "", "write to FILE instead of standard output")
