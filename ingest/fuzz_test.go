@@ -145,7 +145,7 @@ func FuzzParseBBox(f *testing.F) {
 			file string
 			page string
 		}{{pdfFixture("blank-columns.pdf"), "4"}, {realFile("huaian-city-2024.pdf"), "5"}} {
-			out, err := runCapped(context.Background(), bin, []string{"-bbox-layout", "-f", src.page, "-l", src.page, src.file, "-"}, maxPdftotextOutput)
+			out, err := runCapped(context.Background(), bin, []string{"-bbox-layout", "-f", src.page, "-l", src.page, src.file, "-"}, nil, maxPdftotextOutput)
 			if err == nil {
 				f.Add(bytes.Join(reKeep.FindAll(out, -1), nil))
 			}

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"os/exec"
 	"regexp"
 	"strconv"
@@ -32,20 +31,10 @@ func readPDF(ctx context.Context, data []byte, lim Limits) (*Layout, error) {
 	if err != nil {
 		return nil, ErrNoPdftotext
 	}
-	f, err := os.CreateTemp("", "ogi-*.pdf")
-	if err != nil {
-		return nil, err
-	}
-	defer func() { _ = os.Remove(f.Name()) }()
-	if _, err := f.Write(data); err != nil {
-		_ = f.Close()
-		return nil, err
-	}
-	if err := f.Close(); err != nil {
-		return nil, err
-	}
+	// The PDF goes to poppler on standard input ("-"): no temporary copy
+	// that a killed ogi could leave behind.
 	if info, err := exec.LookPath("pdfinfo"); err == nil && lim.MaxPDFPages > 0 {
-		out, err := runCapped(ctx, info, []string{f.Name()}, 1<<20)
+		out, err := runCapped(ctx, info, []string{"-"}, data, 1<<20)
 		if err != nil {
 			return nil, fmt.Errorf("not a readable PDF (pdfinfo: %v)", firstLine(err))
 		}
@@ -61,8 +50,8 @@ func readPDF(ctx context.Context, data []byte, lim Limits) (*Layout, error) {
 	}
 
 	var fallback string
-	args := append(append([]string{"-bbox-layout", "-enc", "UTF-8"}, pageArgs...), f.Name(), "-")
-	out, err := runCapped(ctx, bin, args, maxPdftotextOutput)
+	args := append(append([]string{"-bbox-layout", "-enc", "UTF-8"}, pageArgs...), "-", "-")
+	out, err := runCapped(ctx, bin, args, data, maxPdftotextOutput)
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, fmt.Errorf("pdftotext did not finish in time: %w", ctx.Err())
@@ -88,7 +77,7 @@ func readPDF(ctx context.Context, data []byte, lim Limits) (*Layout, error) {
 		}
 	}
 	if lay == nil {
-		if lay, err = readPDFLayout(ctx, bin, pageArgs, f.Name(), lim); err != nil {
+		if lay, err = readPDFLayout(ctx, bin, pageArgs, data, lim); err != nil {
 			return nil, err
 		}
 		if fallback != "" {
@@ -106,9 +95,9 @@ func readPDF(ctx context.Context, data []byte, lim Limits) (*Layout, error) {
 
 // readPDFLayout is the aligned-text path: `pdftotext -layout`, pages
 // separated by form feeds, which give each line its page number.
-func readPDFLayout(ctx context.Context, bin string, pageArgs []string, file string, lim Limits) (*Layout, error) {
-	args := append(append([]string{"-layout", "-enc", "UTF-8"}, pageArgs...), file, "-")
-	out, err := runCapped(ctx, bin, args, maxPdftotextOutput)
+func readPDFLayout(ctx context.Context, bin string, pageArgs []string, data []byte, lim Limits) (*Layout, error) {
+	args := append(append([]string{"-layout", "-enc", "UTF-8"}, pageArgs...), "-", "-")
+	out, err := runCapped(ctx, bin, args, data, maxPdftotextOutput)
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, fmt.Errorf("pdftotext did not finish in time: %w", ctx.Err())
@@ -119,10 +108,11 @@ func readPDFLayout(ctx context.Context, bin string, pageArgs []string, file stri
 	return splitText(strings.TrimSuffix(text, "\f"), FormatPDF, lim)
 }
 
-// runCapped runs a program and returns its standard output, at most limit
-// bytes: past that the program is killed and an error says so. The program
-// (and its process group) dies with ctx.
-func runCapped(ctx context.Context, bin string, args []string, limit int64) ([]byte, error) {
+// runCapped runs a program with in as its standard input and returns its
+// standard output, at most limit bytes: past that the program is killed and
+// an error says so. The program (and its process group) dies with ctx, and
+// on Linux with ogi itself.
+func runCapped(ctx context.Context, bin string, args []string, in []byte, limit int64) ([]byte, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var stderr bytes.Buffer
@@ -130,6 +120,9 @@ func runCapped(ctx context.Context, bin string, args []string, limit int64) ([]b
 	ownGroup(cmd)
 	cmd.WaitDelay = 2 * time.Second
 	cmd.Stderr = &limitedWriter{w: &stderr, left: 4096}
+	if in != nil {
+		cmd.Stdin = bytes.NewReader(in)
+	}
 	pipe, err := cmd.StdoutPipe()
 	if err != nil {
 		return nil, err

@@ -25,7 +25,7 @@ func TestRunCappedKillsGroup(t *testing.T) {
 	pidFile := filepath.Join(t.TempDir(), "pid")
 	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
 	defer cancel()
-	if _, err := runCapped(ctx, "sh", []string{"-c", "sleep 30 & echo $! > " + pidFile + "; sleep 30"}, 1<<20); err == nil {
+	if _, err := runCapped(ctx, "sh", []string{"-c", "sleep 30 & echo $! > " + pidFile + "; sleep 30"}, nil, 1<<20); err == nil {
 		t.Fatal("no error from a program killed by its context")
 	}
 	b, err := os.ReadFile(pidFile)

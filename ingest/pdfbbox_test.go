@@ -409,25 +409,25 @@ func TestRunCapped(t *testing.T) {
 	if _, err := exec.LookPath("sh"); err != nil {
 		t.Skip("no sh")
 	}
-	out, err := runCapped(context.Background(), "sh", []string{"-c", "printf 'ab\\ncd'"}, 16)
+	out, err := runCapped(context.Background(), "sh", []string{"-c", "printf 'ab\\ncd'"}, nil, 16)
 	if err != nil || string(out) != "ab\ncd" {
 		t.Fatalf("got %q, %v", out, err)
 	}
 	start := time.Now()
-	if _, err := runCapped(context.Background(), "sh", []string{"-c", "yes"}, 1<<20); err == nil || !strings.Contains(err.Error(), "more than 1 MiB") {
+	if _, err := runCapped(context.Background(), "sh", []string{"-c", "yes"}, nil, 1<<20); err == nil || !strings.Contains(err.Error(), "more than 1 MiB") {
 		t.Errorf("endless output: error %v", err)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
 	defer cancel()
 	// The grandchild keeps the pipe open; only killing the group (or
 	// WaitDelay) ends the wait.
-	if _, err := runCapped(ctx, "sh", []string{"-c", "sleep 30 & sleep 30"}, 1<<20); err == nil {
+	if _, err := runCapped(ctx, "sh", []string{"-c", "sleep 30 & sleep 30"}, nil, 1<<20); err == nil {
 		t.Error("a program killed by its context returned no error")
 	}
 	if d := time.Since(start); d > 10*time.Second {
 		t.Errorf("took %v: the child outlived its context", d)
 	}
-	if _, err := runCapped(context.Background(), "sh", []string{"-c", "echo broken >&2; exit 3"}, 1<<20); err == nil || !strings.Contains(err.Error(), "broken") {
+	if _, err := runCapped(context.Background(), "sh", []string{"-c", "echo broken >&2; exit 3"}, nil, 1<<20); err == nil || !strings.Contains(err.Error(), "broken") {
 		t.Errorf("failing program: error %v, want its stderr", err)
 	}
 }
