@@ -760,6 +760,14 @@ func templateIDs(tpl string) map[string][]string {
 // itemName names a for_each element in findings: ids as they are, document
 // objects by their own id.
 func itemName(v ref.Val) string {
+	if m, ok := v.(traits.Mapper); ok {
+		// A record built by the rule ({"id": …, "text": …}) is named by its id.
+		if id, found := m.Find(types.String("id")); found {
+			if s, ok := id.(types.String); ok {
+				return string(s)
+			}
+		}
+	}
 	switch x := v.Value().(type) {
 	case string:
 		return x
