@@ -40,33 +40,6 @@ import (
 
 const regoRoot = "ogi.rules"
 
-// disallowedBuiltins are refused: rule packs must not reach the network or
-// the file system, nor depend on the clock or chance (same input, same bytes).
-var disallowedBuiltins = []string{
-	"http.send", "net.", "opa.runtime", "time.now_ns", "rand.", "uuid.", "trace", "print",
-	"io.jwt.decode_verify", "crypto.x509.parse_and_verify_certificates",
-}
-
-func regoCapabilities() *ast.Capabilities {
-	caps := ast.CapabilitiesForThisVersion()
-	var keep []*ast.Builtin
-	for _, b := range caps.Builtins {
-		bad := false
-		for _, d := range disallowedBuiltins {
-			if b.Name == d || strings.HasSuffix(d, ".") && strings.HasPrefix(b.Name, d) {
-				bad = true
-				break
-			}
-		}
-		if !bad {
-			keep = append(keep, b)
-		}
-	}
-	caps.Builtins = keep
-	caps.AllowNet = []string{}
-	return caps
-}
-
 // regoPack is the compiled Rego of one rule pack: one prepared query
 // evaluates every rule package at once per document. The query names each
 // package's deny, warn and not_applicable rules: asking for the whole
@@ -111,11 +84,12 @@ func compileRego(files map[string][]byte) ([]*Rule, error) {
 			continue
 		}
 		modules[n] = m
+		errs = append(errs, refusedUses(n, m)...)
 	}
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}
-	compiler := ast.NewCompiler().WithStrict(true).WithCapabilities(regoCapabilities())
+	compiler := ast.NewCompiler().WithStrict(true).WithCapabilities(regoCaps)
 	compiler.Compile(modules)
 	if compiler.Failed() {
 		return nil, errors.Join(regoErrors("", compiler.Errors)...)
@@ -183,7 +157,7 @@ func compileRego(files map[string][]byte) ([]*Rule, error) {
 		return rego.New(
 			rego.Compiler(compiler),
 			rego.Query(strings.Join(exprs, "; ")),
-			rego.Capabilities(regoCapabilities()),
+			rego.Capabilities(regoCaps),
 			rego.StrictBuiltinErrors(true),
 		).PrepareForEval(context.Background())
 	}
