@@ -53,6 +53,8 @@ type regoPack struct {
 	// single holds a query per package, for documents the pack's query
 	// fails on.
 	single map[string]rego.PreparedEvalQuery
+	// ids are the pack's Rego rules, which a deadline stops together.
+	ids []string
 }
 
 // regoRule is one package of the pack.
@@ -114,6 +116,7 @@ func compileRego(files map[string][]byte) ([]*Rule, error) {
 		}
 		r.impl = &regoRule{rule: r, pack: pack, name: pkg}
 		rules = append(rules, r)
+		pack.ids = append(pack.ids, r.ID)
 	}
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
@@ -258,14 +261,20 @@ func (dc *docContext) regoResult(p *regoPack) *regoPackResult {
 	dc.rego[p] = res
 	input := regoInputValue(dc.doc, p.need)
 	res.byPkg = map[string]map[string]any{}
-	rs, err := p.query.Eval(context.Background(), rego.EvalParsedInput(input))
+	rs, err := p.query.Eval(dc.ctx, rego.EvalParsedInput(input))
 	if err == nil {
 		res.bind(p, rs)
 		return res
 	}
 	res.errByPkg = map[string]error{}
 	for pkg, q := range p.single {
-		rs, err := q.Eval(context.Background(), rego.EvalParsedInput(input))
+		if dc.ctx.Err() != nil {
+			// Stopped by the deadline: asking each package again would
+			// only run past it.
+			res.errByPkg[pkg] = err
+			continue
+		}
+		rs, err := q.Eval(dc.ctx, rego.EvalParsedInput(input))
 		if err != nil {
 			res.errByPkg[pkg] = err
 			continue
