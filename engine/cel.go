@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"math"
@@ -8,6 +9,7 @@ import (
 	"strings"
 
 	"cel.dev/cel-go/cel"
+	celast "cel.dev/cel-go/common/ast"
 	"cel.dev/cel-go/common/cost"
 	"cel.dev/cel-go/common/decls"
 	"cel.dev/cel-go/common/types"
@@ -49,7 +51,42 @@ type celRuleSpec struct {
 // celRule is a compiled CEL rule.
 type celRule struct {
 	rule                                                                   *Rule
-	when, forEach, operands, assert, expected, actual, cells, msgZh, msgEn cel.Program
+	when, forEach, operands, assert, expected, actual, cells, msgZh, msgEn *celProgram
+}
+
+// celInterruptEvery is how many comprehension iterations CEL runs between
+// looks at the context: often enough that a deadline stops a loop over a
+// large document within microseconds, rarely enough to cost nothing.
+const celInterruptEvery = 64
+
+// celProgram is a compiled expression. Only a comprehension can make an
+// expression run long (the document's functions are linear in the fixed
+// template), so only expressions with one are evaluated under the
+// document's context: a context per evaluation costs more than most
+// expressions.
+type celProgram struct {
+	prg   cel.Program
+	loops bool
+}
+
+// Eval evaluates the expression on act, stopping when act's context is
+// done (a context that never is, such as Background, costs nothing).
+func (p *celProgram) Eval(act *docActivation) (ref.Val, *cel.EvalDetails, error) {
+	if p.loops && act.ctx != nil && act.ctx.Done() != nil {
+		return p.prg.ContextEval(act.ctx, act)
+	}
+	return p.prg.Eval(act)
+}
+
+// hasComprehension says whether the expression loops.
+func hasComprehension(a *cel.Ast) bool {
+	found := false
+	celast.PreOrderVisit(a.NativeRep().Expr(), celast.NewExprVisitor(func(e celast.Expr) {
+		if e.Kind() == celast.ComprehensionKind {
+			found = true
+		}
+	}))
+	return found
 }
 
 // celEnv builds the environment rules are checked against. itemType is the
@@ -231,7 +268,7 @@ func compileCELRule(file string, r *Rule, s *celRuleSpec) (*celRule, error) {
 	if err != nil {
 		return nil, err
 	}
-	compile := func(env *cel.Env, n *yaml.Node, want *cel.Type, what string) (cel.Program, *cel.Type, error) {
+	compile := func(env *cel.Env, n *yaml.Node, want *cel.Type, what string) (*celProgram, *cel.Type, error) {
 		if n.Kind == 0 || strings.TrimSpace(n.Value) == "" {
 			return nil, nil, nil
 		}
@@ -254,11 +291,11 @@ func compileCELRule(file string, r *Rule, s *celRuleSpec) (*celRule, error) {
 			return nil, nil, &LoadError{Pos: nodePos(file, n, 1, 0), RuleID: r.ID,
 				Msg: fmt.Sprintf("%s is too expensive: estimated cost up to %d, limit %d", what, est.Max, celCostLimit)}
 		}
-		prg, err := env.Program(ast, cel.EvalOptions(cel.OptOptimize))
+		prg, err := env.Program(ast, cel.EvalOptions(cel.OptOptimize), cel.InterruptCheckFrequency(celInterruptEvery))
 		if err != nil {
 			return nil, nil, &LoadError{Pos: nodePos(file, n, 1, 0), RuleID: r.ID, Msg: what + ": " + err.Error()}
 		}
-		return prg, ast.OutputType(), nil
+		return &celProgram{prg: prg, loops: hasComprehension(ast)}, ast.OutputType(), nil
 	}
 	var out *cel.Type
 	if cr.forEach, out, err = compile(baseEnv, &s.ForEach, nil, "for_each"); err != nil {
@@ -280,7 +317,7 @@ func compileCELRule(file string, r *Rule, s *celRuleSpec) (*celRule, error) {
 	}
 	cellList := cel.ListType(cel.ObjectType(tCell))
 	steps := []struct {
-		dst  *cel.Program
+		dst  **celProgram
 		node *yaml.Node
 		want *cel.Type
 		name string
@@ -392,7 +429,13 @@ func (cr *celRule) eval(dc *docContext) RuleResult {
 	// One activation per rule, its item replaced per iteration: programs do
 	// not keep the activation after Eval returns.
 	var itemAct *docActivation
-	for _, item := range items {
+	for i, item := range items {
+		// A long list is itself a loop the deadline must stop.
+		if i%celInterruptEvery == celInterruptEvery-1 {
+			if err := dc.ctx.Err(); err != nil {
+				return errResult(r, "for_each", err)
+			}
+		}
 		act := vars
 		if item != nil {
 			if itemAct == nil {
@@ -580,7 +623,7 @@ func statusZh(s string) string {
 	return s
 }
 
-func evalDouble(p cel.Program, act *docActivation) (float64, bool) {
+func evalDouble(p *celProgram, act *docActivation) (float64, bool) {
 	v, _, err := p.Eval(act)
 	if err != nil {
 		return 0, false
@@ -589,7 +632,7 @@ func evalDouble(p cel.Program, act *docActivation) (float64, bool) {
 	return float64(d), ok
 }
 
-func evalString(p cel.Program, act *docActivation, fallback string) string {
+func evalString(p *celProgram, act *docActivation, fallback string) string {
 	if p == nil {
 		return fallback
 	}
@@ -618,6 +661,8 @@ func (dc *docContext) refs(cs []*schema.Cell) []CellRef {
 // docActivation resolves the document variables without building a map per
 // rule and item: a for_each over 25 rows is 25 cheap struct copies.
 type docActivation struct {
+	// ctx is the document's; expressions that loop stop when it is done.
+	ctx           context.Context
 	doc           *schema.Document
 	req, rev, act ref.Val
 	prev          *schema.Document
@@ -699,6 +744,7 @@ func (dc *docContext) celVars() *docActivation {
 		ids = idsByTemplate[""]
 	}
 	dc.cel = &docActivation{
+		ctx:  dc.ctx,
 		doc:  d,
 		req:  tableMap(d.Tables.Requests),
 		rev:  tableMap(d.Tables.ReviewLitigation),
@@ -775,6 +821,14 @@ func templateIDs(tpl string) map[string][]string {
 // itemName names a for_each element in findings: ids as they are, document
 // objects by their own id.
 func itemName(v ref.Val) string {
+	if m, ok := v.(traits.Mapper); ok {
+		// A record built by the rule ({"id": …, "text": …}) is named by its id.
+		if id, found := m.Find(types.String("id")); found {
+			if s, ok := id.(types.String); ok {
+				return string(s)
+			}
+		}
+	}
 	switch x := v.Value().(type) {
 	case string:
 		return x

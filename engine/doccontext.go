@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"context"
 	"strings"
 	"sync"
 
@@ -9,6 +10,9 @@ import (
 
 // docContext is what every rule sees of one document, built once.
 type docContext struct {
+	// ctx ends the evaluation: CEL comprehensions and the Rego query stop
+	// when it is done.
+	ctx      context.Context
 	doc      *schema.Document
 	prev     *schema.Document // the same body's report for the year before, if known
 	sim      *similarityFacts
@@ -25,7 +29,7 @@ type docContext struct {
 }
 
 func newDocContext(doc *schema.Document, opts *Options) *docContext {
-	dc := &docContext{doc: doc, opts: opts}
+	dc := &docContext{ctx: context.Background(), doc: doc, opts: opts}
 	switch {
 	case doc.Meta.Template != nil:
 		dc.template = *doc.Meta.Template

@@ -193,14 +193,20 @@ func (e *Engine) evaluate(ctx context.Context, doc, prev *schema.Document, rules
 
 func (e *Engine) evaluateWith(ctx context.Context, doc *schema.Document, bc Context, rules []*Rule) (*Result, error) {
 	dc := newDocContext(doc, &e.opts)
+	dc.ctx = ctx
 	dc.prev = bc.Previous
 	dc.sim = &similarityFacts{doc: doc, prev: bc.Previous, peers: bc.Peers, thr: e.opts.SimilarityThreshold}
 	res := &Result{Rules: make([]RuleResult, len(rules))}
+	if err := ctx.Err(); err != nil {
+		return nil, &TimeoutError{Err: err}
+	}
 	for i, r := range rules {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
 		res.Rules[i] = safeEval(r, dc)
+		// A rule stopped by the deadline reports an error; the document
+		// as a whole is then not checked, and the rule is named.
+		if err := ctx.Err(); err != nil {
+			return nil, dc.timeoutError(r, err)
+		}
 	}
 	for _, rr := range res.Rules {
 		res.Findings = append(res.Findings, rr.Findings...)
@@ -215,6 +221,49 @@ func (e *Engine) evaluateWith(ctx context.Context, doc *schema.Document, bc Cont
 		}
 	}
 	return res, nil
+}
+
+// TimeoutError is the error of an evaluation stopped by its context (the
+// time limit per document): it names the rule that was running.
+type TimeoutError struct {
+	// Rule and File are the rule that was running; empty when the context
+	// had ended before the first rule.
+	Rule, File string
+	// With lists the rules evaluated together with Rule (a pack's Rego
+	// rules are one query).
+	With []string
+	// Err is the context's error.
+	Err error
+}
+
+func (e *TimeoutError) Error() string {
+	what := "time limit hit"
+	if !errors.Is(e.Err, context.DeadlineExceeded) {
+		what = "evaluation cancelled"
+	}
+	if e.Rule == "" {
+		return fmt.Sprintf("%s before the rules ran: %v", what, e.Err)
+	}
+	with := ""
+	if len(e.With) > 0 {
+		with = fmt.Sprintf(", evaluated in one query with %s", strings.Join(e.With, ", "))
+	}
+	return fmt.Sprintf("%s while rule %s (%s%s) was running: %v", what, e.Rule, e.File, with, e.Err)
+}
+
+// Unwrap gives the context's error, for errors.Is(err, context.DeadlineExceeded).
+func (e *TimeoutError) Unwrap() error { return e.Err }
+
+func (dc *docContext) timeoutError(r *Rule, err error) error {
+	te := &TimeoutError{Rule: r.ID, File: r.File, Err: err}
+	if rr, ok := r.impl.(*regoRule); ok {
+		for _, o := range rr.pack.ids {
+			if o != r.ID {
+				te.With = append(te.With, o)
+			}
+		}
+	}
+	return te
 }
 
 // safeEval turns a panic inside a rule into an error result: one broken rule

@@ -40,33 +40,6 @@ import (
 
 const regoRoot = "ogi.rules"
 
-// disallowedBuiltins are refused: rule packs must not reach the network or
-// the file system, nor depend on the clock or chance (same input, same bytes).
-var disallowedBuiltins = []string{
-	"http.send", "net.", "opa.runtime", "time.now_ns", "rand.", "uuid.", "trace", "print",
-	"io.jwt.decode_verify", "crypto.x509.parse_and_verify_certificates",
-}
-
-func regoCapabilities() *ast.Capabilities {
-	caps := ast.CapabilitiesForThisVersion()
-	var keep []*ast.Builtin
-	for _, b := range caps.Builtins {
-		bad := false
-		for _, d := range disallowedBuiltins {
-			if b.Name == d || strings.HasSuffix(d, ".") && strings.HasPrefix(b.Name, d) {
-				bad = true
-				break
-			}
-		}
-		if !bad {
-			keep = append(keep, b)
-		}
-	}
-	caps.Builtins = keep
-	caps.AllowNet = []string{}
-	return caps
-}
-
 // regoPack is the compiled Rego of one rule pack: one prepared query
 // evaluates every rule package at once per document. The query names each
 // package's deny, warn and not_applicable rules: asking for the whole
@@ -80,6 +53,8 @@ type regoPack struct {
 	// single holds a query per package, for documents the pack's query
 	// fails on.
 	single map[string]rego.PreparedEvalQuery
+	// ids are the pack's Rego rules, which a deadline stops together.
+	ids []string
 }
 
 // regoRule is one package of the pack.
@@ -111,11 +86,12 @@ func compileRego(files map[string][]byte) ([]*Rule, error) {
 			continue
 		}
 		modules[n] = m
+		errs = append(errs, refusedUses(n, m)...)
 	}
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}
-	compiler := ast.NewCompiler().WithStrict(true).WithCapabilities(regoCapabilities())
+	compiler := ast.NewCompiler().WithStrict(true).WithCapabilities(regoCaps)
 	compiler.Compile(modules)
 	if compiler.Failed() {
 		return nil, errors.Join(regoErrors("", compiler.Errors)...)
@@ -140,6 +116,7 @@ func compileRego(files map[string][]byte) ([]*Rule, error) {
 		}
 		r.impl = &regoRule{rule: r, pack: pack, name: pkg}
 		rules = append(rules, r)
+		pack.ids = append(pack.ids, r.ID)
 	}
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
@@ -183,7 +160,7 @@ func compileRego(files map[string][]byte) ([]*Rule, error) {
 		return rego.New(
 			rego.Compiler(compiler),
 			rego.Query(strings.Join(exprs, "; ")),
-			rego.Capabilities(regoCapabilities()),
+			rego.Capabilities(regoCaps),
 			rego.StrictBuiltinErrors(true),
 		).PrepareForEval(context.Background())
 	}
@@ -284,14 +261,20 @@ func (dc *docContext) regoResult(p *regoPack) *regoPackResult {
 	dc.rego[p] = res
 	input := regoInputValue(dc.doc, p.need)
 	res.byPkg = map[string]map[string]any{}
-	rs, err := p.query.Eval(context.Background(), rego.EvalParsedInput(input))
+	rs, err := p.query.Eval(dc.ctx, rego.EvalParsedInput(input))
 	if err == nil {
 		res.bind(p, rs)
 		return res
 	}
 	res.errByPkg = map[string]error{}
 	for pkg, q := range p.single {
-		rs, err := q.Eval(context.Background(), rego.EvalParsedInput(input))
+		if dc.ctx.Err() != nil {
+			// Stopped by the deadline: asking each package again would
+			// only run past it.
+			res.errByPkg[pkg] = err
+			continue
+		}
+		rs, err := q.Eval(dc.ctx, rego.EvalParsedInput(input))
 		if err != nil {
 			res.errByPkg[pkg] = err
 			continue

@@ -36,8 +36,8 @@ func TestRegoLoadErrors(t *testing.T) {
 		name, src, want string
 	}{
 		{"http.send", regoHead + "deny contains f if {\n\tr := http.send({\"method\": \"get\", \"url\": \"http://127.0.0.1/\"})\n\tf := {\"msg\": r}\n}\n", "p/r.rego:12"},
-		{"time.now_ns", regoHead + "deny contains f if {\n\ttime.now_ns() > 0\n\tf := {\"msg\": \"x\"}\n}\n", "undefined function time.now_ns"},
-		{"opa.runtime", regoHead + "deny contains f if {\n\topa.runtime().env\n\tf := {\"msg\": \"x\"}\n}\n", "undefined function opa.runtime"},
+		{"time.now_ns", regoHead + "deny contains f if {\n\ttime.now_ns() > 0\n\tf := {\"msg\": \"x\"}\n}\n", "p/r.rego:12:2: built-in time.now_ns is refused in rule packs: it reads the clock"},
+		{"opa.runtime", regoHead + "deny contains f if {\n\topa.runtime().env\n\tf := {\"msg\": \"x\"}\n}\n", "p/r.rego:12:2: built-in opa.runtime is refused"},
 		{"syntax error", regoHead + "deny contains f if {\n\tf := {\n}\n", "p/r.rego:1"},
 		{"no metadata", "package ogi.rules.t\n\ndeny contains f if { f := {\"msg\": \"x\"} }\n", "needs a package-scoped # METADATA"},
 		{"bad severity", strings.Replace(regoHead, "severity: error", "severity: fatal", 1) + "deny contains f if { false; f := 1 }\n", "severity"},

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/ogi-checker/ogi/engine"
 	"github.com/ogi-checker/ogi/ingest"
@@ -50,6 +51,22 @@ func BenchmarkPack(b *testing.B) {
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		e.Evaluate(doc)
+	}
+}
+
+// BenchmarkPackDeadline is BenchmarkPack under a time limit, as ogi check
+// and ogi assess run it: rules that loop evaluate under the context.
+func BenchmarkPackDeadline(b *testing.B) {
+	e := builtin(b)
+	doc := engine.SampleDocument("2021")
+	ctx, cancel := context.WithTimeout(context.Background(), time.Hour)
+	defer cancel()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := e.EvaluateContext(ctx, doc); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
 

@@ -4,6 +4,7 @@
 #   "收到/受理…申请N件" equals 本年新收 or 本年新收 + 上年结转 (reports use both meanings, so
 #   either is accepted); "予以公开N件" equals 予以公开 总计; "结转下年度…N件" equals 结转下年度 总计;
 #   "未收到…申请" means table 3 is all zero; "未发生…行政复议…行政诉讼" means table 4 is all zero.
+#   A claim whose table cells are not numbers (blank, 无, missing) is reported as cannot_evaluate.
 # custom:
 #   id: narrative.requests
 #   title_zh: 文字部分申请数量与表格一致
@@ -20,6 +21,19 @@ import data.ogi.lib
 req := input.tables.requests
 
 total(row) := req[row].total.value if lib.is_number(req[row].total)
+
+# A claim about a row whose total is blank, 无 or missing cannot be checked:
+# it is reported, never passed over (Rego skips a body whose total is
+# undefined).
+unchecked(row, item, zh, en) := {
+	"msg": {
+		"zh": sprintf("文字称%s，但表三“%s”总计不是数字，无法核对", [zh, row]),
+		"en": sprintf("the text says %s, but table 3's %s total is not a number: cannot check", [en, row]),
+	},
+	"cells": [{"table": "requests", "row": row, "col": "total"}],
+	"item": item,
+	"status": "cannot_evaluate",
+}
 
 # 上年结转 when it is a number; blank, 无 or missing count as none carried
 # over (the cell's own completeness is another rule's finding).
@@ -53,8 +67,24 @@ warn contains f if {
 }
 
 warn contains f if {
+	some n in received_claims
+	not total("new_received")
+	f := unchecked("new_received", "received", sprintf("收到/受理申请%v件", [n]), sprintf("%v applications were received", [n]))
+}
+
+granted_claims contains n if {
 	some m in regex.find_all_string_submatch_n(`予以公开(\d+)件`, lib.narrative, -1)
 	n := to_number(m[1])
+}
+
+warn contains f if {
+	some n in granted_claims
+	not total("granted")
+	f := unchecked("granted", "granted", sprintf("予以公开%v件", [n]), sprintf("%v were granted", [n]))
+}
+
+warn contains f if {
+	some n in granted_claims
 	t := total("granted")
 	n != t
 	f := {
@@ -69,11 +99,21 @@ warn contains f if {
 	}
 }
 
-warn contains f if {
+forward_claims contains n if {
 	some s in lib.sentences
 	contains(s, "结转下年度")
 	some m in regex.find_all_string_submatch_n(`(\d+)件结转下年度|结转下年度[^。；，,]{0,8}?(\d+)件`, s, -1)
 	n := to_number(concat("", [m[1], m[2]]))
+}
+
+warn contains f if {
+	some n in forward_claims
+	not total("carried_forward")
+	f := unchecked("carried_forward", "carried_forward", sprintf("结转下年度%v件", [n]), sprintf("%v were carried forward", [n]))
+}
+
+warn contains f if {
+	some n in forward_claims
 	t := total("carried_forward")
 	n != t
 	f := {
@@ -95,6 +135,15 @@ nonzero_requests := [{"table": "requests", "row": r, "col": c} |
 	cell.value != 0
 ]
 
+# The cells of table 3 that are not numbers: a claim that the table is all
+# zero cannot be checked on them. (Tables are named literally: a variable
+# key would make ogi hand the whole of input.tables to the pack.)
+unfilled_requests := [{"table": "requests", "row": r, "col": c} |
+	some r, cols in req
+	some c, cell in cols
+	not lib.is_number(cell)
+]
+
 none_received_claim if {
 	some s in lib.sentences
 	contains(s, "收到")
@@ -113,6 +162,28 @@ warn contains f if {
 		"item": "none_received",
 	}
 }
+
+warn contains f if {
+	none_received_claim
+	count(nonzero_requests) == 0
+	cells := unfilled_requests
+	count(cells) > 0
+	f := {
+		"msg": {
+			"zh": sprintf("文字称未收到申请，但表三有%d个单元格不是数字，无法核对", [count(cells)]),
+			"en": sprintf("the text says no applications were received, but %d cells of table 3 are not numbers: cannot check", [count(cells)]),
+		},
+		"cells": cells,
+		"item": "none_received",
+		"status": "cannot_evaluate",
+	}
+}
+
+unfilled_review := [{"table": "review_litigation", "row": g, "col": c} |
+	some g, cols in input.tables.review_litigation
+	some c, cell in cols
+	not lib.is_number(cell)
+]
 
 nonzero_review := [{"table": "review_litigation", "row": g, "col": c} |
 	some g, cols in input.tables.review_litigation
@@ -140,5 +211,21 @@ warn contains f if {
 		},
 		"cells": nonzero_review,
 		"item": "none_review",
+	}
+}
+
+warn contains f if {
+	no_review_claim
+	count(nonzero_review) == 0
+	cells := unfilled_review
+	count(cells) > 0
+	f := {
+		"msg": {
+			"zh": sprintf("文字称未发生行政复议、行政诉讼，但表四有%d个单元格不是数字，无法核对", [count(cells)]),
+			"en": sprintf("the text says there was no reconsideration or litigation, but %d cells of table 4 are not numbers: cannot check", [count(cells)]),
+		},
+		"cells": cells,
+		"item": "none_review",
+		"status": "cannot_evaluate",
 	}
 }
