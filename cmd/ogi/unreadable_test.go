@@ -277,7 +277,7 @@ func TestAssessUnreadable(t *testing.T) {
 	if rows[0] != "file,agency,year,template,score,grade,rank,percentile,errors,warnings,needs_review,status,unreadable,error" {
 		t.Errorf("CSV header %s", rows[0])
 	}
-	if !strings.Contains(rows[1], ",96,优秀,1,1.000,0,3,0,checked,,") || !strings.Contains(rows[2], ",85,良好,2,0.500,4,2,0,checked,,") {
+	if !strings.Contains(rows[1], ",96,优秀,1,1.000,0,3,0,checked,,") || !strings.Contains(rows[2], ",85,良好,2,0.500,4,3,0,checked,,") {
 		t.Errorf("CSV scored rows:\n%s\n%s", rows[1], rows[2])
 	}
 	if want := "/scanned.pdf,,,,,,,,,,,unreadable,no_text,"; !strings.Contains(rows[5], want) {
