@@ -263,7 +263,7 @@ func WriteXLSX(w io.Writer, summaries, reports func() iter.Seq[Ranked], c *Cohor
 					if fr.IsUnreadable() {
 						// No score, rank, percentile or counts: nothing was checked.
 						if !yield([]any{fr.File, fr.Agency, yearString(fr.Year), "", "", "", "", "", "", "", "",
-							pick(lang, "无法读取", "unreadable"), fr.UnreadableReason(lang)}) {
+							fr.UnreadableLabel(lang), fr.UnreadableReason(lang)}) {
 							return
 						}
 						continue

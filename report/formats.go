@@ -302,7 +302,7 @@ func WriteGitHub(w io.Writer, out *CheckOutput, lang string) error {
 	ew := &errWriter{w: w}
 	for _, fr := range out.Reports {
 		if fr.IsUnreadable() {
-			ew.printf("::error file=%s,title=%s::%s\n", ghProp(fr.File), ghProp(pick(lang, "无法读取", "unreadable")), ghData(fr.UnreadableReason(lang)))
+			ew.printf("::error file=%s,title=%s::%s\n", ghProp(fr.File), ghProp(fr.UnreadableLabel(lang)), ghData(fr.UnreadableReason(lang)))
 			continue
 		}
 		for _, f := range fr.Findings {

@@ -145,6 +145,17 @@ func (fr FileReport) UnreadableReason(lang string) string {
 	return fr.Error
 }
 
+// UnreadableLabel is the word an officer reads for a report that gave no
+// result: 检查超时 when the time limit stopped it (the file may be a real
+// report: raise --timeout or look at the rule named in the reason), 无法读取
+// otherwise.
+func (fr FileReport) UnreadableLabel(lang string) string {
+	if u := fr.Unreadable; u != nil && u.Code == UnreadableTimeout {
+		return pick(lang, "检查超时", "timed out")
+	}
+	return pick(lang, "无法读取", "unreadable")
+}
+
 // CountFindings tallies findings.
 func CountFindings(fs []engine.Finding) Counts {
 	var c Counts

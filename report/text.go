@@ -143,7 +143,7 @@ func writeTextReport(w *errWriter, fr FileReport, lang string) {
 // unreadableText is the one line that says a file gave no report to check
 // and why, in place of a score and findings.
 func unreadableText(fr FileReport, lang string) string {
-	return pick(lang, "无法读取：", "unreadable: ") + fr.UnreadableReason(lang)
+	return fr.UnreadableLabel(lang) + pick(lang, "：", ": ") + fr.UnreadableReason(lang)
 }
 
 // UnreadableLine names the file and says why it gave no report to check,
