@@ -19,6 +19,7 @@ import (
 	"cel.dev/cel-go/interpreter"
 	"go.yaml.in/yaml/v3"
 
+	"github.com/ogi-checker/ogi/internal/textpos"
 	"github.com/ogi-checker/ogi/schema"
 )
 
@@ -203,7 +204,8 @@ func compileCELFile(file string, data []byte) ([]*Rule, error) {
 	defer delete(sourceLines, file)
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
-		return nil, &LoadError{Pos: yamlErrPos(file, err), Msg: "invalid YAML: " + err.Error()}
+		pos, msg := yamlError(file, data, err)
+		return nil, &LoadError{Pos: pos, Msg: "invalid YAML: " + msg}
 	}
 	var spec celRuleFile
 	if err := root.Decode(&spec); err != nil {
@@ -241,6 +243,19 @@ func compileCELFile(file string, data []byte) ([]*Rule, error) {
 		rules = append(rules, &r)
 	}
 	return rules, errors.Join(errs...)
+}
+
+// yamlError places a YAML error and says it for a person. yaml.v3 gives no
+// line for a stray control character or a byte that is not UTF-8; those
+// are found by scanning the file, so the message says where the byte is.
+func yamlError(file string, data []byte, err error) (Pos, string) {
+	pos := yamlErrPos(file, err)
+	if pos.Line == 0 {
+		if what, at, ok := textpos.Stray(data); ok {
+			return Pos{File: file, Line: at.Line, Col: at.Col}, fmt.Sprintf("%s at %s", what, at)
+		}
+	}
+	return pos, err.Error()
 }
 
 func yamlErrPos(file string, err error) Pos {

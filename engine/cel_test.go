@@ -39,6 +39,8 @@ func TestCELLoadErrors(t *testing.T) {
 		{"syntax error", "    assert: req.granted.total.value ==\n", "p/r.yaml:8:"},
 		{"block scalar position", "    assert: |\n      req.granted.total.value == 0.0 &&\n        req.granted.nope.value == 0.0\n", `p/r.yaml:10:21: rule t.rule: assert: unknown table-3 column id "nope"`},
 		{"bad severity", "    assert: \"true\"\n", ""},
+		{"stray control byte", "    assert: \"tr\x01ue\"\n", "p/r.yaml:8:16: invalid YAML: control character 0x01 at line 8, column 16"},
+		{"byte that is not UTF-8", "    assert: \"tr\xffue\"\n", "p/r.yaml:8:16: invalid YAML: byte 0xFF that is not UTF-8 at line 8, column 16"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -110,7 +110,8 @@ func (e *Engine) RunFixtures(fsys fs.FS, dir string, convert Converter, filter *
 		}
 		var ff FixtureFile
 		if err := yaml.Unmarshal(data, &ff); err != nil {
-			out = append(out, CaseResult{File: p, Error: "invalid fixture: " + err.Error()})
+			pos, msg := yamlError(p, data, err)
+			out = append(out, CaseResult{File: p, Error: "invalid fixture: " + pos.String() + ": " + msg})
 			return nil
 		}
 		if ff.Rule == "" {

@@ -51,7 +51,8 @@ func LoadWaivers(file string, today time.Time) ([]Waiver, []string, error) {
 	}
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
-		return nil, nil, fmt.Errorf("%s: %w", file, err)
+		pos, msg := yamlError(file, data, err)
+		return nil, nil, fmt.Errorf("%s: %s", pos, msg)
 	}
 	var wf waiverFile
 	if err := root.Decode(&wf); err != nil {

@@ -3,6 +3,7 @@ package schema
 import (
 	"bytes"
 	_ "embed"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -11,6 +12,8 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v6"
 	"golang.org/x/text/language"
 	"golang.org/x/text/message"
+
+	"github.com/ogi-checker/ogi/internal/textpos"
 )
 
 //go:embed ogi.schema.json
@@ -56,6 +59,15 @@ func Validate(doc []byte) error {
 	}
 	v, err := jsonschema.UnmarshalJSON(bytes.NewReader(doc))
 	if err != nil {
+		// Say where: a stray byte in an otherwise valid file is found by
+		// its line and column, not by reading the whole file.
+		var se *json.SyntaxError
+		if errors.As(err, &se) {
+			return fmt.Errorf("not JSON at %s: %w", textpos.At(doc, int(se.Offset)-1), err)
+		}
+		if what, at, ok := textpos.Stray(doc); ok {
+			return fmt.Errorf("not JSON: %s at %s", what, at)
+		}
 		return fmt.Errorf("not JSON: %w", err)
 	}
 	if err := sch.Validate(v); err != nil {

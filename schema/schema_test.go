@@ -1,7 +1,9 @@
 package schema
 
 import (
+	"bytes"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -199,5 +201,25 @@ func TestValidatePageDate(t *testing.T) {
 	d.Meta.PagePublished, d.Meta.PagePublishedSource = &date, &Loc{Line: 2}
 	if err := Validate(marshal(t, d)); err != nil {
 		t.Fatalf("with page date: %v", err)
+	}
+}
+
+// TestValidateSaysWhere: a stray byte in an otherwise valid document is
+// reported with its line, column and byte offset.
+func TestValidateSaysWhere(t *testing.T) {
+	doc := NewDocument(Template2021)
+	good, err := json.MarshalIndent(doc, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := bytes.Index(good, []byte(`"tables"`))
+	line := bytes.Count(good[:at], []byte("\n")) + 1
+	for _, stray := range []string{"\x01", "\xff"} {
+		bad := append(append(append([]byte{}, good[:at]...), stray...), good[at:]...)
+		err := Validate(bad)
+		want := fmt.Sprintf("not JSON at line %d, column 3 (byte %d)", line, at)
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("stray %q: error %v, want %q", stray, err, want)
+		}
 	}
 }
