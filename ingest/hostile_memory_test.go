@@ -32,24 +32,24 @@ func TestHostileInputsBoundedMemory(t *testing.T) {
 		lim  func(*Limits)
 		want string
 	}{
-		{"DOCX: one row of 9 million empty cells", "cells.docx",
+		{"DOCX: one row of 4.5 million empty cells", "cells.docx",
 			func(t *testing.T) []byte {
-				return docxBody(t, "<w:tbl><w:tr>", "<w:tc/>", 9_000_000, "</w:tr></w:tbl>")
+				return docxBody(t, "<w:tbl><w:tr>", "<w:tc/>", 4_500_000, "</w:tr></w:tbl>")
 			},
 			nil, "more than 1000 cells in one row"},
 		{"DOCX: the same with --max-cells 1000 and a wide row limit", "cells.docx",
 			func(t *testing.T) []byte {
-				return docxBody(t, "<w:tbl><w:tr>", "<w:tc/>", 9_000_000, "</w:tr></w:tbl>")
+				return docxBody(t, "<w:tbl><w:tr>", "<w:tc/>", 4_500_000, "</w:tr></w:tbl>")
 			},
 			func(l *Limits) { l.MaxCells, l.MaxRowCells = 1000, 0 }, "more than 1000 table cells"},
-		{"DOCX: 1.8 million paragraphs", "paras.docx",
+		{"DOCX: 900,000 paragraphs", "paras.docx",
 			func(t *testing.T) []byte {
-				return docxBody(t, "", "<w:p><w:r><w:t>x</w:t></w:r></w:p>", 1_800_000, "")
+				return docxBody(t, "", "<w:p><w:r><w:t>x</w:t></w:r></w:p>", 900_000, "")
 			},
 			nil, "more than 200000 lines"},
-		{"DOCX: one cell of 60 MB", "longcell.docx",
+		{"DOCX: one cell of 30 MB", "longcell.docx",
 			func(t *testing.T) []byte {
-				return docxBody(t, "<w:tbl><w:tr><w:tc><w:p><w:r><w:t>", "一二三四五六七八九十", 2_000_000, "</w:t></w:r></w:p></w:tc></w:tr></w:tbl>")
+				return docxBody(t, "<w:tbl><w:tr><w:tc><w:p><w:r><w:t>", "一二三四五六七八九十", 1_000_000, "</w:t></w:r></w:p></w:tc></w:tr></w:tbl>")
 			},
 			nil, "longer than the 1048576 bytes a cell or paragraph may hold"},
 		{"HTML: 31 MB of open <td> on one line", "open.html",

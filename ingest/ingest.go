@@ -34,7 +34,7 @@ type Limits struct {
 func DefaultLimits() Limits {
 	return Limits{
 		MaxFileBytes:        32 << 20,
-		MaxDOCXUncompressed: 64 << 20,
+		MaxDOCXUncompressed: 32 << 20,
 		MaxZipEntries:       2000,
 		MaxXMLDepth:         256,
 		MaxPDFPages:         200,

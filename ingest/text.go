@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"bytes"
 	"fmt"
 	"regexp"
 	"strings"
@@ -10,6 +11,9 @@ import (
 
 // readText reads plain text in any of the layouts reports arrive in.
 func readText(data []byte, lim Limits) (*Layout, error) {
+	if err := rawWithinLimits(data, lim); err != nil {
+		return nil, err
+	}
 	text, enc, diags, err := decodeText(data)
 	if err != nil {
 		return nil, err
@@ -25,6 +29,9 @@ func readText(data []byte, lim Limits) (*Layout, error) {
 
 // readAlignedText reads text laid out like pdftotext -layout output.
 func readAlignedText(data []byte, lim Limits) (*Layout, error) {
+	if err := rawWithinLimits(data, lim); err != nil {
+		return nil, err
+	}
 	text, enc, diags, err := decodeText(data)
 	if err != nil {
 		return nil, err
@@ -393,6 +400,31 @@ func lineWithinLimits(s string, lineNo int, lim Limits) error {
 	if limit := lim.MaxRowCells; limit > 0 && len(s) >= limit {
 		if n := max(strings.Count(s, "\t"), strings.Count(s, "|")); n >= limit {
 			return fmt.Errorf("line %d: more than %d cells in one row", lineNo, limit)
+		}
+	}
+	return nil
+}
+
+// rawWithinLimits applies the line limits to the bytes before they are
+// decoded: decoding and normalising copy the text several times, which for
+// 30 MB on one line costs 100 MB before the decoded lines could be judged.
+// A line of more than MaxTextBytes raw bytes decodes to more than that in
+// UTF-8 from every encoding read here but UTF-16.
+func rawWithinLimits(data []byte, lim Limits) error {
+	if lim.MaxLines > 0 && bytes.Count(data, []byte{'\n'}) >= lim.MaxLines {
+		return fmt.Errorf("line %d: more than %d lines", lim.MaxLines+1, lim.MaxLines)
+	}
+	if limit := lim.MaxTextBytes; limit > 0 && len(data) > limit {
+		line := 1
+		for rest := data; len(rest) > 0; line++ {
+			i := bytes.IndexByte(rest, '\n')
+			if i < 0 {
+				i = len(rest)
+			}
+			if i > limit {
+				return fmt.Errorf("line %d: longer than %d bytes", line, limit)
+			}
+			rest = rest[min(i+1, len(rest)):]
 		}
 	}
 	return nil

@@ -7,6 +7,7 @@
 package fileread
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -58,10 +59,14 @@ func Read(path string, max int64) ([]byte, error) {
 	if max > 0 {
 		r = io.LimitReader(f, max+1)
 	}
-	data, err := io.ReadAll(r)
-	if err != nil {
+	// Sized from the mode so that a large file is read into one buffer,
+	// not grown by doubling (which holds twice the file at the last copy).
+	var buf bytes.Buffer
+	buf.Grow(int(size) + bytes.MinRead)
+	if _, err := buf.ReadFrom(r); err != nil {
 		return nil, &Error{Path: path, Reason: "cannot read", Err: unwrap(err)}
 	}
+	data := buf.Bytes()
 	if max > 0 && int64(len(data)) > max {
 		return nil, tooLarge(path, int64(len(data)), max, false)
 	}

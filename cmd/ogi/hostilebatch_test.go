@@ -1,0 +1,98 @@
+//go:build linux
+
+package main
+
+import (
+	"archive/zip"
+	"bytes"
+	"compress/flate"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+)
+
+// TestHostileBatchMemory runs ogi assess as a child process over a batch
+// of small files that expand into millions of cells, paragraphs or fields
+// (together they once peaked at 6.3 GB) beside a real report, and requires
+// the process's peak resident memory under 256 MB, every hostile file an
+// unreadable row naming its limit, and the real report checked.
+func TestHostileBatchMemory(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds inputs of tens of MB")
+	}
+	dir := t.TempDir()
+	in := filepath.Join(dir, "in")
+	copySeeds(t, in, "001_1dc63dd6a21548ca.txt")
+	write := func(name string, data []byte) {
+		if err := os.WriteFile(filepath.Join(in, name), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("cells.docx", zipDocument(t, "<w:tbl><w:tr>", "<w:tc/>", 4_500_000, "</w:tr></w:tbl>"))
+	write("paras.docx", zipDocument(t, "", "<w:p><w:r><w:t>x</w:t></w:r></w:p>", 900_000, ""))
+	write("open.html", []byte("<html><body><table><tr>"+strings.Repeat("<td>", 31<<20/4)))
+	write("tabs.txt", []byte("一、总体情况\n"+strings.Repeat("\t", 30<<20)))
+	write("lines.txt", []byte(strings.Repeat("1\n", 15<<20)))
+
+	c := ogiChild(t, dir, nil, "assess", "in", "--db", "", "--csv", "r.csv", "--jobs", "1")
+	var stderr bytes.Buffer
+	c.Stderr = &stderr
+	err := c.Run()
+	if c.ProcessState == nil {
+		t.Fatal(err)
+	}
+	if code := c.ProcessState.ExitCode(); code != exitInput {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+	rss := c.ProcessState.SysUsage().(*syscall.Rusage).Maxrss << 10 // KiB on Linux
+	t.Logf("peak resident memory %d MB", rss>>20)
+	if rss > 256<<20 {
+		t.Errorf("peak resident memory %d MB, more than 256 MB", rss>>20)
+	}
+	csv, err := os.ReadFile(filepath.Join(dir, "r.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"001_1dc63dd6a21548ca.txt,天津市静海区人民政府办公室,2019,2019,96",
+		"cells.docx", "more than 1000 cells in one row", "paras.docx", "more than 200000 lines",
+		"open.html", "more than 1000 cells in one table row", "tabs.txt", "longer than 1048576 bytes", "lines.txt"} {
+		if !strings.Contains(string(csv), want) {
+			t.Errorf("CSV lacks %q:\n%s", want, csv)
+		}
+	}
+}
+
+// zipDocument zips word/document.xml made of head, n copies of unit and tail.
+func zipDocument(t *testing.T, head, unit string, n int, tail string) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	zw.RegisterCompressor(zip.Deflate, func(w io.Writer) (io.WriteCloser, error) {
+		return flate.NewWriter(w, flate.BestCompression)
+	})
+	w, err := zw.Create("word/document.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	b.WriteString(`<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>` + head)
+	if _, err := io.WriteString(w, b.String()); err != nil {
+		t.Fatal(err)
+	}
+	chunk := strings.Repeat(unit, 4096)
+	for i := 0; i < n; i += 4096 {
+		if _, err := io.WriteString(w, chunk[:min(4096, n-i)*len(unit)]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := io.WriteString(w, tail+"</w:body></w:document>"); err != nil {
+		t.Fatal(err)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
