@@ -460,6 +460,9 @@ func addLimitFlags(cmd *cobra.Command, lim *ingest.Limits) {
 	f.IntVar(&lim.MaxXMLDepth, "max-xml-depth", lim.MaxXMLDepth, "deepest element nesting in DOCX or HTML")
 	f.IntVar(&lim.MaxPDFPages, "max-pdf-pages", lim.MaxPDFPages, "most PDF pages converted")
 	f.IntVar(&lim.MaxCells, "max-cells", lim.MaxCells, "most table cells in one document")
+	f.IntVar(&lim.MaxRowCells, "max-row-cells", lim.MaxRowCells, "most cells in one table row")
+	f.IntVar(&lim.MaxLines, "max-lines", lim.MaxLines, "most lines or paragraphs in one document")
+	f.IntVar(&lim.MaxTextBytes, "max-text-bytes", lim.MaxTextBytes, "longest cell, paragraph or line in bytes")
 	f.DurationVar(&lim.Timeout, "timeout", lim.Timeout, "time limit per document (conversion and checking)")
 }
 
