@@ -3,7 +3,6 @@ package gold
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -13,6 +12,7 @@ import (
 
 	"github.com/ogi-checker/ogi/engine"
 	"github.com/ogi-checker/ogi/ingest"
+	"github.com/ogi-checker/ogi/internal/browsertest"
 	"github.com/ogi-checker/ogi/internal/printpdf"
 	"github.com/ogi-checker/ogi/render"
 	"github.com/ogi-checker/ogi/schema"
@@ -241,21 +241,7 @@ const pdfStride = 4
 // mutants, and as a DOCX converted by one LibreOffice for all of them, and
 // read back from the PDF.
 func mutatePDF(t *testing.T, e *engine.Engine) {
-	b, err := printpdf.NewBrowser(context.Background())
-	if err == nil && printpdf.Soffice() == "" {
-		b.Close()
-		err = printpdf.ErrNoSoffice
-	}
-	if errors.Is(err, printpdf.ErrNoChromium) || errors.Is(err, printpdf.ErrNoSoffice) {
-		if os.Getenv("OGI_REQUIRE_BROWSER") == "1" {
-			t.Fatal("OGI_REQUIRE_BROWSER=1 but " + err.Error())
-		}
-		t.Skip(err.Error())
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b.Close()
+	b := browsertest.Printers(t)
 	style := render.Style{Font: printpdf.Font}
 	type sampled struct {
 		base string

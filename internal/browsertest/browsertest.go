@@ -5,6 +5,7 @@ package browsertest
 import (
 	"bytes"
 	"context"
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -12,6 +13,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/ogi-checker/ogi/internal/printpdf"
 )
 
 // Chromium finds a Chromium binary: OGI_CHROMIUM, else the usual names.
@@ -72,4 +75,28 @@ func Load(t *testing.T, page, fragment string) string {
 		t.Fatalf("the page's script did not finish; DOM starts:\n%.2000s", dom)
 	}
 	return dom
+}
+
+// Printers starts one headless Chromium for printing HTML to PDF, closed
+// when the test ends, and makes sure LibreOffice is there for DOCX. Like
+// Load, it skips the test when either is missing, unless
+// OGI_REQUIRE_BROWSER=1.
+func Printers(t *testing.T) *printpdf.Browser {
+	t.Helper()
+	b, err := printpdf.NewBrowser(context.Background())
+	if err == nil && printpdf.Soffice() == "" {
+		b.Close()
+		err = printpdf.ErrNoSoffice
+	}
+	if errors.Is(err, printpdf.ErrNoChromium) || errors.Is(err, printpdf.ErrNoSoffice) {
+		if os.Getenv("OGI_REQUIRE_BROWSER") == "1" {
+			t.Fatal("OGI_REQUIRE_BROWSER=1 but " + err.Error())
+		}
+		t.Skip(err.Error())
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(b.Close)
+	return b
 }

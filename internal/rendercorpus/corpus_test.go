@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -12,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/ogi-checker/ogi/ingest"
+	"github.com/ogi-checker/ogi/internal/browsertest"
 	"github.com/ogi-checker/ogi/internal/printpdf"
 )
 
@@ -104,21 +104,7 @@ func TestGoldReadsFromSources(t *testing.T) {
 // fallback), hold the title and table labels as text, convert, and print
 // to the same bytes twice.
 func TestPrintReadsBack(t *testing.T) {
-	b, err := printpdf.NewBrowser(context.Background())
-	if err == nil && printpdf.Soffice() == "" {
-		b.Close()
-		err = printpdf.ErrNoSoffice
-	}
-	if errors.Is(err, printpdf.ErrNoChromium) || errors.Is(err, printpdf.ErrNoSoffice) {
-		if os.Getenv("OGI_REQUIRE_BROWSER") == "1" {
-			t.Fatal("OGI_REQUIRE_BROWSER=1 but " + err.Error())
-		}
-		t.Skip(err.Error())
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b.Close()
+	b := browsertest.Printers(t)
 	if _, err := exec.LookPath("pdffonts"); err != nil {
 		t.Skip("no pdffonts (poppler-utils)")
 	}
