@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"math"
 	"regexp"
 	"sort"
 	"strings"
@@ -178,7 +179,29 @@ type zone struct {
 	shift      float64 // numbers' offset from their header's centre
 	learned    bool
 	emitted    int // rows emitted so far, over pages
+	// pitch is set for a table laid out cell after cell in equal columns
+	// (see flowRequestHeader): cols are then the lattice columns from
+	// the first value column on, and a row's values start right of its
+	// label instead of under their header.
+	pitch float64
+	// tail is the index in the layout of the line of the zone's last row
+	// so far (-1 before any), tailRow that row: a label wrapped over a
+	// page break is added to it.
+	tail    int
+	tailRow *pdfTableRow
 }
+
+// latIdx is the lattice column of a left edge, counted from the first
+// value column (the corner label column is -1). A left-aligned cell's text
+// starts just inside its cell; a quarter column of tolerance keeps a
+// centred number in its own cell too.
+func (z *zone) latIdx(x float64) int {
+	f := math.Floor((x-z.cols[0].x0)/z.pitch + 0.25)
+	return int(math.Max(-maxLattice, math.Min(maxLattice, f)))
+}
+
+// maxLattice bounds a lattice index: far past any table's width.
+const maxLattice = 1000
 
 // valueLeft is where the value columns begin: half a column left of the
 // first column's header, so that a centred or right-aligned number still
@@ -489,12 +512,76 @@ func findRequestHeader(frags []*frag, page int) []*zone {
 			pick = append(pick, ms[best])
 		}
 		if len(pick) != len(requestColLabels) {
+			if z := flowRequestHeader(a, ms, page); z != nil {
+				zones = append(zones, z)
+			}
 			continue
 		}
 		zones = append(zones, newZone(zoneRequests, page, pick, true))
 	}
 	return zones
 }
+
+// flowRequestHeader reads table 3's header as a Word table without a
+// column grid prints it (LibreOffice): each row's cells follow one another
+// in columns of one width, spans ignored, so 总计 comes right after 法人或
+// 其他组织 and the five legal-person leaves fill the next header row, as
+// far below as the wrapped corner cell pushes it. The leaves' spacing is
+// the column pitch; a row's values are the cells right of its label (see
+// flowStart). It returns nil unless the header sits on such a lattice.
+func flowRequestHeader(a headerMatch, ms []headerMatch, page int) *zone {
+	h := a.frags[0].h()
+	pick := []headerMatch{a}
+	for _, lab := range requestColLabels[1:] {
+		best, bd := -1, 0.0
+		for i, m := range ms {
+			if key(m.label) != key(lab) || m.frags[0].used || m.x0 < a.x0-0.3*h || m.y0 < a.y0-0.3*h || m.y0-a.y1 > maxFlowHeader*h {
+				continue
+			}
+			d := m.y0 - a.y0
+			if best < 0 || d < bd || d == bd && m.x0 < ms[best].x0 {
+				best, bd = i, d
+			}
+		}
+		if best < 0 {
+			return nil
+		}
+		pick = append(pick, ms[best])
+	}
+	leaves := pick[1 : len(pick)-1]
+	pitch := (leaves[len(leaves)-1].x0 - leaves[0].x0) / float64(len(leaves)-1)
+	if pitch < 2*h {
+		return nil
+	}
+	for i, m := range leaves {
+		if d := m.x0 - leaves[0].x0 - float64(i)*pitch; d > 0.15*pitch || d < -0.15*pitch || m.y0-leaves[0].y0 > h || leaves[0].y0-m.y0 > h {
+			return nil
+		}
+	}
+	onLattice := func(x float64) bool {
+		f := (x - leaves[0].x0) / pitch
+		return math.Abs(f-math.Round(f)) < 0.15
+	}
+	if !onLattice(a.x0) || !onLattice(pick[len(pick)-1].x0) {
+		return nil
+	}
+	z := newZone(zoneRequests, page, pick, true)
+	z.pitch = pitch
+	for j := range z.cols {
+		z.cols[j].x0 = a.x0 + float64(j)*pitch
+		z.cols[j].x1 = z.cols[j].x0 + 0.8*pitch
+	}
+	return z
+}
+
+// maxReviewDrop bounds, in lines, how far below the first leaf of table 4
+// the others may be.
+const maxReviewDrop = 15
+
+// maxFlowHeader bounds, in lines, how far below 自然人 a flowed header's
+// leaves may sit: the corner cell (本列数据的勾稽关系为…) wraps in a narrow
+// column into a dozen lines or more.
+const maxFlowHeader = 25
 
 // findReviewHeader locates table 4's fifteen leaf columns: 结果维持 …
 // 总计 three times, left to right, within a band below 行政复议/行政诉讼.
@@ -506,9 +593,12 @@ func findReviewHeader(frags []*frag, page int) []*zone {
 		if key(a.label) != key(reviewColLabels[0]) || a.frags[0].used {
 			continue
 		}
+		// The litigation leaves sit a header row below the reconsideration
+		// ones, lower still when 未经复议直接起诉 wraps a character a line.
+		below := maxf(60, maxReviewDrop*a.frags[0].h())
 		var pick []headerMatch
 		for _, m := range ms {
-			if m.frags[0].used || m.cx() < a.x0 || m.cy() < a.cy()-60 || m.cy() > a.cy()+60 {
+			if m.frags[0].used || m.cx() < a.x0 || m.cy() < a.cy()-60 || m.cy() > a.cy()+below {
 				continue
 			}
 			want := reviewColLabels[len(pick)%len(reviewColLabels)]
@@ -589,7 +679,7 @@ func wrapActiveHeader(pick []headerMatch, below []*pdfRow) {
 }
 
 func newZone(kind, page int, pick []headerMatch, labelCol bool) *zone {
-	z := &zone{kind: kind, page: page, top: pick[0].y0, hdrY1: pick[0].y1, labelCol: labelCol}
+	z := &zone{kind: kind, page: page, top: pick[0].y0, hdrY1: pick[0].y1, labelCol: labelCol, tail: -1}
 	for _, m := range pick {
 		m.take()
 		z.cols = append(z.cols, gridCol{x0: m.x0, x1: m.x1, label: m.label})

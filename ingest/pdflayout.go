@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"fmt"
+	"math"
 	"sort"
 	"strings"
 )
@@ -47,8 +48,11 @@ func (b *labelBlock) text() string {
 }
 
 // segment lays out one page's part of a zone: the frags between top and
-// bottom become rows of label cells and exactly one cell per column.
-func (z *zone) segment(frags []*frag) []*pdfTableRow {
+// bottom become rows of label cells and exactly one cell per column. tail
+// is the last row of the page before, on a page the table continues on:
+// label lines above the first numbers that continue its labels are added
+// to it (grown), not made a row of their own.
+func (z *zone) segment(frags []*frag, tail *pdfTableRow) (rows []*pdfTableRow, grown bool) {
 	left := z.valueLeft()
 	var vals, labs []*frag
 	for _, f := range frags {
@@ -63,7 +67,6 @@ func (z *zone) segment(frags []*frag) []*pdfTableRow {
 	vals, labs = attachUnits(vals, labs, left)
 	// Anchors: the numbers of one row share their height.
 	sort.SliceStable(vals, func(i, j int) bool { return vals[i].cy() < vals[j].cy() })
-	var rows []*pdfTableRow
 	for _, v := range vals {
 		if n := len(rows); n > 0 {
 			r := rows[n-1]
@@ -111,6 +114,9 @@ func (z *zone) segment(frags []*frag) []*pdfTableRow {
 		into.frags = append(into.frags, f)
 		into.x0, into.x1, into.y1 = minf(into.x0, f.x0), maxf(into.x1, f.x1), maxf(into.y1, f.y1)
 	}
+	if tail != nil {
+		blocks, grown = continueTail(blocks, rows, tail)
+	}
 	// A block goes to the row whose numbers it overlaps most. One that
 	// overlaps none is a row without numbers (all cells blank) unless a
 	// label to its right shares its height: then it is a group label
@@ -154,7 +160,40 @@ func (z *zone) segment(frags []*frag) []*pdfTableRow {
 	}
 	rows = append(rows, own...)
 	sort.SliceStable(rows, func(i, j int) bool { return rows[i].y0 < rows[j].y0 })
-	return rows
+	return rows, grown
+}
+
+// continueTail moves label blocks that carry on the previous page's last
+// row into that row's blocks: above the page's first numbers, under one of
+// the row's numbered label cells (a row label wrapped over the page break:
+// （二）部分公开（区分处理 / 的，只计这一情形…), and not numbered itself,
+// since a numbered line starts a row. Unnumbered labels (table 2's 规章) are
+// never continued: a blank row of them at a page's top is a row.
+func continueTail(blocks []*labelBlock, rows []*pdfTableRow, tail *pdfTableRow) ([]*labelBlock, bool) {
+	first := math.Inf(1)
+	if len(rows) > 0 {
+		first = rows[0].y0
+	}
+	grown := false
+	var keep []*labelBlock
+	for _, b := range blocks {
+		var into *labelBlock
+		if b.anchor < 0 && b.y1 <= first && !reRowNumbering.MatchString(b.frags[0].text) {
+			for _, t := range tail.labels {
+				if reRowNumbering.MatchString(t.frags[0].text) && overlap(t.x0, t.x1, b.x0, b.x1) > 0 {
+					into = t
+					break
+				}
+			}
+		}
+		if into == nil {
+			keep = append(keep, b)
+			continue
+		}
+		into.frags = append(into.frags, b.frags...)
+		grown = true
+	}
+	return keep, grown
 }
 
 // attachUnits joins non-number words in the value area to the number they
@@ -219,7 +258,14 @@ func (z *zone) line(r *pdfTableRow, page, table, rowNo int) Line {
 		vc[j].Col = first + j
 	}
 	sort.SliceStable(r.values, func(i, j int) bool { return r.values[i].x0 < r.values[j].x0 })
-	for i, j := range z.assign(r.values) {
+	place := z.assign(r.values)
+	if z.pitch > 0 {
+		start := z.flowStart(r)
+		for i, v := range r.values {
+			place[i] = max(0, min(len(z.cols)-1, z.latIdx(v.x0)-start))
+		}
+	}
+	for i, j := range place {
 		v := r.values[i]
 		t := strings.TrimSpace(v.text)
 		if vc[j].Text != "" {
@@ -235,6 +281,24 @@ func (z *zone) line(r *pdfTableRow, page, table, rowNo int) Line {
 	}
 	cells = append(cells, vc...)
 	return Line{Cells: cells, Line: r.row, Page: page, Table: table, Row: rowNo}
+}
+
+// flowStart is the lattice column where a flowed row's values begin: the
+// one after its rightmost label cell. Only labels beside the row's numbers
+// count, since a group label (（三）不予公开) met on a blank row may have
+// been given to another row; a row of numbers alone starts in the first
+// value column.
+func (z *zone) flowStart(r *pdfTableRow) int {
+	start, any := 0, false
+	for _, b := range r.labels {
+		if len(r.values) > 0 && overlap(b.y0, b.y1, r.y0, r.y1) <= 0 {
+			continue
+		}
+		if i := z.latIdx(b.x0) + 1; !any || i > start {
+			start, any = i, true
+		}
+	}
+	return max(0, start)
 }
 
 // headerLine is the zone's header as one line: the cell over the labels
@@ -352,6 +416,9 @@ func (d *pdfDoc) mentions(s string) bool {
 type pdfItem struct {
 	y     float64
 	lines []Line
+	// A zone's item ends with one line per table row.
+	zone *zone
+	rows []*pdfTableRow
 }
 
 func (d *pdfDoc) emit(zones []*zone) error {
@@ -431,7 +498,17 @@ func (d *pdfDoc) emit(zones []*zone) error {
 			} else {
 				it.y = fr[0].y0
 			}
-			rows := z.segment(fr)
+			var tail *pdfTableRow
+			if z.page != p && z.tail >= 0 {
+				tail = z.tailRow
+			}
+			rows, grown := z.segment(fr, tail)
+			if grown {
+				// The previous page's last row is already laid out: only
+				// its label cells change.
+				old := &d.lay.Lines[z.tail]
+				old.Cells = z.line(tail, old.Page, old.Table, old.Row).Cells
+			}
 			if !z.learned {
 				z.learn(rows)
 				z.learned = true
@@ -439,7 +516,9 @@ func (d *pdfDoc) emit(zones []*zone) error {
 			for _, r := range rows {
 				z.emitted++
 				it.lines = append(it.lines, z.line(r, p+1, t, z.emitted))
+				it.rows = append(it.rows, r)
 			}
+			it.zone = z
 			items = append(items, it)
 		}
 		// The rest: text rows, and header-area words a table did not take.
@@ -475,9 +554,12 @@ func (d *pdfDoc) emit(zones []*zone) error {
 		}
 		sort.SliceStable(items, func(i, j int) bool { return items[i].y < items[j].y })
 		for _, it := range items {
-			for _, l := range it.lines {
+			for i, l := range it.lines {
 				if err := d.add(l); err != nil {
 					return err
+				}
+				if k := i - (len(it.lines) - len(it.rows)); k >= 0 {
+					it.zone.tail, it.zone.tailRow = len(d.lay.Lines)-1, it.rows[k]
 				}
 			}
 		}
