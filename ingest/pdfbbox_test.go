@@ -465,3 +465,75 @@ func TestLayoutBBoxActiveWrapped(t *testing.T) {
 		t.Errorf("got %q\nwant %q", got, want)
 	}
 }
+
+// TestLayoutBBoxFlowed lays out table 3 as LibreOffice prints a Word table
+// without a column grid: each row's cells one after another in columns of
+// one width (40 points), spans ignored, so that 总计 follows 法人或其他组织
+// in the header and a row's values start right after its label cells,
+// one, two or three columns in. Labels wrap a few characters a line, the
+// header breaks over a page, and a row label over the next.
+func TestLayoutBBoxFlowed(t *testing.T) {
+	col := func(i int) float64 { return 20 + 40*float64(i) } // the corner column is 0
+	at := func(i int, y float64, text string) pdfWord { return synthWord(col(i), y, text) }
+	p1 := []pdfWord{
+		synthWord(20, 40, "三、收到和处理政府信息公开申请情况"),
+		at(0, 60, "（本列"), at(1, 60, "申请人情况"),
+		at(0, 73, "数据的"), at(1, 73, "自然人"), at(2, 73, "法人或"), at(3, 73, "总计"),
+		at(0, 86, "勾稽关"), at(2, 86, "其他组"),
+		at(0, 99, "系为："), at(2, 99, "织"),
+	}
+	p2 := []pdfWord{
+		at(0, 40, "第一项"),
+		at(2, 53, "商业企"), at(3, 53, "科研机"), at(4, 53, "社会公"), at(5, 53, "法律服"), at(6, 53, "其他"),
+		at(2, 66, "业"), at(3, 66, "构"), at(4, 66, "益组织"), at(5, 66, "务机构"),
+		// Values from column 1: 自然人 … 总计 in columns 1 … 7.
+		at(0, 90, "一、本"), at(1, 90, "258"), at(7, 90, "271"),
+		at(0, 103, "年新收"), at(0, 116, "申请数"), at(0, 129, "量"),
+		// A group label in column 1 moves the values one column right.
+		at(0, 150, "三、本"), at(1, 150, "（一）"), at(2, 150, "31"), at(5, 150, "2"), at(8, 150, "33"),
+		at(0, 163, "年度办"), at(1, 163, "予以公"),
+		at(0, 176, "理结果"), at(1, 176, "开"),
+		at(1, 200, "（二）"), at(2, 200, "5"), at(8, 200, "5"),
+		at(1, 213, "部分公"),
+	}
+	p3 := []pdfWord{
+		at(1, 40, "开（区"), at(1, 53, "分处理）"),
+		// A blank row under its group label, then one two columns in.
+		at(1, 80, "（三）"), at(2, 80, "1.属于"),
+		at(1, 93, "不予公"), at(2, 93, "国家秘"),
+		at(1, 106, "开"), at(2, 106, "密"),
+		at(2, 130, "2.其他"), at(3, 130, "7"), at(9, 130, "7"),
+		at(2, 143, "法律行"),
+		synthWord(20, 180, "四、政府信息公开行政复议、行政诉讼情况"),
+	}
+	var pages []pdfPage
+	for _, ws := range [][]pdfWord{p1, p2, p3} {
+		pages = append(pages, pdfPage{width: 595, height: 842, words: ws})
+	}
+	lay, err := layoutBBox(pages, DefaultLimits())
+	if err != nil || lay == nil {
+		t.Fatalf("layoutBBox: %v, %v", lay, err)
+	}
+	var got [][]string
+	for _, l := range lay.Lines {
+		if l.Table == 0 || len(l.Cells) < 7 {
+			continue
+		}
+		var cs []string
+		for _, c := range l.Cells {
+			cs = append(cs, c.Text)
+		}
+		got = append(got, cs)
+	}
+	want := [][]string{
+		{"自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"},
+		{"一、本年新收申请数量", "258", "", "", "", "", "", "271"},
+		{"三、本年度办理结果", "（一）予以公开", "31", "", "", "2", "", "", "33"},
+		{"（二）部分公开（区分处理）", "5", "", "", "", "", "", "5"},
+		{"（三）不予公开", "1.属于国家秘密", "", "", "", "", "", "", ""},
+		{"2.其他法律行", "7", "", "", "", "", "", "7"},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("table rows:\n got %q\nwant %q", got, want)
+	}
+}

@@ -173,6 +173,7 @@ type zone struct {
 	kind       int
 	page       int
 	top, hdrY1 float64 // the header's top and bottom
+	hdrPage    int     // the page hdrY1 is on: page, or the next one
 	cols       []gridCol
 	hdr        []*frag // the header's cells, first the one over the labels (信息内容)
 	labelCol   bool    // rows carry labels left of the columns
@@ -480,11 +481,15 @@ func (m headerMatch) take() {
 // findRequestHeader locates table 3's seven columns: 自然人, the five
 // legal-person columns and 总计, in this order left to right and near each
 // other vertically.
-func findRequestHeader(frags []*frag, page int) []*zone {
-	ms := findLabels(frags, labelSet(requestColLabels...))
+//
+// next, when given, are the words of the following page, and carry what
+// to add to their y to continue this page's (the gap of the margins taken
+// out): a flowed header may break over the page (see flowRequestHeader).
+func findRequestHeader(frags []*frag, page int, next []*frag, carry float64) []*zone {
+	ms := findLabels(append(append([]*frag(nil), frags...), next...), labelSet(requestColLabels...))
 	var zones []*zone
 	for _, a := range ms {
-		if key(a.label) != key(requestColLabels[0]) || a.frags[0].used {
+		if key(a.label) != key(requestColLabels[0]) || a.frags[0].used || a.frags[0].page != page {
 			continue
 		}
 		pick := []headerMatch{a}
@@ -492,7 +497,7 @@ func findRequestHeader(frags []*frag, page int) []*zone {
 			prev := pick[len(pick)-1]
 			best, bd := -1, 0.0
 			for i, m := range ms {
-				if key(m.label) != key(lab) || m.frags[0].used || m.x0 <= prev.cx() {
+				if key(m.label) != key(lab) || m.frags[0].used || m.x0 <= prev.cx() || m.frags[0].page != page {
 					continue
 				}
 				d := m.cy() - a.cy()
@@ -512,7 +517,7 @@ func findRequestHeader(frags []*frag, page int) []*zone {
 			pick = append(pick, ms[best])
 		}
 		if len(pick) != len(requestColLabels) {
-			if z := flowRequestHeader(a, ms, page); z != nil {
+			if z := flowRequestHeader(a, ms, page, carry); z != nil {
 				zones = append(zones, z)
 			}
 			continue
@@ -529,16 +534,22 @@ func findRequestHeader(frags []*frag, page int) []*zone {
 // far below as the wrapped corner cell pushes it. The leaves' spacing is
 // the column pitch; a row's values are the cells right of its label (see
 // flowStart). It returns nil unless the header sits on such a lattice.
-func flowRequestHeader(a headerMatch, ms []headerMatch, page int) *zone {
+func flowRequestHeader(a headerMatch, ms []headerMatch, page int, carry float64) *zone {
 	h := a.frags[0].h()
+	top := func(m headerMatch) float64 {
+		if m.frags[0].page != page {
+			return m.y0 + carry
+		}
+		return m.y0
+	}
 	pick := []headerMatch{a}
 	for _, lab := range requestColLabels[1:] {
 		best, bd := -1, 0.0
 		for i, m := range ms {
-			if key(m.label) != key(lab) || m.frags[0].used || m.x0 < a.x0-0.3*h || m.y0 < a.y0-0.3*h || m.y0-a.y1 > maxFlowHeader*h {
+			if key(m.label) != key(lab) || m.frags[0].used || m.x0 < a.x0-0.3*h || top(m) < a.y0-0.3*h || top(m)-a.y1 > maxFlowHeader*h {
 				continue
 			}
-			d := m.y0 - a.y0
+			d := top(m) - a.y0
 			if best < 0 || d < bd || d == bd && m.x0 < ms[best].x0 {
 				best, bd = i, d
 			}
@@ -554,7 +565,7 @@ func flowRequestHeader(a headerMatch, ms []headerMatch, page int) *zone {
 		return nil
 	}
 	for i, m := range leaves {
-		if d := m.x0 - leaves[0].x0 - float64(i)*pitch; d > 0.15*pitch || d < -0.15*pitch || m.y0-leaves[0].y0 > h || leaves[0].y0-m.y0 > h {
+		if d := m.x0 - leaves[0].x0 - float64(i)*pitch; d > 0.15*pitch || d < -0.15*pitch || math.Abs(top(m)-top(leaves[0])) > h {
 			return nil
 		}
 	}
@@ -565,7 +576,25 @@ func flowRequestHeader(a headerMatch, ms []headerMatch, page int) *zone {
 	if !onLattice(a.x0) || !onLattice(pick[len(pick)-1].x0) {
 		return nil
 	}
+	var here, over []headerMatch
+	for _, m := range pick {
+		if m.frags[0].page == page {
+			here = append(here, m)
+		} else {
+			over = append(over, m)
+		}
+	}
 	z := newZone(zoneRequests, page, pick, true)
+	if len(over) > 0 {
+		// The header ends on the next page: there, below its last line.
+		z.top, z.hdrY1, z.hdrPage = here[0].y0, over[0].y1, page+1
+		for _, m := range here {
+			z.top = minf(z.top, m.y0)
+		}
+		for _, m := range over {
+			z.hdrY1 = maxf(z.hdrY1, m.y1)
+		}
+	}
 	z.pitch = pitch
 	for j := range z.cols {
 		z.cols[j].x0 = a.x0 + float64(j)*pitch
@@ -679,7 +708,7 @@ func wrapActiveHeader(pick []headerMatch, below []*pdfRow) {
 }
 
 func newZone(kind, page int, pick []headerMatch, labelCol bool) *zone {
-	z := &zone{kind: kind, page: page, top: pick[0].y0, hdrY1: pick[0].y1, labelCol: labelCol, tail: -1}
+	z := &zone{kind: kind, page: page, hdrPage: page, top: pick[0].y0, hdrY1: pick[0].y1, labelCol: labelCol, tail: -1}
 	for _, m := range pick {
 		m.take()
 		z.cols = append(z.cols, gridCol{x0: m.x0, x1: m.x1, label: m.label})

@@ -120,8 +120,10 @@ func (z *zone) segment(frags []*frag, tail *pdfTableRow) (rows []*pdfTableRow, g
 	// A block goes to the row whose numbers it overlaps most. One that
 	// overlaps none is a row without numbers (all cells blank) unless a
 	// label to its right shares its height: then it is a group label
-	// (（三）不予公开) and goes with the nearest row.
+	// (（三）不予公开) and goes with the blank row beside it, or failing
+	// that the nearest row.
 	var own []*pdfTableRow
+	var groups []*labelBlock
 	for _, b := range blocks {
 		var best *pdfTableRow
 		bo := 0.0
@@ -141,11 +143,21 @@ func (z *zone) segment(frags []*frag, tail *pdfTableRow) (rows []*pdfTableRow, g
 				break
 			}
 		}
-		if group || len(rows) == 0 {
-			if len(rows) == 0 {
-				own = append(own, &pdfTableRow{y0: b.y0, y1: b.y1, row: b.frags[0].row, labels: []*labelBlock{b}})
-				continue
+		if group {
+			groups = append(groups, b)
+			continue
+		}
+		own = append(own, &pdfTableRow{y0: b.y0, y1: b.y1, row: b.frags[0].row, labels: []*labelBlock{b}})
+	}
+	for _, b := range groups {
+		var best *pdfTableRow
+		bo := 0.0
+		for _, r := range own {
+			if o := overlap(b.y0, b.y1, r.y0, r.y1); o > bo && r.labels[0].x0 > b.x0+3 {
+				best, bo = r, o
 			}
+		}
+		if best == nil {
 			bd := -1.0
 			for _, r := range rows {
 				d := maxf(r.y0-b.y1, b.y0-r.y1)
@@ -153,10 +165,12 @@ func (z *zone) segment(frags []*frag, tail *pdfTableRow) (rows []*pdfTableRow, g
 					best, bd = r, d
 				}
 			}
-			best.labels = append(best.labels, b)
+		}
+		if best == nil {
+			own = append(own, &pdfTableRow{y0: b.y0, y1: b.y1, row: b.frags[0].row, labels: []*labelBlock{b}})
 			continue
 		}
-		own = append(own, &pdfTableRow{y0: b.y0, y1: b.y1, row: b.frags[0].row, labels: []*labelBlock{b}})
+		best.labels = append(best.labels, b)
 	}
 	rows = append(rows, own...)
 	sort.SliceStable(rows, func(i, j int) bool { return rows[i].y0 < rows[j].y0 })
@@ -207,7 +221,9 @@ func attachUnits(vals, labs []*frag, left float64) ([]*frag, []*frag) {
 	}
 	var rest []*frag
 	for _, f := range labs {
-		if f.cx() < left {
+		// A numbered label is never a unit, even printed close to the
+		// value area's first number (a table laid out cell after cell).
+		if f.cx() < left || reRowNumbering.MatchString(f.text) {
 			rest = append(rest, f)
 			continue
 		}
@@ -346,21 +362,27 @@ func layoutBBox(pages []pdfPage, lim Limits) (*Layout, error) {
 	d := &pdfDoc{lim: lim, lay: &Layout{Format: FormatPDF, Layout: LayoutPDFBBox, Pages: len(pages)}}
 	no := 0
 	var zones []*zone
+	all := make([][]*frag, len(pages))
 	for p, pg := range pages {
 		if len(pg.words) > maxPageWords {
 			return nil, fmt.Errorf("page %d has %d words, more than %d", p+1, len(pg.words), maxPageWords)
 		}
 		rows := visualRows(pg.words)
-		var all []*frag
 		for _, r := range rows {
 			no++
 			r.no = no
 			r.frags = rowFrags(r, p)
-			all = append(all, r.frags...)
+			all[p] = append(all[p], r.frags...)
 		}
 		d.pages = append(d.pages, rows)
-		zones = append(zones, findRequestHeader(all, p)...)
-		zones = append(zones, findReviewHeader(all, p)...)
+	}
+	for p, rows := range d.pages {
+		zs := findRequestHeader(all[p], p, nil, 0)
+		if len(zs) == 0 && p+1 < len(pages) && d.pageMentions(p, requestColLabels[0]) {
+			zs = findRequestHeader(all[p], p, all[p+1], textBottom(all[p])-textTop(all[p+1]))
+		}
+		zones = append(zones, zs...)
+		zones = append(zones, findReviewHeader(all[p], p)...)
 		zones = append(zones, findActiveHeaders(rows, p)...)
 	}
 	if len(zones) == 0 {
@@ -395,6 +417,37 @@ func layoutBBox(pages []pdfPage, lim Limits) (*Layout, error) {
 		return nil, err
 	}
 	return d.lay, nil
+}
+
+// pageMentions reports whether a visual row of page p contains s.
+func (d *pdfDoc) pageMentions(p int, s string) bool {
+	k := key(s)
+	for _, r := range d.pages[p] {
+		if strings.Contains(key(rowText(r)), k) {
+			return true
+		}
+	}
+	return false
+}
+
+// textTop and textBottom are where a page's words begin and end.
+func textTop(fs []*frag) float64 {
+	y := math.Inf(1)
+	for _, f := range fs {
+		y = minf(y, f.y0)
+	}
+	if math.IsInf(y, 1) {
+		return 0
+	}
+	return y
+}
+
+func textBottom(fs []*frag) float64 {
+	y := 0.0
+	for _, f := range fs {
+		y = maxf(y, f.y1)
+	}
+	return y
 }
 
 // mentions reports whether a visual row's text contains s (spacing and
@@ -440,7 +493,7 @@ func (d *pdfDoc) emit(zones []*zone) error {
 				break
 			}
 			for _, r := range d.pages[p] {
-				if p == z.page && r.y1 <= z.hdrY1+0.5 && r.y0 < z.hdrY1 {
+				if p == z.hdrPage && r.y1 <= z.hdrY1+0.5 && r.y0 < z.hdrY1 || p < z.hdrPage {
 					continue
 				}
 				if p == z.page && r.y0 < z.top {
@@ -455,7 +508,7 @@ func (d *pdfDoc) emit(zones []*zone) error {
 				}
 				var open []*frag
 				for _, f := range r.frags {
-					if !f.used && claim[f] == nil && !(p == z.page && f.cy() <= z.hdrY1) {
+					if !f.used && claim[f] == nil && !(p == z.hdrPage && f.cy() <= z.hdrY1) {
 						open = append(open, f)
 					}
 				}
@@ -469,7 +522,7 @@ func (d *pdfDoc) emit(zones []*zone) error {
 					break
 				}
 				for _, f := range r.frags {
-					if !f.used && claim[f] == nil && !(p == z.page && f.cy() <= z.hdrY1) {
+					if !f.used && claim[f] == nil && !(p == z.hdrPage && f.cy() <= z.hdrY1) {
 						claim[f] = z
 						segs[z][p] = append(segs[z][p], f)
 					}
