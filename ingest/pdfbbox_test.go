@@ -471,7 +471,8 @@ func TestLayoutBBoxActiveWrapped(t *testing.T) {
 // one width (40 points), spans ignored, so that 总计 follows 法人或其他组织
 // in the header and a row's values start right after its label cells,
 // one, two or three columns in. Labels wrap a few characters a line, the
-// header breaks over a page, and a row label over the next.
+// header breaks over a page, and a row label over the next; 〇 and 见附件
+// are values.
 func TestLayoutBBoxFlowed(t *testing.T) {
 	col := func(i int) float64 { return 20 + 40*float64(i) } // the corner column is 0
 	at := func(i int, y float64, text string) pdfWord { return synthWord(col(i), y, text) }
@@ -493,7 +494,8 @@ func TestLayoutBBoxFlowed(t *testing.T) {
 		at(0, 150, "三、本"), at(1, 150, "（一）"), at(2, 150, "31"), at(5, 150, "2"), at(8, 150, "33"),
 		at(0, 163, "年度办"), at(1, 163, "予以公"),
 		at(0, 176, "理结果"), at(1, 176, "开"),
-		at(1, 200, "（二）"), at(2, 200, "5"), at(8, 200, "5"),
+		// 〇 and 见附件 fill their cells like numbers.
+		at(1, 200, "（二）"), at(2, 200, "5"), at(3, 200, "〇"), at(4, 200, "见附件"), at(8, 200, "5"),
 		at(1, 213, "部分公"),
 	}
 	p3 := []pdfWord{
@@ -529,7 +531,7 @@ func TestLayoutBBoxFlowed(t *testing.T) {
 		{"自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"},
 		{"一、本年新收申请数量", "258", "", "", "", "", "", "271"},
 		{"三、本年度办理结果", "（一）予以公开", "31", "", "", "2", "", "", "33"},
-		{"（二）部分公开（区分处理）", "5", "", "", "", "", "", "5"},
+		{"（二）部分公开（区分处理）", "5", "〇", "见附件", "", "", "", "5"},
 		{"（三）不予公开", "1.属于国家秘密", "", "", "", "", "", "", ""},
 		{"2.其他法律行", "7", "", "", "", "", "", "7"},
 	}

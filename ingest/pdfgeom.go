@@ -118,9 +118,16 @@ func rowFrags(r *pdfRow, page int) []*frag {
 		// y0 and y1 are the ink's extent, one em about the box's centre.
 		em := w.em()
 		out = append(out, &frag{x0: w.x0, y0: w.cy() - em/2, x1: w.x1, y1: w.cy() + em/2, text: w.text, page: page, row: r.no,
-			value: isValueText(w.text), first: w})
+			value: pdfValue(w.text), first: w})
 	}
 	return out
+}
+
+// pdfValue tells a word that fills a value cell: a number or placeholder,
+// or what is written where a number belongs (〇, 见附件, 约1; see
+// valueToken). Taken for a label, it would start the row over.
+func pdfValue(s string) bool {
+	return isValueText(s) || valueToken(s)
 }
 
 // mergeLine joins words of one text line closer than about half a
