@@ -539,3 +539,39 @@ func TestLayoutBBoxFlowed(t *testing.T) {
 		t.Errorf("table rows:\n got %q\nwant %q", got, want)
 	}
 }
+
+// TestLayoutBBoxActiveAutoWidth: a table printed with columns as wide as
+// their text (an HTML table without widths) sets its header cells as close
+// as the words of one cell. The template's labels cut them apart, and a
+// row label tight against its first number stays a label, while 增 before
+// a number is still part of it.
+func TestLayoutBBoxActiveAutoWidth(t *testing.T) {
+	words := []pdfWord{
+		synthWord(20, 40, "第二十条第（六）项"),
+		synthWord(20, 60, "信息内容"), synthWord(63, 60, "上一年项目数量"), synthWord(136, 60, "本年增/减"), synthWord(184, 60, "处理决定数量"),
+		synthWord(20, 80, "行政处罚"), synthWord(63, 80, "3"), synthWord(136, 80, "增"), synthWord(147, 80, "2"), synthWord(184, 80, "5"),
+		synthWord(20, 100, "行政强制"), synthWord(63, 100, "0"), synthWord(184, 100, "0"),
+	}
+	lay, err := layoutBBox([]pdfPage{{width: 595, height: 842, words: words}}, DefaultLimits())
+	if err != nil || lay == nil {
+		t.Fatalf("layoutBBox: %v, %v", lay, err)
+	}
+	var got [][]string
+	for _, l := range lay.Lines {
+		if l.Table > 0 {
+			var cs []string
+			for _, c := range l.Cells {
+				cs = append(cs, c.Text)
+			}
+			got = append(got, cs)
+		}
+	}
+	want := [][]string{
+		{"信息内容", "上一年项目数量", "本年增/减", "处理决定数量"},
+		{"行政处罚", "3", "增 2", "5"},
+		{"行政强制", "0", "", "0"},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got %q\nwant %q", got, want)
+	}
+}

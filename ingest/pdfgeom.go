@@ -658,7 +658,10 @@ func findReviewHeader(frags []*frag, page int) []*zone {
 func findActiveHeaders(rows []*pdfRow, page int) []*zone {
 	var zones []*zone
 	for ri, r := range rows {
-		pieces := mergeLine(r.frags)
+		var pieces []*frag
+		for _, f := range mergeLine(r.frags) {
+			pieces = append(pieces, splitKnown(f, activeHeaderLabels)...)
+		}
 		for i, f := range pieces {
 			if f.parts[0].used || key(f.text) != "信息内容" {
 				continue
@@ -686,6 +689,54 @@ func findActiveHeaders(rows []*pdfRow, page int) []*zone {
 	return zones
 }
 
+// activeHeaderLabels are the keys of table 2's header cells in both
+// templates: 信息内容 and every column label.
+var activeHeaderLabels = func() map[string]bool {
+	m := map[string]bool{key("信息内容"): true}
+	for _, t := range schema.Templates {
+		for _, st := range t.Active {
+			for _, c := range st.Cols {
+				m[key(c.Label)] = true
+			}
+		}
+	}
+	return m
+}()
+
+// splitKnown cuts a merged frag back into cells where its words make two
+// or more known labels one after another: an auto-width table prints its
+// header cells as close together as the words of one cell (信息内容 本年新
+// 制作数量 …). A frag that is one label, or cannot be cut into labels, is
+// returned as it is.
+func splitKnown(f *frag, known map[string]bool) []*frag {
+	n := len(f.parts)
+	if n < 2 || n > maxLabelWords || known[key(f.text)] {
+		return []*frag{f}
+	}
+	// cut[i]: where the label starting at word i ends, for a cut of
+	// f.parts[i:] into labels (0: none).
+	cut := make([]int, n+1)
+	cut[n] = n
+	for i := n - 1; i >= 0; i-- {
+		var b strings.Builder
+		for j := i; j < n && j-i < maxChain; j++ {
+			b.WriteString(f.parts[j].text)
+			if cut[j+1] != 0 && known[key(b.String())] {
+				cut[i] = j + 1
+				break
+			}
+		}
+	}
+	if cut[0] == 0 {
+		return []*frag{f}
+	}
+	var out []*frag
+	for i := 0; i < n; i = cut[i] {
+		out = append(out, mergeLine(f.parts[i:cut[i]])...)
+	}
+	return out
+}
+
 // wrapActiveHeader adds to each column header the lines wrapped under it
 // (本年新 / 制作数量): text right below it, within its width, up to two
 // more lines. Left out, they would read as a row label.
@@ -694,6 +745,14 @@ func wrapActiveHeader(pick []headerMatch, below []*pdfRow) {
 		m := &pick[k]
 		for _, r := range below {
 			if len(m.frags) >= 3 || r.y0-m.y1 > 1.5*(m.y1-m.y0) {
+				break
+			}
+			// A line with numbers is the first row, not more header.
+			numbers := false
+			for _, g := range r.frags {
+				numbers = numbers || g.value && isValueText(g.text) && strings.ContainsAny(g.text, "0123456789")
+			}
+			if numbers {
 				break
 			}
 			var add []*frag

@@ -238,11 +238,17 @@ func attachUnits(vals, labs []*frag, left float64) ([]*frag, []*frag) {
 			rest = append(rest, f)
 			continue
 		}
+		joined := into.text + " " + f.text
 		if f.x0 < into.x0 {
-			into.text = f.text + " " + into.text
-		} else {
-			into.text += " " + f.text
+			joined = f.text + " " + into.text
 		}
+		// Only what makes one value with the number is its unit: a label
+		// printed tight against a number (an auto-width table) is not.
+		if !pdfValue(joined) {
+			rest = append(rest, f)
+			continue
+		}
+		into.text = joined
 		into.x0, into.x1 = minf(into.x0, f.x0), maxf(into.x1, f.x1)
 	}
 	return out, rest
