@@ -575,3 +575,51 @@ func TestLayoutBBoxActiveAutoWidth(t *testing.T) {
 		t.Errorf("got %q\nwant %q", got, want)
 	}
 }
+
+// TestLayoutBBoxReviewOverPage: table 4's header breaks over a page
+// without being repeated: the reconsideration leaves at the foot of one
+// page, the litigation leaves and the numbers at the top of the next.
+func TestLayoutBBoxReviewOverPage(t *testing.T) {
+	p1 := []pdfWord{
+		synthWord(20, 760, "四、政府信息公开行政复议、行政诉讼情况"),
+		centred(120, 780, "行政复议"), centred(370, 780, "行政诉讼"),
+		centred(300, 795, "未经复议直接起诉"), centred(450, 795, "复议后起诉"),
+	}
+	var p2 []pdfWord
+	leaves := [][2]string{{"结果", "维持"}, {"结果", "纠正"}, {"其他", "结果"}, {"尚未", "审结"}, {"总计", ""}}
+	values := []string{"3", "", "1", "", "4", "2", "1", "", "", "3", "", "", "", "", "0"}
+	for g := 0; g < 3; g++ {
+		for k, lf := range leaves {
+			cx := 45 + float64(g*5+k)*32
+			ws, y := &p2, 40.0
+			if g == 0 {
+				ws, y = &p1, 795
+			}
+			*ws = append(*ws, centred(cx, y, lf[0]))
+			if lf[1] != "" {
+				*ws = append(*ws, centred(cx, y+13, lf[1]))
+			}
+			if v := values[g*5+k]; v != "" {
+				p2 = append(p2, centred(cx, 80, v))
+			}
+		}
+	}
+	p2 = append(p2, synthWord(20, 120, "五、存在的主要问题及改进情况"))
+	lay, err := layoutBBox([]pdfPage{{width: 595, height: 842, words: p1}, {width: 595, height: 842, words: p2}}, DefaultLimits())
+	if err != nil || lay == nil {
+		t.Fatalf("layoutBBox: %v, %v", lay, err)
+	}
+	var rows [][]string
+	for _, l := range lay.Lines {
+		if l.Table > 0 && len(l.Cells) == 15 {
+			var cs []string
+			for _, c := range l.Cells {
+				cs = append(cs, c.Text)
+			}
+			rows = append(rows, cs)
+		}
+	}
+	if len(rows) != 2 || !reflect.DeepEqual(rows[1], values) {
+		t.Errorf("lines of 15 cells %q, want the header and %q", rows, values)
+	}
+}

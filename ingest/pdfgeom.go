@@ -583,25 +583,7 @@ func flowRequestHeader(a headerMatch, ms []headerMatch, page int, carry float64)
 	if !onLattice(a.x0) || !onLattice(pick[len(pick)-1].x0) {
 		return nil
 	}
-	var here, over []headerMatch
-	for _, m := range pick {
-		if m.frags[0].page == page {
-			here = append(here, m)
-		} else {
-			over = append(over, m)
-		}
-	}
 	z := newZone(zoneRequests, page, pick, true)
-	if len(over) > 0 {
-		// The header ends on the next page: there, below its last line.
-		z.top, z.hdrY1, z.hdrPage = here[0].y0, over[0].y1, page+1
-		for _, m := range here {
-			z.top = minf(z.top, m.y0)
-		}
-		for _, m := range over {
-			z.hdrY1 = maxf(z.hdrY1, m.y1)
-		}
-	}
 	z.pitch = pitch
 	for j := range z.cols {
 		z.cols[j].x0 = a.x0 + float64(j)*pitch
@@ -621,12 +603,21 @@ const maxFlowHeader = 25
 
 // findReviewHeader locates table 4's fifteen leaf columns: 结果维持 …
 // 总计 three times, left to right, within a band below 行政复议/行政诉讼.
-func findReviewHeader(frags []*frag, page int) []*zone {
-	ms := findLabels(frags, labelSet(reviewColLabels...))
+//
+// next and carry are as for findRequestHeader: without a repeated header,
+// the litigation leaves may be printed at the top of the next page.
+func findReviewHeader(frags []*frag, page int, next []*frag, carry float64) []*zone {
+	ms := findLabels(append(append([]*frag(nil), frags...), next...), labelSet(reviewColLabels...))
 	sort.SliceStable(ms, func(i, j int) bool { return ms[i].cx() < ms[j].cx() })
+	cy := func(m headerMatch) float64 {
+		if m.frags[0].page != page {
+			return m.cy() + carry
+		}
+		return m.cy()
+	}
 	var zones []*zone
 	for _, a := range ms {
-		if key(a.label) != key(reviewColLabels[0]) || a.frags[0].used {
+		if key(a.label) != key(reviewColLabels[0]) || a.frags[0].used || a.frags[0].page != page {
 			continue
 		}
 		// The litigation leaves sit a header row below the reconsideration
@@ -634,7 +625,7 @@ func findReviewHeader(frags []*frag, page int) []*zone {
 		below := maxf(60, maxReviewDrop*a.frags[0].h())
 		var pick []headerMatch
 		for _, m := range ms {
-			if m.frags[0].used || m.cx() < a.x0 || m.cy() < a.cy()-60 || m.cy() > a.cy()+below {
+			if m.frags[0].used || m.cx() < a.x0 || cy(m) < a.cy()-60 || cy(m) > a.cy()+below {
 				continue
 			}
 			want := reviewColLabels[len(pick)%len(reviewColLabels)]
@@ -776,9 +767,20 @@ func wrapActiveHeader(pick []headerMatch, below []*pdfRow) {
 func newZone(kind, page int, pick []headerMatch, labelCol bool) *zone {
 	z := &zone{kind: kind, page: page, hdrPage: page, top: pick[0].y0, hdrY1: pick[0].y1, labelCol: labelCol, tail: -1}
 	for _, m := range pick {
+		if p := m.frags[0].page; p > z.hdrPage {
+			// The header ends on the next page: there, below its last line.
+			z.hdrPage, z.hdrY1 = p, m.y1
+		}
+	}
+	for _, m := range pick {
 		m.take()
 		z.cols = append(z.cols, gridCol{x0: m.x0, x1: m.x1, label: m.label})
-		z.top, z.hdrY1 = minf(z.top, m.y0), maxf(z.hdrY1, m.y1)
+		if m.frags[0].page == page {
+			z.top = minf(z.top, m.y0)
+		}
+		if m.frags[0].page == z.hdrPage {
+			z.hdrY1 = maxf(z.hdrY1, m.y1)
+		}
 		z.hdr = append(z.hdr, m.frags...)
 	}
 	return z

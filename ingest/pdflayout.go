@@ -388,7 +388,11 @@ func layoutBBox(pages []pdfPage, lim Limits) (*Layout, error) {
 			zs = findRequestHeader(all[p], p, all[p+1], textBottom(all[p])-textTop(all[p+1]))
 		}
 		zones = append(zones, zs...)
-		zones = append(zones, findReviewHeader(all[p], p)...)
+		zs = findReviewHeader(all[p], p, nil, 0)
+		if len(zs) == 0 && p+1 < len(pages) && d.pageMentions(p, "行政复议") {
+			zs = findReviewHeader(all[p], p, all[p+1], textBottom(all[p])-textTop(all[p+1]))
+		}
+		zones = append(zones, zs...)
 		zones = append(zones, findActiveHeaders(rows, p)...)
 	}
 	if len(zones) == 0 {
