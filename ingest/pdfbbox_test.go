@@ -623,3 +623,55 @@ func TestLayoutBBoxReviewOverPage(t *testing.T) {
 		t.Errorf("lines of 15 cells %q, want the header and %q", rows, values)
 	}
 }
+
+// TestLayoutBBoxBlankRows: rows with every cell blank. Two table-2 rows
+// without numbers are as close as one label's wrapped lines and still two
+// rows (the template's row labels tell them apart, as they carry no
+// numbering); a table 4 whose one row is blank still has that row.
+func TestLayoutBBoxBlankRows(t *testing.T) {
+	words := []pdfWord{
+		synthWord(20, 40, "第二十条第（一）项"),
+		synthWord(20, 60, "信息内容"), centred(230, 60, "本年制发件数"), centred(330, 60, "本年废止件数"), centred(430, 60, "现行有效件数"),
+		synthWord(20, 75, "规章"),
+		synthWord(20, 88, "行政规范性文件"),
+		synthWord(20, 110, "四、政府信息公开行政复议、行政诉讼情况"),
+		centred(120, 130, "行政复议"), centred(370, 130, "行政诉讼"),
+		centred(300, 145, "未经复议直接起诉"), centred(450, 145, "复议后起诉"),
+	}
+	for g := 0; g < 3; g++ {
+		for k, lf := range []string{"结果维持", "结果纠正", "其他结果", "尚未审结", "总计"} {
+			words = append(words, centred(45+float64(g*5+k)*32, 160, lf))
+		}
+	}
+	words = append(words, synthWord(20, 200, "五、存在的主要问题及改进情况"))
+	lay, err := layoutBBox([]pdfPage{{width: 595, height: 842, words: words}}, DefaultLimits())
+	if err != nil || lay == nil {
+		t.Fatalf("layoutBBox: %v, %v", lay, err)
+	}
+	var got []string
+	for _, l := range lay.Lines {
+		if l.Table > 0 {
+			got = append(got, strings.Join(cellTexts(l), "|"))
+		}
+	}
+	want := []string{
+		"信息内容|本年制发件数|本年废止件数|现行有效件数",
+		"规章|||",
+		"行政规范性文件|||",
+		"行政复议|行政诉讼",
+		"未经复议直接起诉|复议后起诉",
+		"结果维持|结果纠正|其他结果|尚未审结|总计|结果维持|结果纠正|其他结果|尚未审结|总计|结果维持|结果纠正|其他结果|尚未审结|总计",
+		"||||||||||||||",
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+func cellTexts(l Line) []string {
+	var cs []string
+	for _, c := range l.Cells {
+		cs = append(cs, c.Text)
+	}
+	return cs
+}

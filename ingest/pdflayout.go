@@ -5,6 +5,8 @@ import (
 	"math"
 	"sort"
 	"strings"
+
+	"github.com/ogi-checker/ogi/schema"
 )
 
 // Laying out located tables: each zone's part of a page becomes rows of
@@ -114,6 +116,9 @@ func (z *zone) segment(frags []*frag, tail *pdfTableRow) (rows []*pdfTableRow, g
 		into.frags = append(into.frags, f)
 		into.x0, into.x1, into.y1 = minf(into.x0, f.x0), maxf(into.x1, f.x1), maxf(into.y1, f.y1)
 	}
+	if z.kind == zoneActive {
+		blocks = splitRowLabels(blocks, rows, activeRowLabels)
+	}
 	if tail != nil {
 		blocks, grown = continueTail(blocks, rows, tail)
 	}
@@ -175,6 +180,72 @@ func (z *zone) segment(frags []*frag, tail *pdfTableRow) (rows []*pdfTableRow, g
 	rows = append(rows, own...)
 	sort.SliceStable(rows, func(i, j int) bool { return rows[i].y0 < rows[j].y0 })
 	return rows, grown
+}
+
+// laterSegs reports whether a zone claimed words on a page after p.
+func laterSegs(segs map[int][]*frag, p int) bool {
+	for q, fs := range segs {
+		if q > p && len(fs) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// activeRowLabels are the keys of table 2's row labels in both templates.
+var activeRowLabels = func() map[string]bool {
+	m := map[string]bool{}
+	for _, t := range schema.Templates {
+		for _, st := range t.Active {
+			for _, r := range st.Rows {
+				m[key(r.Label)] = true
+			}
+		}
+	}
+	return m
+}()
+
+// splitRowLabels cuts a label block without numbers whose lines make two or
+// more known row labels one after another (规章 / 行政规范性文件): rows with
+// every cell blank are as close as a label's wrapped lines, and their
+// labels carry no numbering to tell them apart.
+func splitRowLabels(blocks []*labelBlock, rows []*pdfTableRow, known map[string]bool) []*labelBlock {
+	var out []*labelBlock
+	for _, b := range blocks {
+		n := len(b.frags)
+		if n < 2 || n > maxLabelWords || known[key(b.text())] {
+			out = append(out, b)
+			continue
+		}
+		// cut[i]: where the label starting at line i ends, in a cut of
+		// lines i… into known labels (0: none).
+		cut := make([]int, n+1)
+		cut[n] = n
+		for i := n - 1; i >= 0; i-- {
+			var t strings.Builder
+			for j := i; j < n && j-i < maxChain; j++ {
+				t.WriteString(b.frags[j].text)
+				if cut[j+1] != 0 && known[key(t.String())] {
+					cut[i] = j + 1
+					break
+				}
+			}
+		}
+		if cut[0] == 0 {
+			out = append(out, b)
+			continue
+		}
+		for i := 0; i < n; i = cut[i] {
+			fs := b.frags[i:cut[i]]
+			nb := &labelBlock{x0: fs[0].x0, y0: fs[0].y0, x1: fs[0].x1, y1: fs[0].y1, frags: fs}
+			for _, f := range fs[1:] {
+				nb.x0, nb.x1, nb.y1 = minf(nb.x0, f.x0), maxf(nb.x1, f.x1), maxf(nb.y1, f.y1)
+			}
+			nb.anchor = anchorOf(rows, nb.y0, nb.y1)
+			out = append(out, nb)
+		}
+	}
+	return out
 }
 
 // continueTail moves label blocks that carry on the previous page's last
@@ -571,6 +642,11 @@ func (d *pdfDoc) emit(zones []*zone) error {
 				// its label cells change.
 				old := &d.lay.Lines[z.tail]
 				old.Cells = z.line(tail, old.Page, old.Table, old.Row).Cells
+			}
+			if len(rows) == 0 && z.kind == zoneReview && p == z.hdrPage && !laterSegs(segs[z], p) {
+				// Table 4 has one row of values: under a header with
+				// nothing below it, that row is printed blank.
+				rows = []*pdfTableRow{{row: z.hdr[len(z.hdr)-1].row}}
 			}
 			if !z.learned {
 				z.learn(rows)
