@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"context"
+	"fmt"
 	"os/exec"
 	"reflect"
 	"strings"
@@ -674,4 +675,44 @@ func cellTexts(l Line) []string {
 		cs = append(cs, c.Text)
 	}
 	return cs
+}
+
+// TestLayoutBBoxActiveOverPage: a table-2 sub-table whose last row is
+// printed at the top of the next page, above the next sub-table: the row
+// stays in its table (only a repeat of the same header takes a page).
+func TestLayoutBBoxActiveOverPage(t *testing.T) {
+	header := func(y float64, cols ...string) []pdfWord {
+		ws := []pdfWord{synthWord(20, y, "信息内容")}
+		for i, c := range cols {
+			ws = append(ws, centred(230+100*float64(i), y, c))
+		}
+		return ws
+	}
+	p1 := concatWords([]pdfWord{synthWord(20, 760, "第二十条第（一）项")},
+		header(780, "本年新制作数量", "本年新公开数量", "对外公开总数量"),
+		[]pdfWord{synthWord(20, 800, "规章"), centred(230, 800, "1"), centred(330, 800, "2"), centred(430, 800, "3")})
+	p2 := concatWords([]pdfWord{synthWord(20, 40, "规范性文件"), centred(230, 40, "4"), centred(330, 40, "5"), centred(430, 40, "6"),
+		synthWord(20, 65, "第二十条第（五）项")},
+		header(85, "上一年项目数量", "本年增/减", "处理决定数量"),
+		[]pdfWord{synthWord(20, 105, "行政许可"), centred(230, 105, "7"), centred(330, 105, "8"), centred(430, 105, "9")})
+	lay, err := layoutBBox([]pdfPage{{width: 595, height: 842, words: p1}, {width: 595, height: 842, words: p2}}, DefaultLimits())
+	if err != nil || lay == nil {
+		t.Fatalf("layoutBBox: %v, %v", lay, err)
+	}
+	var got []string
+	for _, l := range lay.Lines {
+		if l.Table > 0 {
+			got = append(got, fmt.Sprintf("t%d %s", l.Table, strings.Join(cellTexts(l), "|")))
+		}
+	}
+	want := []string{
+		"t1 信息内容|本年新制作数量|本年新公开数量|对外公开总数量",
+		"t1 规章|1|2|3",
+		"t1 规范性文件|4|5|6",
+		"t2 信息内容|上一年项目数量|本年增/减|处理决定数量",
+		"t2 行政许可|7|8|9",
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
 }

@@ -182,6 +182,21 @@ func (z *zone) segment(frags []*frag, tail *pdfTableRow) (rows []*pdfTableRow, g
 	return rows, grown
 }
 
+// repeats tells a header that repeats z's: the same kind of table with
+// the same column labels. Another table's header (table 2's next
+// sub-table) leaves z the rows above it.
+func (z *zone) repeats(of *zone) bool {
+	if z.kind != of.kind || len(z.cols) != len(of.cols) {
+		return false
+	}
+	for i, c := range z.cols {
+		if key(c.label) != key(of.cols[i].label) {
+			return false
+		}
+	}
+	return true
+}
+
 // laterSegs reports whether a zone claimed words on a page after p.
 func laterSegs(segs map[int][]*frag, p int) bool {
 	for q, fs := range segs {
@@ -568,7 +583,7 @@ func (d *pdfDoc) emit(zones []*zone) error {
 		}
 		stopped := false
 		for p := z.page; p < len(d.pages) && !stopped; p++ {
-			if next != nil && (p > next.page || p == next.page && p > z.page && next.kind == z.kind) {
+			if next != nil && (p > next.page || p == next.page && p > z.page && next.repeats(z)) {
 				// A header repeated at the top of a page takes the page,
 				// its upper header lines included.
 				break
