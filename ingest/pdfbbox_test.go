@@ -716,3 +716,35 @@ func TestLayoutBBoxActiveOverPage(t *testing.T) {
 		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
+
+// TestLayoutBBoxNarrowColumns: columns a character wide. Table 2's headers
+// wrap a character a line, as far as the template's label goes, and a
+// 见附件 set a character a line in a value cell is one value.
+func TestLayoutBBoxNarrowColumns(t *testing.T) {
+	words := []pdfWord{synthWord(20, 40, "第二十条第（一）项"), synthWord(20, 60, "信息内容")}
+	for i, lab := range []string{"本年制发件数", "本年废止件数", "现行有效件数"} {
+		for k, r := range []rune(lab) {
+			words = append(words, synthWord(100+30*float64(i), 60+13*float64(k), string(r)))
+		}
+	}
+	words = append(words,
+		synthWord(20, 150, "规章"), synthWord(100, 150, "1"), synthWord(130, 150, "见"), synthWord(160, 150, "3"),
+		synthWord(130, 163, "附"), synthWord(130, 176, "件"),
+		synthWord(20, 200, "行政规范性"), synthWord(100, 200, "4"), synthWord(160, 200, "6"),
+		synthWord(20, 213, "文件"),
+	)
+	lay, err := layoutBBox([]pdfPage{{width: 595, height: 842, words: words}}, DefaultLimits())
+	if err != nil || lay == nil {
+		t.Fatalf("layoutBBox: %v, %v", lay, err)
+	}
+	var got []string
+	for _, l := range lay.Lines {
+		if l.Table > 0 {
+			got = append(got, strings.Join(cellTexts(l), "|"))
+		}
+	}
+	want := []string{"信息内容|本年制发件数|本年废止件数|现行有效件数", "规章|1|见附件|3", "行政规范性文件|4||6"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}

@@ -694,6 +694,23 @@ var activeHeaderLabels = func() map[string]bool {
 	return m
 }()
 
+// maxHeaderLines bounds the lines of one wrapped table-2 header cell.
+const maxHeaderLines = 16
+
+// knownPrefix reports whether s begins (or is) a table-2 header label.
+func knownPrefix(s string) bool {
+	k := key(s)
+	if k == "" {
+		return false
+	}
+	for l := range activeHeaderLabels {
+		if strings.HasPrefix(l, k) {
+			return true
+		}
+	}
+	return false
+}
+
 // splitKnown cuts a merged frag back into cells where its words make two
 // or more known labels one after another: an auto-width table prints its
 // header cells as close together as the words of one cell (信息内容 本年新
@@ -735,7 +752,7 @@ func wrapActiveHeader(pick []headerMatch, below []*pdfRow) {
 	for k := range pick {
 		m := &pick[k]
 		for _, r := range below {
-			if len(m.frags) >= 3 || r.y0-m.y1 > 1.5*(m.y1-m.y0) {
+			if len(m.frags) >= maxHeaderLines || r.y0-m.y1 > 1.5*(m.y1-m.y0) {
 				break
 			}
 			// A line with numbers is the first row, not more header.
@@ -756,7 +773,14 @@ func wrapActiveHeader(pick []headerMatch, below []*pdfRow) {
 				break
 			}
 			g := add[0]
-			m.label = joinWrapped(m.label, strings.TrimSpace(g.text))
+			// A label of the template is followed down as far as it goes
+			// (a narrow column sets 本年制发件数 a character a line) and no
+			// further; other text, three lines at most.
+			cand := joinWrapped(m.label, strings.TrimSpace(g.text))
+			if !knownPrefix(cand) && (activeHeaderLabels[key(m.label)] || len(m.frags) >= 3) {
+				break
+			}
+			m.label = cand
 			m.frags = append(m.frags, g.parts...)
 			m.x0, m.x1 = minf(m.x0, g.x0), maxf(m.x1, g.x1)
 			m.y1 = maxf(m.y1, g.y1)

@@ -56,6 +56,7 @@ func (b *labelBlock) text() string {
 // to it (grown), not made a row of their own.
 func (z *zone) segment(frags []*frag, tail *pdfTableRow) (rows []*pdfTableRow, grown bool) {
 	left := z.valueLeft()
+	frags = joinStacked(frags, left)
 	var vals, labs []*frag
 	for _, f := range frags {
 		if f.value && f.cx() >= left {
@@ -294,6 +295,68 @@ func continueTail(blocks []*labelBlock, rows []*pdfTableRow, tail *pdfTableRow) 
 		grown = true
 	}
 	return keep, grown
+}
+
+// joinStacked makes one value of words stacked in a value column whose
+// lines together are a value: 见附件 wrapped a character a line in a narrow
+// cell. The frags are not changed; the joined one replaces its parts.
+func joinStacked(frags []*frag, left float64) []*frag {
+	var cand []*frag
+	for _, f := range frags {
+		if !f.value && f.cx() >= left {
+			cand = append(cand, f)
+		}
+	}
+	if len(cand) < 2 || len(cand) > maxLabelWords {
+		return frags
+	}
+	sort.SliceStable(cand, func(i, j int) bool { return cand[i].y0 < cand[j].y0 })
+	gone := map[*frag]bool{}
+	var joined []*frag
+	for i, f := range cand {
+		if gone[f] {
+			continue
+		}
+		chain := []*frag{f}
+		best := 0
+		text := f.text
+		for _, g := range cand[i+1:] {
+			last := chain[len(chain)-1]
+			if len(chain) >= maxChain {
+				break
+			}
+			if gone[g] || g.page != last.page || g.y0 < last.y1-0.3*g.h() || g.y0-last.y1 > 0.6*g.h() ||
+				overlap(last.x0, last.x1, g.x0, g.x1) <= 0.3*minf(last.x1-last.x0, g.x1-g.x0) {
+				continue
+			}
+			chain = append(chain, g)
+			text += g.text
+			if pdfValue(text) {
+				best = len(chain)
+			}
+		}
+		if best < 2 {
+			continue
+		}
+		c := *chain[0]
+		c.text, c.value, c.parts = "", true, nil
+		for _, g := range chain[:best] {
+			gone[g] = true
+			c.text += g.text
+			c.x0, c.x1, c.y1 = minf(c.x0, g.x0), maxf(c.x1, g.x1), maxf(c.y1, g.y1)
+		}
+		joined = append(joined, &c)
+	}
+	if len(joined) == 0 {
+		return frags
+	}
+	var out []*frag
+	for _, f := range frags {
+		if !gone[f] {
+			out = append(out, f)
+		}
+	}
+	return append(out, joined...)
 }
 
 // attachUnits joins non-number words in the value area to the number they
