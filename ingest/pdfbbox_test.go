@@ -748,3 +748,44 @@ func TestLayoutBBoxNarrowColumns(t *testing.T) {
 		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
+
+// TestLayoutBBoxReviewCutCells: table 4's leaves set a character a line,
+// the reconsideration leaves cut by the page break (结/果/维 | 持).
+func TestLayoutBBoxReviewCutCells(t *testing.T) {
+	p1 := []pdfWord{synthWord(20, 730, "四、政府信息公开行政复议、行政诉讼情况"), synthWord(20, 750, "行政复议"), synthWord(200, 750, "行政诉讼")}
+	var p2 []pdfWord
+	leaves := []string{"结果维持", "结果纠正", "其他结果", "尚未审结", "总计"}
+	values := []string{"3", "", "1", "", "4", "2", "1", "", "", "3", "", "", "", "", "0"}
+	for g := 0; g < 3; g++ {
+		for k, lf := range leaves {
+			x := 20 + float64(g*5+k)*30
+			for i, r := range []rune(lf) {
+				switch {
+				case g > 0:
+					p2 = append(p2, synthWord(x, 80+13*float64(i), string(r)))
+				case i < 3:
+					p1 = append(p1, synthWord(x, 770+13*float64(i), string(r)))
+				default:
+					p2 = append(p2, synthWord(x, 40, string(r)))
+				}
+			}
+			if v := values[g*5+k]; v != "" {
+				p2 = append(p2, synthWord(x, 150, v))
+			}
+		}
+	}
+	p2 = append(p2, synthWord(20, 180, "五、存在的主要问题及改进情况"))
+	lay, err := layoutBBox([]pdfPage{{width: 595, height: 842, words: p1}, {width: 595, height: 842, words: p2}}, DefaultLimits())
+	if err != nil || lay == nil {
+		t.Fatalf("layoutBBox: %v, %v", lay, err)
+	}
+	var rows [][]string
+	for _, l := range lay.Lines {
+		if l.Table > 0 && len(l.Cells) == 15 {
+			rows = append(rows, cellTexts(l))
+		}
+	}
+	if len(rows) != 2 || rows[0][0] != "结果维持" || !reflect.DeepEqual(rows[1], values) {
+		t.Errorf("lines of 15 cells %q, want the header and %q", rows, values)
+	}
+}

@@ -344,7 +344,11 @@ func (m headerMatch) cy() float64 { return (m.y0 + m.y1) / 2 }
 // findLabels finds header cells whose text is one of labels: a word, with
 // the words beside it on its line and the wrapped lines under it (商业企 /
 // 业, 结 果 / 维持), up to maxChain words.
-func findLabels(frags []*frag, labels map[string]string) []headerMatch {
+//
+// brk, when set, lets a cell's lines go on over a page break: from the
+// last line of page brk.page to the first of the next (a header cell
+// wrapped a character a line and cut by the page).
+func findLabels(frags []*frag, labels map[string]string, brk *pageBreak) []headerMatch {
 	// Only words that can be part of a label take part: the search below
 	// is quadratic in them, and a page of prose has none.
 	var byY []*frag
@@ -380,13 +384,14 @@ func findLabels(frags []*frag, labels map[string]string) []headerMatch {
 	below := func(x0, x1 float64, cur *frag) *frag {
 		var best *frag
 		for _, g := range byY {
-			if g == cur || g.value || g.used || g.page != cur.page || g.y0 < cur.y1-0.3*cur.h() || g.y0-cur.y1 > 3*cur.h() {
+			over := brk.crosses(cur, g)
+			if g == cur || g.value || g.used || !over && (g.page != cur.page || g.y0 < cur.y1-0.3*cur.h() || g.y0-cur.y1 > 3*cur.h()) {
 				continue
 			}
 			if overlap(x0, x1, g.x0, g.x1) <= 0.3*minf(x1-x0, g.x1-g.x0) {
 				continue
 			}
-			if best == nil || g.y0 < best.y0 || g.y0 == best.y0 && g.x0 < best.x0 {
+			if best == nil || g.page < best.page || g.page == best.page && (g.y0 < best.y0 || g.y0 == best.y0 && g.x0 < best.x0) {
 				best = g
 			}
 		}
@@ -428,12 +433,36 @@ func findLabels(frags []*frag, labels map[string]string) []headerMatch {
 		for _, c := range best {
 			b.WriteString(c.text)
 			m.x0, m.x1 = minf(m.x0, c.x0), maxf(m.x1, c.x1)
-			m.y0, m.y1 = minf(m.y0, c.y0), maxf(m.y1, c.y1)
+			if c.page == f.page {
+				// Lines over a page break have the next page's y.
+				m.y0, m.y1 = minf(m.y0, c.y0), maxf(m.y1, c.y1)
+			}
 		}
 		m.label = labels[key(b.String())]
 		out = append(out, m)
 	}
 	return out
+}
+
+// pageBreak is where one page's text ends and the next one's begins.
+type pageBreak struct {
+	page        int
+	bottom, top float64
+}
+
+// carry is what to add to the next page's y to continue this page's, the
+// margins between taken out.
+func (b *pageBreak) carry() float64 {
+	if b == nil {
+		return 0
+	}
+	return b.bottom - b.top
+}
+
+// crosses tells a word at the top of the next page that can continue one
+// on the last line of this one.
+func (b *pageBreak) crosses(cur, g *frag) bool {
+	return b != nil && cur.page == b.page && g.page == b.page+1 && cur.y1 >= b.bottom-0.5*cur.h() && g.y0 <= b.top+0.5*g.h()
 }
 
 func joinAll(parts []string) string {
@@ -489,11 +518,12 @@ func (m headerMatch) take() {
 // legal-person columns and 总计, in this order left to right and near each
 // other vertically.
 //
-// next, when given, are the words of the following page, and carry what
-// to add to their y to continue this page's (the gap of the margins taken
-// out): a flowed header may break over the page (see flowRequestHeader).
-func findRequestHeader(frags []*frag, page int, next []*frag, carry float64) []*zone {
-	ms := findLabels(append(append([]*frag(nil), frags...), next...), labelSet(requestColLabels...))
+// next, when given, are the words of the following page, and brk where
+// the page breaks: a flowed header may break over the page (see
+// flowRequestHeader).
+func findRequestHeader(frags []*frag, page int, next []*frag, brk *pageBreak) []*zone {
+	ms := findLabels(append(append([]*frag(nil), frags...), next...), labelSet(requestColLabels...), brk)
+	carry := brk.carry()
 	var zones []*zone
 	for _, a := range ms {
 		if key(a.label) != key(requestColLabels[0]) || a.frags[0].used || a.frags[0].page != page {
@@ -604,10 +634,11 @@ const maxFlowHeader = 25
 // findReviewHeader locates table 4's fifteen leaf columns: 结果维持 …
 // 总计 three times, left to right, within a band below 行政复议/行政诉讼.
 //
-// next and carry are as for findRequestHeader: without a repeated header,
+// next and brk are as for findRequestHeader: without a repeated header,
 // the litigation leaves may be printed at the top of the next page.
-func findReviewHeader(frags []*frag, page int, next []*frag, carry float64) []*zone {
-	ms := findLabels(append(append([]*frag(nil), frags...), next...), labelSet(reviewColLabels...))
+func findReviewHeader(frags []*frag, page int, next []*frag, brk *pageBreak) []*zone {
+	ms := findLabels(append(append([]*frag(nil), frags...), next...), labelSet(reviewColLabels...), brk)
+	carry := brk.carry()
 	sort.SliceStable(ms, func(i, j int) bool { return ms[i].cx() < ms[j].cx() })
 	cy := func(m headerMatch) float64 {
 		if m.frags[0].page != page {
@@ -791,19 +822,24 @@ func wrapActiveHeader(pick []headerMatch, below []*pdfRow) {
 func newZone(kind, page int, pick []headerMatch, labelCol bool) *zone {
 	z := &zone{kind: kind, page: page, hdrPage: page, top: pick[0].y0, hdrY1: pick[0].y1, labelCol: labelCol, tail: -1}
 	for _, m := range pick {
-		if p := m.frags[0].page; p > z.hdrPage {
-			// The header ends on the next page: there, below its last line.
-			z.hdrPage, z.hdrY1 = p, m.y1
+		for _, f := range m.frags {
+			if f.page > z.hdrPage {
+				// The header ends on the next page: there, below its
+				// last line.
+				z.hdrPage, z.hdrY1 = f.page, f.y1
+			}
 		}
 	}
 	for _, m := range pick {
 		m.take()
 		z.cols = append(z.cols, gridCol{x0: m.x0, x1: m.x1, label: m.label})
-		if m.frags[0].page == page {
-			z.top = minf(z.top, m.y0)
-		}
-		if m.frags[0].page == z.hdrPage {
-			z.hdrY1 = maxf(z.hdrY1, m.y1)
+		for _, f := range m.frags {
+			if f.page == page {
+				z.top = minf(z.top, f.y0)
+			}
+			if f.page == z.hdrPage {
+				z.hdrY1 = maxf(z.hdrY1, f.y1)
+			}
 		}
 		z.hdr = append(z.hdr, m.frags...)
 	}

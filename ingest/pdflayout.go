@@ -532,14 +532,14 @@ func layoutBBox(pages []pdfPage, lim Limits) (*Layout, error) {
 		d.pages = append(d.pages, rows)
 	}
 	for p, rows := range d.pages {
-		zs := findRequestHeader(all[p], p, nil, 0)
+		zs := findRequestHeader(all[p], p, nil, nil)
 		if len(zs) == 0 && p+1 < len(pages) && d.pageMentions(p, requestColLabels[0]) {
-			zs = findRequestHeader(all[p], p, all[p+1], textBottom(all[p])-textTop(all[p+1]))
+			zs = findRequestHeader(all[p], p, all[p+1], d.pageBreak(p))
 		}
 		zones = append(zones, zs...)
-		zs = findReviewHeader(all[p], p, nil, 0)
+		zs = findReviewHeader(all[p], p, nil, nil)
 		if len(zs) == 0 && p+1 < len(pages) && d.pageMentions(p, "行政复议") {
-			zs = findReviewHeader(all[p], p, all[p+1], textBottom(all[p])-textTop(all[p+1]))
+			zs = findReviewHeader(all[p], p, all[p+1], d.pageBreak(p))
 		}
 		zones = append(zones, zs...)
 		zones = append(zones, findActiveHeaders(rows, p)...)
@@ -589,24 +589,24 @@ func (d *pdfDoc) pageMentions(p int, s string) bool {
 	return false
 }
 
-// textTop and textBottom are where a page's words begin and end.
-func textTop(fs []*frag) float64 {
-	y := math.Inf(1)
-	for _, f := range fs {
-		y = minf(y, f.y0)
+// pageBreak is where page p's text ends and page p+1's begins, page
+// numbers and running heads aside.
+func (d *pdfDoc) pageBreak(p int) *pageBreak {
+	b := &pageBreak{page: p}
+	rows := d.pages[p]
+	for i := len(rows) - 1; i >= 0; i-- {
+		if !rePageFurniture.MatchString(rowText(rows[i])) {
+			b.bottom = rows[i].y1
+			break
+		}
 	}
-	if math.IsInf(y, 1) {
-		return 0
+	for _, r := range d.pages[p+1] {
+		if !rePageFurniture.MatchString(rowText(r)) {
+			b.top = r.y0
+			break
+		}
 	}
-	return y
-}
-
-func textBottom(fs []*frag) float64 {
-	y := 0.0
-	for _, f := range fs {
-		y = maxf(y, f.y1)
-	}
-	return y
+	return b
 }
 
 // mentions reports whether a visual row's text contains s (spacing and
