@@ -789,3 +789,33 @@ func TestLayoutBBoxReviewCutCells(t *testing.T) {
 		t.Errorf("lines of 15 cells %q, want the header and %q", rows, values)
 	}
 }
+
+// TestLayoutBBoxValueOverPage: a 见附件 cell cut by the page break (见 at
+// the foot of one page, 附件 at the top of the next) is one value of the
+// row it started on.
+func TestLayoutBBoxValueOverPage(t *testing.T) {
+	p1 := []pdfWord{
+		synthWord(20, 740, "第二十条第（一）项"),
+		synthWord(20, 760, "信息内容"), centred(230, 760, "本年制发件数"), centred(330, 760, "本年废止件数"), centred(430, 760, "现行有效件数"),
+		synthWord(20, 780, "规章"), centred(230, 780, "1"), centred(330, 780, "2"), centred(430, 780, "3"),
+		synthWord(20, 800, "行政规范性文件"), centred(230, 800, "4"), centred(330, 800, "见"),
+	}
+	p2 := []pdfWord{
+		centred(330, 40, "附件"),
+		synthWord(20, 70, "第二十条第（五）项"),
+	}
+	lay, err := layoutBBox([]pdfPage{{width: 595, height: 842, words: p1}, {width: 595, height: 842, words: p2}}, DefaultLimits())
+	if err != nil || lay == nil {
+		t.Fatalf("layoutBBox: %v, %v", lay, err)
+	}
+	var got []string
+	for _, l := range lay.Lines {
+		if l.Table > 0 {
+			got = append(got, strings.Join(cellTexts(l), "|"))
+		}
+	}
+	want := []string{"信息内容|本年制发件数|本年废止件数|现行有效件数", "规章|1|2|3", "行政规范性文件|4|见附件|"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}

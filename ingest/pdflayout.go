@@ -121,7 +121,7 @@ func (z *zone) segment(frags []*frag, tail *pdfTableRow) (rows []*pdfTableRow, g
 		blocks = splitRowLabels(blocks, rows, activeRowLabels)
 	}
 	if tail != nil {
-		blocks, grown = continueTail(blocks, rows, tail)
+		blocks, grown = continueTail(blocks, rows, tail, left)
 	}
 	// A block goes to the row whose numbers it overlaps most. One that
 	// overlaps none is a row without numbers (all cells blank) unless a
@@ -270,7 +270,7 @@ func splitRowLabels(blocks []*labelBlock, rows []*pdfTableRow, known map[string]
 // （二）部分公开（区分处理 / 的，只计这一情形…), and not numbered itself,
 // since a numbered line starts a row. Unnumbered labels (table 2's 规章) are
 // never continued: a blank row of them at a page's top is a row.
-func continueTail(blocks []*labelBlock, rows []*pdfTableRow, tail *pdfTableRow) ([]*labelBlock, bool) {
+func continueTail(blocks []*labelBlock, rows []*pdfTableRow, tail *pdfTableRow, left float64) ([]*labelBlock, bool) {
 	first := math.Inf(1)
 	if len(rows) > 0 {
 		first = rows[0].y0
@@ -278,8 +278,16 @@ func continueTail(blocks []*labelBlock, rows []*pdfTableRow, tail *pdfTableRow) 
 	grown := false
 	var keep []*labelBlock
 	for _, b := range blocks {
+		if b.anchor >= 0 || b.y1 > first {
+			keep = append(keep, b)
+			continue
+		}
+		if continueValue(b, tail, left) {
+			grown = true
+			continue
+		}
 		var into *labelBlock
-		if b.anchor < 0 && b.y1 <= first && !reRowNumbering.MatchString(b.frags[0].text) {
+		if !reRowNumbering.MatchString(b.frags[0].text) {
 			for _, t := range tail.labels {
 				if reRowNumbering.MatchString(t.frags[0].text) && overlap(t.x0, t.x1, b.x0, b.x1) > 0 {
 					into = t
@@ -295,6 +303,31 @@ func continueTail(blocks []*labelBlock, rows []*pdfTableRow, tail *pdfTableRow) 
 		grown = true
 	}
 	return keep, grown
+}
+
+// continueValue ends a value cell cut by the page break: text in a value
+// column at the page's top that, after the tail row's text above it, makes
+// one value (见 | 附件). The tail's text block becomes that value.
+func continueValue(b *labelBlock, tail *pdfTableRow, left float64) bool {
+	if (b.x0+b.x1)/2 < left {
+		return false
+	}
+	for i, t := range tail.labels {
+		if (t.x0+t.x1)/2 < left || overlap(t.x0, t.x1, b.x0, b.x1) <= 0 {
+			continue
+		}
+		text := t.text() + b.text()
+		if !pdfValue(text) {
+			continue
+		}
+		v := *t.frags[0]
+		v.text, v.value, v.parts = text, true, nil
+		v.x0, v.x1 = t.x0, t.x1
+		tail.values = append(tail.values, &v)
+		tail.labels = append(tail.labels[:i:i], tail.labels[i+1:]...)
+		return true
+	}
+	return false
 }
 
 // joinStacked makes one value of words stacked in a value column whose
