@@ -777,8 +777,9 @@ func splitKnown(f *frag, known map[string]bool) []*frag {
 }
 
 // wrapActiveHeader adds to each column header the lines wrapped under it
-// (本年新 / 制作数量): text right below it, within its width, up to two
-// more lines. Left out, they would read as a row label.
+// (本年新 / 制作数量): text right below it, within its width, as far as a
+// template label goes, or up to three words of other text. Left out, they
+// would read as a row label.
 func wrapActiveHeader(pick []headerMatch, below []*pdfRow) {
 	for k := range pick {
 		m := &pick[k]
