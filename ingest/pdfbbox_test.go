@@ -579,8 +579,16 @@ func TestLayoutBBoxActiveAutoWidth(t *testing.T) {
 
 // TestLayoutBBoxReviewOverPage: table 4's header breaks over a page
 // without being repeated: the reconsideration leaves at the foot of one
-// page, the litigation leaves and the numbers at the top of the next.
+// page, the litigation leaves and the numbers at the top of the next; or
+// no numbers, the row blank.
 func TestLayoutBBoxReviewOverPage(t *testing.T) {
+	t.Run("numbers", func(t *testing.T) {
+		reviewOverPage(t, []string{"3", "", "1", "", "4", "2", "1", "", "", "3", "", "", "", "", "0"})
+	})
+	t.Run("blank", func(t *testing.T) { reviewOverPage(t, make([]string, 15)) })
+}
+
+func reviewOverPage(t *testing.T, values []string) {
 	p1 := []pdfWord{
 		synthWord(20, 760, "四、政府信息公开行政复议、行政诉讼情况"),
 		centred(120, 780, "行政复议"), centred(370, 780, "行政诉讼"),
@@ -588,7 +596,6 @@ func TestLayoutBBoxReviewOverPage(t *testing.T) {
 	}
 	var p2 []pdfWord
 	leaves := [][2]string{{"结果", "维持"}, {"结果", "纠正"}, {"其他", "结果"}, {"尚未", "审结"}, {"总计", ""}}
-	values := []string{"3", "", "1", "", "4", "2", "1", "", "", "3", "", "", "", "", "0"}
 	for g := 0; g < 3; g++ {
 		for k, lf := range leaves {
 			cx := 45 + float64(g*5+k)*32

@@ -727,7 +727,7 @@ func (d *pdfDoc) emit(zones []*zone) error {
 		var items []pdfItem
 		for _, z := range zones {
 			fr, ok := segs[z][p]
-			if !ok && z.page != p {
+			if !ok && z.page != p && z.hdrPage != p {
 				continue
 			}
 			if _, ok := tableOf[z]; !ok {
@@ -740,8 +740,10 @@ func (d *pdfDoc) emit(zones []*zone) error {
 				it.y = z.top
 				z.emitted++
 				it.lines = append(it.lines, z.headerLine(p+1, t))
-			} else {
+			} else if len(fr) > 0 {
 				it.y = fr[0].y0
+			} else {
+				it.y = z.hdrY1
 			}
 			var tail *pdfTableRow
 			if z.page != p && z.tail >= 0 {
