@@ -826,3 +826,30 @@ func TestLayoutBBoxValueOverPage(t *testing.T) {
 		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
+
+// TestLayoutBBoxGluedNumber: pdftotext makes one word of a label and the
+// number printed right after it without a space; the number is cut off
+// where it reaches into the value column.
+func TestLayoutBBoxGluedNumber(t *testing.T) {
+	words := []pdfWord{
+		synthWord(20, 40, "第二十条第（五）项"),
+		synthWord(20, 60, "信息内容"), centred(250, 60, "本年处理决定数量"),
+		synthWord(20, 80, "行政许可"), centred(250, 80, "12"),
+		// Left-aligned in its cell, just right of the label's.
+		synthWord(128, 100, "其他对外管理服务事项3"),
+	}
+	lay, err := layoutBBox([]pdfPage{{width: 595, height: 842, words: words}}, DefaultLimits())
+	if err != nil || lay == nil {
+		t.Fatalf("layoutBBox: %v, %v", lay, err)
+	}
+	var got []string
+	for _, l := range lay.Lines {
+		if l.Table > 0 {
+			got = append(got, strings.Join(cellTexts(l), "|"))
+		}
+	}
+	want := []string{"信息内容|本年处理决定数量", "行政许可|12", "其他对外管理服务事项|3"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}

@@ -3,6 +3,7 @@ package ingest
 import (
 	"fmt"
 	"math"
+	"regexp"
 	"sort"
 	"strings"
 
@@ -56,7 +57,7 @@ func (b *labelBlock) text() string {
 // to it (grown), not made a row of their own.
 func (z *zone) segment(frags []*frag, tail *pdfTableRow) (rows []*pdfTableRow, grown bool) {
 	left := z.valueLeft()
-	frags = joinStacked(frags, left)
+	frags = joinStacked(splitGlued(frags, left), left)
 	var vals, labs []*frag
 	for _, f := range frags {
 		if f.value && f.cx() >= left {
@@ -328,6 +329,36 @@ func continueValue(b *labelBlock, tail *pdfTableRow, left float64) bool {
 		return true
 	}
 	return false
+}
+
+// reGluedNumber is a label with a number run into it: pdftotext makes one
+// word of a label and the number printed just after it when no space
+// separates them (3.危及“三安全一稳定”0).
+var reGluedNumber = regexp.MustCompile(`^(.*\p{Han}[^0-9]*?)([0-9]+)$`)
+
+// splitGlued cuts the number off a label word that reaches into the value
+// columns and ends in digits. Poppler gives no glyph positions: the digits
+// are put at the word's right end, half an em each, and kept apart only
+// if they then sit in the value area.
+func splitGlued(frags []*frag, left float64) []*frag {
+	var out []*frag
+	for _, f := range frags {
+		m := reGluedNumber.FindStringSubmatch(f.text)
+		if f.value || f.x1 <= left || m == nil {
+			out = append(out, f)
+			continue
+		}
+		w := 0.55 * float64(len(m[2])) * f.h()
+		if f.x1-w/2 < left || f.x1-w <= f.x0 {
+			out = append(out, f)
+			continue
+		}
+		lab, num := *f, *f
+		lab.text, lab.x1 = strings.TrimSpace(m[1]), f.x1-w
+		num.text, num.x0, num.value = m[2], f.x1-w, true
+		out = append(out, &lab, &num)
+	}
+	return out
 }
 
 // joinStacked makes one value of words stacked in a value column whose
