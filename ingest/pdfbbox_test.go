@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"context"
+	"fmt"
 	"os/exec"
 	"reflect"
 	"strings"
@@ -463,5 +464,392 @@ func TestLayoutBBoxActiveWrapped(t *testing.T) {
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("got %q\nwant %q", got, want)
+	}
+}
+
+// TestLayoutBBoxFlowed lays out table 3 as LibreOffice prints a Word table
+// without a column grid: each row's cells one after another in columns of
+// one width (40 points), spans ignored, so that 总计 follows 法人或其他组织
+// in the header and a row's values start right after its label cells,
+// one, two or three columns in. Labels wrap a few characters a line, the
+// header breaks over a page, and a row label over the next; 〇 and 见附件
+// are values.
+func TestLayoutBBoxFlowed(t *testing.T) {
+	col := func(i int) float64 { return 20 + 40*float64(i) } // the corner column is 0
+	at := func(i int, y float64, text string) pdfWord { return synthWord(col(i), y, text) }
+	p1 := []pdfWord{
+		synthWord(20, 40, "三、收到和处理政府信息公开申请情况"),
+		at(0, 60, "（本列"), at(1, 60, "申请人情况"),
+		at(0, 73, "数据的"), at(1, 73, "自然人"), at(2, 73, "法人或"), at(3, 73, "总计"),
+		at(0, 86, "勾稽关"), at(2, 86, "其他组"),
+		at(0, 99, "系为："), at(2, 99, "织"),
+	}
+	p2 := []pdfWord{
+		at(0, 40, "第一项"),
+		at(2, 53, "商业企"), at(3, 53, "科研机"), at(4, 53, "社会公"), at(5, 53, "法律服"), at(6, 53, "其他"),
+		at(2, 66, "业"), at(3, 66, "构"), at(4, 66, "益组织"), at(5, 66, "务机构"),
+		// Values from column 1: 自然人 … 总计 in columns 1 … 7.
+		at(0, 90, "一、本"), at(1, 90, "258"), at(7, 90, "271"),
+		at(0, 103, "年新收"), at(0, 116, "申请数"), at(0, 129, "量"),
+		// A group label in column 1 moves the values one column right.
+		at(0, 150, "三、本"), at(1, 150, "（一）"), at(2, 150, "31"), at(5, 150, "2"), at(8, 150, "33"),
+		at(0, 163, "年度办"), at(1, 163, "予以公"),
+		at(0, 176, "理结果"), at(1, 176, "开"),
+		// 〇 and 见附件 fill their cells like numbers.
+		at(1, 200, "（二）"), at(2, 200, "5"), at(3, 200, "〇"), at(4, 200, "见附件"), at(8, 200, "5"),
+		at(1, 213, "部分公"),
+	}
+	p3 := []pdfWord{
+		at(1, 40, "开（区"), at(1, 53, "分处理）"),
+		// A blank row under its group label, then one two columns in.
+		at(1, 80, "（三）"), at(2, 80, "1.属于"),
+		at(1, 93, "不予公"), at(2, 93, "国家秘"),
+		at(1, 106, "开"), at(2, 106, "密"),
+		at(2, 130, "2.其他"), at(3, 130, "7"), at(9, 130, "7"),
+		at(2, 143, "法律行"),
+		synthWord(20, 180, "四、政府信息公开行政复议、行政诉讼情况"),
+	}
+	var pages []pdfPage
+	for _, ws := range [][]pdfWord{p1, p2, p3} {
+		pages = append(pages, pdfPage{width: 595, height: 842, words: ws})
+	}
+	lay, err := layoutBBox(pages, DefaultLimits())
+	if err != nil || lay == nil {
+		t.Fatalf("layoutBBox: %v, %v", lay, err)
+	}
+	var got [][]string
+	for _, l := range lay.Lines {
+		if l.Table == 0 || len(l.Cells) < 7 {
+			continue
+		}
+		var cs []string
+		for _, c := range l.Cells {
+			cs = append(cs, c.Text)
+		}
+		got = append(got, cs)
+	}
+	want := [][]string{
+		{"自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"},
+		{"一、本年新收申请数量", "258", "", "", "", "", "", "271"},
+		{"三、本年度办理结果", "（一）予以公开", "31", "", "", "2", "", "", "33"},
+		{"（二）部分公开（区分处理）", "5", "〇", "见附件", "", "", "", "5"},
+		{"（三）不予公开", "1.属于国家秘密", "", "", "", "", "", "", ""},
+		{"2.其他法律行", "7", "", "", "", "", "", "7"},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("table rows:\n got %q\nwant %q", got, want)
+	}
+}
+
+// TestLayoutBBoxActiveAutoWidth: a table printed with columns as wide as
+// their text (an HTML table without widths) sets its header cells as close
+// as the words of one cell. The template's labels cut them apart, and a
+// row label tight against its first number stays a label, while 增 before
+// a number is still part of it.
+func TestLayoutBBoxActiveAutoWidth(t *testing.T) {
+	words := []pdfWord{
+		synthWord(20, 40, "第二十条第（六）项"),
+		synthWord(20, 60, "信息内容"), synthWord(63, 60, "上一年项目数量"), synthWord(136, 60, "本年增/减"), synthWord(184, 60, "处理决定数量"),
+		synthWord(20, 80, "行政处罚"), synthWord(63, 80, "3"), synthWord(136, 80, "增"), synthWord(147, 80, "2"), synthWord(184, 80, "5"),
+		synthWord(20, 100, "行政强制"), synthWord(63, 100, "0"), synthWord(184, 100, "0"),
+	}
+	lay, err := layoutBBox([]pdfPage{{width: 595, height: 842, words: words}}, DefaultLimits())
+	if err != nil || lay == nil {
+		t.Fatalf("layoutBBox: %v, %v", lay, err)
+	}
+	var got [][]string
+	for _, l := range lay.Lines {
+		if l.Table > 0 {
+			var cs []string
+			for _, c := range l.Cells {
+				cs = append(cs, c.Text)
+			}
+			got = append(got, cs)
+		}
+	}
+	want := [][]string{
+		{"信息内容", "上一年项目数量", "本年增/减", "处理决定数量"},
+		{"行政处罚", "3", "增 2", "5"},
+		{"行政强制", "0", "", "0"},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got %q\nwant %q", got, want)
+	}
+}
+
+// TestLayoutBBoxReviewOverPage: table 4's header breaks over a page
+// without being repeated: the reconsideration leaves at the foot of one
+// page, the litigation leaves and the numbers at the top of the next; or
+// no numbers, the row blank.
+func TestLayoutBBoxReviewOverPage(t *testing.T) {
+	t.Run("numbers", func(t *testing.T) {
+		reviewOverPage(t, []string{"3", "", "1", "", "4", "2", "1", "", "", "3", "", "", "", "", "0"})
+	})
+	t.Run("blank", func(t *testing.T) { reviewOverPage(t, make([]string, 15)) })
+}
+
+func reviewOverPage(t *testing.T, values []string) {
+	p1 := []pdfWord{
+		synthWord(20, 760, "四、政府信息公开行政复议、行政诉讼情况"),
+		centred(120, 780, "行政复议"), centred(370, 780, "行政诉讼"),
+		centred(300, 795, "未经复议直接起诉"), centred(450, 795, "复议后起诉"),
+	}
+	var p2 []pdfWord
+	leaves := [][2]string{{"结果", "维持"}, {"结果", "纠正"}, {"其他", "结果"}, {"尚未", "审结"}, {"总计", ""}}
+	for g := 0; g < 3; g++ {
+		for k, lf := range leaves {
+			cx := 45 + float64(g*5+k)*32
+			ws, y := &p2, 40.0
+			if g == 0 {
+				ws, y = &p1, 795
+			}
+			*ws = append(*ws, centred(cx, y, lf[0]))
+			if lf[1] != "" {
+				*ws = append(*ws, centred(cx, y+13, lf[1]))
+			}
+			if v := values[g*5+k]; v != "" {
+				p2 = append(p2, centred(cx, 80, v))
+			}
+		}
+	}
+	p2 = append(p2, synthWord(20, 120, "五、存在的主要问题及改进情况"))
+	lay, err := layoutBBox([]pdfPage{{width: 595, height: 842, words: p1}, {width: 595, height: 842, words: p2}}, DefaultLimits())
+	if err != nil || lay == nil {
+		t.Fatalf("layoutBBox: %v, %v", lay, err)
+	}
+	var rows [][]string
+	for _, l := range lay.Lines {
+		if l.Table > 0 && len(l.Cells) == 15 {
+			var cs []string
+			for _, c := range l.Cells {
+				cs = append(cs, c.Text)
+			}
+			rows = append(rows, cs)
+		}
+	}
+	if len(rows) != 2 || !reflect.DeepEqual(rows[1], values) {
+		t.Errorf("lines of 15 cells %q, want the header and %q", rows, values)
+	}
+}
+
+// TestLayoutBBoxBlankRows: rows with every cell blank. Two table-2 rows
+// without numbers are as close as one label's wrapped lines and still two
+// rows (the template's row labels tell them apart, as they carry no
+// numbering); a table 4 whose one row is blank still has that row.
+func TestLayoutBBoxBlankRows(t *testing.T) {
+	words := []pdfWord{
+		synthWord(20, 40, "第二十条第（一）项"),
+		synthWord(20, 60, "信息内容"), centred(230, 60, "本年制发件数"), centred(330, 60, "本年废止件数"), centred(430, 60, "现行有效件数"),
+		synthWord(20, 75, "规章"),
+		synthWord(20, 88, "行政规范性文件"),
+		synthWord(20, 110, "四、政府信息公开行政复议、行政诉讼情况"),
+		centred(120, 130, "行政复议"), centred(370, 130, "行政诉讼"),
+		centred(300, 145, "未经复议直接起诉"), centred(450, 145, "复议后起诉"),
+	}
+	for g := 0; g < 3; g++ {
+		for k, lf := range []string{"结果维持", "结果纠正", "其他结果", "尚未审结", "总计"} {
+			words = append(words, centred(45+float64(g*5+k)*32, 160, lf))
+		}
+	}
+	words = append(words, synthWord(20, 200, "五、存在的主要问题及改进情况"))
+	lay, err := layoutBBox([]pdfPage{{width: 595, height: 842, words: words}}, DefaultLimits())
+	if err != nil || lay == nil {
+		t.Fatalf("layoutBBox: %v, %v", lay, err)
+	}
+	var got []string
+	for _, l := range lay.Lines {
+		if l.Table > 0 {
+			got = append(got, strings.Join(cellTexts(l), "|"))
+		}
+	}
+	want := []string{
+		"信息内容|本年制发件数|本年废止件数|现行有效件数",
+		"规章|||",
+		"行政规范性文件|||",
+		"行政复议|行政诉讼",
+		"未经复议直接起诉|复议后起诉",
+		"结果维持|结果纠正|其他结果|尚未审结|总计|结果维持|结果纠正|其他结果|尚未审结|总计|结果维持|结果纠正|其他结果|尚未审结|总计",
+		"||||||||||||||",
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+func cellTexts(l Line) []string {
+	var cs []string
+	for _, c := range l.Cells {
+		cs = append(cs, c.Text)
+	}
+	return cs
+}
+
+// TestLayoutBBoxActiveOverPage: a table-2 sub-table whose last row is
+// printed at the top of the next page, above the next sub-table: the row
+// stays in its table (only a repeat of the same header takes a page).
+func TestLayoutBBoxActiveOverPage(t *testing.T) {
+	header := func(y float64, cols ...string) []pdfWord {
+		ws := []pdfWord{synthWord(20, y, "信息内容")}
+		for i, c := range cols {
+			ws = append(ws, centred(230+100*float64(i), y, c))
+		}
+		return ws
+	}
+	p1 := concatWords([]pdfWord{synthWord(20, 760, "第二十条第（一）项")},
+		header(780, "本年新制作数量", "本年新公开数量", "对外公开总数量"),
+		[]pdfWord{synthWord(20, 800, "规章"), centred(230, 800, "1"), centred(330, 800, "2"), centred(430, 800, "3")})
+	p2 := concatWords([]pdfWord{synthWord(20, 40, "规范性文件"), centred(230, 40, "4"), centred(330, 40, "5"), centred(430, 40, "6"),
+		synthWord(20, 65, "第二十条第（五）项")},
+		header(85, "上一年项目数量", "本年增/减", "处理决定数量"),
+		[]pdfWord{synthWord(20, 105, "行政许可"), centred(230, 105, "7"), centred(330, 105, "8"), centred(430, 105, "9")})
+	lay, err := layoutBBox([]pdfPage{{width: 595, height: 842, words: p1}, {width: 595, height: 842, words: p2}}, DefaultLimits())
+	if err != nil || lay == nil {
+		t.Fatalf("layoutBBox: %v, %v", lay, err)
+	}
+	var got []string
+	for _, l := range lay.Lines {
+		if l.Table > 0 {
+			got = append(got, fmt.Sprintf("t%d %s", l.Table, strings.Join(cellTexts(l), "|")))
+		}
+	}
+	want := []string{
+		"t1 信息内容|本年新制作数量|本年新公开数量|对外公开总数量",
+		"t1 规章|1|2|3",
+		"t1 规范性文件|4|5|6",
+		"t2 信息内容|上一年项目数量|本年增/减|处理决定数量",
+		"t2 行政许可|7|8|9",
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// TestLayoutBBoxNarrowColumns: columns a character wide. Table 2's headers
+// wrap a character a line, as far as the template's label goes, and a
+// 见附件 set a character a line in a value cell is one value.
+func TestLayoutBBoxNarrowColumns(t *testing.T) {
+	words := []pdfWord{synthWord(20, 40, "第二十条第（一）项"), synthWord(20, 60, "信息内容")}
+	for i, lab := range []string{"本年制发件数", "本年废止件数", "现行有效件数"} {
+		for k, r := range []rune(lab) {
+			words = append(words, synthWord(100+30*float64(i), 60+13*float64(k), string(r)))
+		}
+	}
+	words = append(words,
+		synthWord(20, 150, "规章"), synthWord(100, 150, "1"), synthWord(130, 150, "见"), synthWord(160, 150, "3"),
+		synthWord(130, 163, "附"), synthWord(130, 176, "件"),
+		synthWord(20, 200, "行政规范性"), synthWord(100, 200, "4"), synthWord(160, 200, "6"),
+		synthWord(20, 213, "文件"),
+	)
+	lay, err := layoutBBox([]pdfPage{{width: 595, height: 842, words: words}}, DefaultLimits())
+	if err != nil || lay == nil {
+		t.Fatalf("layoutBBox: %v, %v", lay, err)
+	}
+	var got []string
+	for _, l := range lay.Lines {
+		if l.Table > 0 {
+			got = append(got, strings.Join(cellTexts(l), "|"))
+		}
+	}
+	want := []string{"信息内容|本年制发件数|本年废止件数|现行有效件数", "规章|1|见附件|3", "行政规范性文件|4||6"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// TestLayoutBBoxReviewCutCells: table 4's leaves set a character a line,
+// the reconsideration leaves cut by the page break (结/果/维 | 持).
+func TestLayoutBBoxReviewCutCells(t *testing.T) {
+	p1 := []pdfWord{synthWord(20, 730, "四、政府信息公开行政复议、行政诉讼情况"), synthWord(20, 750, "行政复议"), synthWord(200, 750, "行政诉讼")}
+	var p2 []pdfWord
+	leaves := []string{"结果维持", "结果纠正", "其他结果", "尚未审结", "总计"}
+	values := []string{"3", "", "1", "", "4", "2", "1", "", "", "3", "", "", "", "", "0"}
+	for g := 0; g < 3; g++ {
+		for k, lf := range leaves {
+			x := 20 + float64(g*5+k)*30
+			for i, r := range []rune(lf) {
+				switch {
+				case g > 0:
+					p2 = append(p2, synthWord(x, 80+13*float64(i), string(r)))
+				case i < 3:
+					p1 = append(p1, synthWord(x, 770+13*float64(i), string(r)))
+				default:
+					p2 = append(p2, synthWord(x, 40, string(r)))
+				}
+			}
+			if v := values[g*5+k]; v != "" {
+				p2 = append(p2, synthWord(x, 150, v))
+			}
+		}
+	}
+	p2 = append(p2, synthWord(20, 180, "五、存在的主要问题及改进情况"))
+	lay, err := layoutBBox([]pdfPage{{width: 595, height: 842, words: p1}, {width: 595, height: 842, words: p2}}, DefaultLimits())
+	if err != nil || lay == nil {
+		t.Fatalf("layoutBBox: %v, %v", lay, err)
+	}
+	var rows [][]string
+	for _, l := range lay.Lines {
+		if l.Table > 0 && len(l.Cells) == 15 {
+			rows = append(rows, cellTexts(l))
+		}
+	}
+	if len(rows) != 2 || rows[0][0] != "结果维持" || !reflect.DeepEqual(rows[1], values) {
+		t.Errorf("lines of 15 cells %q, want the header and %q", rows, values)
+	}
+}
+
+// TestLayoutBBoxValueOverPage: a 见附件 cell cut by the page break (见 at
+// the foot of one page, 附件 at the top of the next) is one value of the
+// row it started on.
+func TestLayoutBBoxValueOverPage(t *testing.T) {
+	p1 := []pdfWord{
+		synthWord(20, 740, "第二十条第（一）项"),
+		synthWord(20, 760, "信息内容"), centred(230, 760, "本年制发件数"), centred(330, 760, "本年废止件数"), centred(430, 760, "现行有效件数"),
+		synthWord(20, 780, "规章"), centred(230, 780, "1"), centred(330, 780, "2"), centred(430, 780, "3"),
+		synthWord(20, 800, "行政规范性文件"), centred(230, 800, "4"), centred(330, 800, "见"),
+	}
+	p2 := []pdfWord{
+		centred(330, 40, "附件"),
+		synthWord(20, 70, "第二十条第（五）项"),
+	}
+	lay, err := layoutBBox([]pdfPage{{width: 595, height: 842, words: p1}, {width: 595, height: 842, words: p2}}, DefaultLimits())
+	if err != nil || lay == nil {
+		t.Fatalf("layoutBBox: %v, %v", lay, err)
+	}
+	var got []string
+	for _, l := range lay.Lines {
+		if l.Table > 0 {
+			got = append(got, strings.Join(cellTexts(l), "|"))
+		}
+	}
+	want := []string{"信息内容|本年制发件数|本年废止件数|现行有效件数", "规章|1|2|3", "行政规范性文件|4|见附件|"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// TestLayoutBBoxGluedNumber: pdftotext makes one word of a label and the
+// number printed right after it without a space; the number is cut off
+// where it reaches into the value column.
+func TestLayoutBBoxGluedNumber(t *testing.T) {
+	words := []pdfWord{
+		synthWord(20, 40, "第二十条第（五）项"),
+		synthWord(20, 60, "信息内容"), centred(250, 60, "本年处理决定数量"),
+		synthWord(20, 80, "行政许可"), centred(250, 80, "12"),
+		// Left-aligned in its cell, just right of the label's.
+		synthWord(128, 100, "其他对外管理服务事项3"),
+	}
+	lay, err := layoutBBox([]pdfPage{{width: 595, height: 842, words: words}}, DefaultLimits())
+	if err != nil || lay == nil {
+		t.Fatalf("layoutBBox: %v, %v", lay, err)
+	}
+	var got []string
+	for _, l := range lay.Lines {
+		if l.Table > 0 {
+			got = append(got, strings.Join(cellTexts(l), "|"))
+		}
+	}
+	want := []string{"信息内容|本年处理决定数量", "行政许可|12", "其他对外管理服务事项|3"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got %q, want %q", got, want)
 	}
 }

@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"math"
 	"regexp"
 	"sort"
 	"strings"
@@ -117,9 +118,16 @@ func rowFrags(r *pdfRow, page int) []*frag {
 		// y0 and y1 are the ink's extent, one em about the box's centre.
 		em := w.em()
 		out = append(out, &frag{x0: w.x0, y0: w.cy() - em/2, x1: w.x1, y1: w.cy() + em/2, text: w.text, page: page, row: r.no,
-			value: isValueText(w.text), first: w})
+			value: pdfValue(w.text), first: w})
 	}
 	return out
+}
+
+// pdfValue tells a word that fills a value cell: a number or placeholder,
+// or what is written where a number belongs (〇, 见附件, 约1; see
+// valueToken). Taken for a label, it would start the row over.
+func pdfValue(s string) bool {
+	return isValueText(s) || valueToken(s)
 }
 
 // mergeLine joins words of one text line closer than about half a
@@ -172,13 +180,36 @@ type zone struct {
 	kind       int
 	page       int
 	top, hdrY1 float64 // the header's top and bottom
+	hdrPage    int     // the page hdrY1 is on: page, or the next one
 	cols       []gridCol
 	hdr        []*frag // the header's cells, first the one over the labels (信息内容)
 	labelCol   bool    // rows carry labels left of the columns
 	shift      float64 // numbers' offset from their header's centre
 	learned    bool
 	emitted    int // rows emitted so far, over pages
+	// pitch is set for a table laid out cell after cell in equal columns
+	// (see flowRequestHeader): cols are then the lattice columns from
+	// the first value column on, and a row's values start right of its
+	// label instead of under their header.
+	pitch float64
+	// tail is the index in the layout of the line of the zone's last row
+	// so far (-1 before any), tailRow that row: a label wrapped over a
+	// page break is added to it.
+	tail    int
+	tailRow *pdfTableRow
 }
+
+// latIdx is the lattice column of a left edge, counted from the first
+// value column (the corner label column is -1). A left-aligned cell's text
+// starts just inside its cell; a quarter column of tolerance keeps a
+// centred number in its own cell too.
+func (z *zone) latIdx(x float64) int {
+	f := math.Floor((x-z.cols[0].x0)/z.pitch + 0.25)
+	return int(math.Max(-maxLattice, math.Min(maxLattice, f)))
+}
+
+// maxLattice bounds a lattice index: far past any table's width.
+const maxLattice = 1000
 
 // valueLeft is where the value columns begin: half a column left of the
 // first column's header, so that a centred or right-aligned number still
@@ -313,7 +344,11 @@ func (m headerMatch) cy() float64 { return (m.y0 + m.y1) / 2 }
 // findLabels finds header cells whose text is one of labels: a word, with
 // the words beside it on its line and the wrapped lines under it (商业企 /
 // 业, 结 果 / 维持), up to maxChain words.
-func findLabels(frags []*frag, labels map[string]string) []headerMatch {
+//
+// brk, when set, lets a cell's lines go on over a page break: from the
+// last line of page brk.page to the first of the next (a header cell
+// wrapped a character a line and cut by the page).
+func findLabels(frags []*frag, labels map[string]string, brk *pageBreak) []headerMatch {
 	// Only words that can be part of a label take part: the search below
 	// is quadratic in them, and a page of prose has none.
 	var byY []*frag
@@ -349,13 +384,14 @@ func findLabels(frags []*frag, labels map[string]string) []headerMatch {
 	below := func(x0, x1 float64, cur *frag) *frag {
 		var best *frag
 		for _, g := range byY {
-			if g == cur || g.value || g.used || g.page != cur.page || g.y0 < cur.y1-0.3*cur.h() || g.y0-cur.y1 > 3*cur.h() {
+			over := brk.crosses(cur, g)
+			if g == cur || g.value || g.used || !over && (g.page != cur.page || g.y0 < cur.y1-0.3*cur.h() || g.y0-cur.y1 > 3*cur.h()) {
 				continue
 			}
 			if overlap(x0, x1, g.x0, g.x1) <= 0.3*minf(x1-x0, g.x1-g.x0) {
 				continue
 			}
-			if best == nil || g.y0 < best.y0 || g.y0 == best.y0 && g.x0 < best.x0 {
+			if best == nil || g.page < best.page || g.page == best.page && (g.y0 < best.y0 || g.y0 == best.y0 && g.x0 < best.x0) {
 				best = g
 			}
 		}
@@ -397,12 +433,36 @@ func findLabels(frags []*frag, labels map[string]string) []headerMatch {
 		for _, c := range best {
 			b.WriteString(c.text)
 			m.x0, m.x1 = minf(m.x0, c.x0), maxf(m.x1, c.x1)
-			m.y0, m.y1 = minf(m.y0, c.y0), maxf(m.y1, c.y1)
+			if c.page == f.page {
+				// Lines over a page break have the next page's y.
+				m.y0, m.y1 = minf(m.y0, c.y0), maxf(m.y1, c.y1)
+			}
 		}
 		m.label = labels[key(b.String())]
 		out = append(out, m)
 	}
 	return out
+}
+
+// pageBreak is where one page's text ends and the next one's begins.
+type pageBreak struct {
+	page        int
+	bottom, top float64
+}
+
+// carry is what to add to the next page's y to continue this page's, the
+// margins between taken out.
+func (b *pageBreak) carry() float64 {
+	if b == nil {
+		return 0
+	}
+	return b.bottom - b.top
+}
+
+// crosses tells a word at the top of the next page that can continue one
+// on the last line of this one.
+func (b *pageBreak) crosses(cur, g *frag) bool {
+	return b != nil && cur.page == b.page && g.page == b.page+1 && cur.y1 >= b.bottom-0.5*cur.h() && g.y0 <= b.top+0.5*g.h()
 }
 
 func joinAll(parts []string) string {
@@ -457,11 +517,16 @@ func (m headerMatch) take() {
 // findRequestHeader locates table 3's seven columns: 自然人, the five
 // legal-person columns and 总计, in this order left to right and near each
 // other vertically.
-func findRequestHeader(frags []*frag, page int) []*zone {
-	ms := findLabels(frags, labelSet(requestColLabels...))
+//
+// next, when given, are the words of the following page, and brk where
+// the page breaks: a flowed header may break over the page (see
+// flowRequestHeader).
+func findRequestHeader(frags []*frag, page int, next []*frag, brk *pageBreak) []*zone {
+	ms := findLabels(append(append([]*frag(nil), frags...), next...), labelSet(requestColLabels...), brk)
+	carry := brk.carry()
 	var zones []*zone
 	for _, a := range ms {
-		if key(a.label) != key(requestColLabels[0]) || a.frags[0].used {
+		if key(a.label) != key(requestColLabels[0]) || a.frags[0].used || a.frags[0].page != page {
 			continue
 		}
 		pick := []headerMatch{a}
@@ -469,7 +534,7 @@ func findRequestHeader(frags []*frag, page int) []*zone {
 			prev := pick[len(pick)-1]
 			best, bd := -1, 0.0
 			for i, m := range ms {
-				if key(m.label) != key(lab) || m.frags[0].used || m.x0 <= prev.cx() {
+				if key(m.label) != key(lab) || m.frags[0].used || m.x0 <= prev.cx() || m.frags[0].page != page {
 					continue
 				}
 				d := m.cy() - a.cy()
@@ -489,6 +554,9 @@ func findRequestHeader(frags []*frag, page int) []*zone {
 			pick = append(pick, ms[best])
 		}
 		if len(pick) != len(requestColLabels) {
+			if z := flowRequestHeader(a, ms, page, carry); z != nil {
+				zones = append(zones, z)
+			}
 			continue
 		}
 		zones = append(zones, newZone(zoneRequests, page, pick, true))
@@ -496,19 +564,99 @@ func findRequestHeader(frags []*frag, page int) []*zone {
 	return zones
 }
 
+// flowRequestHeader reads table 3's header as a Word table without a
+// column grid prints it (LibreOffice): each row's cells follow one another
+// in columns of one width, spans ignored, so 总计 comes right after 法人或
+// 其他组织 and the five legal-person leaves fill the next header row, as
+// far below as the wrapped corner cell pushes it. The leaves' spacing is
+// the column pitch; a row's values are the cells right of its label (see
+// flowStart). It returns nil unless the header sits on such a lattice.
+func flowRequestHeader(a headerMatch, ms []headerMatch, page int, carry float64) *zone {
+	h := a.frags[0].h()
+	top := func(m headerMatch) float64 {
+		if m.frags[0].page != page {
+			return m.y0 + carry
+		}
+		return m.y0
+	}
+	pick := []headerMatch{a}
+	for _, lab := range requestColLabels[1:] {
+		best, bd := -1, 0.0
+		for i, m := range ms {
+			if key(m.label) != key(lab) || m.frags[0].used || m.x0 < a.x0-0.3*h || top(m) < a.y0-0.3*h || top(m)-a.y1 > maxFlowHeader*h {
+				continue
+			}
+			d := top(m) - a.y0
+			if best < 0 || d < bd || d == bd && m.x0 < ms[best].x0 {
+				best, bd = i, d
+			}
+		}
+		if best < 0 {
+			return nil
+		}
+		pick = append(pick, ms[best])
+	}
+	leaves := pick[1 : len(pick)-1]
+	pitch := (leaves[len(leaves)-1].x0 - leaves[0].x0) / float64(len(leaves)-1)
+	if pitch < 2*h {
+		return nil
+	}
+	for i, m := range leaves {
+		if d := m.x0 - leaves[0].x0 - float64(i)*pitch; d > 0.15*pitch || d < -0.15*pitch || math.Abs(top(m)-top(leaves[0])) > h {
+			return nil
+		}
+	}
+	onLattice := func(x float64) bool {
+		f := (x - leaves[0].x0) / pitch
+		return math.Abs(f-math.Round(f)) < 0.15
+	}
+	if !onLattice(a.x0) || !onLattice(pick[len(pick)-1].x0) {
+		return nil
+	}
+	z := newZone(zoneRequests, page, pick, true)
+	z.pitch = pitch
+	for j := range z.cols {
+		z.cols[j].x0 = a.x0 + float64(j)*pitch
+		z.cols[j].x1 = z.cols[j].x0 + 0.8*pitch
+	}
+	return z
+}
+
+// maxReviewDrop bounds, in lines, how far below the first leaf of table 4
+// the others may be.
+const maxReviewDrop = 15
+
+// maxFlowHeader bounds, in lines, how far below 自然人 a flowed header's
+// leaves may sit: the corner cell (本列数据的勾稽关系为…) wraps in a narrow
+// column into a dozen lines or more.
+const maxFlowHeader = 25
+
 // findReviewHeader locates table 4's fifteen leaf columns: 结果维持 …
 // 总计 three times, left to right, within a band below 行政复议/行政诉讼.
-func findReviewHeader(frags []*frag, page int) []*zone {
-	ms := findLabels(frags, labelSet(reviewColLabels...))
+//
+// next and brk are as for findRequestHeader: without a repeated header,
+// the litigation leaves may be printed at the top of the next page.
+func findReviewHeader(frags []*frag, page int, next []*frag, brk *pageBreak) []*zone {
+	ms := findLabels(append(append([]*frag(nil), frags...), next...), labelSet(reviewColLabels...), brk)
+	carry := brk.carry()
 	sort.SliceStable(ms, func(i, j int) bool { return ms[i].cx() < ms[j].cx() })
+	cy := func(m headerMatch) float64 {
+		if m.frags[0].page != page {
+			return m.cy() + carry
+		}
+		return m.cy()
+	}
 	var zones []*zone
 	for _, a := range ms {
-		if key(a.label) != key(reviewColLabels[0]) || a.frags[0].used {
+		if key(a.label) != key(reviewColLabels[0]) || a.frags[0].used || a.frags[0].page != page {
 			continue
 		}
+		// The litigation leaves sit a header row below the reconsideration
+		// ones, lower still when 未经复议直接起诉 wraps a character a line.
+		below := maxf(60, maxReviewDrop*a.frags[0].h())
 		var pick []headerMatch
 		for _, m := range ms {
-			if m.frags[0].used || m.cx() < a.x0 || m.cy() < a.cy()-60 || m.cy() > a.cy()+60 {
+			if m.frags[0].used || m.cx() < a.x0 || cy(m) < a.cy()-60 || cy(m) > a.cy()+below {
 				continue
 			}
 			want := reviewColLabels[len(pick)%len(reviewColLabels)]
@@ -532,7 +680,10 @@ func findReviewHeader(frags []*frag, page int) []*zone {
 func findActiveHeaders(rows []*pdfRow, page int) []*zone {
 	var zones []*zone
 	for ri, r := range rows {
-		pieces := mergeLine(r.frags)
+		var pieces []*frag
+		for _, f := range mergeLine(r.frags) {
+			pieces = append(pieces, splitKnown(f, activeHeaderLabels)...)
+		}
 		for i, f := range pieces {
 			if f.parts[0].used || key(f.text) != "信息内容" {
 				continue
@@ -560,14 +711,88 @@ func findActiveHeaders(rows []*pdfRow, page int) []*zone {
 	return zones
 }
 
+// activeHeaderLabels are the keys of table 2's header cells in both
+// templates: 信息内容 and every column label.
+var activeHeaderLabels = func() map[string]bool {
+	m := map[string]bool{key("信息内容"): true}
+	for _, t := range schema.Templates {
+		for _, st := range t.Active {
+			for _, c := range st.Cols {
+				m[key(c.Label)] = true
+			}
+		}
+	}
+	return m
+}()
+
+// maxHeaderLines bounds the lines of one wrapped table-2 header cell.
+const maxHeaderLines = 16
+
+// knownPrefix reports whether s begins (or is) a table-2 header label.
+func knownPrefix(s string) bool {
+	k := key(s)
+	if k == "" {
+		return false
+	}
+	for l := range activeHeaderLabels {
+		if strings.HasPrefix(l, k) {
+			return true
+		}
+	}
+	return false
+}
+
+// splitKnown cuts a merged frag back into cells where its words make two
+// or more known labels one after another: an auto-width table prints its
+// header cells as close together as the words of one cell (信息内容 本年新
+// 制作数量 …). A frag that is one label, or cannot be cut into labels, is
+// returned as it is.
+func splitKnown(f *frag, known map[string]bool) []*frag {
+	n := len(f.parts)
+	if n < 2 || n > maxLabelWords || known[key(f.text)] {
+		return []*frag{f}
+	}
+	// cut[i]: where the label starting at word i ends, for a cut of
+	// f.parts[i:] into labels (0: none).
+	cut := make([]int, n+1)
+	cut[n] = n
+	for i := n - 1; i >= 0; i-- {
+		var b strings.Builder
+		for j := i; j < n && j-i < maxChain; j++ {
+			b.WriteString(f.parts[j].text)
+			if cut[j+1] != 0 && known[key(b.String())] {
+				cut[i] = j + 1
+				break
+			}
+		}
+	}
+	if cut[0] == 0 {
+		return []*frag{f}
+	}
+	var out []*frag
+	for i := 0; i < n; i = cut[i] {
+		out = append(out, mergeLine(f.parts[i:cut[i]])...)
+	}
+	return out
+}
+
 // wrapActiveHeader adds to each column header the lines wrapped under it
-// (本年新 / 制作数量): text right below it, within its width, up to two
-// more lines. Left out, they would read as a row label.
+// (本年新 / 制作数量): text right below it, within its width, as far as a
+// template label goes, or up to three words of other text. Left out, they
+// would read as a row label.
 func wrapActiveHeader(pick []headerMatch, below []*pdfRow) {
 	for k := range pick {
 		m := &pick[k]
 		for _, r := range below {
-			if len(m.frags) >= 3 || r.y0-m.y1 > 1.5*(m.y1-m.y0) {
+			if len(m.frags) >= maxHeaderLines || r.y0-m.y1 > 1.5*(m.y1-m.y0) {
+				break
+			}
+			// A line with numbers is the first row, not more header.
+			numbers := false
+			for _, g := range r.frags {
+				numbers = numbers || g.value && isValueText(g.text) && strings.ContainsAny(g.text, "0123456789")
+			}
+			if numbers {
 				break
 			}
 			var add []*frag
@@ -580,7 +805,14 @@ func wrapActiveHeader(pick []headerMatch, below []*pdfRow) {
 				break
 			}
 			g := add[0]
-			m.label = joinWrapped(m.label, strings.TrimSpace(g.text))
+			// A label of the template is followed down as far as it goes
+			// (a narrow column sets 本年制发件数 a character a line) and no
+			// further; other text, three lines at most.
+			cand := joinWrapped(m.label, strings.TrimSpace(g.text))
+			if !knownPrefix(cand) && (activeHeaderLabels[key(m.label)] || len(m.frags) >= 3) {
+				break
+			}
+			m.label = cand
 			m.frags = append(m.frags, g.parts...)
 			m.x0, m.x1 = minf(m.x0, g.x0), maxf(m.x1, g.x1)
 			m.y1 = maxf(m.y1, g.y1)
@@ -589,11 +821,27 @@ func wrapActiveHeader(pick []headerMatch, below []*pdfRow) {
 }
 
 func newZone(kind, page int, pick []headerMatch, labelCol bool) *zone {
-	z := &zone{kind: kind, page: page, top: pick[0].y0, hdrY1: pick[0].y1, labelCol: labelCol}
+	z := &zone{kind: kind, page: page, hdrPage: page, top: pick[0].y0, hdrY1: pick[0].y1, labelCol: labelCol, tail: -1}
+	for _, m := range pick {
+		for _, f := range m.frags {
+			if f.page > z.hdrPage {
+				// The header ends on the next page: there, below its
+				// last line.
+				z.hdrPage, z.hdrY1 = f.page, f.y1
+			}
+		}
+	}
 	for _, m := range pick {
 		m.take()
 		z.cols = append(z.cols, gridCol{x0: m.x0, x1: m.x1, label: m.label})
-		z.top, z.hdrY1 = minf(z.top, m.y0), maxf(z.hdrY1, m.y1)
+		for _, f := range m.frags {
+			if f.page == page {
+				z.top = minf(z.top, f.y0)
+			}
+			if f.page == z.hdrPage {
+				z.hdrY1 = maxf(z.hdrY1, f.y1)
+			}
+		}
 		z.hdr = append(z.hdr, m.frags...)
 	}
 	return z

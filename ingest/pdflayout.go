@@ -2,8 +2,12 @@ package ingest
 
 import (
 	"fmt"
+	"math"
+	"regexp"
 	"sort"
 	"strings"
+
+	"github.com/ogi-checker/ogi/schema"
 )
 
 // Laying out located tables: each zone's part of a page becomes rows of
@@ -47,9 +51,13 @@ func (b *labelBlock) text() string {
 }
 
 // segment lays out one page's part of a zone: the frags between top and
-// bottom become rows of label cells and exactly one cell per column.
-func (z *zone) segment(frags []*frag) []*pdfTableRow {
+// bottom become rows of label cells and exactly one cell per column. tail
+// is the last row of the page before, on a page the table continues on:
+// label lines above the first numbers that continue its labels are added
+// to it (grown), not made a row of their own.
+func (z *zone) segment(frags []*frag, tail *pdfTableRow) (rows []*pdfTableRow, grown bool) {
 	left := z.valueLeft()
+	frags = joinStacked(splitGlued(frags, left), left)
 	var vals, labs []*frag
 	for _, f := range frags {
 		if f.value && f.cx() >= left {
@@ -63,7 +71,6 @@ func (z *zone) segment(frags []*frag) []*pdfTableRow {
 	vals, labs = attachUnits(vals, labs, left)
 	// Anchors: the numbers of one row share their height.
 	sort.SliceStable(vals, func(i, j int) bool { return vals[i].cy() < vals[j].cy() })
-	var rows []*pdfTableRow
 	for _, v := range vals {
 		if n := len(rows); n > 0 {
 			r := rows[n-1]
@@ -111,11 +118,19 @@ func (z *zone) segment(frags []*frag) []*pdfTableRow {
 		into.frags = append(into.frags, f)
 		into.x0, into.x1, into.y1 = minf(into.x0, f.x0), maxf(into.x1, f.x1), maxf(into.y1, f.y1)
 	}
+	if z.kind == zoneActive {
+		blocks = splitRowLabels(blocks, rows, activeRowLabels)
+	}
+	if tail != nil {
+		blocks, grown = continueTail(blocks, rows, tail, left)
+	}
 	// A block goes to the row whose numbers it overlaps most. One that
 	// overlaps none is a row without numbers (all cells blank) unless a
 	// label to its right shares its height: then it is a group label
-	// (（三）不予公开) and goes with the nearest row.
+	// (（三）不予公开) and goes with the blank row beside it, or failing
+	// that the nearest row.
 	var own []*pdfTableRow
+	var groups []*labelBlock
 	for _, b := range blocks {
 		var best *pdfTableRow
 		bo := 0.0
@@ -135,11 +150,21 @@ func (z *zone) segment(frags []*frag) []*pdfTableRow {
 				break
 			}
 		}
-		if group || len(rows) == 0 {
-			if len(rows) == 0 {
-				own = append(own, &pdfTableRow{y0: b.y0, y1: b.y1, row: b.frags[0].row, labels: []*labelBlock{b}})
-				continue
+		if group {
+			groups = append(groups, b)
+			continue
+		}
+		own = append(own, &pdfTableRow{y0: b.y0, y1: b.y1, row: b.frags[0].row, labels: []*labelBlock{b}})
+	}
+	for _, b := range groups {
+		var best *pdfTableRow
+		bo := 0.0
+		for _, r := range own {
+			if o := overlap(b.y0, b.y1, r.y0, r.y1); o > bo && r.labels[0].x0 > b.x0+3 {
+				best, bo = r, o
 			}
+		}
+		if best == nil {
 			bd := -1.0
 			for _, r := range rows {
 				d := maxf(r.y0-b.y1, b.y0-r.y1)
@@ -147,14 +172,255 @@ func (z *zone) segment(frags []*frag) []*pdfTableRow {
 					best, bd = r, d
 				}
 			}
-			best.labels = append(best.labels, b)
+		}
+		if best == nil {
+			own = append(own, &pdfTableRow{y0: b.y0, y1: b.y1, row: b.frags[0].row, labels: []*labelBlock{b}})
 			continue
 		}
-		own = append(own, &pdfTableRow{y0: b.y0, y1: b.y1, row: b.frags[0].row, labels: []*labelBlock{b}})
+		best.labels = append(best.labels, b)
 	}
 	rows = append(rows, own...)
 	sort.SliceStable(rows, func(i, j int) bool { return rows[i].y0 < rows[j].y0 })
-	return rows
+	return rows, grown
+}
+
+// repeats tells a header that repeats z's: the same kind of table with
+// the same column labels. Another table's header (table 2's next
+// sub-table) leaves z the rows above it.
+func (z *zone) repeats(of *zone) bool {
+	if z.kind != of.kind || len(z.cols) != len(of.cols) {
+		return false
+	}
+	for i, c := range z.cols {
+		if key(c.label) != key(of.cols[i].label) {
+			return false
+		}
+	}
+	return true
+}
+
+// laterSegs reports whether a zone claimed words on a page after p.
+func laterSegs(segs map[int][]*frag, p int) bool {
+	for q, fs := range segs {
+		if q > p && len(fs) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// activeRowLabels are the keys of table 2's row labels in both templates.
+var activeRowLabels = func() map[string]bool {
+	m := map[string]bool{}
+	for _, t := range schema.Templates {
+		for _, st := range t.Active {
+			for _, r := range st.Rows {
+				m[key(r.Label)] = true
+			}
+		}
+	}
+	return m
+}()
+
+// splitRowLabels cuts a label block without numbers whose lines make two or
+// more known row labels one after another (规章 / 行政规范性文件): rows with
+// every cell blank are as close as a label's wrapped lines, and their
+// labels carry no numbering to tell them apart.
+func splitRowLabels(blocks []*labelBlock, rows []*pdfTableRow, known map[string]bool) []*labelBlock {
+	var out []*labelBlock
+	for _, b := range blocks {
+		n := len(b.frags)
+		if n < 2 || n > maxLabelWords || known[key(b.text())] {
+			out = append(out, b)
+			continue
+		}
+		// cut[i]: where the label starting at line i ends, in a cut of
+		// lines i… into known labels (0: none).
+		cut := make([]int, n+1)
+		cut[n] = n
+		for i := n - 1; i >= 0; i-- {
+			var t strings.Builder
+			for j := i; j < n && j-i < maxChain; j++ {
+				t.WriteString(b.frags[j].text)
+				if cut[j+1] != 0 && known[key(t.String())] {
+					cut[i] = j + 1
+					break
+				}
+			}
+		}
+		if cut[0] == 0 {
+			out = append(out, b)
+			continue
+		}
+		for i := 0; i < n; i = cut[i] {
+			fs := b.frags[i:cut[i]]
+			nb := &labelBlock{x0: fs[0].x0, y0: fs[0].y0, x1: fs[0].x1, y1: fs[0].y1, frags: fs}
+			for _, f := range fs[1:] {
+				nb.x0, nb.x1, nb.y1 = minf(nb.x0, f.x0), maxf(nb.x1, f.x1), maxf(nb.y1, f.y1)
+			}
+			nb.anchor = anchorOf(rows, nb.y0, nb.y1)
+			out = append(out, nb)
+		}
+	}
+	return out
+}
+
+// continueTail moves label blocks that carry on the previous page's last
+// row into that row's blocks: above the page's first numbers, under one of
+// the row's numbered label cells (a row label wrapped over the page break:
+// （二）部分公开（区分处理 / 的，只计这一情形…), and not numbered itself,
+// since a numbered line starts a row. Unnumbered labels (table 2's 规章) are
+// never continued: a blank row of them at a page's top is a row.
+func continueTail(blocks []*labelBlock, rows []*pdfTableRow, tail *pdfTableRow, left float64) ([]*labelBlock, bool) {
+	first := math.Inf(1)
+	if len(rows) > 0 {
+		first = rows[0].y0
+	}
+	grown := false
+	var keep []*labelBlock
+	for _, b := range blocks {
+		if b.anchor >= 0 || b.y1 > first {
+			keep = append(keep, b)
+			continue
+		}
+		if continueValue(b, tail, left) {
+			grown = true
+			continue
+		}
+		var into *labelBlock
+		if !reRowNumbering.MatchString(b.frags[0].text) {
+			for _, t := range tail.labels {
+				if reRowNumbering.MatchString(t.frags[0].text) && overlap(t.x0, t.x1, b.x0, b.x1) > 0 {
+					into = t
+					break
+				}
+			}
+		}
+		if into == nil {
+			keep = append(keep, b)
+			continue
+		}
+		into.frags = append(into.frags, b.frags...)
+		grown = true
+	}
+	return keep, grown
+}
+
+// continueValue ends a value cell cut by the page break: text in a value
+// column at the page's top that, after the tail row's text above it, makes
+// one value (见 | 附件). The tail's text block becomes that value.
+func continueValue(b *labelBlock, tail *pdfTableRow, left float64) bool {
+	if (b.x0+b.x1)/2 < left {
+		return false
+	}
+	for i, t := range tail.labels {
+		if (t.x0+t.x1)/2 < left || overlap(t.x0, t.x1, b.x0, b.x1) <= 0 {
+			continue
+		}
+		text := t.text() + b.text()
+		if !pdfValue(text) {
+			continue
+		}
+		v := *t.frags[0]
+		v.text, v.value, v.parts = text, true, nil
+		v.x0, v.x1 = t.x0, t.x1
+		tail.values = append(tail.values, &v)
+		tail.labels = append(tail.labels[:i:i], tail.labels[i+1:]...)
+		return true
+	}
+	return false
+}
+
+// reGluedNumber is a label with a number run into it: pdftotext makes one
+// word of a label and the number printed just after it when no space
+// separates them (3.危及“三安全一稳定”0).
+var reGluedNumber = regexp.MustCompile(`^(.*\p{Han}[^0-9]*?)([0-9]+)$`)
+
+// splitGlued cuts the number off a label word that reaches into the value
+// columns and ends in digits. Poppler gives no glyph positions: the digits
+// are put at the word's right end, half an em each, and kept apart only
+// if they then sit in the value area.
+func splitGlued(frags []*frag, left float64) []*frag {
+	var out []*frag
+	for _, f := range frags {
+		m := reGluedNumber.FindStringSubmatch(f.text)
+		if f.value || f.x1 <= left || m == nil {
+			out = append(out, f)
+			continue
+		}
+		w := 0.55 * float64(len(m[2])) * f.h()
+		if f.x1-w/2 < left || f.x1-w <= f.x0 {
+			out = append(out, f)
+			continue
+		}
+		lab, num := *f, *f
+		lab.text, lab.x1 = strings.TrimSpace(m[1]), f.x1-w
+		num.text, num.x0, num.value = m[2], f.x1-w, true
+		out = append(out, &lab, &num)
+	}
+	return out
+}
+
+// joinStacked makes one value of words stacked in a value column whose
+// lines together are a value: 见附件 wrapped a character a line in a narrow
+// cell. The frags are not changed; the joined one replaces its parts.
+func joinStacked(frags []*frag, left float64) []*frag {
+	var cand []*frag
+	for _, f := range frags {
+		if !f.value && f.cx() >= left {
+			cand = append(cand, f)
+		}
+	}
+	if len(cand) < 2 || len(cand) > maxLabelWords {
+		return frags
+	}
+	sort.SliceStable(cand, func(i, j int) bool { return cand[i].y0 < cand[j].y0 })
+	gone := map[*frag]bool{}
+	var joined []*frag
+	for i, f := range cand {
+		if gone[f] {
+			continue
+		}
+		chain := []*frag{f}
+		best := 0
+		text := f.text
+		for _, g := range cand[i+1:] {
+			last := chain[len(chain)-1]
+			if len(chain) >= maxChain {
+				break
+			}
+			if gone[g] || g.page != last.page || g.y0 < last.y1-0.3*g.h() || g.y0-last.y1 > 0.6*g.h() ||
+				overlap(last.x0, last.x1, g.x0, g.x1) <= 0.3*minf(last.x1-last.x0, g.x1-g.x0) {
+				continue
+			}
+			chain = append(chain, g)
+			text += g.text
+			if pdfValue(text) {
+				best = len(chain)
+			}
+		}
+		if best < 2 {
+			continue
+		}
+		c := *chain[0]
+		c.text, c.value, c.parts = "", true, nil
+		for _, g := range chain[:best] {
+			gone[g] = true
+			c.text += g.text
+			c.x0, c.x1, c.y1 = minf(c.x0, g.x0), maxf(c.x1, g.x1), maxf(c.y1, g.y1)
+		}
+		joined = append(joined, &c)
+	}
+	if len(joined) == 0 {
+		return frags
+	}
+	var out []*frag
+	for _, f := range frags {
+		if !gone[f] {
+			out = append(out, f)
+		}
+	}
+	return append(out, joined...)
 }
 
 // attachUnits joins non-number words in the value area to the number they
@@ -168,7 +434,9 @@ func attachUnits(vals, labs []*frag, left float64) ([]*frag, []*frag) {
 	}
 	var rest []*frag
 	for _, f := range labs {
-		if f.cx() < left {
+		// A numbered label is never a unit, even printed close to the
+		// value area's first number (a table laid out cell after cell).
+		if f.cx() < left || reRowNumbering.MatchString(f.text) {
 			rest = append(rest, f)
 			continue
 		}
@@ -183,11 +451,17 @@ func attachUnits(vals, labs []*frag, left float64) ([]*frag, []*frag) {
 			rest = append(rest, f)
 			continue
 		}
+		joined := into.text + " " + f.text
 		if f.x0 < into.x0 {
-			into.text = f.text + " " + into.text
-		} else {
-			into.text += " " + f.text
+			joined = f.text + " " + into.text
 		}
+		// Only what makes one value with the number is its unit: a label
+		// printed tight against a number (an auto-width table) is not.
+		if !pdfValue(joined) {
+			rest = append(rest, f)
+			continue
+		}
+		into.text = joined
 		into.x0, into.x1 = minf(into.x0, f.x0), maxf(into.x1, f.x1)
 	}
 	return out, rest
@@ -219,7 +493,14 @@ func (z *zone) line(r *pdfTableRow, page, table, rowNo int) Line {
 		vc[j].Col = first + j
 	}
 	sort.SliceStable(r.values, func(i, j int) bool { return r.values[i].x0 < r.values[j].x0 })
-	for i, j := range z.assign(r.values) {
+	place := z.assign(r.values)
+	if z.pitch > 0 {
+		start := z.flowStart(r)
+		for i, v := range r.values {
+			place[i] = max(0, min(len(z.cols)-1, z.latIdx(v.x0)-start))
+		}
+	}
+	for i, j := range place {
 		v := r.values[i]
 		t := strings.TrimSpace(v.text)
 		if vc[j].Text != "" {
@@ -235,6 +516,24 @@ func (z *zone) line(r *pdfTableRow, page, table, rowNo int) Line {
 	}
 	cells = append(cells, vc...)
 	return Line{Cells: cells, Line: r.row, Page: page, Table: table, Row: rowNo}
+}
+
+// flowStart is the lattice column where a flowed row's values begin: the
+// one after its rightmost label cell. Only labels beside the row's numbers
+// count, since a group label (（三）不予公开) met on a blank row may have
+// been given to another row; a row of numbers alone starts in the first
+// value column.
+func (z *zone) flowStart(r *pdfTableRow) int {
+	start, any := 0, false
+	for _, b := range r.labels {
+		if len(r.values) > 0 && overlap(b.y0, b.y1, r.y0, r.y1) <= 0 {
+			continue
+		}
+		if i := z.latIdx(b.x0) + 1; !any || i > start {
+			start, any = i, true
+		}
+	}
+	return max(0, start)
 }
 
 // headerLine is the zone's header as one line: the cell over the labels
@@ -282,21 +581,31 @@ func layoutBBox(pages []pdfPage, lim Limits) (*Layout, error) {
 	d := &pdfDoc{lim: lim, lay: &Layout{Format: FormatPDF, Layout: LayoutPDFBBox, Pages: len(pages)}}
 	no := 0
 	var zones []*zone
+	all := make([][]*frag, len(pages))
 	for p, pg := range pages {
 		if len(pg.words) > maxPageWords {
 			return nil, fmt.Errorf("page %d has %d words, more than %d", p+1, len(pg.words), maxPageWords)
 		}
 		rows := visualRows(pg.words)
-		var all []*frag
 		for _, r := range rows {
 			no++
 			r.no = no
 			r.frags = rowFrags(r, p)
-			all = append(all, r.frags...)
+			all[p] = append(all[p], r.frags...)
 		}
 		d.pages = append(d.pages, rows)
-		zones = append(zones, findRequestHeader(all, p)...)
-		zones = append(zones, findReviewHeader(all, p)...)
+	}
+	for p, rows := range d.pages {
+		zs := findRequestHeader(all[p], p, nil, nil)
+		if len(zs) == 0 && p+1 < len(pages) && d.pageMentions(p, requestColLabels[0]) {
+			zs = findRequestHeader(all[p], p, all[p+1], d.pageBreak(p))
+		}
+		zones = append(zones, zs...)
+		zs = findReviewHeader(all[p], p, nil, nil)
+		if len(zs) == 0 && p+1 < len(pages) && d.pageMentions(p, "行政复议") {
+			zs = findReviewHeader(all[p], p, all[p+1], d.pageBreak(p))
+		}
+		zones = append(zones, zs...)
 		zones = append(zones, findActiveHeaders(rows, p)...)
 	}
 	if len(zones) == 0 {
@@ -333,6 +642,37 @@ func layoutBBox(pages []pdfPage, lim Limits) (*Layout, error) {
 	return d.lay, nil
 }
 
+// pageMentions reports whether a visual row of page p contains s.
+func (d *pdfDoc) pageMentions(p int, s string) bool {
+	k := key(s)
+	for _, r := range d.pages[p] {
+		if strings.Contains(key(rowText(r)), k) {
+			return true
+		}
+	}
+	return false
+}
+
+// pageBreak is where page p's text ends and page p+1's begins, page
+// numbers and running heads aside.
+func (d *pdfDoc) pageBreak(p int) *pageBreak {
+	b := &pageBreak{page: p}
+	rows := d.pages[p]
+	for i := len(rows) - 1; i >= 0; i-- {
+		if !rePageFurniture.MatchString(rowText(rows[i])) {
+			b.bottom = rows[i].y1
+			break
+		}
+	}
+	for _, r := range d.pages[p+1] {
+		if !rePageFurniture.MatchString(rowText(r)) {
+			b.top = r.y0
+			break
+		}
+	}
+	return b
+}
+
 // mentions reports whether a visual row's text contains s (spacing and
 // punctuation aside).
 func (d *pdfDoc) mentions(s string) bool {
@@ -352,6 +692,9 @@ func (d *pdfDoc) mentions(s string) bool {
 type pdfItem struct {
 	y     float64
 	lines []Line
+	// A zone's item ends with one line per table row.
+	zone *zone
+	rows []*pdfTableRow
 }
 
 func (d *pdfDoc) emit(zones []*zone) error {
@@ -367,13 +710,13 @@ func (d *pdfDoc) emit(zones []*zone) error {
 		}
 		stopped := false
 		for p := z.page; p < len(d.pages) && !stopped; p++ {
-			if next != nil && (p > next.page || p == next.page && p > z.page && next.kind == z.kind) {
+			if next != nil && (p > next.page || p == next.page && p > z.page && next.repeats(z)) {
 				// A header repeated at the top of a page takes the page,
 				// its upper header lines included.
 				break
 			}
 			for _, r := range d.pages[p] {
-				if p == z.page && r.y1 <= z.hdrY1+0.5 && r.y0 < z.hdrY1 {
+				if p == z.hdrPage && r.y1 <= z.hdrY1+0.5 && r.y0 < z.hdrY1 || p < z.hdrPage {
 					continue
 				}
 				if p == z.page && r.y0 < z.top {
@@ -388,7 +731,7 @@ func (d *pdfDoc) emit(zones []*zone) error {
 				}
 				var open []*frag
 				for _, f := range r.frags {
-					if !f.used && claim[f] == nil && !(p == z.page && f.cy() <= z.hdrY1) {
+					if !f.used && claim[f] == nil && !(p == z.hdrPage && f.cy() <= z.hdrY1) {
 						open = append(open, f)
 					}
 				}
@@ -402,7 +745,7 @@ func (d *pdfDoc) emit(zones []*zone) error {
 					break
 				}
 				for _, f := range r.frags {
-					if !f.used && claim[f] == nil && !(p == z.page && f.cy() <= z.hdrY1) {
+					if !f.used && claim[f] == nil && !(p == z.hdrPage && f.cy() <= z.hdrY1) {
 						claim[f] = z
 						segs[z][p] = append(segs[z][p], f)
 					}
@@ -415,7 +758,7 @@ func (d *pdfDoc) emit(zones []*zone) error {
 		var items []pdfItem
 		for _, z := range zones {
 			fr, ok := segs[z][p]
-			if !ok && z.page != p {
+			if !ok && z.page != p && z.hdrPage != p {
 				continue
 			}
 			if _, ok := tableOf[z]; !ok {
@@ -428,10 +771,27 @@ func (d *pdfDoc) emit(zones []*zone) error {
 				it.y = z.top
 				z.emitted++
 				it.lines = append(it.lines, z.headerLine(p+1, t))
-			} else {
+			} else if len(fr) > 0 {
 				it.y = fr[0].y0
+			} else {
+				it.y = z.hdrY1
 			}
-			rows := z.segment(fr)
+			var tail *pdfTableRow
+			if z.page != p && z.tail >= 0 {
+				tail = z.tailRow
+			}
+			rows, grown := z.segment(fr, tail)
+			if grown {
+				// The previous page's last row is already laid out: only
+				// its label cells change.
+				old := &d.lay.Lines[z.tail]
+				old.Cells = z.line(tail, old.Page, old.Table, old.Row).Cells
+			}
+			if len(rows) == 0 && z.kind == zoneReview && p == z.hdrPage && !laterSegs(segs[z], p) {
+				// Table 4 has one row of values: under a header with
+				// nothing below it, that row is printed blank.
+				rows = []*pdfTableRow{{row: z.hdr[len(z.hdr)-1].row}}
+			}
 			if !z.learned {
 				z.learn(rows)
 				z.learned = true
@@ -439,7 +799,9 @@ func (d *pdfDoc) emit(zones []*zone) error {
 			for _, r := range rows {
 				z.emitted++
 				it.lines = append(it.lines, z.line(r, p+1, t, z.emitted))
+				it.rows = append(it.rows, r)
 			}
+			it.zone = z
 			items = append(items, it)
 		}
 		// The rest: text rows, and header-area words a table did not take.
@@ -475,9 +837,12 @@ func (d *pdfDoc) emit(zones []*zone) error {
 		}
 		sort.SliceStable(items, func(i, j int) bool { return items[i].y < items[j].y })
 		for _, it := range items {
-			for _, l := range it.lines {
+			for i, l := range it.lines {
 				if err := d.add(l); err != nil {
 					return err
+				}
+				if k := i - (len(it.lines) - len(it.rows)); k >= 0 {
+					it.zone.tail, it.zone.tailRow = len(d.lay.Lines)-1, it.rows[k]
 				}
 			}
 		}

@@ -97,8 +97,13 @@ func parseValue(raw, kind, headerUnit string) parsed {
 	if placeholders[s] || isDashRun(s) {
 		return parsed{status: schema.StatusPlaceholder}
 	}
-	if v, ok := numeralValue(s); ok && kind != schema.KindMoney {
+	if v, ok := numeralValue(s); ok && (kind != schema.KindMoney || v == 0) {
+		// An amount in numerals would need its unit guessed; 〇 is
+		// nothing in any unit.
 		p := num(v, "")
+		if kind == schema.KindMoney {
+			p = parseMoney("0", headerUnit, "")
+		}
 		p.numeral = true
 		return p
 	}

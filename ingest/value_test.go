@@ -41,6 +41,8 @@ func TestParseValue(t *testing.T) {
 		{"见附件", schema.KindCount, "", schema.StatusText, nil, "", ""},
 		{"12件", schema.KindCount, "", schema.StatusNumber, f(12), "", ""},
 		{"〇", schema.KindCount, "", schema.StatusNumber, f(0), "", ""},
+		{"〇", schema.KindMoney, "万元", schema.StatusNumber, f(0), "万元", ""},
+		{"壹", schema.KindMoney, "万元", schema.StatusText, nil, "", ""},
 		{"零", schema.KindCount, "", schema.StatusNumber, f(0), "", ""},
 		{"壹", schema.KindCount, "", schema.StatusNumber, f(1), "", ""},
 		{"壹〇", schema.KindCount, "", schema.StatusNumber, f(10), "", ""},
