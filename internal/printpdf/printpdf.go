@@ -15,6 +15,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"time"
 
 	"github.com/chromedp/cdproto/cdp"
@@ -151,16 +152,49 @@ func ConvertDOCXs(ctx context.Context, docxs [][]byte) ([][]byte, error) {
 		return nil, err
 	}
 	defer func() { _ = os.RemoveAll(dir) }()
-	args := []string{"-env:UserInstallation=file://" + filepath.ToSlash(filepath.Join(dir, "profile")),
-		"--headless", "--norestore", "--convert-to", "pdf", "--outdir", dir}
+	names := make([]string, len(docxs))
 	for i, d := range docxs {
-		in := filepath.Join(dir, fmt.Sprintf("%06d.docx", i))
-		if err := os.WriteFile(in, d, 0o644); err != nil {
+		names[i] = filepath.Join(dir, fmt.Sprintf("%06d.docx", i))
+		if err := os.WriteFile(names[i], d, 0o644); err != nil {
 			return nil, err
 		}
-		args = append(args, in)
 	}
-	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute+time.Duration(len(docxs))*5*time.Second)
+	pdfs := make([][]byte, len(docxs))
+	todo := names
+	// A long batch now and then ends without writing some of its PDFs (seen
+	// once in a few hundred); the documents it skipped get one more run.
+	for try := 0; try < 2 && len(todo) > 0; try++ {
+		out, err := runSoffice(ctx, bin, dir, todo)
+		if err != nil {
+			return nil, err
+		}
+		var missing []string
+		for _, in := range todo {
+			var i int
+			if _, err := fmt.Sscanf(filepath.Base(in), "%06d.docx", &i); err != nil {
+				return nil, err
+			}
+			pdf, err := os.ReadFile(strings.TrimSuffix(in, ".docx") + ".pdf")
+			if err != nil {
+				if try == 1 {
+					return nil, fmt.Errorf("soffice wrote no PDF for document %d: %s", i+1, out)
+				}
+				missing = append(missing, in)
+				continue
+			}
+			pdfs[i] = Stable(pdf)
+		}
+		todo = missing
+	}
+	return pdfs, nil
+}
+
+// runSoffice converts the files with one LibreOffice into dir and returns
+// what it printed.
+func runSoffice(ctx context.Context, bin, dir string, files []string) ([]byte, error) {
+	args := append([]string{"-env:UserInstallation=file://" + filepath.ToSlash(filepath.Join(dir, "profile")),
+		"--headless", "--norestore", "--convert-to", "pdf", "--outdir", dir}, files...)
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute+time.Duration(len(files))*5*time.Second)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, bin, args...)
 	var out bytes.Buffer
@@ -168,15 +202,7 @@ func ConvertDOCXs(ctx context.Context, docxs [][]byte) ([][]byte, error) {
 	if err := cmd.Run(); err != nil {
 		return nil, fmt.Errorf("soffice: %v: %s", err, bytes.TrimSpace(out.Bytes()))
 	}
-	pdfs := make([][]byte, len(docxs))
-	for i := range docxs {
-		pdf, err := os.ReadFile(filepath.Join(dir, fmt.Sprintf("%06d.pdf", i)))
-		if err != nil {
-			return nil, fmt.Errorf("soffice wrote no PDF for document %d: %s", i+1, bytes.TrimSpace(out.Bytes()))
-		}
-		pdfs[i] = Stable(pdf)
-	}
-	return pdfs, nil
+	return bytes.TrimSpace(out.Bytes()), nil
 }
 
 var (
