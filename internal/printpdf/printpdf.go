@@ -161,28 +161,33 @@ func ConvertDOCXs(ctx context.Context, docxs [][]byte) ([][]byte, error) {
 	}
 	pdfs := make([][]byte, len(docxs))
 	todo := names
-	// A long batch now and then ends without writing some of its PDFs (seen
-	// once in a few hundred); the documents it skipped get one more run.
+	// One LibreOffice run stops writing after a couple of hundred
+	// documents (seen at 246), so the documents go in chunks; any it still
+	// skipped get one more run.
+	const chunk = 100
 	for try := 0; try < 2 && len(todo) > 0; try++ {
-		out, err := runSoffice(ctx, bin, dir, todo)
-		if err != nil {
-			return nil, err
-		}
 		var missing []string
-		for _, in := range todo {
-			var i int
-			if _, err := fmt.Sscanf(filepath.Base(in), "%06d.docx", &i); err != nil {
+		for start := 0; start < len(todo); start += chunk {
+			part := todo[start:min(start+chunk, len(todo))]
+			out, err := runSoffice(ctx, bin, dir, part)
+			if err != nil {
 				return nil, err
 			}
-			pdf, err := os.ReadFile(strings.TrimSuffix(in, ".docx") + ".pdf")
-			if err != nil {
-				if try == 1 {
-					return nil, fmt.Errorf("soffice wrote no PDF for document %d: %s", i+1, out)
+			for _, in := range part {
+				var i int
+				if _, err := fmt.Sscanf(filepath.Base(in), "%06d.docx", &i); err != nil {
+					return nil, err
 				}
-				missing = append(missing, in)
-				continue
+				pdf, err := os.ReadFile(strings.TrimSuffix(in, ".docx") + ".pdf")
+				if err != nil {
+					if try == 1 {
+						return nil, fmt.Errorf("soffice wrote no PDF for document %d: %s", i+1, out)
+					}
+					missing = append(missing, in)
+					continue
+				}
+				pdfs[i] = Stable(pdf)
 			}
-			pdfs[i] = Stable(pdf)
 		}
 		todo = missing
 	}
