@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -125,13 +126,20 @@ Exit codes: 0 all pass; 1 a case fails; 4 the pack or a fixture does not load.`,
 			if !ok {
 				return nil
 			}
-			if dir == "" {
-				// The built-in fixtures name report files relative to the
-				// source tree; they run from a checkout.
-				dir, _ = filepath.Abs("rules")
-			}
 			lim := ingest.DefaultLimits()
 			conv := func(p string) (*schema.Document, error) { return convertFile(context.Background(), p, lim) }
+			if dir == "" {
+				// The built-in fixtures' reports are embedded with the pack
+				// (rules/testdata/reports), so the cases run from any
+				// directory, not only from a checkout.
+				conv = func(p string) (*schema.Document, error) {
+					data, err := fs.ReadFile(pack.FS, p)
+					if err != nil {
+						return nil, err
+					}
+					return ingest.Convert(context.Background(), p, data, ingest.Options{Limits: lim})
+				}
+			}
 			results, err := e.RunFixtures(pack.FS, dir, conv, filter)
 			if err != nil {
 				writeErr(stderr, err)
