@@ -246,8 +246,7 @@ or the store could not be written).
 			}
 			eng, err := loadEngine(&o)
 			if err != nil {
-				say(stderr, "ogi: cannot load rules:\n%v\n", err)
-				*code = exitRules
+				*code = loadFailure(err, stderr)
 				return nil
 			}
 			if _, ok := loadWaiverFile(&o, stderr); !ok {

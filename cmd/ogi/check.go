@@ -73,6 +73,12 @@ type checkOptions struct {
 	Waivers   string
 	NoWaivers bool
 	waivers   []engine.Waiver
+	// loaded are all rules of the packs before --enable/--disable, to tell
+	// a pattern that names no rule.
+	loaded []*engine.Rule
+	// refLines says where each enable/disable entry was written
+	// ("key\x00pattern" → ".ogi.yaml:4"), for errors.
+	refLines map[string]string
 	// Rule selection and overrides from configuration.
 	Enable, Disable []string
 	Overrides       map[string]engine.Override
@@ -144,6 +150,20 @@ func loadEngine(o *checkOptions) (*engine.Engine, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Patterns are checked against every loaded rule, before selection: a
+	// waiver for a disabled rule is not a mistake, one for no rule is.
+	o.loaded = append([]*engine.Rule(nil), e.Rules()...)
+	for _, l := range []struct {
+		key      string
+		patterns []string
+	}{{"enable", o.Enable}, {"disable", o.Disable}} {
+		for _, p := range l.patterns {
+			if !engine.MatchesAny(o.loaded, p) {
+				return nil, &configError{fmt.Errorf("%s: %s: %q names no rule id, glob or category of the loaded packs",
+					o.ruleRefWhere(l.key, p), l.key, p)}
+			}
+		}
+	}
 	if err := e.Select(o.Enable, o.Disable); err != nil {
 		return nil, &configError{err}
 	}
@@ -151,6 +171,18 @@ func loadEngine(o *checkOptions) (*engine.Engine, error) {
 		return nil, &configError{err}
 	}
 	return e, nil
+}
+
+// loadFailure prints why loadEngine failed and returns the exit code: 2
+// for a configuration mistake, 4 for rules that do not compile.
+func loadFailure(err error, stderr io.Writer) int {
+	var ce *configError
+	if errors.As(err, &ce) {
+		say(stderr, "ogi: configuration: %v\n", err)
+		return exitUsage
+	}
+	say(stderr, "ogi: cannot load rules:\n%v\n", err)
+	return exitRules
 }
 
 // configError is a configuration mistake found while loading rules: a usage
@@ -205,13 +237,7 @@ func runCheck(ctx context.Context, files []string, o checkOptions, stdout, stder
 	}
 	eng, err := loadEngine(&o)
 	if err != nil {
-		var ce *configError
-		if errors.As(err, &ce) {
-			say(stderr, "ogi: configuration: %v\n", err)
-			return exitUsage
-		}
-		say(stderr, "ogi: cannot load rules:\n%v\n", err)
-		return exitRules
+		return loadFailure(err, stderr)
 	}
 	for _, n := range eng.Notices {
 		say(stderr, "ogi: notice: %s\n", n)
@@ -246,7 +272,7 @@ func runCheck(ctx context.Context, files []string, o checkOptions, stdout, stder
 		code = worse(code, codes[i])
 	}
 	out := &report.CheckOutput{SchemaVersion: report.CheckSchemaVersion,
-		Tool: report.Tool{Name: "ogi", Version: version}, Reports: reports, Warnings: warnings}
+		Tool: report.Tool{Name: "ogi", Version: readVersion().Version}, Reports: reports, Warnings: warnings}
 	outputs := o.Outputs
 	if len(outputs) == 0 {
 		outputs = []string{o.Format}
@@ -278,6 +304,12 @@ func loadWaiverFile(o *checkOptions, stderr io.Writer) ([]string, bool) {
 	if err != nil {
 		say(stderr, "ogi: waivers: %v\n", err)
 		return nil, false
+	}
+	for _, w := range ws {
+		if o.loaded != nil && !engine.MatchesAny(o.loaded, w.Rule) {
+			say(stderr, "ogi: waivers: %s:%d: rule %q is not a rule id or glob of the loaded packs\n", file, w.Line, w.Rule)
+			return nil, false
+		}
 	}
 	o.waivers = ws
 	for _, w := range warns {
@@ -518,4 +550,13 @@ func writeOutput(spec string, out *report.CheckOutput, eng *engine.Engine, lang 
 		}
 		return nil
 	})
+}
+
+// ruleRefWhere says where an enable or disable entry came from: the file
+// and line of a configuration file, else the flag.
+func (o *checkOptions) ruleRefWhere(key, pattern string) string {
+	if w, ok := o.refLines[key+"\x00"+pattern]; ok {
+		return w
+	}
+	return "--" + key
 }
