@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -284,7 +285,74 @@ func runCheck(ctx context.Context, files []string, o checkOptions, stdout, stder
 			code = worse(code, exitOutput)
 		}
 	}
+	if line := minScoreLine(reports, &o); line != "" {
+		say(stderr, "ogi: %s\n", line)
+	}
+	if len(files) > 1 {
+		say(stderr, "ogi: %s (exit %d)\n", checkSummary(reports, &o), code)
+	}
 	return code
+}
+
+// belowMinScore reports whether a checked report fails --min-score: it
+// scores below the bar or has no score at all.
+func belowMinScore(fr report.FileReport, o *checkOptions) bool {
+	return o.MinScoreSet && !fr.IsUnreadable() && (fr.Score == nil || *fr.Score < o.MinScore)
+}
+
+// minScoreLine names the reports below --min-score with their scores, so
+// that an exit 1 without a finding at --fail-on says which report failed
+// the bar and by how much; "" when none did.
+func minScoreLine(reports []report.FileReport, o *checkOptions) string {
+	const shown = 5
+	var parts []string
+	n := 0
+	for _, fr := range reports {
+		if !belowMinScore(fr, o) {
+			continue
+		}
+		n++
+		if n > shown {
+			continue
+		}
+		score := "no score"
+		if fr.Score != nil {
+			score = strconv.FormatFloat(*fr.Score, 'f', -1, 64)
+		} else if fr.ScoreReason != "" {
+			score = "no score (" + fr.ScoreReason + ")"
+		}
+		parts = append(parts, fr.File+" "+score)
+	}
+	if n == 0 {
+		return ""
+	}
+	if n > shown {
+		parts = append(parts, fmt.Sprintf("and %d more", n-shown))
+	}
+	return fmt.Sprintf("below --min-score %s: %s", strconv.FormatFloat(o.MinScore, 'f', -1, 64), strings.Join(parts, ", "))
+}
+
+// checkSummary is the closing line of a check of several files: what was
+// checked and what made the exit code.
+func checkSummary(reports []report.FileReport, o *checkOptions) string {
+	checked, unreadable, errs, warns, below := 0, 0, 0, 0, 0
+	for _, fr := range reports {
+		if fr.IsUnreadable() {
+			unreadable++
+			continue
+		}
+		checked++
+		errs += fr.Counts.Error
+		warns += fr.Counts.Warning
+		if belowMinScore(fr, o) {
+			below++
+		}
+	}
+	s := fmt.Sprintf("%d files: %d checked, %d unreadable; %d errors, %d warnings", len(reports), checked, unreadable, errs, warns)
+	if o.MinScoreSet {
+		s += fmt.Sprintf("; %d below --min-score %s", below, strconv.FormatFloat(o.MinScore, 'f', -1, 64))
+	}
+	return s
 }
 
 // loadWaiverFile reads the waivers in force into o and returns the
