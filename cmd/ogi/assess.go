@@ -332,7 +332,7 @@ func runAssess(ctx context.Context, stdout, stderr io.Writer, eng *engine.Engine
 		}
 		defer func() { _ = db.Close() }()
 		b.db = db
-		if b.runID, err = db.BeginRun(ctx, version, rulesHash, b.set.config, started); err != nil {
+		if b.runID, err = db.BeginRun(ctx, readVersion().Version, rulesHash, b.set.config, started); err != nil {
 			say(stderr, "ogi: %s: %v\n", out.db, err)
 			return exitOutput
 		}

@@ -6,6 +6,7 @@ import (
 	"io"
 	"runtime/debug"
 	"strings"
+	"sync"
 
 	"github.com/spf13/cobra"
 )
@@ -24,14 +25,15 @@ type versionInfo struct {
 	CELGo     string `json:"cel_go,omitempty"`
 }
 
-// readVersion reads the running binary's build information.
-func readVersion() versionInfo {
+// readVersion reads the running binary's build information, once: the
+// batch asks for it per stored run and per converter key.
+var readVersion = sync.OnceValue(func() versionInfo {
 	bi, ok := debug.ReadBuildInfo()
 	if !ok {
 		bi = nil
 	}
 	return versionFrom(version, bi)
-}
+})
 
 // versionFrom resolves the version: a -ldflags "-X main.version=…" value
 // wins; otherwise the module version the go command stamped (set by
