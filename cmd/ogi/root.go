@@ -24,7 +24,9 @@ const exitCodesHelp = `Exit codes:
      replaced by a run is renamed into place only once complete, so the
      previous one stays intact
 With several files the worst wins, in the order 2 > 5 > 4 > 3 > 1 > 0; every file
-is still checked.`
+is still checked, and a closing line on standard error sums up files, checked,
+unreadable, errors/warnings and how many are below --min-score. A --min-score
+failure names each report below the bar with its score.`
 
 func writeErr(w io.Writer, err error) {
 	_, _ = fmt.Fprintf(w, "ogi: %v\n", err)
