@@ -34,6 +34,18 @@ func (e *Engine) Select(enable, disable []string) error {
 	return nil
 }
 
+// MatchesAny reports whether pattern (a rule id, a glob or a category, as
+// for Select and waivers) names at least one of rules: a pattern that names
+// none is almost always a typo that would silently do nothing.
+func MatchesAny(rules []*Rule, pattern string) bool {
+	for _, r := range rules {
+		if matchRule(r, []string{pattern}) {
+			return true
+		}
+	}
+	return false
+}
+
 func matchRule(r *Rule, patterns []string) bool {
 	for _, p := range patterns {
 		if p == r.Category || p == r.ID {

@@ -246,8 +246,7 @@ or the store could not be written).
 			}
 			eng, err := loadEngine(&o)
 			if err != nil {
-				say(stderr, "ogi: cannot load rules:\n%v\n", err)
-				*code = exitRules
+				*code = loadFailure(err, stderr)
 				return nil
 			}
 			if _, ok := loadWaiverFile(&o, stderr); !ok {
@@ -333,7 +332,7 @@ func runAssess(ctx context.Context, stdout, stderr io.Writer, eng *engine.Engine
 		}
 		defer func() { _ = db.Close() }()
 		b.db = db
-		if b.runID, err = db.BeginRun(ctx, version, rulesHash, b.set.config, started); err != nil {
+		if b.runID, err = db.BeginRun(ctx, readVersion().Version, rulesHash, b.set.config, started); err != nil {
 			say(stderr, "ogi: %s: %v\n", out.db, err)
 			return exitOutput
 		}

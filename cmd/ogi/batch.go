@@ -169,12 +169,14 @@ type batchSettings struct {
 	config    string // digest of the options that change results
 }
 
-// converterID names the build that converts documents. A release is its
-// version; a development build is its executable's hash, so that a rebuilt
-// converter never reuses documents converted by an older one.
+// converterID names the build that converts documents. A release (the
+// version `ogi version` prints, from -ldflags or the module version, for a
+// build without uncommitted changes) is its version; a development build
+// is its executable's hash, so that a rebuilt converter never reuses
+// documents converted by an older one.
 func converterID() string {
-	if version != "dev" {
-		return version
+	if v := readVersion(); v.release() {
+		return v.Version
 	}
 	if bi, ok := debug.ReadBuildInfo(); ok {
 		rev, dirty := "", false

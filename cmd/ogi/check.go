@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -73,6 +74,12 @@ type checkOptions struct {
 	Waivers   string
 	NoWaivers bool
 	waivers   []engine.Waiver
+	// loaded are all rules of the packs before --enable/--disable, to tell
+	// a pattern that names no rule.
+	loaded []*engine.Rule
+	// refLines says where each enable/disable entry was written
+	// ("key\x00pattern" → ".ogi.yaml:4"), for errors.
+	refLines map[string]string
 	// Rule selection and overrides from configuration.
 	Enable, Disable []string
 	Overrides       map[string]engine.Override
@@ -144,6 +151,20 @@ func loadEngine(o *checkOptions) (*engine.Engine, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Patterns are checked against every loaded rule, before selection: a
+	// waiver for a disabled rule is not a mistake, one for no rule is.
+	o.loaded = append([]*engine.Rule(nil), e.Rules()...)
+	for _, l := range []struct {
+		key      string
+		patterns []string
+	}{{"enable", o.Enable}, {"disable", o.Disable}} {
+		for _, p := range l.patterns {
+			if !engine.MatchesAny(o.loaded, p) {
+				return nil, &configError{fmt.Errorf("%s: %s: %q names no rule id, glob or category of the loaded packs",
+					o.ruleRefWhere(l.key, p), l.key, p)}
+			}
+		}
+	}
 	if err := e.Select(o.Enable, o.Disable); err != nil {
 		return nil, &configError{err}
 	}
@@ -151,6 +172,18 @@ func loadEngine(o *checkOptions) (*engine.Engine, error) {
 		return nil, &configError{err}
 	}
 	return e, nil
+}
+
+// loadFailure prints why loadEngine failed and returns the exit code: 2
+// for a configuration mistake, 4 for rules that do not compile.
+func loadFailure(err error, stderr io.Writer) int {
+	var ce *configError
+	if errors.As(err, &ce) {
+		say(stderr, "ogi: configuration: %v\n", err)
+		return exitUsage
+	}
+	say(stderr, "ogi: cannot load rules:\n%v\n", err)
+	return exitRules
 }
 
 // configError is a configuration mistake found while loading rules: a usage
@@ -205,13 +238,7 @@ func runCheck(ctx context.Context, files []string, o checkOptions, stdout, stder
 	}
 	eng, err := loadEngine(&o)
 	if err != nil {
-		var ce *configError
-		if errors.As(err, &ce) {
-			say(stderr, "ogi: configuration: %v\n", err)
-			return exitUsage
-		}
-		say(stderr, "ogi: cannot load rules:\n%v\n", err)
-		return exitRules
+		return loadFailure(err, stderr)
 	}
 	for _, n := range eng.Notices {
 		say(stderr, "ogi: notice: %s\n", n)
@@ -246,7 +273,7 @@ func runCheck(ctx context.Context, files []string, o checkOptions, stdout, stder
 		code = worse(code, codes[i])
 	}
 	out := &report.CheckOutput{SchemaVersion: report.CheckSchemaVersion,
-		Tool: report.Tool{Name: "ogi", Version: version}, Reports: reports, Warnings: warnings}
+		Tool: report.Tool{Name: "ogi", Version: readVersion().Version}, Reports: reports, Warnings: warnings}
 	outputs := o.Outputs
 	if len(outputs) == 0 {
 		outputs = []string{o.Format}
@@ -258,7 +285,74 @@ func runCheck(ctx context.Context, files []string, o checkOptions, stdout, stder
 			code = worse(code, exitOutput)
 		}
 	}
+	if line := minScoreLine(reports, &o); line != "" {
+		say(stderr, "ogi: %s\n", line)
+	}
+	if len(files) > 1 {
+		say(stderr, "ogi: %s (exit %d)\n", checkSummary(reports, &o), code)
+	}
 	return code
+}
+
+// belowMinScore reports whether a checked report fails --min-score: it
+// scores below the bar or has no score at all.
+func belowMinScore(fr report.FileReport, o *checkOptions) bool {
+	return o.MinScoreSet && !fr.IsUnreadable() && (fr.Score == nil || *fr.Score < o.MinScore)
+}
+
+// minScoreLine names the reports below --min-score with their scores, so
+// that an exit 1 without a finding at --fail-on says which report failed
+// the bar and by how much; "" when none did.
+func minScoreLine(reports []report.FileReport, o *checkOptions) string {
+	const shown = 5
+	var parts []string
+	n := 0
+	for _, fr := range reports {
+		if !belowMinScore(fr, o) {
+			continue
+		}
+		n++
+		if n > shown {
+			continue
+		}
+		score := "no score"
+		if fr.Score != nil {
+			score = strconv.FormatFloat(*fr.Score, 'f', -1, 64)
+		} else if fr.ScoreReason != "" {
+			score = "no score (" + fr.ScoreReason + ")"
+		}
+		parts = append(parts, fr.File+" "+score)
+	}
+	if n == 0 {
+		return ""
+	}
+	if n > shown {
+		parts = append(parts, fmt.Sprintf("and %d more", n-shown))
+	}
+	return fmt.Sprintf("below --min-score %s: %s", strconv.FormatFloat(o.MinScore, 'f', -1, 64), strings.Join(parts, ", "))
+}
+
+// checkSummary is the closing line of a check of several files: what was
+// checked and what made the exit code.
+func checkSummary(reports []report.FileReport, o *checkOptions) string {
+	checked, unreadable, errs, warns, below := 0, 0, 0, 0, 0
+	for _, fr := range reports {
+		if fr.IsUnreadable() {
+			unreadable++
+			continue
+		}
+		checked++
+		errs += fr.Counts.Error
+		warns += fr.Counts.Warning
+		if belowMinScore(fr, o) {
+			below++
+		}
+	}
+	s := fmt.Sprintf("%d files: %d checked, %d unreadable; %d errors, %d warnings", len(reports), checked, unreadable, errs, warns)
+	if o.MinScoreSet {
+		s += fmt.Sprintf("; %d below --min-score %s", below, strconv.FormatFloat(o.MinScore, 'f', -1, 64))
+	}
+	return s
 }
 
 // loadWaiverFile reads the waivers in force into o and returns the
@@ -278,6 +372,12 @@ func loadWaiverFile(o *checkOptions, stderr io.Writer) ([]string, bool) {
 	if err != nil {
 		say(stderr, "ogi: waivers: %v\n", err)
 		return nil, false
+	}
+	for _, w := range ws {
+		if o.loaded != nil && !engine.MatchesAny(o.loaded, w.Rule) {
+			say(stderr, "ogi: waivers: %s:%d: rule %q is not a rule id or glob of the loaded packs\n", file, w.Line, w.Rule)
+			return nil, false
+		}
 	}
 	o.waivers = ws
 	for _, w := range warns {
@@ -518,4 +618,13 @@ func writeOutput(spec string, out *report.CheckOutput, eng *engine.Engine, lang 
 		}
 		return nil
 	})
+}
+
+// ruleRefWhere says where an enable or disable entry came from: the file
+// and line of a configuration file, else the flag.
+func (o *checkOptions) ruleRefWhere(key, pattern string) string {
+	if w, ok := o.refLines[key+"\x00"+pattern]; ok {
+		return w
+	}
+	return "--" + key
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 	"github.com/spf13/viper"
+	"go.yaml.in/yaml/v3"
 
 	"github.com/ogi-checker/ogi/engine"
 	"github.com/ogi-checker/ogi/internal/fileread"
@@ -64,6 +65,10 @@ type config struct {
 	values    map[string]resolvedValue
 	overrides map[string]engine.Override
 	files     []string
+	// entryLines maps "file\x00key\x00pattern" (key enable or disable, or
+	// profiles.NAME.enable) to file:line, so that an entry naming no rule
+	// can be pointed at.
+	entryLines map[string]string
 }
 
 // findProjectConfig walks up from dir to the first .ogi.yaml.
@@ -153,7 +158,7 @@ func checkKeys(path, prefix string, m map[string]any) error {
 
 // loadConfig resolves every setting for a command.
 func loadConfig(flags *pflag.FlagSet) (*config, error) {
-	cfg := &config{values: map[string]resolvedValue{}, overrides: map[string]engine.Override{}}
+	cfg := &config{values: map[string]resolvedValue{}, overrides: map[string]engine.Override{}, entryLines: map[string]string{}}
 	type layer struct {
 		name string
 		m    map[string]any
@@ -176,6 +181,9 @@ func loadConfig(flags *pflag.FlagSet) (*config, error) {
 			layers = append(layers, layer{p, m})
 			cfg.files = append(cfg.files, p)
 		}
+	}
+	for _, l := range layers {
+		recordEntryLines(l.name, cfg.entryLines)
 	}
 	env := viper.New()
 	env.SetEnvPrefix("OGI")
@@ -410,6 +418,29 @@ func (c *config) applyTo(o *checkOptions) error {
 	o.NoBuiltin = get("no_builtin").(bool)
 	o.Enable = get("enable").([]string)
 	o.Disable = get("disable").([]string)
+	o.refLines = map[string]string{}
+	for _, key := range []string{"enable", "disable"} {
+		src := c.values[key].Source
+		for _, p := range get(key).([]string) {
+			where := src
+			switch {
+			case strings.HasPrefix(src, "profile "):
+				name := strings.TrimPrefix(src, "profile ")
+				for _, f := range c.files {
+					if w, ok := c.entryLines[f+"\x00profiles."+name+"."+key+"\x00"+p]; ok {
+						where = w
+					}
+				}
+			case strings.HasPrefix(src, "flag "):
+				where = strings.TrimPrefix(src, "flag ")
+			default:
+				if w, ok := c.entryLines[src+"\x00"+key+"\x00"+p]; ok {
+					where = w
+				}
+			}
+			o.refLines[key+"\x00"+p] = where
+		}
+	}
 	o.Overrides = c.overrides
 	o.CannotEvaluateSeverity = get("cannot_evaluate_severity").(string)
 	o.Jobs = get("jobs").(int)
@@ -485,4 +516,37 @@ func fmtValue(v any) string {
 		return "[" + strings.Join(ss, ", ") + "]"
 	}
 	return fmt.Sprint(v)
+}
+
+// recordEntryLines notes the line of every enable and disable entry of a
+// configuration file, top level and in profiles (viper keeps no lines).
+func recordEntryLines(file string, out map[string]string) {
+	data, err := fileread.Read(file, maxSideFileBytes)
+	if err != nil {
+		return
+	}
+	var root yaml.Node
+	if yaml.Unmarshal(data, &root) != nil || len(root.Content) == 0 {
+		return
+	}
+	var walk func(m *yaml.Node, prefix string, depth int)
+	walk = func(m *yaml.Node, prefix string, depth int) {
+		if m.Kind != yaml.MappingNode {
+			return
+		}
+		for i := 0; i+1 < len(m.Content); i += 2 {
+			k, v := m.Content[i].Value, m.Content[i+1]
+			switch {
+			case (k == "enable" || k == "disable") && v.Kind == yaml.SequenceNode:
+				for _, e := range v.Content {
+					out[file+"\x00"+prefix+k+"\x00"+e.Value] = fmt.Sprintf("%s:%d", file, e.Line)
+				}
+			case k == "profiles" && depth == 0:
+				for j := 0; j+1 < len(v.Content); j += 2 {
+					walk(v.Content[j+1], "profiles."+v.Content[j].Value+".", 1)
+				}
+			}
+		}
+	}
+	walk(root.Content[0], "", 0)
 }

@@ -37,8 +37,7 @@ Exit codes: 0 all figures 100%; 1 something differs (listed with --verbose); 2 u
 			}
 			eng, err := loadEngine(&o)
 			if err != nil {
-				say(stderr, "ogi: cannot load rules:\n%v\n", err)
-				*code = exitRules
+				*code = loadFailure(err, stderr)
 				return nil
 			}
 			lim := ingest.DefaultLimits()

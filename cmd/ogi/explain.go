@@ -25,8 +25,7 @@ do not load.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			eng, err := loadEngine(&o)
 			if err != nil {
-				say(stderr, "ogi: cannot load rules:\n%v\n", err)
-				*code = exitRules
+				*code = loadFailure(err, stderr)
 				return nil
 			}
 			r, ok := eng.Rule(args[0])

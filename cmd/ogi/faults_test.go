@@ -175,11 +175,12 @@ func fillDisk(t *testing.T, dir string) {
 	}
 }
 
-// errorLines are stderr's lines other than the run summary.
+// errorLines are stderr's lines other than the run summary (assess's
+// "N reports, …", check's "N files: …").
 func errorLines(stderr string) []string {
 	var out []string
 	for _, l := range strings.Split(strings.TrimSpace(stderr), "\n") {
-		if l != "" && !strings.Contains(l, " reports, ") {
+		if l != "" && !strings.Contains(l, " reports, ") && !strings.Contains(l, " files: ") {
 			out = append(out, l)
 		}
 	}

@@ -7,7 +7,8 @@ import (
 	"github.com/spf13/cobra"
 )
 
-// version is set at build time with -ldflags "-X main.version=…".
+// version is set at build time with -ldflags "-X main.version=…"; without
+// it the module version from the build info is used (see readVersion).
 var version = "dev"
 
 const exitCodesHelp = `Exit codes:
@@ -23,7 +24,9 @@ const exitCodesHelp = `Exit codes:
      replaced by a run is renamed into place only once complete, so the
      previous one stays intact
 With several files the worst wins, in the order 2 > 5 > 4 > 3 > 1 > 0; every file
-is still checked.`
+is still checked, and a closing line on standard error sums up files, checked,
+unreadable, errors/warnings and how many are below --min-score. A --min-score
+failure names each report below the bar with its score.`
 
 func writeErr(w io.Writer, err error) {
 	_, _ = fmt.Fprintf(w, "ogi: %v\n", err)
@@ -44,7 +47,7 @@ printed on the tables, timeliness, template version and more.
 ` + exitCodesHelp,
 		SilenceUsage:  true,
 		SilenceErrors: true,
-		Version:       version,
+		Version:       readVersion().Version,
 	}
 	root.SetOut(stdout)
 	root.SetErr(stderr)
@@ -55,17 +58,6 @@ printed on the tables, timeliness, template version and more.
 		newSchemaCmd(stdout, code), newEvalCmd(stdout, stderr, code),
 		newRulesCmd(stdout, stderr, code), newExplainCmd(stdout, stderr, code),
 		newConfigCmd(stdout, stderr, code), newGenerateCmd(stdout, stderr, code),
-		newAssessCmd(stdout, stderr, code), newVersionCmd(stdout))
+		newAssessCmd(stdout, stderr, code), newVersionCmd(stdout, stderr, code))
 	return root, code
-}
-
-func newVersionCmd(stdout io.Writer) *cobra.Command {
-	return &cobra.Command{
-		Use:   "version",
-		Short: "Print the version",
-		Args:  cobra.NoArgs,
-		Run: func(*cobra.Command, []string) {
-			_, _ = fmt.Fprintf(stdout, "ogi %s\n", version)
-		},
-	}
 }

@@ -5,9 +5,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
+	"sort"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -45,20 +47,34 @@ func newRulesCmd(stdout, stderr io.Writer, code *int) *cobra.Command {
 		Short: "List, lint, test and document rule packs",
 	}
 	var jsonOut bool
+	var format string
 	list := &cobra.Command{
 		Use:   "list [DIR]",
 		Short: "List the rules of a pack (the built-in one without DIR)",
-		Args:  cobra.MaximumNArgs(1),
+		Long: `List the rules of a pack (the built-in one without DIR): one line per rule as text, or with
+--format json an array sorted by id of {id, title {zh, en}, severity, category, points,
+templates, language, file, line} for scripts.
+
+Exit codes: 0 listed; 2 usage error (an unknown --format); 4 the pack does not load.`,
+		Args: cobra.MaximumNArgs(1),
 		RunE: func(_ *cobra.Command, args []string) error {
+			if jsonOut {
+				format = "json"
+			}
+			if format != "text" && format != "json" {
+				writeErr(stderr, fmt.Errorf("--format must be text or json, not %q", format))
+				*code = exitUsage
+				return nil
+			}
 			e, ok := loadPackFor(args, stderr, code)
 			if !ok {
 				return nil
 			}
-			if jsonOut {
+			if format == "json" {
 				enc := json.NewEncoder(stdout)
 				enc.SetEscapeHTML(false)
 				enc.SetIndent("", "  ")
-				return enc.Encode(e.Rules())
+				return enc.Encode(listedRules(e.Rules()))
 			}
 			for _, r := range e.Rules() {
 				say(stdout, "%-34s %-4s %-7s %-12s %4g  %-10s %s\n", r.ID, r.Lang, r.Severity, r.Category, r.Points,
@@ -67,7 +83,9 @@ func newRulesCmd(stdout, stderr io.Writer, code *int) *cobra.Command {
 			return nil
 		},
 	}
-	list.Flags().BoolVar(&jsonOut, "json", false, "print JSON")
+	list.Flags().StringVar(&format, "format", "text", "output format: text or json")
+	list.Flags().BoolVar(&jsonOut, "json", false, "print JSON (same as --format json)")
+	_ = list.Flags().MarkDeprecated("json", "use --format json")
 
 	lint := &cobra.Command{
 		Use:   "lint [DIR]",
@@ -125,13 +143,20 @@ Exit codes: 0 all pass; 1 a case fails; 4 the pack or a fixture does not load.`,
 			if !ok {
 				return nil
 			}
-			if dir == "" {
-				// The built-in fixtures name report files relative to the
-				// source tree; they run from a checkout.
-				dir, _ = filepath.Abs("rules")
-			}
 			lim := ingest.DefaultLimits()
 			conv := func(p string) (*schema.Document, error) { return convertFile(context.Background(), p, lim) }
+			if dir == "" {
+				// The built-in fixtures' reports are embedded with the pack
+				// (rules/testdata/reports), so the cases run from any
+				// directory, not only from a checkout.
+				conv = func(p string) (*schema.Document, error) {
+					data, err := fs.ReadFile(pack.FS, p)
+					if err != nil {
+						return nil, err
+					}
+					return ingest.Convert(context.Background(), p, data, ingest.Options{Limits: lim})
+				}
+			}
 			results, err := e.RunFixtures(pack.FS, dir, conv, filter)
 			if err != nil {
 				writeErr(stderr, err)
@@ -223,4 +248,35 @@ func loadPackFor(args []string, stderr io.Writer, code *int) (*engine.Engine, bo
 		return nil, false
 	}
 	return e, true
+}
+
+// listedRule is one entry of `ogi rules list --format json`: what a script
+// needs to pick rules, without the rule text. Its fields are a contract;
+// add, do not rename.
+type listedRule struct {
+	ID        string      `json:"id"`
+	Title     engine.Text `json:"title"`
+	Severity  string      `json:"severity"`
+	Category  string      `json:"category"`
+	Points    float64     `json:"points"`
+	Templates []string    `json:"templates"`
+	Language  string      `json:"language"`
+	File      string      `json:"file"`
+	Line      int         `json:"line"`
+}
+
+// listedRules sorts by id so that the output does not depend on the order
+// packs were loaded or walked in.
+func listedRules(rs []*engine.Rule) []listedRule {
+	out := make([]listedRule, 0, len(rs))
+	for _, r := range rs {
+		t := r.Templates
+		if t == nil {
+			t = []string{}
+		}
+		out = append(out, listedRule{ID: r.ID, Title: r.Title, Severity: r.Severity, Category: r.Category,
+			Points: r.Points, Templates: t, Language: r.Lang, File: r.File, Line: r.Line})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out
 }

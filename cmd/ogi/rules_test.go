@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -123,5 +124,69 @@ func TestGenerateCommand(t *testing.T) {
 	args := append([]string{"check", "--fail-on", "never", "--format", "json"}, files...)
 	if code, _, stderr := runOgi(t, args...); code != 0 {
 		t.Errorf("check of generated reports: exit %d: %s", code, stderr)
+	}
+}
+
+// TestBuiltinFixturesAnywhere: the built-in pack's fixtures carry the
+// reports they convert, so `ogi rules test` passes outside a checkout.
+func TestBuiltinFixturesAnywhere(t *testing.T) {
+	t.Chdir(t.TempDir())
+	code, out, stderr := runOgi(t, "rules", "test")
+	if code != 0 || !strings.Contains(out, " 0 failed") {
+		t.Errorf("rules test from a temp dir: exit %d\n%s%s", code, out, stderr)
+	}
+}
+
+// TestRulesListFormat: --format json is a sorted array with the documented
+// keys; text stays the default; an unknown format is a usage error.
+func TestRulesListFormat(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+		code int
+		json bool
+	}{
+		{"default is text", []string{"rules", "list"}, 0, false},
+		{"text", []string{"rules", "list", "--format", "text"}, 0, false},
+		{"json", []string{"rules", "list", "--format", "json"}, 0, true},
+		{"unknown format", []string{"rules", "list", "--format", "xml"}, 2, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, out, stderr := runOgi(t, tt.args...)
+			if code != tt.code {
+				t.Fatalf("exit %d, want %d: %s", code, tt.code, stderr)
+			}
+			if code != 0 {
+				if !strings.Contains(stderr, "--format") {
+					t.Errorf("usage error does not name --format: %q", stderr)
+				}
+				return
+			}
+			var list []map[string]any
+			err := json.Unmarshal([]byte(out), &list)
+			if !tt.json {
+				if err == nil || !strings.Contains(out, "requests.identity") {
+					t.Errorf("want a text list:\n%s", out)
+				}
+				return
+			}
+			if err != nil || len(list) < 10 {
+				t.Fatalf("not a JSON list of rules (%v):\n%.300s", err, out)
+			}
+			for _, k := range []string{"id", "title", "severity", "category", "points", "templates", "language", "file"} {
+				if _, ok := list[0][k]; !ok {
+					t.Errorf("entry lacks %q: %v", k, list[0])
+				}
+			}
+			if title, _ := list[0]["title"].(map[string]any); title["zh"] == "" || title["en"] == "" {
+				t.Errorf("title lacks zh/en: %v", list[0]["title"])
+			}
+			for i := 1; i < len(list); i++ {
+				if a, b := list[i-1]["id"].(string), list[i]["id"].(string); a >= b {
+					t.Errorf("not sorted by id: %s before %s", a, b)
+				}
+			}
+		})
 	}
 }

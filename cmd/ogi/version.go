@@ -1,0 +1,132 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"runtime/debug"
+	"strings"
+	"sync"
+
+	"github.com/spf13/cobra"
+)
+
+// versionInfo is what `ogi version` reports: which ogi this is and the
+// rule-engine libraries it was built with (rule authors need the OPA
+// version to know which Rego built-ins exist).
+type versionInfo struct {
+	Version  string `json:"version"`
+	Revision string `json:"revision,omitempty"`
+	Time     string `json:"time,omitempty"`
+	// Modified is true when the build had uncommitted changes.
+	Modified  bool   `json:"modified"`
+	GoVersion string `json:"go_version,omitempty"`
+	OPA       string `json:"opa,omitempty"`
+	CELGo     string `json:"cel_go,omitempty"`
+}
+
+// readVersion reads the running binary's build information, once: the
+// batch asks for it per stored run and per converter key.
+var readVersion = sync.OnceValue(func() versionInfo {
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		bi = nil
+	}
+	return versionFrom(version, bi)
+})
+
+// versionFrom resolves the version: a -ldflags "-X main.version=…" value
+// wins; otherwise the module version the go command stamped (set by
+// `go install …@v1.2.3`, a pseudo-version in a checkout); "(devel)" or
+// nothing is "dev".
+func versionFrom(ldflags string, bi *debug.BuildInfo) versionInfo {
+	v := versionInfo{Version: ldflags}
+	if bi == nil {
+		return v
+	}
+	v.GoVersion = bi.GoVersion
+	if v.Version == "dev" && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		v.Version = bi.Main.Version
+	}
+	for _, s := range bi.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			v.Revision = s.Value
+		case "vcs.time":
+			v.Time = s.Value
+		case "vcs.modified":
+			v.Modified = s.Value == "true"
+		}
+	}
+	if strings.HasSuffix(v.Version, "+dirty") {
+		v.Modified = true
+	}
+	for _, d := range bi.Deps {
+		if d.Replace != nil {
+			d = d.Replace
+		}
+		switch {
+		case d.Path == "github.com/open-policy-agent/opa":
+			v.OPA = d.Version
+		case strings.HasSuffix(d.Path, "/cel-go"):
+			v.CELGo = d.Version
+		}
+	}
+	return v
+}
+
+// release reports whether the version names one immutable build, so that
+// it can key stored results: not "dev" and not a build with uncommitted
+// changes.
+func (v versionInfo) release() bool {
+	return v.Version != "dev" && v.Version != "" && !v.Modified
+}
+
+func (v versionInfo) text() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "ogi %s\n", v.Version)
+	if v.Revision != "" {
+		mod := ""
+		if v.Modified {
+			mod = ", modified"
+		}
+		fmt.Fprintf(&b, "revision %s (%s%s)\n", v.Revision, v.Time, mod)
+	}
+	for _, kv := range [][2]string{{"go", v.GoVersion}, {"opa", v.OPA}, {"cel-go", v.CELGo}} {
+		if kv[1] != "" {
+			fmt.Fprintf(&b, "%s %s\n", kv[0], kv[1])
+		}
+	}
+	return b.String()
+}
+
+func newVersionCmd(stdout, stderr io.Writer, code *int) *cobra.Command {
+	var format string
+	cmd := &cobra.Command{
+		Use:   "version",
+		Short: "Print the version, VCS revision and the OPA and cel-go versions ogi is built with",
+		Long: `Print ogi's version (the module version of 'go install …@VERSION', or the one set with
+-ldflags "-X main.version=…"; "dev" when neither), the VCS revision and time, whether the
+build had uncommitted changes, and the Go, OPA and cel-go versions. --format json prints
+{version, revision, time, modified, go_version, opa, cel_go}.
+
+Exit codes: 0 printed; 2 an unknown --format.`,
+		Args: cobra.NoArgs,
+		Run: func(*cobra.Command, []string) {
+			v := readVersion()
+			switch format {
+			case "text":
+				_, _ = io.WriteString(stdout, v.text())
+			case "json":
+				enc := json.NewEncoder(stdout)
+				enc.SetIndent("", "  ")
+				_ = enc.Encode(v)
+			default:
+				writeErr(stderr, fmt.Errorf("--format must be text or json, not %q", format))
+				*code = exitUsage
+			}
+		},
+	}
+	cmd.Flags().StringVar(&format, "format", "text", "output format: text or json")
+	return cmd
+}
