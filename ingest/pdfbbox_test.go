@@ -443,20 +443,7 @@ func TestLayoutBBoxActiveWrapped(t *testing.T) {
 		synthWord(20, 100, "规章"), centred(230, 100, "2"), centred(430, 100, "5"),
 		synthWord(20, 125, "规范性文件"), centred(230, 125, "12"), centred(330, 125, "10"), centred(430, 125, "40"),
 	}
-	lay, err := layoutBBox([]pdfPage{{width: 595, height: 842, words: words}}, DefaultLimits())
-	if err != nil || lay == nil {
-		t.Fatalf("layoutBBox: %v, %v", lay, err)
-	}
-	var got [][]string
-	for _, l := range lay.Lines {
-		if l.Table > 0 {
-			var cs []string
-			for _, c := range l.Cells {
-				cs = append(cs, c.Text)
-			}
-			got = append(got, cs)
-		}
-	}
+	got := tableTexts(t, []pdfPage{{width: 595, height: 842, words: words}})
 	want := [][]string{
 		{"信息内容", "本年新制作数量", "本年新公开数量", "对外公开总数量"},
 		{"规章", "2", "", "5"},
@@ -553,20 +540,7 @@ func TestLayoutBBoxActiveAutoWidth(t *testing.T) {
 		synthWord(20, 80, "行政处罚"), synthWord(63, 80, "3"), synthWord(136, 80, "增"), synthWord(147, 80, "2"), synthWord(184, 80, "5"),
 		synthWord(20, 100, "行政强制"), synthWord(63, 100, "0"), synthWord(184, 100, "0"),
 	}
-	lay, err := layoutBBox([]pdfPage{{width: 595, height: 842, words: words}}, DefaultLimits())
-	if err != nil || lay == nil {
-		t.Fatalf("layoutBBox: %v, %v", lay, err)
-	}
-	var got [][]string
-	for _, l := range lay.Lines {
-		if l.Table > 0 {
-			var cs []string
-			for _, c := range l.Cells {
-				cs = append(cs, c.Text)
-			}
-			got = append(got, cs)
-		}
-	}
+	got := tableTexts(t, []pdfPage{{width: 595, height: 842, words: words}})
 	want := [][]string{
 		{"信息内容", "上一年项目数量", "本年增/减", "处理决定数量"},
 		{"行政处罚", "3", "增 2", "5"},
@@ -852,4 +826,24 @@ func TestLayoutBBoxGluedNumber(t *testing.T) {
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("got %q, want %q", got, want)
 	}
+}
+
+// tableTexts lays pages out and returns the cell texts of every table row.
+func tableTexts(t *testing.T, pages []pdfPage) [][]string {
+	t.Helper()
+	lay, err := layoutBBox(pages, DefaultLimits())
+	if err != nil || lay == nil {
+		t.Fatalf("layoutBBox: %v, %v", lay, err)
+	}
+	var got [][]string
+	for _, l := range lay.Lines {
+		if l.Table > 0 {
+			var cs []string
+			for _, c := range l.Cells {
+				cs = append(cs, c.Text)
+			}
+			got = append(got, cs)
+		}
+	}
+	return got
 }
