@@ -486,8 +486,12 @@ func runAssess(ctx context.Context, stdout, stderr io.Writer, eng *engine.Engine
 	}
 	st := b.stats
 	// Unreadable inputs are counted apart: the mean is of the scored reports.
-	say(stderr, "ogi: %d reports, %d scored, %d unreadable, mean score %.1f; converted %d, reused %d documents; checked %d, reused %d results",
-		st.reports, len(scores), st.unreadable, mean, st.converted, st.reusedDocs, st.checked, st.reusedResults)
+	meanText := "no mean score"
+	if len(scores) > 0 {
+		meanText = fmt.Sprintf("mean score %.1f", mean)
+	}
+	say(stderr, "ogi: %d reports, %d scored, %d unreadable, %s; converted %d, reused %d documents; checked %d, reused %d results",
+		st.reports, len(scores), st.unreadable, meanText, st.converted, st.reusedDocs, st.checked, st.reusedResults)
 	if b.db != nil {
 		say(stderr, " (%s, run %d)", out.db, b.runID)
 	}
