@@ -110,13 +110,13 @@ func TestCELEvaluation(t *testing.T) {
 	three := 3.0
 
 	doc := SampleDocument("2021")
-	if got := e.Evaluate(doc).Rules[0].Status; got != StatusPass {
+	if got := evalDoc(e, doc).Rules[0].Status; got != StatusPass {
 		t.Errorf("sample: %s, want pass", got)
 	}
 
 	doc = SampleDocument("2021")
 	set(doc, "new_received", "commercial", &schema.Cell{Value: &three, Raw: "3", Status: schema.StatusNumber, Confidence: 1})
-	res := e.Evaluate(doc)
+	res := evalDoc(e, doc)
 	if res.Rules[0].Status != StatusFail || len(res.Findings) != 1 {
 		t.Fatalf("one bad column: %+v", res.Rules[0])
 	}
@@ -128,7 +128,7 @@ func TestCELEvaluation(t *testing.T) {
 
 	doc = SampleDocument("2021")
 	set(doc, "total_handled", "total", &schema.Cell{Raw: "无", Status: schema.StatusPlaceholder})
-	res = e.Evaluate(doc)
+	res = evalDoc(e, doc)
 	if res.Rules[0].Status != StatusCannotEvaluate || len(res.Findings) != 1 ||
 		res.Findings[0].Severity != SeverityWarning || res.Findings[0].Cells[0].Raw != "无" {
 		t.Errorf("placeholder operand: %+v", res)
@@ -136,7 +136,7 @@ func TestCELEvaluation(t *testing.T) {
 
 	doc = SampleDocument("2021")
 	doc.Meta.Year = nil
-	if got := e.Evaluate(doc).Rules[0].Status; got != StatusNotApplicable {
+	if got := evalDoc(e, doc).Rules[0].Status; got != StatusNotApplicable {
 		t.Errorf("no year: %s, want not_applicable", got)
 	}
 }
@@ -154,14 +154,15 @@ func TestScore(t *testing.T) {
 		v := 1.0
 		doc.Tables.Requests["new_received"][col] = &schema.Cell{Value: &v, Raw: "1", Status: schema.StatusNumber, Confidence: 1}
 	}
-	res := e.Evaluate(doc)
-	s := e.ScoreResult(res, DefaultScoreConfig(), "")
+	res := evalDoc(e, doc)
+	s := e.ScoreResult(doc, res, DefaultScoreConfig())
 	// Three findings of a 1-point rule, capped at 2× its points.
 	if s.Value == nil || *s.Value != 98 || s.Grade != "优秀" || len(s.Ledger) != 3 || s.Ledger[2].Points != 0 {
 		t.Errorf("score %+v", s)
 	}
-	s = e.ScoreResult(res, DefaultScoreConfig(), "no tables found")
-	if s.Value != nil || s.Reason != "no tables found" {
+	empty := &schema.Document{}
+	s = e.ScoreResult(empty, evalDoc(e, empty), DefaultScoreConfig())
+	if s.Value != nil || s.Reason != Unevaluable(empty) || s.Reason == "" {
 		t.Errorf("unevaluable score %+v", s)
 	}
 }
@@ -179,13 +180,13 @@ func TestNeedsReview(t *testing.T) {
 	doc := SampleDocument("2021")
 	v := 5.0
 	doc.Tables.Requests["new_received"]["total"] = &schema.Cell{Value: &v, Raw: "5", Status: schema.StatusNumber, Confidence: 0.6}
-	res := e.Evaluate(doc)
+	res := evalDoc(e, doc)
 	if len(res.Findings) != 1 || res.Findings[0].Status != StatusNeedsReview || res.Findings[0].Severity != SeverityWarning {
 		t.Fatalf("low confidence: %+v", res.Findings)
 	}
 	doc = SampleDocument("2021")
 	doc.Tables.Requests["new_received"]["total"] = &schema.Cell{Raw: "801", Status: schema.StatusAmbiguous, Candidates: []float64{1, 81}}
-	res = e.Evaluate(doc)
+	res = evalDoc(e, doc)
 	if len(res.Findings) != 1 || res.Findings[0].Status != StatusNeedsReview || len(res.Findings[0].Cells[0].Candidates) != 2 {
 		t.Fatalf("ambiguous: %+v", res.Findings)
 	}

@@ -70,7 +70,7 @@ func TestDeadlineStopsRules(t *testing.T) {
 			ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 			defer cancel()
 			start := time.Now()
-			_, err = e.EvaluateContext(ctx, doc)
+			_, err = e.Evaluate(ctx, doc)
 			took := time.Since(start)
 			var te *TimeoutError
 			if !errors.As(err, &te) || !errors.Is(err, context.DeadlineExceeded) {
@@ -95,7 +95,7 @@ func TestDeadlineBeforeRules(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), -time.Second)
 	defer cancel()
-	_, err = e.EvaluateContext(ctx, SampleDocument(schema.Template2021))
+	_, err = e.Evaluate(ctx, SampleDocument(schema.Template2021))
 	if want := "time limit hit before the rules ran"; err == nil || !strings.Contains(err.Error(), want) {
 		t.Errorf("error %v, want %q", err, want)
 	}

@@ -6,10 +6,8 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
-	"runtime"
 	"sort"
 	"strings"
-	"sync"
 
 	"github.com/ogi-checker/ogi/schema"
 )
@@ -22,6 +20,13 @@ type Options struct {
 	// SimilarityThreshold is where narrative similarity becomes 内容雷同
 	// (default DefaultSimilarityThreshold).
 	SimilarityThreshold float64
+	// Enable keeps only the rules it names (all when empty), Disable leaves
+	// rules out; entries are rule ids, globs (requests.*) or categories. An
+	// entry naming no loaded rule is a *PatternError: it would silently do
+	// nothing.
+	Enable, Disable []string
+	// Overrides change rules' severities and points by rule id.
+	Overrides map[string]Override
 }
 
 func (o *Options) defaults() {
@@ -39,17 +44,24 @@ type Pack struct {
 	FS   fs.FS
 }
 
-// Engine holds compiled rules; it is safe for concurrent use.
+// Engine holds compiled rules. Everything that selects or changes rules is
+// fixed by New, so an engine never changes afterwards and is safe to share
+// between goroutines and requests.
 type Engine struct {
 	rules []*Rule
-	opts  Options
+	// loaded are all rules of the packs before Enable and Disable, to tell
+	// a waiver for a disabled rule (fine) from one for no rule (a typo).
+	loaded []*Rule
+	opts   Options
 	// Notices are things a user should know about the loaded packs (a rule
 	// overriding another with the same id).
 	Notices []string
 }
 
-// New loads and compiles every pack. Later packs override rules of earlier
-// ones with the same id. Errors name the file, line and column.
+// New loads and compiles every pack, then selects and overrides rules as
+// opts says. Later packs override rules of earlier ones with the same id.
+// Errors name the file, line and column; a selection or override that names
+// no rule is a *PatternError or an *OverrideError.
 func New(packs []Pack, opts Options) (*Engine, error) {
 	opts.defaults()
 	e := &Engine{opts: opts}
@@ -80,6 +92,13 @@ func New(packs []Pack, opts Options) (*Engine, error) {
 		return nil, errors.Join(errs...)
 	}
 	sort.SliceStable(e.rules, func(i, j int) bool { return e.rules[i].ID < e.rules[j].ID })
+	e.loaded = e.rules
+	if err := e.selectRules(opts.Enable, opts.Disable); err != nil {
+		return nil, err
+	}
+	if err := e.applyOverrides(opts.Overrides); err != nil {
+		return nil, err
+	}
 	return e, nil
 }
 
@@ -148,8 +167,13 @@ func loadPack(p Pack) ([]*Rule, error) {
 	return rules, errors.Join(errs...)
 }
 
-// Rules returns the loaded rules, sorted by id.
+// Rules returns the rules the engine evaluates, sorted by id.
 func (e *Engine) Rules() []*Rule { return e.rules }
+
+// Loaded returns every rule of the packs, including those Enable and
+// Disable left out, sorted by id: a waiver may name a disabled rule, not
+// one that does not exist.
+func (e *Engine) Loaded() []*Rule { return e.loaded }
 
 // Rule returns the rule with the given id.
 func (e *Engine) Rule(id string) (*Rule, bool) {
@@ -161,37 +185,52 @@ func (e *Engine) Rule(id string) (*Rule, bool) {
 	return nil, false
 }
 
-// Evaluate runs every rule on the document. Rules are independent, so the
-// result does not depend on order; findings are sorted for stable output.
-func (e *Engine) Evaluate(doc *schema.Document) *Result {
-	return e.EvaluateRules(doc, e.rules)
+// EvalOption gives Evaluate what is known about a document beyond itself.
+type EvalOption func(*evalConfig)
+
+type evalConfig struct {
+	related Related
+	rules   []*Rule
 }
 
-// EvaluateRules runs the given rules (a subset of the engine's) on doc.
-func (e *Engine) EvaluateRules(doc *schema.Document, rules []*Rule) *Result {
-	res, _ := e.evaluate(context.Background(), doc, nil, rules)
-	return res
+// WithPrevious makes prev, the same body's report for the year before,
+// available to the rules (prev, preq, pact, has_prev): the cross-year checks
+// are not applicable without it.
+func WithPrevious(prev *schema.Document) EvalOption {
+	return func(c *evalConfig) { c.related.Previous = prev }
 }
 
-// EvaluateContext is Evaluate with a deadline: it stops between rules once
-// ctx is done and returns ctx's error, so a batch's time limit per document
-// covers evaluation as well as conversion.
-func (e *Engine) EvaluateContext(ctx context.Context, doc *schema.Document) (*Result, error) {
-	return e.evaluate(ctx, doc, nil, e.rules)
+// WithPeers gives the rules the other bodies' reports whose narrative is
+// nearly this one's (内容雷同).
+func WithPeers(peers []Peer) EvalOption {
+	return func(c *evalConfig) { c.related.Peers = peers }
 }
 
-// EvaluatePrevious evaluates doc with prev, the same body's report for the
-// year before, available to rules (prev, preq, pact, has_prev): the
-// cross-year checks are not applicable without it.
-func (e *Engine) EvaluatePrevious(ctx context.Context, doc, prev *schema.Document) (*Result, error) {
-	return e.evaluateWith(ctx, doc, Context{Previous: prev}, e.rules)
+// WithRelated gives both the previous report and the peers.
+func WithRelated(r Related) EvalOption {
+	return func(c *evalConfig) { c.related = r }
 }
 
-func (e *Engine) evaluate(ctx context.Context, doc, prev *schema.Document, rules []*Rule) (*Result, error) {
-	return e.evaluateWith(ctx, doc, Context{Previous: prev}, rules)
+// WithRules evaluates only the given rules (a subset of the engine's, as
+// Rules or Rule return them) instead of all.
+func WithRules(rules ...*Rule) EvalOption {
+	return func(c *evalConfig) { c.rules = rules }
 }
 
-func (e *Engine) evaluateWith(ctx context.Context, doc *schema.Document, bc Context, rules []*Rule) (*Result, error) {
+// Evaluate runs the engine's rules on the document. Rules are independent,
+// so the result does not depend on order; findings are sorted for stable
+// output. It stops between rules once ctx is done and returns a
+// *TimeoutError naming the rule that was running, so a time limit per
+// document covers evaluation as well as conversion.
+func (e *Engine) Evaluate(ctx context.Context, doc *schema.Document, opts ...EvalOption) (*Result, error) {
+	c := evalConfig{rules: e.rules}
+	for _, o := range opts {
+		o(&c)
+	}
+	return e.evaluateWith(ctx, doc, c.related, c.rules)
+}
+
+func (e *Engine) evaluateWith(ctx context.Context, doc *schema.Document, bc Related, rules []*Rule) (*Result, error) {
 	dc := newDocContext(doc, &e.opts)
 	dc.ctx = ctx
 	dc.prev = bc.Previous
@@ -275,30 +314,4 @@ func safeEval(r *Rule, dc *docContext) (rr RuleResult) {
 		}
 	}()
 	return r.impl.eval(dc)
-}
-
-// EvaluateAll evaluates many documents concurrently with the given number of
-// workers (0 means one per CPU); results keep the order of docs.
-func (e *Engine) EvaluateAll(docs []*schema.Document, workers int) []*Result {
-	if workers <= 0 {
-		workers = runtime.GOMAXPROCS(0)
-	}
-	out := make([]*Result, len(docs))
-	var wg sync.WaitGroup
-	ch := make(chan int)
-	for w := 0; w < workers; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range ch {
-				out[i] = e.Evaluate(docs[i])
-			}
-		}()
-	}
-	for i := range docs {
-		ch <- i
-	}
-	close(ch)
-	wg.Wait()
-	return out
 }

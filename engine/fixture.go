@@ -148,7 +148,7 @@ func (e *Engine) runCase(r *Rule, file, dir string, c FixtureCase, convert Conve
 			return res
 		}
 	}
-	got, _ := e.evaluateWith(context.Background(), doc, Context{Previous: prev, Peers: c.Peers}, []*Rule{r})
+	got, _ := e.evaluateWith(context.Background(), doc, Related{Previous: prev, Peers: c.Peers}, []*Rule{r})
 	if len(got.Rules) == 1 && got.Rules[0].Status == StatusError {
 		res.Error = "rule error: " + got.Rules[0].Error
 		return res

@@ -32,7 +32,7 @@ func loadWithin(t *testing.T, fsys fstest.MapFS) {
 		defer close(done)
 		e, err := New([]Pack{{Name: "f", FS: fsys}}, Options{})
 		if err == nil {
-			e.Evaluate(SampleDocument("2021"))
+			evalDoc(e, SampleDocument("2021"))
 		}
 	}()
 	select {

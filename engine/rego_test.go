@@ -97,7 +97,7 @@ warn contains f if {
 		t.Fatal(err)
 	}
 	doc := SampleDocument("2021")
-	if got := e.Evaluate(doc).Rules[0].Status; got != StatusPass {
+	if got := evalDoc(e, doc).Rules[0].Status; got != StatusPass {
 		t.Fatalf("sample: %s, want pass", got)
 	}
 	two := 2.0
@@ -105,7 +105,7 @@ warn contains f if {
 	doc.Tables.Requests["new_received"]["commercial"] = &schema.Cell{Value: &two, Raw: "2", Status: schema.StatusNumber, Confidence: 1}
 	doc.Tables.Requests["carried_over"]["total"] = &schema.Cell{Raw: "无", Status: schema.StatusPlaceholder}
 	doc.Meta.Agency = "警告局"
-	res := e.Evaluate(doc)
+	res := evalDoc(e, doc)
 	if res.Rules[0].Status != StatusFail || len(res.Findings) != 4 {
 		t.Fatalf("result %+v", res)
 	}
@@ -123,7 +123,7 @@ warn contains f if {
 	}
 	y := 1990
 	doc.Meta.Year = &y
-	if got := e.Evaluate(doc).Rules[0].Status; got != StatusNotApplicable {
+	if got := evalDoc(e, doc).Rules[0].Status; got != StatusNotApplicable {
 		t.Errorf("old report: %s, want not_applicable", got)
 	}
 }
@@ -143,7 +143,7 @@ func TestRegoRuntimeErrorIsolated(t *testing.T) {
 	doc := SampleDocument("2021")
 	doc.Tables.Requests["granted"]["total"] = &schema.Cell{Raw: "", Status: schema.StatusBlank} // value null: null + 1
 	got := map[string]RuleResult{}
-	for _, r := range e.Evaluate(doc).Rules {
+	for _, r := range evalDoc(e, doc).Rules {
 		got[r.Rule] = r
 	}
 	if r := got["t.bad"]; r.Status != StatusError || !strings.Contains(r.Error, "bad.rego") {
@@ -155,7 +155,7 @@ func TestRegoRuntimeErrorIsolated(t *testing.T) {
 	// With a number the pack's single query answers both.
 	doc = SampleDocument("2021")
 	got = map[string]RuleResult{}
-	for _, r := range e.Evaluate(doc).Rules {
+	for _, r := range evalDoc(e, doc).Rules {
 		got[r.Rule] = r
 	}
 	if got["t.bad"].Status != StatusFail || got["t.good"].Status != StatusFail {

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"sort"
+
+	"github.com/ogi-checker/ogi/schema"
 )
 
 // ScoreConfig is the 100-point deduction model.
@@ -65,12 +67,33 @@ type Score struct {
 	ByCat  map[string]float64 `json:"by_category"`
 }
 
-// ScoreResult computes the score of an evaluated document. Waived findings
-// cost nothing.
-func (e *Engine) ScoreResult(res *Result, cfg ScoreConfig, unevaluable string) Score {
+// Unevaluable says why a document cannot be scored: nothing of a report
+// was found in it. Such a report gets no score, never 100. "" means it can
+// be scored.
+func Unevaluable(doc *schema.Document) string {
+	if doc == nil {
+		return "no document"
+	}
+	found := 0
+	for _, ti := range doc.TableInfo {
+		if ti.Status != "missing" {
+			found++
+		}
+	}
+	if len(doc.Sections) == 0 && found == 0 {
+		return "no section heading and no table of the annual-report format was found"
+	}
+	return ""
+}
+
+// ScoreResult computes the score of doc from its evaluation res. Waived
+// findings cost nothing; a document with nothing of a report in it (see
+// Unevaluable) or a rule that failed to evaluate gives no score, with the
+// reason.
+func (e *Engine) ScoreResult(doc *schema.Document, res *Result, cfg ScoreConfig) Score {
 	s := Score{Ledger: []LedgerEntry{}, ByCat: map[string]float64{}}
-	if unevaluable != "" {
-		s.Reason = unevaluable
+	if why := Unevaluable(doc); why != "" {
+		s.Reason = why
 		return s
 	}
 	for _, rr := range res.Rules {

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"fmt"
+	"maps"
 	"path"
 	"slices"
 )
@@ -12,13 +13,47 @@ type Override struct {
 	Points   *float64 `mapstructure:"points" yaml:"points"`
 }
 
-// Select keeps the rules that match enable (all when empty) and not
+// PatternError is an Enable or Disable entry that is not a valid pattern or
+// names no loaded rule: it would silently do nothing.
+type PatternError struct {
+	// Key is "enable" or "disable"; Pattern the entry.
+	Key, Pattern string
+	// Bad is set when Pattern is not a valid glob.
+	Bad bool
+}
+
+func (e *PatternError) Error() string {
+	if e.Bad {
+		return fmt.Sprintf("%s: %q is not a valid rule pattern", e.Key, e.Pattern)
+	}
+	return fmt.Sprintf("%s: %q names no rule id, glob or category of the loaded packs", e.Key, e.Pattern)
+}
+
+// OverrideError is an override for no loaded rule, or with a bad value.
+type OverrideError struct {
+	Rule, Msg string
+}
+
+func (e *OverrideError) Error() string { return fmt.Sprintf("overrides.%s: %s", e.Rule, e.Msg) }
+
+// selectRules keeps the rules that match enable (all when empty) and not
 // disable. A pattern is a rule id, a glob (requests.*) or a category.
-func (e *Engine) Select(enable, disable []string) error {
-	for _, p := range append(append([]string{}, enable...), disable...) {
-		if _, err := path.Match(p, ""); err != nil {
-			return fmt.Errorf("bad rule pattern %q", p)
+func (e *Engine) selectRules(enable, disable []string) error {
+	for _, l := range []struct {
+		key      string
+		patterns []string
+	}{{"enable", enable}, {"disable", disable}} {
+		for _, p := range l.patterns {
+			if _, err := path.Match(p, ""); err != nil {
+				return &PatternError{Key: l.key, Pattern: p, Bad: true}
+			}
+			if !MatchesAny(e.loaded, p) {
+				return &PatternError{Key: l.key, Pattern: p}
+			}
 		}
+	}
+	if len(enable) == 0 && len(disable) == 0 {
+		return nil
 	}
 	var keep []*Rule
 	for _, r := range e.rules {
@@ -58,28 +93,30 @@ func matchRule(r *Rule, patterns []string) bool {
 	return false
 }
 
-// Apply sets severities and points from configuration. An override for a
+// applyOverrides sets severities and points from configuration, in rule id
+// order so that the first error is always the same one. An override for a
 // rule that is not loaded is an error: it is almost always a typo.
-func (e *Engine) Apply(overrides map[string]Override) error {
-	for id, o := range overrides {
+func (e *Engine) applyOverrides(overrides map[string]Override) error {
+	for _, id := range slices.Sorted(maps.Keys(overrides)) {
+		o := overrides[id]
 		i := slices.IndexFunc(e.rules, func(r *Rule) bool { return r.ID == id })
 		if i < 0 {
-			return fmt.Errorf("overrides.%s: no loaded rule has this id", id)
+			return &OverrideError{Rule: id, Msg: "no loaded rule has this id"}
 		}
-		// In place: the compiled rule refers to its *Rule, and an engine's
-		// rules belong to it alone.
+		// In place, before the engine is returned: the compiled rule refers
+		// to its *Rule, and an engine's rules belong to it alone.
 		r := e.rules[i]
 		if o.Severity != "" {
 			switch o.Severity {
 			case SeverityError, SeverityWarning, SeverityInfo:
 			default:
-				return fmt.Errorf("overrides.%s.severity: %q must be error, warning or info", id, o.Severity)
+				return &OverrideError{Rule: id, Msg: fmt.Sprintf("severity %q must be error, warning or info", o.Severity)}
 			}
 			r.Severity = o.Severity
 		}
 		if o.Points != nil {
 			if *o.Points < 0 {
-				return fmt.Errorf("overrides.%s.points: must not be negative", id)
+				return &OverrideError{Rule: id, Msg: "points must not be negative"}
 			}
 			r.Points = *o.Points
 		}

@@ -32,7 +32,7 @@ func TestGenerate(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s (%s): %v", g.Name, g.Format, err)
 		}
-		fs := e.Evaluate(doc).Findings
+		fs := evalDoc(e, doc).Findings
 		if len(g.Errors) > 0 {
 			withErrors++
 		}

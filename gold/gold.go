@@ -5,6 +5,7 @@
 package gold
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path"
@@ -156,7 +157,12 @@ func Evaluate(m *Manifest, dir string, convert Converter, eng *engine.Engine) Me
 				out.Mismatches = append(out.Mismatches, fmt.Sprintf("%s: %s is %v, gold says %v", r.File, k, got, r.Cells[k]))
 			}
 		}
-		findings := eng.Evaluate(doc).Findings
+		res, err := eng.Evaluate(context.Background(), doc)
+		if err != nil {
+			out.Mismatches = append(out.Mismatches, fmt.Sprintf("%s: %v", r.File, err))
+			continue
+		}
+		findings := res.Findings
 		used := make([]bool, len(findings))
 		for _, e := range r.MustFire {
 			hit := false

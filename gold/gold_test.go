@@ -95,7 +95,7 @@ func writeManifest(t *testing.T, e *engine.Engine) {
 			}
 		}
 		seen := map[string]bool{}
-		for _, fd := range e.Evaluate(doc).Findings {
+		for _, fd := range evalDoc(e, doc).Findings {
 			if fd.Status == engine.StatusCannotEvaluate {
 				continue
 			}

@@ -32,8 +32,8 @@ func dashboardFixture(t *testing.T) ([]report.FileReport, *engine.Engine) {
 			doc.Tables.Requests["new_received"]["total"].Value = &v
 			doc.Tables.Requests["new_received"]["total"].Raw = "999"
 		}
-		res := eng.Evaluate(doc)
-		fr := report.NewFileReport([]string{"a.txt", "b.txt"}[i], doc, res, eng.ScoreResult(res, engine.DefaultScoreConfig(), ""))
+		res := evalDoc(eng, doc)
+		fr := report.NewFileReport([]string{"a.txt", "b.txt"}[i], doc, res, eng.ScoreResult(doc, res, engine.DefaultScoreConfig()))
 		fr.Grid = report.NewGrid(doc, fr.Findings, "zh")
 		out = append(out, fr)
 	}

@@ -39,7 +39,7 @@ func benchLang(b *testing.B, lang string) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		e.EvaluateRules(doc, rules)
+		evalDoc(e, doc, engine.WithRules(rules...))
 	}
 }
 
@@ -50,7 +50,7 @@ func BenchmarkPack(b *testing.B) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		e.Evaluate(doc)
+		evalDoc(e, doc)
 	}
 }
 
@@ -64,7 +64,7 @@ func BenchmarkPackDeadline(b *testing.B) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		if _, err := e.EvaluateContext(ctx, doc); err != nil {
+		if _, err := e.Evaluate(ctx, doc); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -87,7 +87,7 @@ func BenchmarkEndToEnd(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		e.ScoreResult(e.Evaluate(doc), cfg, "")
+		e.ScoreResult(doc, evalDoc(e, doc), cfg)
 	}
 }
 
@@ -121,7 +121,7 @@ func BenchmarkPackCorpus(b *testing.B) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		e.Evaluate(docs[i%len(docs)])
+		evalDoc(e, docs[i%len(docs)])
 	}
 }
 
@@ -148,6 +148,6 @@ func BenchmarkEndToEndCorpus(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		e.ScoreResult(e.Evaluate(doc), cfg, "")
+		e.ScoreResult(doc, evalDoc(e, doc), cfg)
 	}
 }

@@ -48,7 +48,7 @@ func TestDigitsFixturesDerived(t *testing.T) {
 func findingsOf(t *testing.T, doc *schema.Document, rule string) []engine.Finding {
 	t.Helper()
 	var out []engine.Finding
-	for _, f := range builtin(t).Evaluate(doc).Findings {
+	for _, f := range evalDoc(builtin(t), doc).Findings {
 		if f.Rule == rule {
 			out = append(out, f)
 		}
@@ -145,7 +145,7 @@ func TestSeedsRunTogether(t *testing.T) {
 				t.Fatalf("requests.%s.%s read as %s %q (digits %v), want %v from the digits", tc.row, tc.col, g.Status, g.Raw, g.Digits, v)
 			}
 			var rowTotal, column bool
-			for _, f := range builtin(t).Evaluate(got).Findings {
+			for _, f := range evalDoc(builtin(t), got).Findings {
 				if !strings.HasPrefix(f.Rule, "requests.") {
 					continue
 				}

@@ -123,7 +123,7 @@ func TestPackGatesOnEveryOperand(t *testing.T) {
 	e := builtin(t)
 	odd := []schema.Cell{{Raw: "", Status: schema.StatusBlank}, {Raw: "无", Status: schema.StatusPlaceholder}, {Status: schema.StatusMissing}}
 	eval := func(sc gateScenario) []engine.RuleResult {
-		res, err := e.EvaluatePrevious(context.Background(), sc.doc, sc.prev)
+		res, err := e.Evaluate(context.Background(), sc.doc, engine.WithPrevious(sc.prev))
 		if err != nil {
 			t.Fatal(err)
 		}

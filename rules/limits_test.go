@@ -47,7 +47,7 @@ func sectionSizes(t *testing.T) []int {
 func timeRules(t *testing.T, e *engine.Engine, doc *schema.Document, rules []*engine.Rule) time.Duration {
 	t.Helper()
 	start := time.Now()
-	res := e.EvaluateRules(doc, rules)
+	res := evalDoc(e, doc, engine.WithRules(rules...))
 	took := time.Since(start)
 	for _, rr := range res.Rules {
 		if rr.Status == engine.StatusError {

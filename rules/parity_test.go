@@ -47,8 +47,8 @@ func TestRegoCELParity(t *testing.T) {
 		if err != nil {
 			continue
 		}
-		a := summarize(celEngine.EvaluateRules(doc, celRules).Findings)
-		b := summarize(regoEngine.Evaluate(doc).Findings)
+		a := summarize(evalDoc(celEngine, doc, engine.WithRules(celRules...)).Findings)
+		b := summarize(evalDoc(regoEngine, doc).Findings)
 		compared++
 		findings += len(a)
 		if strings.Join(a, "\n") != strings.Join(b, "\n") {

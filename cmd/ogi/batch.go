@@ -834,7 +834,7 @@ func (b *batch) evaluate(i int, prev string, refs []peerRef) storedResult {
 				Passages: mine.Passages(b.narrative(p.j), 20, 3)})
 		}
 	}
-	fr, code := checkDocWith(ctx, b.eng, e.it.file, doc, engine.Context{Previous: prevDoc, Peers: peers}, b.o)
+	fr, code := checkDocWith(ctx, b.eng, e.it.file, doc, engine.Related{Previous: prevDoc, Peers: peers}, b.o)
 	grid := report.NewGrid(doc, fr.Findings, b.o.Lang)
 	fr.Document = nil
 	return storedResult{Report: fr, Code: code, Grid: grid}

@@ -147,30 +147,19 @@ func loadEngine(o *checkOptions) (*engine.Engine, error) {
 		}
 		packs = append(packs, engine.Pack{Name: d, FS: fileread.DirFS(d, maxRuleFileBytes)})
 	}
-	e, err := engine.New(packs, engine.Options{CannotEvaluateSeverity: o.CannotEvaluateSeverity, SimilarityThreshold: o.similarity})
-	if err != nil {
+	e, err := engine.New(packs, engine.Options{CannotEvaluateSeverity: o.CannotEvaluateSeverity, SimilarityThreshold: o.similarity,
+		Enable: o.Enable, Disable: o.Disable, Overrides: o.Overrides})
+	var pe *engine.PatternError
+	var oe *engine.OverrideError
+	switch {
+	case errors.As(err, &pe):
+		return nil, &configError{fmt.Errorf("%s: %w", o.ruleRefWhere(pe.Key, pe.Pattern), err)}
+	case errors.As(err, &oe):
+		return nil, &configError{err}
+	case err != nil:
 		return nil, err
 	}
-	// Patterns are checked against every loaded rule, before selection: a
-	// waiver for a disabled rule is not a mistake, one for no rule is.
-	o.loaded = append([]*engine.Rule(nil), e.Rules()...)
-	for _, l := range []struct {
-		key      string
-		patterns []string
-	}{{"enable", o.Enable}, {"disable", o.Disable}} {
-		for _, p := range l.patterns {
-			if !engine.MatchesAny(o.loaded, p) {
-				return nil, &configError{fmt.Errorf("%s: %s: %q names no rule id, glob or category of the loaded packs",
-					o.ruleRefWhere(l.key, p), l.key, p)}
-			}
-		}
-	}
-	if err := e.Select(o.Enable, o.Disable); err != nil {
-		return nil, &configError{err}
-	}
-	if err := e.Apply(o.Overrides); err != nil {
-		return nil, &configError{err}
-	}
+	o.loaded = e.Loaded()
 	return e, nil
 }
 
@@ -208,21 +197,6 @@ func unwrapPathError(err error) error {
 		return pe.Err
 	}
 	return err
-}
-
-// unevaluable says why a document cannot be scored: nothing of a report was
-// found in it. Such a report gets no score, never 100.
-func unevaluable(doc *schema.Document) string {
-	found := 0
-	for _, ti := range doc.TableInfo {
-		if ti.Status != "missing" {
-			found++
-		}
-	}
-	if len(doc.Sections) == 0 && found == 0 {
-		return "no section heading and no table of the annual-report format was found"
-	}
-	return ""
 }
 
 // runCheck converts, evaluates and scores every file, writes the output and
@@ -462,17 +436,17 @@ func convertItem(ctx context.Context, it item, o *checkOptions) (*schema.Documen
 // checkDoc evaluates, waives and scores a converted report; prev is the
 // same body's report for the year before, when known.
 func checkDoc(ctx context.Context, eng *engine.Engine, file string, doc, prev *schema.Document, o *checkOptions) (report.FileReport, int) {
-	return checkDocWith(ctx, eng, file, doc, engine.Context{Previous: prev}, o)
+	return checkDocWith(ctx, eng, file, doc, engine.Related{Previous: prev}, o)
 }
 
 // checkDocWith is checkDoc with everything a batch knows about the report.
-func checkDocWith(ctx context.Context, eng *engine.Engine, file string, doc *schema.Document, bc engine.Context, o *checkOptions) (report.FileReport, int) {
-	res, err := eng.EvaluateBatch(ctx, doc, bc)
+func checkDocWith(ctx context.Context, eng *engine.Engine, file string, doc *schema.Document, bc engine.Related, o *checkOptions) (report.FileReport, int) {
+	res, err := eng.Evaluate(ctx, doc, engine.WithRelated(bc))
 	if err != nil {
 		return failedReport(file, fmt.Errorf("%s: checking took longer than %v: %w", file, o.Limits.Timeout, err))
 	}
 	engine.ApplyWaivers(res.Findings, filepath.ToSlash(file), doc, o.waivers)
-	score := eng.ScoreResult(res, engine.DefaultScoreConfig(), unevaluable(doc))
+	score := eng.ScoreResult(doc, res, engine.DefaultScoreConfig())
 	fr := report.NewFileReport(filepath.ToSlash(file), doc, res, score)
 	code := exitOK
 	for _, rr := range res.Rules {

@@ -1,7 +1,6 @@
 package engine
 
 import (
-	"context"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -35,17 +34,12 @@ type Peer struct {
 	Passages []string `json:"passages" yaml:"passages"`
 }
 
-// Context is what a batch knows about a document beyond the document:
-// last year's report of the same body and the peers it resembles.
-type Context struct {
+// Related is what a batch knows about a document beyond the document:
+// last year's report of the same body and the peers it resembles. Rules
+// see it as prev, preq, pact, has_prev and similarity.
+type Related struct {
 	Previous *schema.Document
 	Peers    []Peer
-}
-
-// EvaluateBatch evaluates doc with what the batch knows about it; rules see
-// prev, preq, pact, has_prev and similarity.
-func (e *Engine) EvaluateBatch(ctx context.Context, doc *schema.Document, bc Context) (*Result, error) {
-	return e.evaluateWith(ctx, doc, bc, e.rules)
 }
 
 // Narrative joins a document's narrative sections, for batch-wide
