@@ -16,45 +16,31 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/ogi-checker/ogi/assess"
+	"github.com/ogi-checker/ogi/check"
 	"github.com/ogi-checker/ogi/engine"
 	"github.com/ogi-checker/ogi/ingest"
-	"github.com/ogi-checker/ogi/internal/fileread"
+	"github.com/ogi-checker/ogi/internal/outfile"
 	"github.com/ogi-checker/ogi/report"
-	"github.com/ogi-checker/ogi/rules"
-	"github.com/ogi-checker/ogi/schema"
 )
 
-// Exit codes, documented in the README and in `ogi check --help`.
-// Precedence when several apply (worst wins): 2 > 5 > 4 > 3 > 1 > 0;
-// exitOutput (5) is in output.go.
+// Exit codes, documented in the README and in `ogi check --help`; the
+// contract and its precedence (2 > 5 > 4 > 3 > 1 > 0) live in package check.
 const (
-	exitOK         = 0 // nothing at or above --fail-on, score ≥ --min-score
-	exitCompliance = 1 // a finding at or above --fail-on, or a score below --min-score
-	exitUsage      = 2 // usage or configuration error
-	exitInput      = 3 // an input could not be read or converted
-	exitRules      = 4 // a rule could not be compiled or evaluated
+	exitOK         = int(check.ExitOK)
+	exitCompliance = int(check.ExitCompliance)
+	exitUsage      = int(check.ExitUsage)
+	exitInput      = int(check.ExitInput)
+	exitRules      = int(check.ExitRules)
+	exitOutput     = int(check.ExitOutput)
 )
 
-// Limits on the files around a report: a rule file, a waivers file, a
-// manifest or a configuration file is a few KB; these bounds only stop a
-// device or a runaway file from being read whole.
-const (
-	maxRuleFileBytes = 4 << 20
-	maxSideFileBytes = 64 << 20
-)
-
-// exitRank orders the exit codes: a failed output outranks every result
-// (what was not written cannot be acted on), a usage error outranks it (the
-// run did not start).
-var exitRank = map[int]int{exitOK: 0, exitCompliance: 1, exitInput: 2, exitRules: 3, exitOutput: 4, exitUsage: 5}
+// maxSideFileBytes bounds a waivers, manifest or configuration file: a few
+// KB; the bound only stops a device or a runaway file from being read whole.
+const maxSideFileBytes = 64 << 20
 
 // worse returns the exit code that takes precedence.
-func worse(a, b int) int {
-	if exitRank[b] > exitRank[a] {
-		return b
-	}
-	return a
-}
+func worse(a, b int) int { return int(check.Code(a).Worse(check.Code(b))) }
 
 // checkOptions are the flags of `ogi check`.
 type checkOptions struct {
@@ -74,9 +60,8 @@ type checkOptions struct {
 	Waivers   string
 	NoWaivers bool
 	waivers   []engine.Waiver
-	// loaded are all rules of the packs before --enable/--disable, to tell
-	// a pattern that names no rule.
-	loaded []*engine.Rule
+	// waiversFile is the file waivers came from ("" when none).
+	waiversFile string
 	// refLines says where each enable/disable entry was written
 	// ("key\x00pattern" → ".ogi.yaml:4"), for errors.
 	refLines map[string]string
@@ -87,10 +72,8 @@ type checkOptions struct {
 	similarity float64
 }
 
-var severityLevel = map[string]int{"info": 1, "warning": 2, "error": 3, "never": 99}
-
 func (o *checkOptions) validate() error {
-	if _, ok := severityLevel[o.FailOn]; !ok {
+	if !slices.Contains([]string{"error", "warning", "info", "never"}, o.FailOn) {
 		return fmt.Errorf("--fail-on must be error, warning, info or never, not %q", o.FailOn)
 	}
 	switch o.Format {
@@ -131,111 +114,100 @@ func (o *checkOptions) validate() error {
 	return nil
 }
 
-// loadEngine compiles the built-in pack and any --rules directories.
-func loadEngine(o *checkOptions) (*engine.Engine, error) {
-	var packs []engine.Pack
-	if !o.NoBuiltin {
-		packs = append(packs, engine.Pack{Name: "builtin", FS: rules.FS})
+// checker builds the library's Checker from the flags and configuration:
+// the packs compiled, rules selected and overridden, waivers checked
+// against the loaded rules.
+func (o *checkOptions) checker() (*check.Checker, error) {
+	co := check.Options{RuleDirs: o.RuleDirs, NoBuiltin: o.NoBuiltin, FailOn: o.FailOn, Limits: o.Limits,
+		Waivers: o.waivers, WaiversFile: o.waiversFile,
+		Engine: engine.Options{CannotEvaluateSeverity: o.CannotEvaluateSeverity, SimilarityThreshold: o.similarity,
+			Enable: o.Enable, Disable: o.Disable, Overrides: o.Overrides}}
+	if o.MinScoreSet {
+		m := o.MinScore
+		co.MinScore = &m
 	}
-	for _, d := range o.RuleDirs {
-		st, err := os.Stat(d)
-		if err != nil {
-			return nil, fmt.Errorf("--rules %s: %w", d, err)
-		}
-		if !st.IsDir() {
-			return nil, fmt.Errorf("--rules %s: not a directory", d)
-		}
-		packs = append(packs, engine.Pack{Name: d, FS: fileread.DirFS(d, maxRuleFileBytes)})
-	}
-	e, err := engine.New(packs, engine.Options{CannotEvaluateSeverity: o.CannotEvaluateSeverity, SimilarityThreshold: o.similarity,
-		Enable: o.Enable, Disable: o.Disable, Overrides: o.Overrides})
+	c, err := check.New(co)
 	var pe *engine.PatternError
-	var oe *engine.OverrideError
-	switch {
-	case errors.As(err, &pe):
-		return nil, &configError{fmt.Errorf("%s: %w", o.ruleRefWhere(pe.Key, pe.Pattern), err)}
-	case errors.As(err, &oe):
-		return nil, &configError{err}
-	case err != nil:
-		return nil, err
+	if errors.As(err, &pe) {
+		return nil, check.ConfigError(fmt.Errorf("%s: %w", o.ruleRefWhere(pe.Key, pe.Pattern), pe))
 	}
-	o.loaded = e.Loaded()
-	return e, nil
+	return c, err
 }
 
-// loadFailure prints why loadEngine failed and returns the exit code: 2
-// for a configuration mistake, 4 for rules that do not compile.
+// loadEngine compiles the rules the flags and configuration select.
+func loadEngine(o *checkOptions) (*engine.Engine, error) {
+	c, err := o.checker()
+	if err != nil {
+		return nil, err
+	}
+	return c.Engine(), nil
+}
+
+// loadFailure prints why the rules could not be loaded and returns the
+// exit code: 2 for a configuration mistake, 4 for rules that do not compile.
 func loadFailure(err error, stderr io.Writer) int {
-	var ce *configError
-	if errors.As(err, &ce) {
+	var we *check.WaiverError
+	switch code := check.CodeOf(err); {
+	case errors.As(err, &we):
+		say(stderr, "ogi: %v\n", err)
+		return int(code)
+	case code == check.ExitUsage:
 		say(stderr, "ogi: configuration: %v\n", err)
-		return exitUsage
+		return int(code)
 	}
 	say(stderr, "ogi: cannot load rules:\n%v\n", err)
 	return exitRules
 }
 
-// configError is a configuration mistake found while loading rules: a usage
-// error (exit 2), not a broken rule.
-type configError struct{ err error }
-
-func (e *configError) Error() string { return e.err.Error() }
-
-// convertFile reads and converts one input, refusing oversized files before
-// reading them.
-func convertFile(ctx context.Context, path string, lim ingest.Limits) (*schema.Document, error) {
-	data, err := readInput(path, lim)
-	if err != nil {
-		return nil, err
-	}
-	return ingest.Convert(ctx, path, data, ingest.Options{Limits: lim})
-}
-
-func unwrapPathError(err error) error {
-	var pe *os.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
-}
-
-// runCheck converts, evaluates and scores every file, writes the output and
-// returns the exit code.
-func runCheck(ctx context.Context, files []string, o checkOptions, stdout, stderr io.Writer) int {
+// runCheck converts, evaluates and scores every report the arguments name
+// (files, directories, globs, manifests), writes the outputs and returns
+// the exit code.
+func runCheck(ctx context.Context, args []string, o checkOptions, stdout, stderr io.Writer) int {
 	if err := o.validate(); err != nil {
 		say(stderr, "ogi: %v\n", err)
 		return exitUsage
 	}
-	if len(files) == 0 {
+	if len(args) == 0 {
 		say(stderr, "ogi: check needs at least one file\n")
 		return exitUsage
 	}
-	eng, err := loadEngine(&o)
+	inputs, err := assess.Expand(args)
 	if err != nil {
-		return loadFailure(err, stderr)
+		writeErr(stderr, err)
+		return exitUsage
 	}
-	for _, n := range eng.Notices {
-		say(stderr, "ogi: notice: %s\n", n)
+	if len(inputs) == 0 {
+		say(stderr, "ogi: no report found in %s\n", strings.Join(args, " "))
+		return exitUsage
 	}
 	warnings, ok := loadWaiverFile(&o, stderr)
 	if !ok {
 		return exitUsage
 	}
-	reports := make([]report.FileReport, len(files))
-	codes := make([]int, len(files))
+	chk, err := o.checker()
+	if err != nil {
+		return loadFailure(err, stderr)
+	}
+	eng := chk.Engine()
+	for _, n := range eng.Notices {
+		say(stderr, "ogi: notice: %s\n", n)
+	}
+	reports := make([]report.FileReport, len(inputs))
+	codes := make([]int, len(inputs))
 	jobs := o.Jobs
 	if jobs <= 0 {
 		jobs = runtime.GOMAXPROCS(0)
 	}
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, jobs)
-	for i, f := range files {
+	for i, in := range inputs {
 		wg.Add(1)
 		sem <- struct{}{}
 		go func() {
 			defer wg.Done()
 			defer func() { <-sem }()
-			reports[i], codes[i] = checkOne(ctx, eng, f, &o)
+			r, _ := chk.Check(ctx, in)
+			reports[i], codes[i] = r.Report, int(r.Code)
 		}()
 	}
 	wg.Wait()
@@ -259,30 +231,24 @@ func runCheck(ctx context.Context, files []string, o checkOptions, stdout, stder
 			code = worse(code, exitOutput)
 		}
 	}
-	if line := minScoreLine(reports, &o); line != "" {
+	if line := minScoreLine(reports, chk, &o); line != "" {
 		say(stderr, "ogi: %s\n", line)
 	}
-	if len(files) > 1 {
-		say(stderr, "ogi: %s (exit %d)\n", checkSummary(reports, &o), code)
+	if len(inputs) > 1 {
+		say(stderr, "ogi: %s (exit %d)\n", checkSummary(reports, chk, &o), code)
 	}
 	return code
-}
-
-// belowMinScore reports whether a checked report fails --min-score: it
-// scores below the bar or has no score at all.
-func belowMinScore(fr report.FileReport, o *checkOptions) bool {
-	return o.MinScoreSet && !fr.IsUnreadable() && (fr.Score == nil || *fr.Score < o.MinScore)
 }
 
 // minScoreLine names the reports below --min-score with their scores, so
 // that an exit 1 without a finding at --fail-on says which report failed
 // the bar and by how much; "" when none did.
-func minScoreLine(reports []report.FileReport, o *checkOptions) string {
+func minScoreLine(reports []report.FileReport, chk *check.Checker, o *checkOptions) string {
 	const shown = 5
 	var parts []string
 	n := 0
 	for _, fr := range reports {
-		if !belowMinScore(fr, o) {
+		if !chk.BelowMinScore(fr) {
 			continue
 		}
 		n++
@@ -308,7 +274,7 @@ func minScoreLine(reports []report.FileReport, o *checkOptions) string {
 
 // checkSummary is the closing line of a check of several files: what was
 // checked and what made the exit code.
-func checkSummary(reports []report.FileReport, o *checkOptions) string {
+func checkSummary(reports []report.FileReport, chk *check.Checker, o *checkOptions) string {
 	checked, unreadable, errs, warns, below := 0, 0, 0, 0, 0
 	for _, fr := range reports {
 		if fr.IsUnreadable() {
@@ -318,7 +284,7 @@ func checkSummary(reports []report.FileReport, o *checkOptions) string {
 		checked++
 		errs += fr.Counts.Error
 		warns += fr.Counts.Warning
-		if belowMinScore(fr, o) {
+		if chk.BelowMinScore(fr) {
 			below++
 		}
 	}
@@ -330,7 +296,8 @@ func checkSummary(reports []report.FileReport, o *checkOptions) string {
 }
 
 // loadWaiverFile reads the waivers in force into o and returns the
-// warnings about expired or invalid ones; false means the file is unreadable.
+// warnings about expired or invalid ones; false means the file is
+// unreadable. Whether each names a loaded rule is the Checker's to say.
 func loadWaiverFile(o *checkOptions, stderr io.Writer) ([]string, bool) {
 	if o.NoWaivers {
 		return nil, true
@@ -347,131 +314,20 @@ func loadWaiverFile(o *checkOptions, stderr io.Writer) ([]string, bool) {
 		say(stderr, "ogi: waivers: %v\n", err)
 		return nil, false
 	}
-	for _, w := range ws {
-		if o.loaded != nil && !engine.MatchesAny(o.loaded, w.Rule) {
-			say(stderr, "ogi: waivers: %s:%d: rule %q is not a rule id or glob of the loaded packs\n", file, w.Line, w.Rule)
-			return nil, false
-		}
-	}
-	o.waivers = ws
+	o.waivers, o.waiversFile = ws, file
 	for _, w := range warns {
 		say(stderr, "ogi: warning: %s\n", w)
 	}
 	return warns, true
 }
 
-// checkOne handles one file and returns its report and exit code.
-func checkOne(ctx context.Context, eng *engine.Engine, file string, o *checkOptions) (report.FileReport, int) {
-	return checkItem(ctx, eng, item{file: file}, o)
-}
-
-// item is one report to check, with what a manifest says about it.
-type item struct {
-	file, agency, kind string
-	year               int
-	// body overrides the body identity used to pair a report with last
-	// year's (manifest column body).
-	body string
-}
-
-func checkItem(ctx context.Context, eng *engine.Engine, it item, o *checkOptions) (report.FileReport, int) {
-	// One deadline covers conversion and evaluation of the document.
-	if o.Limits.Timeout > 0 {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, o.Limits.Timeout)
-		defer cancel()
-	}
-	doc, err := convertItem(ctx, it, o)
-	if err != nil {
-		return failedReport(it.file, err)
-	}
-	return checkDoc(ctx, eng, it.file, doc, nil, o)
-}
-
-// failedReport is the report of an input that gave nothing to check: an
-// input error (exit 3), never a compliance result.
-func failedReport(file string, err error) (report.FileReport, int) {
-	return unreadableReport(file, unreadableCode(err), err.Error()), exitInput
-}
-
-// unreadableCode classifies why an input gave nothing to check.
-func unreadableCode(err error) string {
-	var ue *ingest.UnreadableError
-	switch {
-	case errors.As(err, &ue):
-		return ue.Code
-	case errors.Is(err, context.DeadlineExceeded):
-		return report.UnreadableTimeout
-	}
-	return report.UnreadableInput
-}
-
-// unreadableReport builds the report from the reason code alone, so that a
-// batch can keep the code and a store can keep it across runs.
-func unreadableReport(file, code, detail string) report.FileReport {
-	var reason engine.Text
-	switch code {
-	case report.UnreadableTimeout:
-		reason = engine.Text{Zh: "转换或检查超过时间限制", En: "conversion or checking took longer than the time limit"}
-	case report.UnreadableInput:
-		reason = engine.Text{Zh: "文件无法打开或转换", En: "the file could not be opened or converted"}
-	default:
-		zh, en := ingest.UnreadableReason(code)
-		reason = engine.Text{Zh: zh, En: en}
-	}
-	return report.NewUnreadableReport(filepath.ToSlash(file), code, reason, detail)
-}
-
-// convertItem converts a report and applies what a manifest says about it
-// (a manifest knows the body better than the title line does).
-func convertItem(ctx context.Context, it item, o *checkOptions) (*schema.Document, error) {
-	doc, err := convertFile(ctx, it.file, o.Limits)
-	if err != nil {
-		return nil, err
-	}
-	applyItem(doc, it)
-	return doc, nil
-}
-
-// checkDoc evaluates, waives and scores a converted report; prev is the
-// same body's report for the year before, when known.
-func checkDoc(ctx context.Context, eng *engine.Engine, file string, doc, prev *schema.Document, o *checkOptions) (report.FileReport, int) {
-	return checkDocWith(ctx, eng, file, doc, engine.Related{Previous: prev}, o)
-}
-
-// checkDocWith is checkDoc with everything a batch knows about the report.
-func checkDocWith(ctx context.Context, eng *engine.Engine, file string, doc *schema.Document, bc engine.Related, o *checkOptions) (report.FileReport, int) {
-	res, err := eng.Evaluate(ctx, doc, engine.WithRelated(bc))
-	if err != nil {
-		return failedReport(file, fmt.Errorf("%s: checking took longer than %v: %w", file, o.Limits.Timeout, err))
-	}
-	engine.ApplyWaivers(res.Findings, filepath.ToSlash(file), doc, o.waivers)
-	score := eng.ScoreResult(doc, res, engine.DefaultScoreConfig())
-	fr := report.NewFileReport(filepath.ToSlash(file), doc, res, score)
-	code := exitOK
-	for _, rr := range res.Rules {
-		if rr.Status == engine.StatusError {
-			code = worse(code, exitRules)
-		}
-	}
-	level := severityLevel[o.FailOn]
-	for _, f := range fr.Findings {
-		if !f.Waived && severityLevel[f.Severity] >= level {
-			code = worse(code, exitCompliance)
-		}
-	}
-	if o.MinScoreSet && (score.Value == nil || *score.Value < o.MinScore) {
-		code = worse(code, exitCompliance)
-	}
-	return fr, code
-}
-
 func newCheckCmd(stdout, stderr io.Writer, code *int) *cobra.Command {
 	o := checkOptions{}
 	cmd := &cobra.Command{
-		Use:   "check FILE...",
+		Use:   "check PATH...",
 		Short: "Check reports against the rule packs and score them",
-		Long: `Convert each report (any input 'ogi parse' reads), evaluate the built-in rule pack
+		Long: `Convert each report (any input 'ogi parse' reads; PATH is a file, a directory, a glob or a
+CSV manifest, as for 'ogi assess'), evaluate the built-in rule pack
 (and any --rules directories) and print the findings with the cells, values and
 source lines they are about, and a 100-point score with its grade.
 
@@ -558,7 +414,7 @@ func writeOutput(spec string, out *report.CheckOutput, eng *engine.Engine, lang 
 		for i, fr := range out.Reports {
 			files[i] = fr.File
 		}
-		for i, name := range pageNames(files, ".html") {
+		for i, name := range outfile.PageNames(files, ".html") {
 			fr := out.Reports[i]
 			err := writeFileOutput(filepath.Join(file, name), stdout, func(w io.Writer) error { return report.WriteHTML(w, fr, lang) })
 			if err != nil {

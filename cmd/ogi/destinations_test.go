@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/ogi-checker/ogi/internal/outfile"
 )
 
 // TestOutputDestinations: - and /dev/stdout are standard output for every
@@ -82,8 +84,8 @@ func TestPageNames(t *testing.T) {
 		{[]string{"x.txt", "y.txt"}, []string{"x.txt.html", "y.txt.html"}},
 	}
 	for _, c := range cases {
-		if got := pageNames(c.files, ".html"); !slices.Equal(got, c.want) {
-			t.Errorf("pageNames(%v) = %v, want %v", c.files, got, c.want)
+		if got := outfile.PageNames(c.files, ".html"); !slices.Equal(got, c.want) {
+			t.Errorf("PageNames(%v) = %v, want %v", c.files, got, c.want)
 		}
 	}
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/ogi-checker/ogi/check"
 	"github.com/ogi-checker/ogi/gold"
 	"github.com/ogi-checker/ogi/ingest"
 	"github.com/ogi-checker/ogi/schema"
@@ -41,7 +42,7 @@ Exit codes: 0 all figures 100%; 1 something differs (listed with --verbose); 2 u
 				return nil
 			}
 			lim := ingest.DefaultLimits()
-			conv := func(p string) (*schema.Document, error) { return convertFile(context.Background(), p, lim) }
+			conv := func(p string) (*schema.Document, error) { return check.ConvertFile(context.Background(), p, lim) }
 			met := gold.Evaluate(m, filepath.Dir(args[0]), conv, eng)
 			say(stdout, "reports      %d\n", met.Reports)
 			say(stdout, "cell accuracy %.2f%%  (%d of %d cells, %d wrong values)\n", 100*met.CellAccuracy(), met.CellsCorrect, met.Cells, met.CellsWrong)

@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/ogi-checker/ogi/check"
 	"github.com/ogi-checker/ogi/ingest"
 )
 
@@ -34,7 +35,7 @@ do not load.`,
 				*code = exitUsage
 				return nil
 			}
-			doc, err := convertFile(context.Background(), args[1], o.Limits)
+			doc, err := check.ConvertFile(context.Background(), args[1], o.Limits)
 			if err != nil {
 				writeErr(stderr, err)
 				*code = exitInput

@@ -12,6 +12,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/ogi-checker/ogi/internal/outfile"
 )
 
 // childEnv makes the test binary run ogi instead of the tests, so that the
@@ -105,7 +107,7 @@ func TestKillDuringOutputs(t *testing.T) {
 	before := readAll(t, p("r.xlsx"), p("r.csv"), p("r.html"))
 
 	copySeeds(t, filepath.Join(dir, "in"), allSeeds[3:]...)
-	c := ogiChild(t, dir, []string{pauseEnv + "=2s"}, args...)
+	c := ogiChild(t, dir, []string{outfile.PauseEnv + "=2s"}, args...)
 	if err := c.Start(); err != nil {
 		t.Fatal(err)
 	}

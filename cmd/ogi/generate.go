@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/ogi-checker/ogi/check"
 	"github.com/ogi-checker/ogi/engine"
 	"github.com/ogi-checker/ogi/ingest"
 	"github.com/ogi-checker/ogi/internal/atomicfile"
@@ -39,7 +40,7 @@ each file with its layout and the errors put into it. The same --seed gives the 
 			}
 			var bases []*schema.Document
 			for _, a := range args {
-				doc, err := convertFile(context.Background(), a, ingest.DefaultLimits())
+				doc, err := check.ConvertFile(context.Background(), a, ingest.DefaultLimits())
 				if err != nil {
 					writeErr(stderr, err)
 					*code = exitInput

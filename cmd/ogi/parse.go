@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -11,8 +12,10 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/ogi-checker/ogi/check"
 	"github.com/ogi-checker/ogi/ingest"
 	"github.com/ogi-checker/ogi/internal/atomicfile"
+	"github.com/ogi-checker/ogi/internal/outfile"
 	"github.com/ogi-checker/ogi/schema"
 )
 
@@ -49,7 +52,7 @@ annual report): no document is printed for it; 5 a document could not be written
 				}
 			}
 			*code = exitOK
-			names := pageNames(files, ".json")
+			names := outfile.PageNames(files, ".json")
 			fails := newFailures(stderr)
 			for i, f := range files {
 				opts := ingest.Options{Limits: lim}
@@ -114,11 +117,18 @@ func convertWith(ctx context.Context, path string, opts ingest.Options) (*schema
 		ctx = context.Background()
 	}
 	if opts.Format == "" {
-		return convertFile(ctx, path, opts.Limits)
+		return check.ConvertFile(ctx, path, opts.Limits)
 	}
-	data, err := readInput(path, opts.Limits)
+	data, err := check.ReadInput(path, opts.Limits)
 	if err != nil {
 		return nil, err
 	}
 	return ingest.Convert(ctx, path, data, opts)
+}
+func unwrapPathError(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/ogi-checker/ogi/check"
 	"github.com/ogi-checker/ogi/engine"
 	"github.com/ogi-checker/ogi/ingest"
 	"github.com/ogi-checker/ogi/internal/fileread"
@@ -38,7 +39,7 @@ func packFor(args []string) (engine.Pack, string, error) {
 	if err != nil {
 		return engine.Pack{}, "", err
 	}
-	return engine.Pack{Name: args[0], FS: fileread.DirFS(args[0], maxRuleFileBytes)}, abs, nil
+	return engine.Pack{Name: args[0], FS: fileread.DirFS(args[0], check.MaxRuleFileBytes)}, abs, nil
 }
 
 func newRulesCmd(stdout, stderr io.Writer, code *int) *cobra.Command {
@@ -144,7 +145,7 @@ Exit codes: 0 all pass; 1 a case fails; 4 the pack or a fixture does not load.`,
 				return nil
 			}
 			lim := ingest.DefaultLimits()
-			conv := func(p string) (*schema.Document, error) { return convertFile(context.Background(), p, lim) }
+			conv := func(p string) (*schema.Document, error) { return check.ConvertFile(context.Background(), p, lim) }
 			if dir == "" {
 				// The built-in fixtures' reports are embedded with the pack
 				// (rules/testdata/reports), so the cases run from any

@@ -1,12 +1,17 @@
 package main
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
 	"runtime/debug"
+	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/spf13/cobra"
 )
@@ -129,4 +134,40 @@ Exit codes: 0 printed; 2 an unknown --format.`,
 	}
 	cmd.Flags().StringVar(&format, "format", "text", "output format: text or json")
 	return cmd
+}
+
+// converterID names the build that converts documents. A release (the
+// version `ogi version` prints, from -ldflags or the module version, for a
+// build without uncommitted changes) is its version; a development build
+// is its executable's hash, so that a rebuilt converter never reuses
+// documents converted by an older one.
+func converterID() string {
+	if v := readVersion(); v.release() {
+		return v.Version
+	}
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		rev, dirty := "", false
+		for _, s := range bi.Settings {
+			switch s.Key {
+			case "vcs.revision":
+				rev = s.Value
+			case "vcs.modified":
+				dirty = s.Value == "true"
+			}
+		}
+		if rev != "" && !dirty {
+			return "dev-" + rev
+		}
+	}
+	exe, err := os.Executable()
+	if err == nil {
+		if f, err := os.Open(exe); err == nil {
+			defer func() { _ = f.Close() }()
+			h := sha256.New()
+			if _, err := io.Copy(h, f); err == nil {
+				return "dev-" + hex.EncodeToString(h.Sum(nil))[:16]
+			}
+		}
+	}
+	return "dev-" + strconv.FormatInt(time.Now().UnixNano(), 10) // unknown build: never reuse
 }

@@ -1,4 +1,4 @@
-package main
+package assess
 
 import (
 	"bytes"
@@ -16,7 +16,7 @@ import (
 // TestDecodeStoredMatchesStdlib: every golden document, and the results a
 // check of them produces, decode to the same values as with encoding/json.
 func TestDecodeStoredMatchesStdlib(t *testing.T) {
-	files, _ := filepath.Glob("../../testdata/golden/*.json")
+	files, _ := filepath.Glob("../testdata/golden/*.json")
 	if len(files) < 10 {
 		t.Fatalf("only %d golden documents", len(files))
 	}
@@ -48,7 +48,11 @@ func TestDecodeStoredMatchesStdlib(t *testing.T) {
 	// Results with findings, cells, a score ledger and a grid.
 	dir := t.TempDir()
 	j := filepath.Join(dir, "r.jsonl")
-	runOgi(t, "assess", "../../testdata/seeds", "--db", "", "--jsonl", j)
+	inputs, err := Expand([]string{"../testdata/seeds"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	runBatch(t, inputs, Options{Outputs: Outputs{JSONL: j}})
 	data, err := os.ReadFile(j)
 	if err != nil {
 		t.Fatal(err)

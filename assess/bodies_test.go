@@ -1,8 +1,6 @@
-package main
+package assess
 
 import (
-	"bytes"
-	"strings"
 	"testing"
 )
 
@@ -31,26 +29,6 @@ func TestBodyIndex(t *testing.T) {
 		if got := x.find(tt.key, tt.year); got != tt.want {
 			t.Errorf("find(%s, %d) = %d, want %d", tt.key, tt.year, got, tt.want)
 		}
-	}
-}
-
-func TestProgress(t *testing.T) {
-	var buf bytes.Buffer
-	p := &progress{w: &buf, on: true}
-	p.begin("check", 3)
-	for range 3 {
-		p.step()
-	}
-	out := buf.String()
-	if !strings.Contains(out, "3/3") || !strings.Contains(out, "[##############################]") || !strings.HasSuffix(out, "\n") {
-		t.Errorf("progress line %q", out)
-	}
-	buf.Reset()
-	quiet := &progress{w: &buf}
-	quiet.begin("check", 3)
-	quiet.step()
-	if buf.Len() != 0 {
-		t.Errorf("progress off a terminal wrote %q", buf.String())
 	}
 }
 

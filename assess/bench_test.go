@@ -1,13 +1,13 @@
-package main
+package assess
 
 import (
 	"context"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"testing"
 
+	"github.com/ogi-checker/ogi/check"
 	"github.com/ogi-checker/ogi/engine"
 	"github.com/ogi-checker/ogi/render"
 	"github.com/ogi-checker/ogi/schema"
@@ -24,20 +24,15 @@ func BenchmarkAssess(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	var items []item
+	var items []check.Input
 	for _, g := range gen {
 		p := filepath.Join(dir, g.Name)
 		if err := os.WriteFile(p, g.Data, 0o644); err != nil {
 			b.Fatal(err)
 		}
-		items = append(items, item{file: p})
+		items = append(items, check.Input{File: p})
 	}
-	o := checkOptions{FailOn: "error", Lang: "zh", CannotEvaluateSeverity: "warning"}
-	o.similarity = engine.DefaultSimilarityThreshold
-	eng, err := loadEngine(&o)
-	if err != nil {
-		b.Fatal(err)
-	}
+	chk := newChecker(b, check.Options{})
 	for _, store := range []bool{false, true} {
 		b.Run(fmt.Sprintf("store=%v", store), func(b *testing.B) {
 			for i := 0; i < b.N; i++ {
@@ -45,9 +40,9 @@ func BenchmarkAssess(b *testing.B) {
 				if store {
 					db = filepath.Join(b.TempDir(), "ogi.db") // a fresh store: every report converted
 				}
-				if code := runAssess(context.Background(), io.Discard, io.Discard, eng, items, &o,
-					assessOutputs{db: db}); code > 1 {
-					b.Fatalf("exit %d", code)
+				out, err := Run(context.Background(), items, Options{Checker: chk, Lang: "zh", Store: db, Converter: "bench"})
+				if err != nil || out.Code > check.ExitCompliance {
+					b.Fatalf("exit %v: %v", out, err)
 				}
 			}
 			b.ReportMetric(float64(len(items)*b.N)/b.Elapsed().Seconds(), "reports/s")

@@ -1,4 +1,4 @@
-package main
+package assess
 
 import (
 	"bufio"
@@ -10,21 +10,16 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"iter"
 	"os"
 	"path/filepath"
-	"runtime/debug"
 	"sort"
-	"strconv"
 	"sync"
-	"time"
 
+	"github.com/ogi-checker/ogi/check"
 	"github.com/ogi-checker/ogi/engine"
 	"github.com/ogi-checker/ogi/ingest"
-	"github.com/ogi-checker/ogi/internal/fileread"
 	"github.com/ogi-checker/ogi/report"
-	"github.com/ogi-checker/ogi/rules"
 	"github.com/ogi-checker/ogi/schema"
 	"github.com/ogi-checker/ogi/similarity"
 	"github.com/ogi-checker/ogi/store"
@@ -34,7 +29,7 @@ import (
 // hundred bytes whatever the report's size, so that memory grows slowly
 // with the batch. Documents and results live in the store or the spool.
 type entry struct {
-	it       item
+	in       check.Input
 	key      string // the report's identity: input hash plus manifest overrides
 	agency   string
 	body     string
@@ -57,7 +52,7 @@ type entry struct {
 	// Filled by the check pass: the result's summary, enough for the CSV
 	// and the workbook's 汇总 without reading the result back, and where the
 	// result (the report's JSON line) and its grid are in the spool.
-	code     int
+	code     check.Code
 	resOff   int64
 	resLen   int
 	gridOff  int64
@@ -169,108 +164,12 @@ type batchSettings struct {
 	config    string // digest of the options that change results
 }
 
-// converterID names the build that converts documents. A release (the
-// version `ogi version` prints, from -ldflags or the module version, for a
-// build without uncommitted changes) is its version; a development build
-// is its executable's hash, so that a rebuilt converter never reuses
-// documents converted by an older one.
-func converterID() string {
-	if v := readVersion(); v.release() {
-		return v.Version
-	}
-	if bi, ok := debug.ReadBuildInfo(); ok {
-		rev, dirty := "", false
-		for _, s := range bi.Settings {
-			switch s.Key {
-			case "vcs.revision":
-				rev = s.Value
-			case "vcs.modified":
-				dirty = s.Value == "true"
-			}
-		}
-		if rev != "" && !dirty {
-			return "dev-" + rev
-		}
-	}
-	exe, err := os.Executable()
-	if err == nil {
-		if f, err := os.Open(exe); err == nil {
-			defer func() { _ = f.Close() }()
-			h := sha256.New()
-			if _, err := io.Copy(h, f); err == nil {
-				return "dev-" + hex.EncodeToString(h.Sum(nil))[:16]
-			}
-		}
-	}
-	return "dev-" + strconv.FormatInt(time.Now().UnixNano(), 10) // unknown build: never reuse
-}
-
-// packDigest hashes every rule file the engine loaded (built-in and
-// --rules directories), by path and content.
-func packDigest(o *checkOptions) (string, error) {
-	h := sha256.New()
-	add := func(name string, fsys fs.FS) error {
-		return fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
-			if err != nil || d.IsDir() {
-				return err
-			}
-			b, err := fs.ReadFile(fsys, p)
-			if err != nil {
-				return err
-			}
-			_, _ = fmt.Fprintf(h, "%s/%s %d\n", name, p, len(b))
-			_, _ = h.Write(b)
-			return nil
-		})
-	}
-	if !o.NoBuiltin {
-		if err := add("builtin", rules.FS); err != nil {
-			return "", err
-		}
-	}
-	for _, d := range o.RuleDirs {
-		if err := add(d, fileread.DirFS(d, maxRuleFileBytes)); err != nil {
-			return "", err
-		}
-	}
-	return hex.EncodeToString(h.Sum(nil))[:32], nil
-}
-
-// configDigest hashes the options that change a report's result.
-func configDigest(o *checkOptions) string {
-	b, _ := json.Marshal(struct {
-		Lang, FailOn, CannotEvaluate string
-		MinScore                     float64
-		MinScoreSet                  bool
-		Enable, Disable              []string
-		Overrides                    map[string]engine.Override
-		Waivers                      []engine.Waiver
-		Limits                       ingest.Limits
-		Similarity                   float64
-		Today                        string
-	}{o.Lang, o.FailOn, o.CannotEvaluateSeverity, o.MinScore, o.MinScoreSet, o.Enable, o.Disable, o.Overrides,
-		o.waivers, o.Limits, o.similarity, today(o)})
-	sum := sha256.Sum256(b)
-	return hex.EncodeToString(sum[:])[:32]
-}
-
-// today is part of the configuration when waivers expire: a result
-// computed before a waiver expired must not be reused after.
-func today(o *checkOptions) string {
-	for _, w := range o.waivers {
-		if w.Expires != "" {
-			return time.Now().Format("2006-01-02")
-		}
-	}
-	return ""
-}
-
 // itemKey identifies a report input: its bytes and what the manifest says
 // about it (a different agency in the manifest is a different document).
-func itemKey(data []byte, it item) string {
+func itemKey(data []byte, in check.Input) string {
 	h := sha256.New()
 	_, _ = h.Write(data)
-	_, _ = fmt.Fprintf(h, "\x00%s\x00%s\x00%d\x00%s", it.agency, it.kind, it.year, it.body)
+	_, _ = fmt.Fprintf(h, "\x00%s\x00%s\x00%d\x00%s", in.Agency, in.Kind, in.Year, in.Body)
 	return hex.EncodeToString(h.Sum(nil))
 }
 
@@ -278,7 +177,7 @@ func itemKey(data []byte, it item) string {
 // result, the exit code it implies and the dashboard's grid.
 type storedResult struct {
 	Report report.FileReport `json:"report"`
-	Code   int               `json:"code"`
+	Code   check.Code        `json:"code"`
 	Grid   *report.Grid      `json:"grid,omitempty"`
 	// lost: the document was not there to check because it could not be
 	// kept (see entry.lost).
@@ -290,87 +189,33 @@ type batchStats struct {
 	reports, converted, reusedDocs, checked, reusedResults, unreadable int
 }
 
-// progress draws one status line on a terminal; it is silent otherwise.
+// progress counts one pass's steps for Options.Progress.
 type progress struct {
-	w       io.Writer
-	on      bool
+	fn      func(phase string, done, total int)
 	mu      sync.Mutex
 	phase   string
 	done, n int
-	start   time.Time
-	last    time.Time
 }
 
 func (p *progress) begin(phase string, n int) {
 	p.mu.Lock()
-	p.phase, p.done, p.n, p.start = phase, 0, n, time.Now()
+	p.phase, p.done, p.n = phase, 0, n
 	p.mu.Unlock()
 }
 
 func (p *progress) step() {
-	if !p.on {
+	if p.fn == nil {
 		return
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.done++
-	now := time.Now()
-	if p.done != p.n && now.Sub(p.last) < 100*time.Millisecond {
-		return
-	}
-	p.last = now
-	const width = 30
-	filled := width * p.done / max(p.n, 1)
-	bar := make([]byte, width)
-	for i := range bar {
-		bar[i] = '.'
-		if i < filled {
-			bar[i] = '#'
-		}
-	}
-	rate := float64(p.done) / max(now.Sub(p.start).Seconds(), 1e-9)
-	eta := ""
-	if rate > 0 && p.done < p.n {
-		eta = fmt.Sprintf(" ETA %s", (time.Duration(float64(p.n-p.done)/rate) * time.Second).Round(time.Second))
-	}
-	say(p.w, "\r%-10s [%s] %d/%d %.0f/s%s   ", p.phase, bar, p.done, p.n, rate, eta)
-	if p.done == p.n {
-		say(p.w, "\n")
-	}
+	p.fn(p.phase, p.done, p.n)
 }
 
-// readInput reads a report file within the size limit: only regular files
-// (a device, FIFO or socket is refused by its mode, a symlink judged by its
-// target), read through the limit.
-func readInput(path string, lim ingest.Limits) ([]byte, error) {
-	data, err := fileread.Read(path, lim.MaxFileBytes)
-	if err != nil {
-		var fe *fileread.Error
-		if errors.As(err, &fe) {
-			return nil, &ingest.InputError{File: path, Reason: fe.Reason, Err: fe.Err}
-		}
-		return nil, &ingest.InputError{File: path, Reason: "cannot read", Err: err}
-	}
-	return data, nil
-}
-
-// applyItem applies what a manifest says about a report.
-func applyItem(doc *schema.Document, it item) {
-	if it.agency != "" {
-		doc.Meta.Agency = it.agency
-	}
-	if it.kind != "" {
-		doc.Meta.AgencyKind = it.kind
-	}
-	if it.year != 0 {
-		y := it.year
-		doc.Meta.Year = &y
-	}
-}
-
-func entryBody(it item, agency string) string {
-	if it.body != "" {
-		return bodyKey(it.body)
+func entryBody(in check.Input, agency string) string {
+	if in.Body != "" {
+		return bodyKey(in.Body)
 	}
 	return bodyKey(agency)
 }
@@ -381,8 +226,9 @@ const maxPeers = 3
 // batch runs ogi assess's passes over the items.
 type batch struct {
 	ctx     context.Context
-	o       *checkOptions
-	eng     *engine.Engine
+	opts    *Options
+	chk     *check.Checker
+	lim     ingest.Limits
 	db      *store.Store
 	dbw     *store.Writer // queued writes to db, flushed between passes
 	runID   int64
@@ -398,7 +244,6 @@ type batch struct {
 	stats      batchStats
 	statsMu    sync.Mutex
 	onResult   func(i int, sr *storedResult, raw []byte)
-	stderr     io.Writer
 	// fails reports store and temporary-file write errors once per cause.
 	fails   *failures
 	timings []string
@@ -417,18 +262,18 @@ func (b *batch) convert() {
 	parallel(len(b.entries), b.jobs, func(i int) {
 		defer b.prog.step()
 		e := &b.entries[i]
-		data, err := readInput(e.it.file, b.o.Limits)
+		data, err := check.ReadInput(e.in.File, b.lim)
 		if err != nil {
 			b.unreadable(e, err)
 			return
 		}
-		e.key = itemKey(data, e.it)
+		e.key = itemKey(data, e.in)
 		if b.db != nil {
 			if m, ok, err := b.db.ReportMeta(b.ctx, e.key); err == nil && ok && m.Converter == b.set.converter {
 				b.count(func(s *batchStats) { s.reusedDocs++ })
 				if m.Unreadable != "" {
 					// Known to hold no report: the same bytes, the same converter.
-					b.unreadable(e, &ingest.UnreadableError{File: e.it.file, Code: m.Unreadable})
+					b.unreadable(e, &ingest.UnreadableError{File: e.in.File, Code: m.Unreadable})
 					return
 				}
 				e.agency, e.body, e.template = m.Agency, m.Body, m.Template
@@ -442,12 +287,12 @@ func (b *batch) convert() {
 			}
 		}
 		ctx := b.ctx
-		if b.o.Limits.Timeout > 0 {
+		if b.lim.Timeout > 0 {
 			var cancel context.CancelFunc
-			ctx, cancel = context.WithTimeout(ctx, b.o.Limits.Timeout)
+			ctx, cancel = context.WithTimeout(ctx, b.lim.Timeout)
 			defer cancel()
 		}
-		doc, err := ingest.Convert(ctx, e.it.file, data, ingest.Options{Limits: b.o.Limits})
+		doc, err := b.chk.ConvertBytes(ctx, e.in, data)
 		if err != nil {
 			b.unreadable(e, err)
 			var ue *ingest.UnreadableError
@@ -458,15 +303,14 @@ func (b *batch) convert() {
 			if b.db != nil {
 				// Kept, so that a re-run knows it without converting it again;
 				// an input error (corrupt, too slow) is retried instead.
-				if err := b.docs.put(store.Report{Hash: e.key, Converter: b.set.converter, File: filepath.ToSlash(e.it.file),
+				if err := b.docs.put(store.Report{Hash: e.key, Converter: b.set.converter, File: filepath.ToSlash(e.in.File),
 					Document: []byte("null"), Unreadable: ue.Code}); err != nil {
 					b.fails.add("cannot keep unreadable inputs in the store: %v", err)
 				}
 			}
 			return
 		}
-		applyItem(doc, e.it)
-		e.agency, e.body = doc.Meta.Agency, entryBody(e.it, doc.Meta.Agency)
+		e.agency, e.body = doc.Meta.Agency, entryBody(e.in, doc.Meta.Agency)
 		if doc.Meta.Year != nil {
 			e.year = *doc.Meta.Year
 		}
@@ -488,12 +332,12 @@ func (b *batch) convert() {
 			if e.year != 0 {
 				y = &e.year
 			}
-			err = b.docs.put(store.Report{Hash: e.key, Converter: b.set.converter, File: filepath.ToSlash(e.it.file),
+			err = b.docs.put(store.Report{Hash: e.key, Converter: b.set.converter, File: filepath.ToSlash(e.in.File),
 				Agency: e.agency, Body: e.body, Year: y, Template: e.template, Document: js, Signature: sigBytes(e.sig)})
 		}
 		if err != nil {
 			b.fails.add("cannot keep the converted documents: %v", err)
-			e.err, e.lost = fmt.Sprintf("%s: cannot keep the converted document: %v", e.it.file, err), true
+			e.err, e.lost = fmt.Sprintf("%s: cannot keep the converted document: %v", e.in.File, err), true
 			return
 		}
 		b.count(func(s *batchStats) { s.converted++ })
@@ -504,10 +348,10 @@ func (b *batch) convert() {
 // with the body and year its manifest gives: an office looks for the body
 // whose report could not be read, not for a file name.
 func (e *entry) unreadableReport() report.FileReport {
-	fr := unreadableReport(e.it.file, e.unreadable, e.err)
-	fr.Agency = e.it.agency
-	if e.it.year != 0 {
-		y := e.it.year
+	fr := check.UnreadableReport(e.in.File, e.unreadable, e.err)
+	fr.Agency = e.in.Agency
+	if e.in.Year != 0 {
+		y := e.in.Year
 		fr.Year = &y
 	}
 	return fr
@@ -515,7 +359,7 @@ func (e *entry) unreadableReport() report.FileReport {
 
 // unreadable marks an entry as giving no report to check.
 func (b *batch) unreadable(e *entry, err error) {
-	e.err, e.unreadable = err.Error(), unreadableCode(err)
+	e.err, e.unreadable = err.Error(), check.UnreadableCode(err)
 	b.count(func(s *batchStats) { s.unreadable++ })
 }
 
@@ -586,7 +430,7 @@ func (b *batch) peers() map[int][]peerRef {
 		cluster []int
 	}
 	var tasks []task
-	for _, c := range idx.Clusters(b.o.similarity * 0.8) {
+	for _, c := range idx.Clusters(b.opts.Similarity * 0.8) {
 		if !b.anotherBody(c) {
 			continue
 		}
@@ -620,7 +464,7 @@ func (b *batch) peers() map[int][]peerRef {
 					}
 				}
 			}
-			if jac < b.o.similarity {
+			if jac < b.opts.Similarity {
 				continue
 			}
 			out[k] = append(out[k], peerRef{j: j, score: jac})
@@ -700,7 +544,7 @@ func (b *batch) resultKey(e *entry, prev string, peers []peerRef) store.Key {
 		h := sha256.New()
 		for _, p := range peers {
 			ep := &b.entries[p.j] // only fields fixed before this pass are read
-			_, _ = fmt.Fprintf(h, "%s\x00%s\x00%s\x00%g\n", ep.key, ep.agency, filepath.ToSlash(ep.it.file), p.score)
+			_, _ = fmt.Fprintf(h, "%s\x00%s\x00%s\x00%g\n", ep.key, ep.agency, filepath.ToSlash(ep.in.File), p.score)
 		}
 		ctxDigest += "+" + hex.EncodeToString(h.Sum(nil)[:8])
 	}
@@ -717,13 +561,13 @@ func (b *batch) check(prevs []string, peers map[int][]peerRef) {
 		var sr storedResult
 		switch {
 		case e.err != "":
-			sr.Report, sr.Code = e.unreadableReport(), exitInput
+			sr.Report, sr.Code = e.unreadableReport(), check.ExitInput
 		default:
 			k := b.resultKey(e, prevs[i], peers[i])
 			if b.db != nil {
 				if r, ok, err := b.db.Result(b.ctx, k); err == nil && ok && decodeStored(r.Summary, &sr) == nil {
 					// The file name is the item's, whatever name the stored result had.
-					sr.Report.File = filepath.ToSlash(e.it.file)
+					sr.Report.File = filepath.ToSlash(e.in.File)
 					if sr.Report.Status == "" {
 						sr.Report.Status = report.StatusChecked // kept before results had a status
 					}
@@ -742,7 +586,7 @@ func (b *batch) check(prevs []string, peers map[int][]peerRef) {
 				summary, err := encodeStored(sr)
 				if err == nil {
 					err = b.dbw.PutResult(store.Result{Key: k, RunID: b.runID, Score: sr.Report.Score, Grade: sr.Report.Grade,
-						Errors: sr.Report.Counts.Error, Warnings: sr.Report.Counts.Warning, Summary: summary, Findings: storeFindings(sr.Report.Findings, b.o.Lang)})
+						Errors: sr.Report.Counts.Error, Warnings: sr.Report.Counts.Warning, Summary: summary, Findings: storeFindings(sr.Report.Findings, b.opts.Lang)})
 				}
 				if err != nil {
 					b.fails.add("cannot keep results in the store: %v", err)
@@ -801,8 +645,8 @@ func storeFindings(fs []engine.Finding, lang string) []store.Finding {
 func (b *batch) evaluate(i int, prev string, refs []peerRef) storedResult {
 	e := &b.entries[i]
 	fail := func(err error) storedResult {
-		fr, c := failedReport(e.it.file, err)
-		return storedResult{Report: fr, Code: c}
+		r := check.Failed(e.in.File, err)
+		return storedResult{Report: r.Report, Code: r.Code}
 	}
 	doc, err := b.docs.get(b.ctx, e.key)
 	if err != nil {
@@ -818,9 +662,9 @@ func (b *batch) evaluate(i int, prev string, refs []peerRef) storedResult {
 		prevDoc, _ = b.docs.get(b.ctx, prev)
 	}
 	ctx := b.ctx
-	if b.o.Limits.Timeout > 0 {
+	if b.lim.Timeout > 0 {
 		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, b.o.Limits.Timeout)
+		ctx, cancel = context.WithTimeout(ctx, b.lim.Timeout)
 		defer cancel()
 	}
 	var peers []engine.Peer
@@ -830,14 +674,15 @@ func (b *batch) evaluate(i int, prev string, refs []peerRef) storedResult {
 		mine := similarity.Prepare(engine.Narrative(doc))
 		for _, p := range refs {
 			ep := &b.entries[p.j] // only fields fixed before this pass are read
-			peers = append(peers, engine.Peer{Agency: ep.agency, File: filepath.ToSlash(ep.it.file), Score: p.score,
+			peers = append(peers, engine.Peer{Agency: ep.agency, File: filepath.ToSlash(ep.in.File), Score: p.score,
 				Passages: mine.Passages(b.narrative(p.j), 20, 3)})
 		}
 	}
-	fr, code := checkDocWith(ctx, b.eng, e.it.file, doc, engine.Related{Previous: prevDoc, Peers: peers}, b.o)
-	grid := report.NewGrid(doc, fr.Findings, b.o.Lang)
+	r, _ := b.chk.CheckDocument(ctx, e.in.File, doc, engine.Related{Previous: prevDoc, Peers: peers})
+	fr := r.Report
+	grid := report.NewGrid(doc, fr.Findings, b.opts.Lang)
 	fr.Document = nil
-	return storedResult{Report: fr, Code: code, Grid: grid}
+	return storedResult{Report: fr, Code: r.Code, Grid: grid}
 }
 
 // summaries yields the results in batch order as the entries know them:
@@ -847,7 +692,7 @@ func (b *batch) summaries(c *report.CohortStats) func() iter.Seq[report.Ranked] 
 		return func(yield func(report.Ranked) bool) {
 			for i := range b.entries {
 				e := &b.entries[i]
-				fr := report.FileReport{File: filepath.ToSlash(e.it.file), Status: report.StatusChecked, Agency: e.agency, Grade: e.grade, Counts: e.counts}
+				fr := report.FileReport{File: filepath.ToSlash(e.in.File), Status: report.StatusChecked, Agency: e.agency, Grade: e.grade, Counts: e.counts}
 				if e.err != "" {
 					fr = e.unreadableReport()
 				}
@@ -880,7 +725,7 @@ func (b *batch) ranked(c *report.CohortStats, withGrids bool) func() iter.Seq[re
 			for i := range b.entries {
 				fr, err := b.result(i, withGrids)
 				if err != nil {
-					fr, _ = failedReport(b.entries[i].it.file, err)
+					fr = check.Failed(b.entries[i].in.File, err).Report
 				}
 				if !yield(c.Rank(fr)) {
 					return

@@ -1,0 +1,378 @@
+// Package assess runs a batch of reports the way an oversight office
+// assesses them each spring: every report converted and checked in
+// parallel with one Checker, paired with the same body's report for the
+// year before, compared with every other body's (内容雷同), ranked, and
+// written to JSON Lines, a workbook, a CSV and a dashboard. A store keeps
+// documents and results, so that a re-run converts and checks only what
+// changed. Memory stays at a few hundred bytes per report: documents and
+// results wait in the store or in temporary files.
+package assess
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"path/filepath"
+	"runtime"
+	"sync"
+	"time"
+
+	"github.com/ogi-checker/ogi/check"
+	"github.com/ogi-checker/ogi/engine"
+	"github.com/ogi-checker/ogi/internal/atomicfile"
+	"github.com/ogi-checker/ogi/internal/outfile"
+	"github.com/ogi-checker/ogi/report"
+	"github.com/ogi-checker/ogi/store"
+)
+
+// Options configure a batch run.
+type Options struct {
+	// Checker checks each report; its engine's 内容雷同 threshold is the
+	// one Similarity should repeat.
+	Checker *check.Checker
+	// Lang is the language of stored messages and of the outputs: zh or en.
+	Lang string
+	// Jobs is the number of reports converted and checked at once (0: one
+	// per CPU).
+	Jobs int
+	// Similarity is the narrative similarity (0–1) at which two reports
+	// count as the same text; 0: engine.DefaultSimilarityThreshold.
+	Similarity float64
+	// Store is the SQLite store's path ("" for none).
+	Store string
+	// Version is the tool version recorded with each run in the store;
+	// Converter identifies the build that converts documents (a stored
+	// document is reused only from the same converter).
+	Version, Converter string
+	// Outputs are the files to write.
+	Outputs Outputs
+	// Progress, when set, is told of every report done in each pass
+	// (convert, check).
+	Progress func(phase string, done, total int)
+	// Problem, when set, is told once of each cause of an output or store
+	// failure (a full disk fails every write after it the same way).
+	Problem func(line string)
+}
+
+// Outputs name the batch's output files: "" none, "-" standard output
+// (Stdout), any other path a file replaced only once complete.
+type Outputs struct {
+	JSONL, XLSX, CSV, HTML string
+	// HTMLDetails caps the reports whose findings and tables the dashboard
+	// embeds, lowest scores first (0: all).
+	HTMLDetails int
+	// Stdout receives the outputs named "-".
+	Stdout io.Writer
+}
+
+// Stats sum up a run.
+type Stats struct {
+	Reports, Converted, ReusedDocs, Checked, ReusedResults, Unreadable int
+	// Scored is the number of reports with a score; Mean their mean.
+	Scored int
+	Mean   float64
+	// RunID is the run's number in the store (0 without one).
+	RunID int64
+	// Timings name each pass and output with its seconds ("convert 1.2s").
+	Timings []string
+	Elapsed time.Duration
+}
+
+// Outcome is what a run did.
+type Outcome struct {
+	// Code is the exit code the run implies (worst of every report's, and
+	// ExitOutput when an output or the store could not be written).
+	Code  check.Code
+	Stats Stats
+	// Unreadable are the reports that gave nothing to check, in batch order.
+	Unreadable []report.FileReport
+}
+
+// Run assesses the inputs. An error means the run could not start (the
+// store cannot be opened, no temporary file); check.CodeOf gives its exit
+// code. Failures of single reports are rows of the outputs, and failures of
+// outputs are told to Problem and make the Outcome's code ExitOutput.
+func Run(ctx context.Context, inputs []check.Input, opts Options) (*Outcome, error) {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	if opts.Checker == nil {
+		return nil, check.ConfigError(fmt.Errorf("assess: no checker"))
+	}
+	if opts.Similarity <= 0 {
+		opts.Similarity = engine.DefaultSimilarityThreshold
+	}
+	if opts.Outputs.Stdout == nil {
+		opts.Outputs.Stdout = io.Discard
+	}
+	started := time.Now()
+	rulesHash, err := opts.Checker.RulesDigest()
+	if err != nil {
+		return nil, &check.Error{Code: check.ExitRules, Err: fmt.Errorf("cannot read the rule files: %w", err)}
+	}
+	fails := newFailures(opts.Problem)
+	b := &batch{ctx: ctx, opts: &opts, chk: opts.Checker, lim: opts.Checker.Limits(), jobs: opts.Jobs, fails: fails,
+		set:  batchSettings{converter: opts.Converter, rules: rulesHash, config: opts.Checker.ConfigDigest(opts.Lang)},
+		prog: &progress{fn: opts.Progress}}
+	if b.jobs <= 0 {
+		b.jobs = runtime.GOMAXPROCS(0)
+	}
+	spoolDir := ""
+	if opts.Store != "" {
+		// Its directory is made as an output's would be.
+		if err := outfile.MkdirFor(opts.Store); err != nil {
+			return nil, check.OutputError(fmt.Errorf("--db %s: %w", opts.Store, err))
+		}
+		db, err := store.Open(ctx, opts.Store)
+		if err != nil {
+			if check.IsWriteFailure(err) {
+				return nil, check.OutputError(err)
+			}
+			return nil, check.ConfigError(err)
+		}
+		defer func() { _ = db.Close() }()
+		b.db = db
+		if b.runID, err = db.BeginRun(ctx, opts.Version, rulesHash, b.set.config, started); err != nil {
+			return nil, check.OutputError(fmt.Errorf("%s: %w", opts.Store, err))
+		}
+		spoolDir = filepath.Dir(opts.Store)
+	}
+	// Results and narratives always wait in temporary files; documents too
+	// when there is no store.
+	spools := []**spool{&b.results, &b.narratives}
+	b.docs = &docKeeper{db: b.db, where: map[string][2]int64{}}
+	if b.db == nil {
+		spools = append(spools, &b.docs.sp)
+	}
+	for _, sp := range spools {
+		if *sp, err = newSpool(spoolDir); err != nil {
+			return nil, check.OutputError(fmt.Errorf("cannot create a temporary file: %w", err))
+		}
+		defer (*sp).close()
+	}
+	if b.db != nil {
+		b.dbw = b.db.NewWriter(ctx, 256)
+		b.docs.w = b.dbw
+	}
+	b.entries = make([]entry, len(inputs))
+	for i, in := range inputs {
+		b.entries[i].in = in
+	}
+	b.stats.reports = len(inputs)
+
+	js, err := openStream(opts.Outputs)
+	if err != nil {
+		return nil, err
+	}
+	defer js.abort()
+	cohort := report.NewCohortStats(opts.Checker.Engine().Rules())
+	var mu sync.Mutex
+	b.onResult = func(i int, sr *storedResult, raw []byte) {
+		mu.Lock()
+		defer mu.Unlock()
+		cohort.Add(sr.Report)
+		js.line(raw, fails)
+	}
+
+	phase := func(name string, fn func()) {
+		t0 := time.Now()
+		fn()
+		b.timings = append(b.timings, fmt.Sprintf("%s %.1fs", name, time.Since(t0).Seconds()))
+	}
+	var prevs []string
+	var peers map[int][]peerRef
+	// The passes read what the one before wrote: queued writes are
+	// committed in between.
+	flush := func() {
+		if b.dbw != nil {
+			if err := b.dbw.Flush(); err != nil {
+				fails.add("%s: %v", opts.Store, err)
+			}
+		}
+	}
+	phase("convert", func() { b.convert(); flush() })
+	phase("pair", func() { prevs = b.previous() })
+	phase("compare", func() { peers = b.peers(); flush() })
+	phase("check", func() { b.check(prevs, peers); flush() })
+	if b.dbw != nil {
+		if err := b.dbw.Close(); err != nil {
+			fails.add("%s: %v", opts.Store, err)
+		}
+	}
+
+	out := &Outcome{}
+	for _, e := range b.entries {
+		if e.lost {
+			// Its cause was reported once for all the reports it hit.
+			out.Code = out.Code.Worse(check.ExitOutput)
+			continue
+		}
+		if e.err != "" {
+			out.Unreadable = append(out.Unreadable, e.unreadableReport())
+		}
+		out.Code = out.Code.Worse(e.code)
+	}
+	b.writeOutputs(js, cohort)
+
+	scores := cohort.Scores()
+	st := b.stats
+	out.Stats = Stats{Reports: st.reports, Converted: st.converted, ReusedDocs: st.reusedDocs, Checked: st.checked,
+		ReusedResults: st.reusedResults, Unreadable: st.unreadable, Scored: len(scores), RunID: b.runID, Timings: b.timings}
+	for _, s := range scores {
+		out.Stats.Mean += s
+	}
+	if len(scores) > 0 {
+		out.Stats.Mean /= float64(len(scores))
+	}
+	out.Stats.Elapsed = time.Since(started)
+	if b.db != nil {
+		if err := b.db.FinishRun(ctx, b.runID, st.reports, st.converted, st.reusedDocs, time.Now()); err != nil {
+			fails.add("%s: %v", opts.Store, err)
+		}
+	}
+	if fails.any() {
+		out.Code = out.Code.Worse(check.ExitOutput)
+	}
+	return out, nil
+}
+
+// writeOutputs writes the workbook, the CSV, the dashboard and the JSON
+// Lines file, each in batch order.
+func (b *batch) writeOutputs(js *stream, cohort *report.CohortStats) {
+	o := b.opts.Outputs
+	write := func(flag, path string, fn func(io.Writer) error) {
+		if path == "" {
+			return
+		}
+		t0 := time.Now()
+		defer func() {
+			b.timings = append(b.timings, fmt.Sprintf("%s %.1fs", flag, time.Since(t0).Seconds()))
+		}()
+		if err := outfile.Write(path, o.Stdout, fn); err != nil {
+			b.fails.add("--%s %s: %v", flag, path, err)
+		}
+	}
+	if js.file != nil {
+		if js.rewrite {
+			// The streamed file is rewritten in batch order: the same input
+			// gives the same bytes.
+			js.abort()
+			write("jsonl", o.JSONL, b.writeJSONLines)
+		} else if err := js.file.Commit(); err != nil {
+			b.fails.add("--jsonl %s: %v", o.JSONL, err)
+		}
+	}
+	lang := b.opts.Lang
+	summaries := b.summaries(cohort)
+	write("xlsx", o.XLSX, func(w io.Writer) error {
+		return report.WriteXLSX(w, summaries, b.ranked(cohort, false), cohort, lang)
+	})
+	write("csv", o.CSV, func(w io.Writer) error { return report.WriteCSV(w, summaries()) })
+	write("html", o.HTML, func(w io.Writer) error {
+		return report.WriteDashboard(w, b.ranked(cohort, true), cohort, report.DashboardOptions{Lang: lang, MaxDetails: o.HTMLDetails})
+	})
+}
+
+// stream writes results in the order they are done: to standard output or
+// a device as they come, or to a temporary file beside the JSON Lines file
+// that is discarded once the file is written whole in batch order.
+type stream struct {
+	w       *bufio.Writer
+	file    *atomicfile.File
+	path    string
+	rewrite bool
+	failed  bool
+}
+
+func openStream(o Outputs) (*stream, error) {
+	s := &stream{path: o.JSONL}
+	switch o.JSONL {
+	case "":
+	case outfile.Stdout:
+		s.w = bufio.NewWriter(o.Stdout)
+	default:
+		err := outfile.MkdirFor(o.JSONL)
+		if err == nil {
+			s.file, err = atomicfile.Create(o.JSONL)
+		}
+		if err != nil {
+			return nil, check.OutputError(fmt.Errorf("--jsonl %s: %w", o.JSONL, err))
+		}
+		s.w = bufio.NewWriter(s.file)
+		s.rewrite = !outfile.IsDevice(o.JSONL)
+	}
+	return s, nil
+}
+
+func (s *stream) line(raw []byte, fails *failures) {
+	if s.w == nil || raw == nil || s.failed {
+		return
+	}
+	_, _ = s.w.Write(raw)
+	_ = s.w.WriteByte('\n')
+	if err := s.w.Flush(); err != nil {
+		if !s.rewrite {
+			// Nothing rewrites a stream to standard output.
+			fails.add("--jsonl %s: %v", s.path, err)
+		}
+		s.failed = true
+	}
+}
+
+func (s *stream) abort() {
+	if s.file != nil {
+		s.file.Abort()
+	}
+}
+
+// failures reports output and store errors once each: a full disk fails
+// every write after it the same way, and one line says so.
+type failures struct {
+	mu   sync.Mutex
+	fn   func(string)
+	seen map[string]bool
+}
+
+func newFailures(fn func(string)) *failures { return &failures{fn: fn, seen: map[string]bool{}} }
+
+// add reports a failure unless the same line was already reported.
+func (f *failures) add(format string, args ...any) {
+	line := fmt.Sprintf(format, args...)
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.seen[line] {
+		return
+	}
+	f.seen[line] = true
+	if f.fn != nil {
+		f.fn(line)
+	}
+}
+
+// any tells whether a failure was reported.
+func (f *failures) any() bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return len(f.seen) > 0
+}
+
+// parallel runs fn(0..n-1) on jobs goroutines.
+func parallel(n, jobs int, fn func(i int)) {
+	work := make(chan int)
+	var wg sync.WaitGroup
+	for w := 0; w < jobs; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range work {
+				fn(i)
+			}
+		}()
+	}
+	for i := 0; i < n; i++ {
+		work <- i
+	}
+	close(work)
+	wg.Wait()
+}

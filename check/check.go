@@ -1,0 +1,389 @@
+// Package check runs one report through the pipeline: read the input within
+// its limits, convert it (ingest), evaluate the rule packs (engine), apply
+// waivers, score it, and say what exit code the result implies. A Checker
+// is built once from options and is safe to share between goroutines; the
+// CLI, a batch (package assess) and a server use the same one.
+package check
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/ogi-checker/ogi/engine"
+	"github.com/ogi-checker/ogi/ingest"
+	"github.com/ogi-checker/ogi/internal/fileread"
+	"github.com/ogi-checker/ogi/report"
+	"github.com/ogi-checker/ogi/rules"
+	"github.com/ogi-checker/ogi/schema"
+)
+
+// MaxRuleFileBytes bounds one file of a rule pack directory: a rule file
+// is a few KB; the bound only stops a device or a runaway file from being
+// read whole.
+const MaxRuleFileBytes = 4 << 20
+
+// Severities FailOn accepts, lowest first; "never" fails on nothing.
+var severityLevel = map[string]int{"info": 1, "warning": 2, "error": 3, "never": 99}
+
+// Options configure a Checker. The zero value checks with the built-in
+// pack, default limits, fails on errors and sets no minimum score.
+type Options struct {
+	// RuleDirs are rule pack directories added to the built-in pack; a
+	// rule with a built-in id overrides it.
+	RuleDirs []string
+	// NoBuiltin leaves the built-in pack out.
+	NoBuiltin bool
+	// Engine selects and overrides rules and sets the cannot-evaluate
+	// severity and the 内容雷同 threshold.
+	Engine engine.Options
+	// Waivers are the waivers in force (engine.LoadWaivers); each must
+	// name a rule of the loaded packs. WaiversFile names their file for
+	// errors.
+	Waivers     []engine.Waiver
+	WaiversFile string
+	// FailOn is the lowest severity that fails a report: error (default),
+	// warning, info or never.
+	FailOn string
+	// MinScore, when set, fails a report scoring below it or not scored.
+	MinScore *float64
+	// Limits bound reading and converting one input; Limits.Timeout covers
+	// conversion and evaluation together. Zero: ingest.DefaultLimits.
+	Limits ingest.Limits
+	// Score is the scoring model; zero: engine.DefaultScoreConfig.
+	Score *engine.ScoreConfig
+}
+
+// Checker checks reports with compiled rules.
+type Checker struct {
+	opts Options
+	eng  *engine.Engine
+}
+
+// WaiverError is a waiver naming no rule of the loaded packs.
+type WaiverError struct {
+	File string
+	Line int
+	Rule string
+}
+
+func (e *WaiverError) Error() string {
+	return fmt.Sprintf("waivers: %s:%d: rule %q is not a rule id or glob of the loaded packs", e.File, e.Line, e.Rule)
+}
+
+// New compiles the rule packs and checks the options. Errors map to exit
+// codes with CodeOf: a bad option or a selection, override or waiver that
+// names no rule is a configuration error, a rule that does not compile a
+// rules error.
+func New(o Options) (*Checker, error) {
+	if o.FailOn == "" {
+		o.FailOn = "error"
+	}
+	if _, ok := severityLevel[o.FailOn]; !ok {
+		return nil, ConfigError(fmt.Errorf("fail on must be error, warning, info or never, not %q", o.FailOn))
+	}
+	if o.MinScore != nil && (*o.MinScore < 0 || *o.MinScore > 100) {
+		return nil, ConfigError(fmt.Errorf("min score must be between 0 and 100, not %v", *o.MinScore))
+	}
+	if o.Limits == (ingest.Limits{}) {
+		o.Limits = ingest.DefaultLimits()
+	}
+	packs, err := o.packs()
+	if err != nil {
+		return nil, err
+	}
+	eng, err := engine.New(packs, o.Engine)
+	if err != nil {
+		return nil, err
+	}
+	for _, w := range o.Waivers {
+		if !engine.MatchesAny(eng.Loaded(), w.Rule) {
+			return nil, ConfigError(&WaiverError{File: o.WaiversFile, Line: w.Line, Rule: w.Rule})
+		}
+	}
+	return &Checker{opts: o, eng: eng}, nil
+}
+
+// packs lists the built-in pack and the rule directories, refusing a
+// directory that is not one.
+func (o *Options) packs() ([]engine.Pack, error) {
+	var packs []engine.Pack
+	if !o.NoBuiltin {
+		packs = append(packs, engine.Pack{Name: "builtin", FS: rules.FS})
+	}
+	for _, d := range o.RuleDirs {
+		st, err := os.Stat(d)
+		if err != nil {
+			return nil, fmt.Errorf("--rules %s: %w", d, err)
+		}
+		if !st.IsDir() {
+			return nil, fmt.Errorf("--rules %s: not a directory", d)
+		}
+		packs = append(packs, engine.Pack{Name: d, FS: fileread.DirFS(d, MaxRuleFileBytes)})
+	}
+	return packs, nil
+}
+
+// Engine is the compiled rules, for listing rules or writing SARIF.
+func (c *Checker) Engine() *engine.Engine { return c.eng }
+
+// Limits are the limits in force.
+func (c *Checker) Limits() ingest.Limits { return c.opts.Limits }
+
+// Input is one report to check, with what a manifest says about it.
+type Input struct {
+	// File is the report's path, as the user gave it.
+	File string
+	// Agency, Kind (government or department) and Year replace what the
+	// converter read from the report when set.
+	Agency, Kind string
+	Year         int
+	// Body overrides the identity that pairs a report with the same body's
+	// report for the year before (a body renamed between years).
+	Body string
+}
+
+// Result is one checked report.
+type Result struct {
+	// Report is what the outputs show: findings, score, or why the input
+	// gave nothing to check.
+	Report report.FileReport
+	// Code is the exit code this report implies.
+	Code Code
+	// Document is the converted report (nil when it could not be read).
+	Document *schema.Document
+}
+
+// Check reads, converts, evaluates and scores one report within the
+// limits. It always returns a Result; for an input that gave nothing to
+// check the Result is an unreadable report (exit 3) and the error says why.
+func (c *Checker) Check(ctx context.Context, in Input) (Result, error) {
+	// One deadline covers conversion and evaluation of the document.
+	if c.opts.Limits.Timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, c.opts.Limits.Timeout)
+		defer cancel()
+	}
+	doc, err := c.Convert(ctx, in)
+	if err != nil {
+		return Failed(in.File, err), err
+	}
+	return c.CheckDocument(ctx, in.File, doc, engine.Related{})
+}
+
+// Convert reads and converts one input and applies what its manifest says.
+func (c *Checker) Convert(ctx context.Context, in Input) (*schema.Document, error) {
+	data, err := ReadInput(in.File, c.opts.Limits)
+	if err != nil {
+		return nil, err
+	}
+	return c.ConvertBytes(ctx, in, data)
+}
+
+// ConvertBytes converts an input already read (a batch reads it once to
+// hash it).
+func (c *Checker) ConvertBytes(ctx context.Context, in Input, data []byte) (*schema.Document, error) {
+	doc, err := ingest.Convert(ctx, in.File, data, ingest.Options{Limits: c.opts.Limits})
+	if err != nil {
+		return nil, err
+	}
+	in.Apply(doc)
+	return doc, nil
+}
+
+// Apply sets what a manifest says about a report (a manifest knows the
+// body better than the title line does).
+func (in Input) Apply(doc *schema.Document) {
+	if in.Agency != "" {
+		doc.Meta.Agency = in.Agency
+	}
+	if in.Kind != "" {
+		doc.Meta.AgencyKind = in.Kind
+	}
+	if in.Year != 0 {
+		y := in.Year
+		doc.Meta.Year = &y
+	}
+}
+
+// CheckDocument evaluates, waives and scores a converted report with what a
+// batch knows about it (last year's report, peers). The error is set when
+// the rules could not finish (the time limit): the Result is then an
+// unreadable report.
+func (c *Checker) CheckDocument(ctx context.Context, file string, doc *schema.Document, rel engine.Related) (Result, error) {
+	res, err := c.eng.Evaluate(ctx, doc, engine.WithRelated(rel))
+	if err != nil {
+		err = fmt.Errorf("%s: checking took longer than %v: %w", file, c.opts.Limits.Timeout, err)
+		return Failed(file, err), err
+	}
+	engine.ApplyWaivers(res.Findings, filepath.ToSlash(file), doc, c.opts.Waivers)
+	cfg := engine.DefaultScoreConfig()
+	if c.opts.Score != nil {
+		cfg = *c.opts.Score
+	}
+	score := c.eng.ScoreResult(doc, res, cfg)
+	fr := report.NewFileReport(filepath.ToSlash(file), doc, res, score)
+	code := ExitOK
+	for _, rr := range res.Rules {
+		if rr.Status == engine.StatusError {
+			code = code.Worse(ExitRules)
+		}
+	}
+	level := severityLevel[c.opts.FailOn]
+	for _, f := range fr.Findings {
+		if !f.Waived && severityLevel[f.Severity] >= level {
+			code = code.Worse(ExitCompliance)
+		}
+	}
+	if c.BelowMinScore(fr) {
+		code = code.Worse(ExitCompliance)
+	}
+	return Result{Report: fr, Code: code, Document: doc}, nil
+}
+
+// BelowMinScore reports whether a checked report fails MinScore: it scores
+// below the bar or has no score at all.
+func (c *Checker) BelowMinScore(fr report.FileReport) bool {
+	m := c.opts.MinScore
+	return m != nil && !fr.IsUnreadable() && (fr.Score == nil || *fr.Score < *m)
+}
+
+// Failed is the result of an input that gave nothing to check: an input
+// error (exit 3), never a compliance result.
+func Failed(file string, err error) Result {
+	return Result{Report: UnreadableReport(file, UnreadableCode(err), err.Error()), Code: ExitInput}
+}
+
+// UnreadableCode classifies why an input gave nothing to check.
+func UnreadableCode(err error) string {
+	var ue *ingest.UnreadableError
+	switch {
+	case errors.As(err, &ue):
+		return ue.Code
+	case errors.Is(err, context.DeadlineExceeded):
+		return report.UnreadableTimeout
+	}
+	return report.UnreadableInput
+}
+
+// UnreadableReport builds the report from the reason code alone, so that a
+// batch can keep the code and a store can keep it across runs.
+func UnreadableReport(file, code, detail string) report.FileReport {
+	var reason engine.Text
+	switch code {
+	case report.UnreadableTimeout:
+		reason = engine.Text{Zh: "转换或检查超过时间限制", En: "conversion or checking took longer than the time limit"}
+	case report.UnreadableInput:
+		reason = engine.Text{Zh: "文件无法打开或转换", En: "the file could not be opened or converted"}
+	default:
+		zh, en := ingest.UnreadableReason(code)
+		reason = engine.Text{Zh: zh, En: en}
+	}
+	return report.NewUnreadableReport(filepath.ToSlash(file), code, reason, detail)
+}
+
+// ReadInput reads a report file within the size limit: only regular files
+// (a device, FIFO or socket is refused by its mode, a symlink judged by its
+// target), read through the limit.
+func ReadInput(path string, lim ingest.Limits) ([]byte, error) {
+	data, err := fileread.Read(path, lim.MaxFileBytes)
+	if err != nil {
+		var fe *fileread.Error
+		if errors.As(err, &fe) {
+			return nil, &ingest.InputError{File: path, Reason: fe.Reason, Err: fe.Err}
+		}
+		return nil, &ingest.InputError{File: path, Reason: "cannot read", Err: err}
+	}
+	return data, nil
+}
+
+// RulesDigest hashes every rule file the checker loaded (built-in and rule
+// directories), by path and content: a stored result is reused only for
+// the same rules.
+func (c *Checker) RulesDigest() (string, error) {
+	h := sha256.New()
+	packs, err := c.opts.packs()
+	if err != nil {
+		return "", err
+	}
+	for _, p := range packs {
+		err := fs.WalkDir(p.FS, ".", func(name string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() {
+				return err
+			}
+			b, err := fs.ReadFile(p.FS, name)
+			if err != nil {
+				return err
+			}
+			_, _ = fmt.Fprintf(h, "%s/%s %d\n", p.Name, name, len(b))
+			_, _ = h.Write(b)
+			return nil
+		})
+		if err != nil {
+			return "", err
+		}
+	}
+	return hex.EncodeToString(h.Sum(nil))[:32], nil
+}
+
+// ConfigDigest hashes the options that change a report's result; extra is
+// what the caller adds (the report language of stored messages).
+func (c *Checker) ConfigDigest(extra ...string) string {
+	o := c.opts
+	minScore, minSet := 0.0, o.MinScore != nil
+	if minSet {
+		minScore = *o.MinScore
+	}
+	b, _ := json.Marshal(struct {
+		Lang, FailOn, CannotEvaluate string
+		MinScore                     float64
+		MinScoreSet                  bool
+		Enable, Disable              []string
+		Overrides                    map[string]engine.Override
+		Waivers                      []engine.Waiver
+		Limits                       ingest.Limits
+		Similarity                   float64
+		Today                        string
+	}{firstOr(extra), o.FailOn, o.Engine.CannotEvaluateSeverity, minScore, minSet, o.Engine.Enable, o.Engine.Disable,
+		o.Engine.Overrides, o.Waivers, o.Limits, o.Engine.SimilarityThreshold, c.today()})
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])[:32]
+}
+
+func firstOr(s []string) string {
+	if len(s) > 0 {
+		return s[0]
+	}
+	return ""
+}
+
+// today is part of the configuration when waivers expire: a result
+// computed before a waiver expired must not be reused after.
+func (c *Checker) today() string {
+	for _, w := range c.opts.Waivers {
+		if w.Expires != "" {
+			return time.Now().Format("2006-01-02")
+		}
+	}
+	return ""
+}
+
+// ConvertFile reads and converts one file within lim (zero: the default
+// limits), for commands that convert without checking.
+func ConvertFile(ctx context.Context, path string, lim ingest.Limits) (*schema.Document, error) {
+	if lim == (ingest.Limits{}) {
+		lim = ingest.DefaultLimits()
+	}
+	data, err := ReadInput(path, lim)
+	if err != nil {
+		return nil, err
+	}
+	return ingest.Convert(ctx, path, data, ingest.Options{Limits: lim})
+}

@@ -1,0 +1,117 @@
+// Package outfile writes a command's outputs: "-" is standard output, a
+// device or FIFO is written in place, and any other path — whatever its
+// extension — is written to a temporary file beside it and renamed into
+// place only once complete, so a failed or killed run leaves the previous
+// output intact.
+package outfile
+
+import (
+	"bufio"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/ogi-checker/ogi/internal/atomicfile"
+)
+
+// Stdout is the output path that means standard output.
+const Stdout = "-"
+
+// PauseEnv, set to a duration, makes every output wait that long between
+// being written and being renamed into place. Only the fault tests set it:
+// it makes the output pass long enough to be killed during.
+const PauseEnv = "OGI_TEST_OUTPUT_PAUSE"
+
+func pause() time.Duration {
+	d, _ := time.ParseDuration(os.Getenv(PauseEnv))
+	return d
+}
+
+// Write writes one output through fn: Stdout to stdout, a device such as
+// /dev/stdout directly, any other path to a temporary file beside it that is
+// renamed into place only once fn and the disk have succeeded. The path's
+// directory is created.
+func Write(path string, stdout io.Writer, fn func(io.Writer) error) error {
+	if path == Stdout {
+		bw := bufio.NewWriterSize(stdout, 1<<16)
+		if err := fn(bw); err != nil {
+			return err
+		}
+		return bw.Flush()
+	}
+	if err := MkdirFor(path); err != nil {
+		return err
+	}
+	f, err := atomicfile.Create(path)
+	if err != nil {
+		return err
+	}
+	defer f.Abort()
+	bw := bufio.NewWriterSize(f, 1<<16)
+	if err := fn(bw); err != nil {
+		return err
+	}
+	if err := bw.Flush(); err != nil {
+		return err
+	}
+	if d := pause(); d > 0 {
+		time.Sleep(d)
+	}
+	return f.Commit()
+}
+
+// MkdirFor creates the directory an output path is in.
+func MkdirFor(path string) error {
+	if dir := filepath.Dir(path); dir != "." {
+		return os.MkdirAll(dir, 0o755)
+	}
+	return nil
+}
+
+// IsDevice tells whether path is written in place, never replaced or made
+// into a directory (/dev/stdout, a FIFO): see atomicfile.InPlace.
+func IsDevice(path string) bool { return atomicfile.InPlace(path) }
+
+// IsFile tells whether path names a file to replace: not standard output,
+// not a device.
+func IsFile(path string) bool { return path != "" && path != Stdout && !IsDevice(path) }
+
+// PageNames gives every input its own file name in one output directory:
+// the input's base name plus ext, and for a base name already taken
+// (a/report.txt and b/report.txt) the first free "-2", "-3", … before ext,
+// in input order, so the same inputs always get the same names. Names are
+// compared without case, as a Windows or macOS disk would.
+func PageNames(files []string, ext string) []string {
+	taken := map[string]bool{}
+	out := make([]string, len(files))
+	for i, f := range files {
+		base := filepath.Base(filepath.FromSlash(f))
+		name := base + ext
+		for n := 2; taken[strings.ToLower(name)]; n++ {
+			name = base + "-" + strconv.Itoa(n) + ext
+		}
+		taken[strings.ToLower(name)] = true
+		out[i] = name
+	}
+	return out
+}
+
+// Distinct refuses two outputs to one file, the second would replace the
+// first without a word: names are flag or spec names, paths their targets.
+func Distinct(names, paths []string) (string, string, bool) {
+	seen := map[string]string{}
+	for i, p := range paths {
+		if !IsFile(p) {
+			continue
+		}
+		key := filepath.Clean(p)
+		if prev, ok := seen[key]; ok {
+			return prev, names[i], false
+		}
+		seen[key] = names[i]
+	}
+	return "", "", true
+}
