@@ -662,8 +662,9 @@ func newConfigCmd(stdout, stderr io.Writer, code *int) *cobra.Command {
 		Use:   "show",
 		Short: "Print every effective setting and where it came from",
 		Long: `Print every setting with its effective value and its source. Precedence: flags > OGI_*
-environment variables > the active profile > .ogi.yaml (walking up from the working
-directory) > the user configuration file > defaults.
+environment variables > the active profile > the project file (--config FILE, else the
+.ogi.yaml found walking up from the working directory) > the user configuration file
+(OGI_CONFIG, else <user config dir>/ogi/config.yaml) > defaults.
 
 Exit codes: 0 shown; 2 a configuration error (unknown key, bad value), naming the key.`,
 		Args: cobra.NoArgs,

@@ -107,7 +107,7 @@ func TestConfigLimits(t *testing.T) {
 		t.Errorf("OGI_MAX_LINES=5: exit %d, stderr %q", code, stderr)
 	}
 	code, out, _ := runOgi(t, "config", "show")
-	if !strings.Contains(out, "env OGI_MAX_LINES") {
+	if code != 0 || !strings.Contains(out, "max_lines                  5                        # env OGI_MAX_LINES") {
 		t.Errorf("config show does not name OGI_MAX_LINES:\n%s", out)
 	}
 }
