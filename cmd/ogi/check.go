@@ -551,7 +551,7 @@ func addCheckFlags(cmd *cobra.Command, o *checkOptions) {
 func addLimitFlags(cmd *cobra.Command, lim *ingest.Limits) {
 	addSettingFlags(cmd.Flags(), groupLimits)
 	cmd.PreRunE = func(c *cobra.Command, _ []string) error {
-		cfg, err := loadConfig(c.Flags())
+		cfg, err := loadConfig(settingFlags(c.Flags(), groupLimits))
 		if err != nil {
 			return fmt.Errorf("configuration: %w", err)
 		}

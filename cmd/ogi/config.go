@@ -130,6 +130,19 @@ func settingByFlag(name string) (setting, bool) {
 	return setting{}, false
 }
 
+// settingFlags is the part of a command's flags that stands for the
+// settings of the groups, and --config: a command's own flag that shares a
+// setting's name (parse --format, the input's format) must not set it.
+func settingFlags(all *pflag.FlagSet, groups ...string) *pflag.FlagSet {
+	fs := pflag.NewFlagSet(all.Name(), pflag.ContinueOnError)
+	all.VisitAll(func(f *pflag.Flag) {
+		if s, ok := settingByFlag(f.Name); (ok && slices.Contains(groups, s.group)) || f.Name == "config" {
+			fs.AddFlag(f)
+		}
+	})
+	return fs
+}
+
 // addSettingFlags registers the flags of the settings in the groups, with
 // the table's defaults and help. The flags are not bound to variables: a
 // value reaches the options only through loadConfig, which ranks a flag

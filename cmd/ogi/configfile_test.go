@@ -65,6 +65,13 @@ func TestConfigFlag(t *testing.T) {
 	if !strings.Contains(out, "lang                       zh") {
 		t.Errorf("--config replaces the project file, so lang is the default:\n%s", out)
 	}
+	small := writeFile(t, t.TempDir(), "small.yaml", "max_file_size: 100\n")
+	if code, _, stderr := runOgi(t, "parse", "--config", small, report001); code != 3 || !strings.Contains(stderr, "larger than the limit of 100 bytes") {
+		t.Errorf("parse --config %s: exit %d, stderr %q", small, code, stderr)
+	}
+	if code, out, stderr := runOgi(t, "config", "show", "--config", ""); code != 0 || !strings.Contains(out, "# no configuration file found") {
+		t.Errorf(`config show --config "": exit %d, %s; want no project file read:\n%s`, code, stderr, out)
+	}
 	missing := filepath.Join(t.TempDir(), "nope.yaml")
 	for _, args := range [][]string{
 		{"check", "--config", missing, report001},
@@ -88,6 +95,7 @@ func TestConfigLimits(t *testing.T) {
 	for _, args := range [][]string{
 		{"check", report001},
 		{"parse", report001},
+		{"parse", "--format", "auto", report001}, // the input's format, not the setting format
 		{"explain", "requests.identity", report001},
 	} {
 		code, _, stderr := runOgi(t, args...)
