@@ -13,7 +13,6 @@ import (
 
 	"github.com/ogi-checker/ogi/assess"
 	"github.com/ogi-checker/ogi/check"
-	"github.com/ogi-checker/ogi/engine"
 	"github.com/ogi-checker/ogi/internal/atomicfile"
 	"github.com/ogi-checker/ogi/internal/outfile"
 	"github.com/ogi-checker/ogi/report"
@@ -57,6 +56,7 @@ or the store could not be written).
 			}
 			if err == nil {
 				o.Format = "text"
+				dbPath, threshold, htmlDetails, memLimit = o.DB, o.similarity, o.HTMLDetails, o.MemoryLimit
 				err = o.validate()
 			}
 			if err == nil && (threshold <= 0 || threshold > 1) {
@@ -131,11 +131,7 @@ or the store could not be written).
 	cmd.Flags().StringVar(&csvOut, "csv", "", "write the summary CSV to FILE (- for standard output)")
 	cmd.Flags().StringVar(&jsonlOut, "jsonl", "", "stream one JSON line per report to FILE (- for standard output)")
 	cmd.Flags().StringVar(&htmlOut, "html", "", "write the dashboard (one offline HTML page) to FILE (- for standard output)")
-	cmd.Flags().StringVar(&dbPath, "db", "ogi.db", `SQLite store of documents and results ("" for none)`)
-	cmd.Flags().Float64Var(&threshold, "similarity-threshold", engine.DefaultSimilarityThreshold,
-		"narrative similarity (0-1) at which two reports count as the same text (内容雷同)")
-	cmd.Flags().IntVar(&htmlDetails, "html-details", 5000, "most reports whose findings and tables the dashboard embeds, lowest scores first (0: all)")
-	cmd.Flags().IntVar(&memLimit, "memory-limit", 192, "soft limit of the Go heap in MiB (0: none; GOMEMLIMIT overrides)")
+	addSettingFlags(cmd.Flags(), groupAssess) // --db, --similarity-threshold, --html-details, --memory-limit
 	cmd.Flags().StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile of the run to FILE (for go tool pprof)")
 	return cmd
 }

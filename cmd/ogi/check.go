@@ -70,6 +70,10 @@ type checkOptions struct {
 	Overrides       map[string]engine.Override
 	// similarity is the 内容雷同 threshold (ogi assess).
 	similarity float64
+	// DB is the store of ogi assess ("" for none); HTMLDetails and
+	// MemoryLimit are its dashboard cap and heap limit in MiB.
+	DB                       string
+	HTMLDetails, MemoryLimit int
 }
 
 func (o *checkOptions) validate() error {
@@ -364,36 +368,26 @@ func say(w io.Writer, format string, a ...any) {
 	_, _ = fmt.Fprintf(w, format, a...)
 }
 
-// addCheckFlags registers the flags check and assess share.
+// addCheckFlags registers the flags check and assess share, from the
+// settings table; their values reach o through loadConfig and applyTo.
 func addCheckFlags(cmd *cobra.Command, o *checkOptions) {
-	f := cmd.Flags()
-	f.StringVar(&o.Lang, "lang", "zh", "language of the text report: zh or en")
-	f.StringVar(&o.FailOn, "fail-on", "error", "lowest severity that fails the run: error, warning, info or never")
-	f.Float64Var(&o.MinScore, "min-score", 0, "fail when a report scores below this (a report without a score fails too)")
-	f.StringArrayVar(&o.RuleDirs, "rules", nil, "add a rule pack directory (repeatable); a rule with a built-in id overrides it")
-	f.BoolVar(&o.NoBuiltin, "no-builtin", false, "do not load the built-in rule pack")
-	f.StringVar(&o.CannotEvaluateSeverity, "cannot-evaluate-severity", "warning", "severity of identities that cannot be evaluated (blank, 无, missing operands)")
-	f.IntVar(&o.Jobs, "jobs", 0, "files checked in parallel (0: one per CPU)")
-	f.StringVar(&o.Waivers, "waivers", "", "waivers file (default: ./waivers.yaml when present)")
-	f.BoolVar(&o.NoWaivers, "no-waivers", false, "apply no waivers (audit runs)")
-	f.String("profile", "", "named profile from the configuration to apply")
+	addSettingFlags(cmd.Flags(), groupCheck, groupRules, groupLimits)
 	o.Limits = ingest.DefaultLimits()
-	addLimitFlags(cmd, &o.Limits)
 }
 
-// addLimitFlags exposes the caps that keep hostile input cheap.
+// addLimitFlags exposes the caps that keep hostile input cheap, for a
+// command that reads no other configuration (parse): the limits are filled
+// from flags, OGI_* and the configuration files before it runs.
 func addLimitFlags(cmd *cobra.Command, lim *ingest.Limits) {
-	f := cmd.Flags()
-	f.Int64Var(&lim.MaxFileBytes, "max-file-size", lim.MaxFileBytes, "largest input file in bytes")
-	f.Int64Var(&lim.MaxDOCXUncompressed, "max-docx-size", lim.MaxDOCXUncompressed, "largest uncompressed word/document.xml in bytes")
-	f.IntVar(&lim.MaxZipEntries, "max-zip-entries", lim.MaxZipEntries, "most entries in a DOCX")
-	f.IntVar(&lim.MaxXMLDepth, "max-xml-depth", lim.MaxXMLDepth, "deepest element nesting in DOCX or HTML")
-	f.IntVar(&lim.MaxPDFPages, "max-pdf-pages", lim.MaxPDFPages, "most PDF pages converted")
-	f.IntVar(&lim.MaxCells, "max-cells", lim.MaxCells, "most table cells in one document")
-	f.IntVar(&lim.MaxRowCells, "max-row-cells", lim.MaxRowCells, "most cells in one table row")
-	f.IntVar(&lim.MaxLines, "max-lines", lim.MaxLines, "most lines or paragraphs in one document")
-	f.IntVar(&lim.MaxTextBytes, "max-text-bytes", lim.MaxTextBytes, "longest cell, paragraph or line in bytes")
-	f.DurationVar(&lim.Timeout, "timeout", lim.Timeout, "time limit per document (conversion and checking)")
+	addSettingFlags(cmd.Flags(), groupLimits)
+	cmd.PreRunE = func(c *cobra.Command, _ []string) error {
+		cfg, err := loadConfig(settingFlags(c.Flags(), groupLimits))
+		if err != nil {
+			return fmt.Errorf("configuration: %w", err)
+		}
+		cfg.applyLimits(lim)
+		return nil
+	}
 }
 
 // writeOutput writes one -o FORMAT[=FILE] output; without FILE, or with

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -17,38 +18,157 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/ogi-checker/ogi/engine"
+	"github.com/ogi-checker/ogi/ingest"
 	"github.com/ogi-checker/ogi/internal/fileread"
 )
 
 // Configuration. Each setting is resolved from, in order of precedence:
 // command-line flags > OGI_* environment variables > the active profile >
-// .ogi.yaml (the first found walking up from the working directory) > the
-// user configuration (<user config dir>/ogi/config.yaml) > defaults. Files
-// are read with viper; ogi resolves the layers itself so that `ogi config
-// show` can say where every value came from.
+// the project file (--config FILE, else the first .ogi.yaml found walking up
+// from the working directory) > the user configuration (OGI_CONFIG, else
+// <user config dir>/ogi/config.yaml) > defaults. Files are read with viper;
+// ogi resolves the layers itself so that `ogi config show` can say where
+// every value came from.
 
-// setting is one configuration key; flag is its flag name on ogi check.
+// setting is one configuration key: the .ogi.yaml key, its OGI_* variable
+// (OGI_ and the key in capitals) and its flag. The table is the single
+// source of the flags' names, defaults and help, so that a flag cannot
+// exist without a key or default differently from it.
 type setting struct {
 	key, flag, help string
-	def             any
+	// def is the default; its type is the setting's (string, bool, int,
+	// int64, float64, []string or time.Duration).
+	def any
+	// group says which commands have the flag (see addSettingFlags).
+	group string
+	// choices are the values a string setting may take (none: any).
+	choices []string
+	// valid rejects a value of the right type that makes no sense.
+	valid func(v any) error
 }
 
+// Setting groups: which commands register a setting's flag.
+const (
+	groupRules  = "rules"  // check, assess, explain, eval: which rules run and how
+	groupLimits = "limits" // every command that converts a report
+	groupCheck  = "check"  // check and assess: gating, waivers, parallelism
+	groupAssess = "assess" // assess only
+	groupOutput = "output" // check only, registered with -o in newCheckCmd
+)
+
+var defaultLimits = ingest.DefaultLimits()
+
 var settings = []setting{
-	{"lang", "lang", "language of text output: zh or en", "zh"},
-	{"format", "format", "output format on standard output: text or json", "text"},
-	{"fail_on", "fail-on", "lowest severity that fails the run", "error"},
-	{"min_score", "min-score", "fail below this score (0: off)", 0.0},
-	{"rules", "rules", "rule pack directories added to the built-in one", []string{}},
-	{"no_builtin", "no-builtin", "do not load the built-in pack", false},
-	{"enable", "", "only these rules (ids, globs or categories)", []string{}},
-	{"disable", "", "rules left out (ids, globs or categories)", []string{}},
-	{"cannot_evaluate_severity", "cannot-evaluate-severity", "severity of identities that cannot be evaluated", "warning"},
-	{"jobs", "jobs", "files checked in parallel (0: one per CPU)", 0},
-	{"waivers", "waivers", "waivers file", ""},
-	{"timeout", "timeout", "time limit per document", "30s"},
-	{"max_file_size", "max-file-size", "largest input file in bytes", int64(32 << 20)},
-	{"max_pdf_pages", "max-pdf-pages", "most PDF pages converted", 200},
-	{"profile", "profile", "named profile to apply", ""},
+	{key: "profile", flag: "profile", help: "named profile from the configuration to apply", def: "", group: groupRules},
+	{key: "lang", flag: "lang", help: "language of the text report: zh or en", def: "zh", group: groupCheck, choices: []string{"zh", "en"}},
+	{key: "format", flag: "format", help: "output format on standard output: text or json (see -o for more)", def: "text", group: groupOutput, choices: []string{"text", "json"}},
+	{key: "fail_on", flag: "fail-on", help: "lowest severity that fails the run: error, warning, info or never", def: "error", group: groupCheck, choices: []string{"error", "warning", "info", "never"}},
+	{key: "min_score", flag: "min-score", help: "fail when a report scores below this (a report without a score fails too)", def: 0.0, group: groupCheck, valid: between(0, 100)},
+	{key: "rules", flag: "rules", help: "add a rule pack directory (repeatable); a rule with a built-in id overrides it", def: []string{}, group: groupRules},
+	{key: "no_builtin", flag: "no-builtin", help: "do not load the built-in rule pack", def: false, group: groupRules},
+	{key: "enable", flag: "enable", help: "run only these rules: ids, globs or categories (repeatable)", def: []string{}, group: groupRules},
+	{key: "disable", flag: "disable", help: "leave these rules out: ids, globs or categories (repeatable)", def: []string{}, group: groupRules},
+	{key: "cannot_evaluate_severity", flag: "cannot-evaluate-severity", help: "severity of identities that cannot be evaluated (blank, 无, missing operands)", def: "warning", group: groupRules, choices: []string{"error", "warning", "info"}},
+	{key: "jobs", flag: "jobs", help: "files checked in parallel (0: one per CPU)", def: 0, group: groupCheck, valid: nonNegative},
+	{key: "waivers", flag: "waivers", help: "waivers file (default: ./waivers.yaml when present)", def: "", group: groupCheck},
+	{key: "no_waivers", flag: "no-waivers", help: "apply no waivers (audit runs)", def: false, group: groupCheck},
+	{key: "db", flag: "db", help: `SQLite store of documents and results ("" for none)`, def: "ogi.db", group: groupAssess},
+	{key: "similarity_threshold", flag: "similarity-threshold", help: "narrative similarity (0-1) at which two reports count as the same text (内容雷同)", def: engine.DefaultSimilarityThreshold, group: groupAssess, valid: similarityRange},
+	{key: "html_details", flag: "html-details", help: "most reports whose findings and tables the dashboard embeds, lowest scores first (0: all)", def: 5000, group: groupAssess, valid: nonNegative},
+	{key: "memory_limit", flag: "memory-limit", help: "soft limit of the Go heap in MiB (0: none; GOMEMLIMIT overrides)", def: 192, group: groupAssess, valid: nonNegative},
+	{key: "max_file_size", flag: "max-file-size", help: "largest input file in bytes", def: defaultLimits.MaxFileBytes, group: groupLimits, valid: nonNegative},
+	{key: "max_docx_size", flag: "max-docx-size", help: "largest uncompressed word/document.xml in bytes", def: defaultLimits.MaxDOCXUncompressed, group: groupLimits, valid: nonNegative},
+	{key: "max_zip_entries", flag: "max-zip-entries", help: "most entries in a DOCX", def: defaultLimits.MaxZipEntries, group: groupLimits, valid: nonNegative},
+	{key: "max_xml_depth", flag: "max-xml-depth", help: "deepest element nesting in DOCX or HTML", def: defaultLimits.MaxXMLDepth, group: groupLimits, valid: nonNegative},
+	{key: "max_pdf_pages", flag: "max-pdf-pages", help: "most PDF pages converted", def: defaultLimits.MaxPDFPages, group: groupLimits, valid: nonNegative},
+	{key: "max_cells", flag: "max-cells", help: "most table cells in one document", def: defaultLimits.MaxCells, group: groupLimits, valid: nonNegative},
+	{key: "max_row_cells", flag: "max-row-cells", help: "most cells in one table row", def: defaultLimits.MaxRowCells, group: groupLimits, valid: nonNegative},
+	{key: "max_lines", flag: "max-lines", help: "most lines or paragraphs in one document", def: defaultLimits.MaxLines, group: groupLimits, valid: nonNegative},
+	{key: "max_text_bytes", flag: "max-text-bytes", help: "longest cell, paragraph or line in bytes", def: defaultLimits.MaxTextBytes, group: groupLimits, valid: nonNegative},
+	{key: "timeout", flag: "timeout", help: "time limit per document (conversion and checking)", def: defaultLimits.Timeout, group: groupLimits, valid: nonNegative},
+}
+
+func nonNegative(v any) error {
+	neg := false
+	switch x := v.(type) {
+	case int:
+		neg = x < 0
+	case int64:
+		neg = x < 0
+	case time.Duration:
+		neg = x < 0
+	}
+	if neg {
+		return fmt.Errorf("%v is negative", v)
+	}
+	return nil
+}
+
+func between(lo, hi float64) func(any) error {
+	return func(v any) error {
+		if x, ok := v.(float64); ok && (x < lo || x > hi) {
+			return fmt.Errorf("%v is not between %v and %v", x, lo, hi)
+		}
+		return nil
+	}
+}
+
+func similarityRange(v any) error {
+	if x, ok := v.(float64); ok && (x <= 0 || x > 1) {
+		return fmt.Errorf("%v is not in (0, 1]", x)
+	}
+	return nil
+}
+
+// settingByFlag finds the setting a flag stands for.
+func settingByFlag(name string) (setting, bool) {
+	for _, s := range settings {
+		if s.flag == name {
+			return s, true
+		}
+	}
+	return setting{}, false
+}
+
+// settingFlags is the part of a command's flags that stands for the
+// settings of the groups, and --config: a command's own flag that shares a
+// setting's name (parse --format, the input's format) must not set it.
+func settingFlags(all *pflag.FlagSet, groups ...string) *pflag.FlagSet {
+	fs := pflag.NewFlagSet(all.Name(), pflag.ContinueOnError)
+	all.VisitAll(func(f *pflag.Flag) {
+		if s, ok := settingByFlag(f.Name); (ok && slices.Contains(groups, s.group)) || f.Name == "config" {
+			fs.AddFlag(f)
+		}
+	})
+	return fs
+}
+
+// addSettingFlags registers the flags of the settings in the groups, with
+// the table's defaults and help. The flags are not bound to variables: a
+// value reaches the options only through loadConfig, which ranks a flag
+// above the files and the environment.
+func addSettingFlags(f *pflag.FlagSet, groups ...string) {
+	for _, s := range settings {
+		if !slices.Contains(groups, s.group) {
+			continue
+		}
+		switch d := s.def.(type) {
+		case string:
+			f.String(s.flag, d, s.help)
+		case bool:
+			f.Bool(s.flag, d, s.help)
+		case int:
+			f.Int(s.flag, d, s.help)
+		case int64:
+			f.Int64(s.flag, d, s.help)
+		case float64:
+			f.Float64(s.flag, d, s.help)
+		case []string:
+			f.StringArray(s.flag, nil, s.help)
+		case time.Duration:
+			f.Duration(s.flag, d, s.help)
+		}
+	}
 }
 
 // mapKeys are nested settings that are maps.
@@ -84,6 +204,48 @@ func findProjectConfig(dir string) string {
 		}
 		dir = parent
 	}
+}
+
+// projectConfigFile is the project configuration: the --config flag's
+// file when given (explicit; "" reads none), else the .ogi.yaml found
+// walking up from the working directory.
+func projectConfigFile(flags *pflag.FlagSet) (path string, explicit bool) {
+	if flags != nil {
+		if f := flags.Lookup("config"); f != nil && f.Changed {
+			return f.Value.String(), true
+		}
+	}
+	wd, err := os.Getwd()
+	if err != nil {
+		return "", false
+	}
+	return findProjectConfig(wd), false
+}
+
+// checkConfigFlag reads the --config file, so that a command that uses no
+// configuration still refuses a FILE it was told to use and cannot read.
+func checkConfigFlag(flags *pflag.FlagSet) error {
+	p, explicit := projectConfigFile(flags)
+	if !explicit || p == "" {
+		return nil
+	}
+	if _, err := readConfigFile(p); err != nil {
+		return fmt.Errorf("--config: %w", err)
+	}
+	return nil
+}
+
+// check applies the setting's choices and validity test to a typed value.
+func (s setting) check(v any) error {
+	if len(s.choices) > 0 {
+		if x, _ := v.(string); !slices.Contains(s.choices, x) {
+			return fmt.Errorf("%q is not one of %s", x, strings.Join(s.choices, ", "))
+		}
+	}
+	if s.valid != nil {
+		return s.valid(v)
+	}
+	return nil
 }
 
 func userConfigFile() string {
@@ -172,15 +334,17 @@ func loadConfig(flags *pflag.FlagSet) (*config, error) {
 		layers = append(layers, layer{p, m})
 		cfg.files = append(cfg.files, p)
 	}
-	if wd, err := os.Getwd(); err == nil {
-		if p := findProjectConfig(wd); p != "" {
-			m, err := readConfigFile(p)
-			if err != nil {
-				return nil, err
+	p, explicit := projectConfigFile(flags)
+	if p != "" {
+		m, err := readConfigFile(p)
+		if err != nil {
+			if explicit {
+				return nil, fmt.Errorf("--config: %w", err)
 			}
-			layers = append(layers, layer{p, m})
-			cfg.files = append(cfg.files, p)
+			return nil, err
 		}
+		layers = append(layers, layer{p, m})
+		cfg.files = append(cfg.files, p)
 	}
 	for _, l := range layers {
 		recordEntryLines(l.name, cfg.entryLines)
@@ -227,6 +391,9 @@ func loadConfig(flags *pflag.FlagSet) (*config, error) {
 			rv = resolvedValue{v, "flag --" + s.flag}
 		}
 		typed, err := coerce(s.def, rv.Value)
+		if err == nil {
+			err = s.check(typed)
+		}
 		if err != nil {
 			return fmt.Errorf("%s (from %s): %w", s.key, rv.Source, err)
 		}
@@ -345,6 +512,7 @@ func coerce(def, v any) (any, error) {
 			if x == float64(int(x)) {
 				return int(x), nil
 			}
+			return nil, fmt.Errorf("%v is not a whole number", x)
 		case string:
 			n, err := strconv.Atoi(strings.TrimSpace(x))
 			if err != nil {
@@ -359,7 +527,10 @@ func coerce(def, v any) (any, error) {
 		case int64:
 			return x, nil
 		case float64:
-			return int64(x), nil
+			if x == float64(int64(x)) {
+				return int64(x), nil
+			}
+			return nil, fmt.Errorf("%v is not a whole number", x)
 		case string:
 			n, err := strconv.ParseInt(strings.TrimSpace(x), 10, 64)
 			if err != nil {
@@ -381,6 +552,19 @@ func coerce(def, v any) (any, error) {
 				return nil, fmt.Errorf("%q is not a number", x)
 			}
 			return f, nil
+		}
+	case time.Duration:
+		switch x := v.(type) {
+		case time.Duration:
+			return x, nil
+		case string:
+			d, err := time.ParseDuration(strings.TrimSpace(x))
+			if err != nil {
+				return nil, fmt.Errorf("%q is not a duration such as 30s or 2m", x)
+			}
+			return d, nil
+		case int, int64, float64:
+			return nil, fmt.Errorf("%v is not a duration: give the unit, as in %vs", x, x)
 		}
 	case []string:
 		switch x := v.(type) {
@@ -445,14 +629,43 @@ func (c *config) applyTo(o *checkOptions) error {
 	o.CannotEvaluateSeverity = get("cannot_evaluate_severity").(string)
 	o.Jobs = get("jobs").(int)
 	o.Waivers = get("waivers").(string)
-	d, err := time.ParseDuration(get("timeout").(string))
-	if err != nil {
-		return fmt.Errorf("timeout (from %s): %q is not a duration such as 30s", c.values["timeout"].Source, get("timeout"))
-	}
-	o.Limits.Timeout = d
-	o.Limits.MaxFileBytes = get("max_file_size").(int64)
-	o.Limits.MaxPDFPages = get("max_pdf_pages").(int)
+	o.NoWaivers = get("no_waivers").(bool)
+	o.DB = get("db").(string)
+	o.similarity = get("similarity_threshold").(float64)
+	o.HTMLDetails = get("html_details").(int)
+	o.MemoryLimit = get("memory_limit").(int)
+	c.applyLimits(&o.Limits)
 	return nil
+}
+
+// applyLimits fills the conversion limits from the configuration.
+func (c *config) applyLimits(lim *ingest.Limits) {
+	get := func(k string) any { return c.values[k].Value }
+	// Field by field: a limit this table does not know keeps its default.
+	lim.MaxFileBytes = get("max_file_size").(int64)
+	lim.MaxDOCXUncompressed = get("max_docx_size").(int64)
+	lim.MaxZipEntries = get("max_zip_entries").(int)
+	lim.MaxXMLDepth = get("max_xml_depth").(int)
+	lim.MaxPDFPages = get("max_pdf_pages").(int)
+	lim.MaxCells = get("max_cells").(int)
+	lim.MaxRowCells = get("max_row_cells").(int)
+	lim.MaxLines = get("max_lines").(int)
+	lim.MaxTextBytes = get("max_text_bytes").(int)
+	lim.Timeout = get("timeout").(time.Duration)
+}
+
+// configure resolves the configuration of a command into o; a mistake is
+// printed and false returned (exit 2).
+func configure(cmd *cobra.Command, o *checkOptions, stderr io.Writer) (*config, bool) {
+	cfg, err := loadConfig(cmd.Flags())
+	if err == nil {
+		err = cfg.applyTo(o)
+	}
+	if err != nil {
+		say(stderr, "ogi: configuration: %v\n", err)
+		return nil, false
+	}
+	return cfg, true
 }
 
 func newConfigCmd(stdout, stderr io.Writer, code *int) *cobra.Command {
@@ -462,8 +675,9 @@ func newConfigCmd(stdout, stderr io.Writer, code *int) *cobra.Command {
 		Use:   "show",
 		Short: "Print every effective setting and where it came from",
 		Long: `Print every setting with its effective value and its source. Precedence: flags > OGI_*
-environment variables > the active profile > .ogi.yaml (walking up from the working
-directory) > the user configuration file > defaults.
+environment variables > the active profile > the project file (--config FILE, else the
+.ogi.yaml found walking up from the working directory) > the user configuration file
+(OGI_CONFIG, else <user config dir>/ogi/config.yaml) > defaults.
 
 Exit codes: 0 shown; 2 a configuration error (unknown key, bad value), naming the key.`,
 		Args: cobra.NoArgs,

@@ -11,14 +11,7 @@ import (
 // working directory).
 func inDir(t *testing.T, dir string) {
 	t.Helper()
-	old, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Chdir(dir); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = os.Chdir(old) })
+	t.Chdir(dir)
 }
 
 func absSeed(t *testing.T, name string) string {
@@ -117,17 +110,13 @@ func TestConfigErrors(t *testing.T) {
 		if err := os.WriteFile(filepath.Join(dir, ".ogi.yaml"), []byte(body), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		func() {
-			old, _ := os.Getwd()
-			if err := os.Chdir(dir); err != nil {
-				t.Fatal(err)
-			}
-			defer func() { _ = os.Chdir(old) }()
+		t.Run(want, func(t *testing.T) {
+			t.Chdir(dir)
 			code, _, stderr := runOgi(t, "check", report001)
 			if code != 2 || !strings.Contains(stderr, want) {
 				t.Errorf("%q: exit %d, stderr %q; want 2 naming %s", body, code, stderr, want)
 			}
-		}()
+		})
 	}
 	inDir(t, t.TempDir())
 	t.Setenv("OGI_JOBS", "lots")

@@ -17,7 +17,7 @@ import (
 )
 
 func newEvalCmd(stdout, stderr io.Writer, code *int) *cobra.Command {
-	o := checkOptions{Lang: "zh", Format: "text", FailOn: "error", CannotEvaluateSeverity: "warning"}
+	o := checkOptions{}
 	var verbose bool
 	cmd := &cobra.Command{
 		Use:   "eval MANIFEST",
@@ -25,11 +25,18 @@ func newEvalCmd(stdout, stderr io.Writer, code *int) *cobra.Command {
 		Long: `Convert and check every report a gold manifest lists, compare each table cell with the
 value recorded as published and the findings with those that must and must not fire, and
 print cell accuracy, precision and recall (see testdata/gold/manifest.yaml for the format).
+The rules, their selection, overrides and the limits come from the same configuration as
+'ogi check' (flags, OGI_*, .ogi.yaml or --config FILE): eval measures what check would do.
 
-Exit codes: 0 all figures 100%; 1 something differs (listed with --verbose); 2 usage error;
+Exit codes: 0 all figures 100%; 1 something differs (listed with --verbose); 2 usage or
+configuration error;
 3 the manifest cannot be read; 4 a rule could not be compiled.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if _, ok := configure(cmd, &o, stderr); !ok {
+				*code = exitUsage
+				return nil
+			}
 			m, err := gold.Load(args[0])
 			if err != nil {
 				writeErr(stderr, err)
@@ -41,8 +48,15 @@ Exit codes: 0 all figures 100%; 1 something differs (listed with --verbose); 2 u
 				*code = loadFailure(err, stderr)
 				return nil
 			}
-			lim := ingest.DefaultLimits()
-			conv := func(p string) (*schema.Document, error) { return check.ConvertFile(context.Background(), p, lim) }
+			conv := func(p string) (*schema.Document, error) {
+				ctx := context.Background()
+				if o.Limits.Timeout > 0 {
+					var cancel context.CancelFunc
+					ctx, cancel = context.WithTimeout(ctx, o.Limits.Timeout)
+					defer cancel()
+				}
+				return check.ConvertFile(ctx, p, o.Limits)
+			}
 			met := gold.Evaluate(m, filepath.Dir(args[0]), conv, eng)
 			say(stdout, "reports      %d\n", met.Reports)
 			say(stdout, "cell accuracy %.2f%%  (%d of %d cells, %d wrong values)\n", 100*met.CellAccuracy(), met.CellsCorrect, met.Cells, met.CellsWrong)
@@ -70,7 +84,8 @@ Exit codes: 0 all figures 100%; 1 something differs (listed with --verbose); 2 u
 			return nil
 		},
 	}
-	cmd.Flags().StringArrayVar(&o.RuleDirs, "rules", nil, "add a rule pack directory (repeatable)")
+	addSettingFlags(cmd.Flags(), groupRules, groupLimits)
+	o.Limits = ingest.DefaultLimits()
 	cmd.Flags().BoolVar(&verbose, "verbose", false, "list every difference")
 	return cmd
 }

@@ -49,6 +49,10 @@ printed on the tables, timeliness, template version and more.
 		SilenceErrors: true,
 		Version:       readVersion().Version,
 	}
+	root.PersistentFlags().String("config", "", "project configuration file, instead of the .ogi.yaml found walking up from the working directory (\"\": none)")
+	// Checked for every command, so that one reading no configuration
+	// still refuses a FILE it cannot read.
+	root.PersistentPreRunE = func(c *cobra.Command, _ []string) error { return checkConfigFlag(c.Flags()) }
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
