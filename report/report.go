@@ -252,3 +252,6 @@ func groupOrder(g string) int {
 	}
 	return 7
 }
+
+// Formats lists the output formats of `ogi check -o`.
+var Formats = []string{"text", "json", "jsonl", "sarif", "junit", "github", "markdown", "html"}

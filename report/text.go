@@ -146,6 +146,15 @@ func unreadableText(fr FileReport, lang string) string {
 	return fr.UnreadableLabel(lang) + pick(lang, "：", ": ") + fr.UnreadableReason(lang)
 }
 
+// findingLine is a finding's message and, when known, its source line.
+func findingLine(f engine.Finding, lang string) string {
+	s := f.Message.Pick(lang)
+	if f.Source != nil && f.Source.Line > 0 {
+		s += fmt.Sprintf(" (line %d)", f.Source.Line)
+	}
+	return s
+}
+
 // UnreadableLine names the file and says why it gave no report to check,
 // e.g. for a command's error stream. An error raised while opening or
 // converting the file already names it and is given as it is.
