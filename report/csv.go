@@ -45,3 +45,9 @@ func WriteCSV(w io.Writer, reports iter.Seq[Ranked]) error {
 	cw.Flush()
 	return cw.Error()
 }
+
+var csvFormat = &Format{Name: "csv", Help: "summary table, one row per report with its score and rank",
+	Write: func(w io.Writer, src *Source) error {
+		_, rank := src.ranked()
+		return WriteCSV(w, rank(src.summaries()))
+	}}

@@ -474,3 +474,10 @@ if(m){show(Number(m[1]));}
 document.body.setAttribute("data-ready","1");
 })();
 `
+
+var dashboardFormat = &Format{Name: "dashboard", Help: "a self-contained HTML dashboard of the batch with drill-downs",
+	Write: func(w io.Writer, src *Source) error {
+		c, rank := src.ranked()
+		return WriteDashboard(w, func() iter.Seq[Ranked] { return rank(src.reports(true)) }, c,
+			DashboardOptions{Lang: src.Lang, MaxDetails: src.MaxDetails})
+	}}

@@ -42,3 +42,6 @@ func ghData(s string) string {
 func ghProp(s string) string {
 	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C").Replace(s)
 }
+
+var githubFormat = checkFormat("github", "GitHub Actions annotations, one per finding at its file and line",
+	func(w io.Writer, out *CheckOutput, src *Source) error { return WriteGitHub(w, out, src.Lang) })

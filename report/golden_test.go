@@ -5,8 +5,10 @@ import (
 	"context"
 	"flag"
 	"io"
+	"iter"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/ogi-checker/ogi/engine"
@@ -72,65 +74,37 @@ func goldenFixture(t *testing.T) ([]report.FileReport, *engine.Engine) {
 	}, eng
 }
 
-// goldenCase writes one format of the fixture's run.
+// goldenCase is one golden file: a format written in a language, or with
+// report set, one page of a per-report format.
 type goldenCase struct {
-	name, file string
-	write      func(w io.Writer, out *report.CheckOutput, ranked []report.Ranked, c *report.CohortStats, eng *engine.Engine) error
+	name, format, file, lang string
+	maxDetails               int
+	report                   int // 1-based index of the page WriteReport writes; 0: Write
 }
 
 var goldenCases = []goldenCase{
-	{"text", "check.txt", func(w io.Writer, out *report.CheckOutput, _ []report.Ranked, _ *report.CohortStats, _ *engine.Engine) error {
-		return report.WriteText(w, out, "zh")
-	}},
-	{"text.en", "check.en.txt", func(w io.Writer, out *report.CheckOutput, _ []report.Ranked, _ *report.CohortStats, _ *engine.Engine) error {
-		return report.WriteText(w, out, "en")
-	}},
-	{"json", "check.json", func(w io.Writer, out *report.CheckOutput, _ []report.Ranked, _ *report.CohortStats, _ *engine.Engine) error {
-		return report.WriteJSON(w, out)
-	}},
-	{"jsonl", "check.jsonl", func(w io.Writer, out *report.CheckOutput, _ []report.Ranked, _ *report.CohortStats, _ *engine.Engine) error {
-		return report.WriteJSONL(w, out)
-	}},
-	{"sarif", "check.sarif", func(w io.Writer, out *report.CheckOutput, _ []report.Ranked, _ *report.CohortStats, eng *engine.Engine) error {
-		return report.WriteSARIF(w, out, eng.Rules(), "zh")
-	}},
-	{"junit", "check.junit.xml", func(w io.Writer, out *report.CheckOutput, _ []report.Ranked, _ *report.CohortStats, _ *engine.Engine) error {
-		return report.WriteJUnit(w, out, "zh")
-	}},
-	{"github", "check.github", func(w io.Writer, out *report.CheckOutput, _ []report.Ranked, _ *report.CohortStats, _ *engine.Engine) error {
-		return report.WriteGitHub(w, out, "zh")
-	}},
-	{"markdown", "check.md", func(w io.Writer, out *report.CheckOutput, _ []report.Ranked, _ *report.CohortStats, _ *engine.Engine) error {
-		return report.WriteMarkdown(w, out, "zh")
-	}},
-	{"html", "page.html", func(w io.Writer, out *report.CheckOutput, _ []report.Ranked, _ *report.CohortStats, _ *engine.Engine) error {
-		for _, fr := range out.Reports {
-			if err := report.WriteHTML(w, fr, "zh"); err != nil {
-				return err
-			}
-		}
-		return nil
-	}},
-	{"html.en", "page.en.html", func(w io.Writer, out *report.CheckOutput, _ []report.Ranked, _ *report.CohortStats, _ *engine.Engine) error {
-		return report.WriteHTML(w, out.Reports[1], "en")
-	}},
-	{"csv", "summary.csv", func(w io.Writer, _ *report.CheckOutput, ranked []report.Ranked, _ *report.CohortStats, _ *engine.Engine) error {
-		return report.WriteCSV(w, report.Slice(ranked)())
-	}},
-	{"xlsx", "workbook.xlsx", func(w io.Writer, _ *report.CheckOutput, ranked []report.Ranked, c *report.CohortStats, _ *engine.Engine) error {
-		return report.WriteXLSX(w, report.Slice(ranked), report.Slice(ranked), c, "zh")
-	}},
-	{"dashboard", "dashboard.html", func(w io.Writer, _ *report.CheckOutput, ranked []report.Ranked, c *report.CohortStats, _ *engine.Engine) error {
-		return report.WriteDashboard(w, report.Slice(ranked), c, report.DashboardOptions{Lang: "zh"})
-	}},
-	{"dashboard.en", "dashboard.en.html", func(w io.Writer, _ *report.CheckOutput, ranked []report.Ranked, c *report.CohortStats, _ *engine.Engine) error {
-		return report.WriteDashboard(w, report.Slice(ranked), c, report.DashboardOptions{Lang: "en", MaxDetails: 1})
-	}},
+	{name: "text", format: "text", file: "check.txt", lang: "zh"},
+	{name: "text.en", format: "text", file: "check.en.txt", lang: "en"},
+	{name: "json", format: "json", file: "check.json", lang: "zh"},
+	{name: "jsonl", format: "jsonl", file: "check.jsonl", lang: "zh"},
+	{name: "sarif", format: "sarif", file: "check.sarif", lang: "zh"},
+	{name: "junit", format: "junit", file: "check.junit.xml", lang: "zh"},
+	{name: "github", format: "github", file: "check.github", lang: "zh"},
+	{name: "markdown", format: "markdown", file: "check.md", lang: "zh"},
+	{name: "html", format: "html", file: "page.html", lang: "zh"},
+	{name: "html.en", format: "html", file: "page.en.html", lang: "en", report: 2},
+	{name: "csv", format: "csv", file: "summary.csv", lang: "zh"},
+	{name: "xlsx", format: "xlsx", file: "workbook.xlsx", lang: "zh"},
+	{name: "dashboard", format: "dashboard", file: "dashboard.html", lang: "zh"},
+	{name: "dashboard.en", format: "dashboard", file: "dashboard.en.html", lang: "en", maxDetails: 1},
 }
 
 // TestGolden compares every format's output of one run with the file kept
 // under testdata/golden; -update rewrites the files. A change to any output
-// shows up as a diff of that file in review.
+// shows up as a diff of that file in review. Each format is written twice,
+// from a batch's source (ranked reports and their cohort) and from a
+// check's (NewSource: no ranks, the cohort built by the formats that rank),
+// and both must give the golden bytes.
 func TestGolden(t *testing.T) {
 	reports, eng := goldenFixture(t)
 	out := &report.CheckOutput{SchemaVersion: report.CheckSchemaVersion,
@@ -140,19 +114,61 @@ func TestGolden(t *testing.T) {
 	ranked, c := cohort(reports, eng)
 	for _, gc := range goldenCases {
 		t.Run(gc.name, func(t *testing.T) {
-			var buf bytes.Buffer
-			if err := gc.write(&buf, out, ranked, c, eng); err != nil {
-				t.Fatal(err)
+			f, ok := report.Lookup(gc.format)
+			if !ok {
+				t.Fatalf("format %s is not registered", gc.format)
 			}
-			compareGolden(t, gc.file, buf.Bytes())
+			batch := &report.Source{Tool: out.Tool, Warnings: out.Warnings, Rules: eng.Rules(), Lang: gc.lang,
+				Reports: func(bool) iter.Seq[report.Ranked] { return slices.Values(ranked) }, Cohort: c, MaxDetails: gc.maxDetails}
+			check := report.NewSource(out, eng.Rules(), gc.lang)
+			check.MaxDetails = gc.maxDetails
+			for i, src := range []*report.Source{batch, check} {
+				var buf bytes.Buffer
+				var err error
+				if gc.report > 0 {
+					if !f.PerReport {
+						t.Fatalf("%s writes no page per report", gc.format)
+					}
+					err = f.WriteReport(&buf, reports[gc.report-1], gc.lang)
+				} else {
+					err = f.Write(&buf, src)
+				}
+				if err != nil {
+					t.Fatal(err)
+				}
+				compareGolden(t, gc.file, buf.Bytes(), i == 0)
+				if gc.report > 0 {
+					break
+				}
+			}
 		})
 	}
 }
 
-func compareGolden(t *testing.T, name string, got []byte) {
+// TestGoldenEveryFormat: a format cannot be registered without its golden
+// file.
+func TestGoldenEveryFormat(t *testing.T) {
+	for _, name := range report.FormatNames() {
+		if !slices.ContainsFunc(goldenCases, func(gc goldenCase) bool { return gc.format == name && gc.report == 0 }) {
+			t.Errorf("format %s has no golden case", name)
+		}
+	}
+}
+
+// TestNilSource: a format given no source writes its empty output.
+func TestNilSource(t *testing.T) {
+	for _, name := range report.FormatNames() {
+		f, _ := report.Lookup(name)
+		if err := f.Write(io.Discard, nil); err != nil {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+}
+
+func compareGolden(t *testing.T, name string, got []byte, mayUpdate bool) {
 	t.Helper()
 	path := filepath.Join("testdata", "golden", name)
-	if *update {
+	if *update && mayUpdate {
 		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 			t.Fatal(err)
 		}
@@ -175,4 +191,22 @@ func compareGolden(t *testing.T, name string, got []byte) {
 	lo := max(i-80, 0)
 	t.Errorf("%s differs from the golden file at byte %d (got %d bytes, want %d):\ngot:  %q\nwant: %q",
 		path, i, len(got), len(want), got[lo:min(i+80, len(got))], want[lo:min(i+80, len(want))])
+}
+
+// TestLookup: every name FormatNames gives is found, an unknown one is not,
+// and the deprecated Formats names formats that exist.
+func TestLookup(t *testing.T) {
+	for _, name := range report.FormatNames() {
+		if f, ok := report.Lookup(name); !ok || f.Name != name || f.Help == "" || f.Write == nil {
+			t.Errorf("Lookup(%q) = %+v, %v", name, f, ok)
+		}
+	}
+	if _, ok := report.Lookup("pdf"); ok {
+		t.Error("Lookup found a format that does not exist")
+	}
+	for _, name := range report.Formats {
+		if _, ok := report.Lookup(name); !ok {
+			t.Errorf("Formats lists %s, which is not registered", name)
+		}
+	}
 }

@@ -171,3 +171,14 @@ func writeTables(ew *errWriter, doc *schema.Document, marks map[string]string, l
 }
 
 func esc(s string) string { return html.EscapeString(s) }
+
+var htmlFormat = &Format{Name: "html", Help: "a self-contained page per report with its tables, failing cells marked",
+	PerReport: true, Ext: ".html", WriteReport: WriteHTML,
+	Write: func(w io.Writer, src *Source) error {
+		for r := range src.reports(false) {
+			if err := WriteHTML(w, r.Report, src.Lang); err != nil {
+				return err
+			}
+		}
+		return nil
+	}}

@@ -117,3 +117,6 @@ func WriteJUnit(w io.Writer, out *CheckOutput, lang string) error {
 	_, err := io.WriteString(w, "\n")
 	return err
 }
+
+var junitFormat = checkFormat("junit", "JUnit XML: a suite per report, a case per rule, error findings fail",
+	func(w io.Writer, out *CheckOutput, src *Source) error { return WriteJUnit(w, out, src.Lang) })

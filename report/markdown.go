@@ -42,3 +42,6 @@ func WriteMarkdown(w io.Writer, out *CheckOutput, lang string) error {
 func mdCell(s string) string {
 	return strings.NewReplacer("|", "\\|", "\n", " ").Replace(s)
 }
+
+var markdownFormat = checkFormat("markdown", "job summary: a table of reports, then each report's errors",
+	func(w io.Writer, out *CheckOutput, src *Source) error { return WriteMarkdown(w, out, src.Lang) })

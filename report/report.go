@@ -252,6 +252,3 @@ func groupOrder(g string) int {
 	}
 	return 7
 }
-
-// Formats lists the output formats of `ogi check -o`.
-var Formats = []string{"text", "json", "jsonl", "sarif", "junit", "github", "markdown", "html"}

@@ -160,3 +160,6 @@ func WriteSARIF(w io.Writer, out *CheckOutput, rules []*engine.Rule, lang string
 	_, err := w.Write(buf.Bytes())
 	return err
 }
+
+var sarifFormat = checkFormat("sarif", "SARIF 2.1.0 log for code scanning, one result per finding",
+	func(w io.Writer, out *CheckOutput, src *Source) error { return WriteSARIF(w, out, src.Rules, src.Lang) })

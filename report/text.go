@@ -3,6 +3,8 @@ package report
 import (
 	"fmt"
 	"io"
+	"iter"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -37,11 +39,20 @@ var severityNames = map[string][2]string{
 // score, then findings grouped by section and table, each with the cells it
 // is about, their values and where they stand in the source.
 func WriteText(w io.Writer, out *CheckOutput, lang string) error {
+	return writeText(w, slices.Values(out.Reports), lang)
+}
+
+var textFormat = &Format{Name: "text", Help: "readable report: score, then findings by section with their cells",
+	Write: func(w io.Writer, src *Source) error { return writeText(w, reportsOf(src.reports(false)), src.Lang) }}
+
+func writeText(w io.Writer, reports iter.Seq[FileReport], lang string) error {
 	ew := &errWriter{w: w}
-	for i, fr := range out.Reports {
-		if i > 0 {
+	first := true
+	for fr := range reports {
+		if !first {
 			ew.printf("\n")
 		}
+		first = false
 		writeTextReport(ew, fr, lang)
 	}
 	return ew.err

@@ -187,3 +187,10 @@ func writeSheet(f *excelize.File, s xlsxSheet) error {
 	}
 	return sw.Flush()
 }
+
+var xlsxFormat = &Format{Name: "xlsx", Help: "Excel workbook: summary with ranks, every finding, rule statistics",
+	Write: func(w io.Writer, src *Source) error {
+		c, rank := src.ranked()
+		return WriteXLSX(w, func() iter.Seq[Ranked] { return rank(src.summaries()) },
+			func() iter.Seq[Ranked] { return rank(src.reports(false)) }, c, src.Lang)
+	}}
