@@ -2,7 +2,6 @@ package report
 
 import (
 	"fmt"
-	"html"
 	"io"
 	"strings"
 
@@ -170,7 +169,13 @@ func writeTables(ew *errWriter, doc *schema.Document, marks map[string]string, l
 	ew.printf("</table>\n")
 }
 
-func esc(s string) string { return html.EscapeString(s) }
+// esc escapes text for HTML as html/template does: besides &, <, >, " and
+// ', it writes + as &#43; (against UTF-7 sniffing in old browsers) and
+// NUL as U+FFFD. The pages move to html/template next; escaping the same
+// way first keeps that move a change of code with the same bytes out.
+func esc(s string) string { return htmlEscaper.Replace(s) }
+
+var htmlEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&#34;", "'", "&#39;", "+", "&#43;", "\x00", "\uFFFD")
 
 var htmlFormat = &Format{Name: "html", Help: "a self-contained page per report with its tables, failing cells marked",
 	PerReport: true, Ext: ".html", WriteReport: WriteHTML,
