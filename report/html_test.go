@@ -4,11 +4,14 @@ import (
 	"bytes"
 	"encoding/json"
 	"math"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"golang.org/x/net/html"
 
+	"github.com/ogi-checker/ogi/internal/browsertest"
 	"github.com/ogi-checker/ogi/report"
 )
 
@@ -139,5 +142,28 @@ func TestDashboardBadScore(t *testing.T) {
 	var buf bytes.Buffer
 	if err := report.WriteDashboard(&buf, report.Slice(ranked), c, report.DashboardOptions{Lang: "zh"}); err == nil {
 		t.Error("a NaN score was written")
+	}
+}
+
+// TestDashboardHostileInChromium: with names that would break a script
+// element, the dashboard's script still runs to the end and lists every
+// report, the names shown as text.
+func TestDashboardHostileInChromium(t *testing.T) {
+	reports, eng := dashboardFixture(t)
+	for _, s := range scriptBreakers {
+		r := reports[1]
+		r.Agency = "机关" + s
+		reports = append(reports, r)
+	}
+	page := filepath.Join(t.TempDir(), "dashboard.html")
+	if err := os.WriteFile(page, writeDashboard(t, reports, eng), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	dom := browsertest.Load(t, page, "#r=3")
+	if n, want := strings.Count(dom, "<tr data-i="), len(reports); n != want {
+		t.Errorf("report table has %d rows, want %d", n, want)
+	}
+	if !strings.Contains(dom, "<h2>机关&lt;/script&gt;") {
+		t.Error("the drill-down does not show the name </script> as text")
 	}
 }
