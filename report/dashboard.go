@@ -3,6 +3,7 @@ package report
 import (
 	"encoding/json"
 	"fmt"
+	"html/template"
 	"io"
 	"iter"
 	"math"
@@ -149,14 +150,96 @@ type dashReport struct {
 // with the batch. #r=N in the address opens report N on load; #unreadable
 // lists only the unreadable reports.
 func WriteDashboard(w io.Writer, reports func() iter.Seq[Ranked], c *CohortStats, opt DashboardOptions) error {
-	lang := opt.Lang
-	ew := &errWriter{w: w}
+	t, err := pageTemplates()
+	if err != nil {
+		return err
+	}
+	if c == nil {
+		c = NewCohortStats(nil)
+	}
+	if reports == nil {
+		reports = Slice(nil)
+	}
+	page := newDashboardPage(c, opt.Lang)
+	// The reports are marshalled here, one at a time as the template
+	// reaches them, so that an error (a NaN score) stops the page instead
+	// of being written into it; the template escapes the JSON for the
+	// script element it lands in.
+	detailBelow := math.Inf(1) // scores up to this keep their drill-down
+	if all, _ := c.Reports(); opt.MaxDetails > 0 && all > opt.MaxDetails {
+		if scores := c.Scores(); len(scores) > 0 {
+			detailBelow = scores[min(opt.MaxDetails, len(scores))-1]
+		}
+	}
+	var dataErr error
+	page.Data = func(yield func(int, json.RawMessage) bool) {
+		i := 0
+		for r := range reports() {
+			b, err := json.Marshal(newDashReport(r, detailBelow, opt.Lang))
+			if err != nil {
+				dataErr = err
+				return
+			}
+			if !yield(i, b) {
+				return
+			}
+			i++
+		}
+	}
+	if err := t.ExecuteTemplate(w, "dashboard", page); err != nil {
+		return err
+	}
+	return dataErr
+}
+
+// dashboardPage is what templates/dashboard.tmpl draws.
+type dashboardPage struct {
+	HTMLLang, Title string
+	Style           template.CSS
+	Script          template.JS
+	Tiles           []dashTile
+	Histogram       histogram
+	Categories      bars
+	TopRules        bars
+	Columns         []string
+	Layout          map[string][]layoutTable
+	Labels          map[string]string
+	Data            iter.Seq2[int, json.RawMessage]
+	L               dashLabels
+}
+
+type dashLabels struct {
+	Distribution, Categories, TopRules, Reports, Filter, OnlyUnreadable string
+}
+
+// dashTile is one figure at the top; the unreadable one is a button that
+// lists those reports alone.
+type dashTile struct {
+	Class, Tip, Value, Label string
+	Button                   bool
+}
+
+func newDashboardPage(c *CohortStats, lang string) *dashboardPage {
 	all, unreadable := c.Reports()
 	scores := c.Scores()
-	title := pick(lang, "政府信息公开工作年度报告评估", "Government information disclosure annual reports: assessment")
-	ew.printf("<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width\">\n<title>%s</title>\n<style>%s\n%s</style>\n</head>\n<body>\n",
-		pick(lang, "zh-CN", "en"), esc(title), htmlStyle, dashStyle)
-	ew.printf("<h1>%s</h1>\n", esc(title))
+	p := &dashboardPage{HTMLLang: pick(lang, "zh-CN", "en"),
+		Title:  pick(lang, "政府信息公开工作年度报告评估", "Government information disclosure annual reports: assessment"),
+		Style:  template.CSS(asset(checkCSS) + "\n" + asset(dashboardCSS)),
+		Script: template.JS(dashboardJS),
+		L: dashLabels{Distribution: pick(lang, "得分分布", "Score distribution"), Categories: pick(lang, "问题类别", "Findings by category"),
+			TopRules: pick(lang, "触发最多的规则（触发率）", "Rules that fail most (fire rate)"), Reports: pick(lang, "报告", "Reports"),
+			Filter: pick(lang, "按机关或文件筛选", "filter by body or file"), OnlyUnreadable: pick(lang, "只看无法读取的报告", "only unreadable reports")},
+		Layout: gridLayout(lang),
+		Labels: map[string]string{
+			"findings": pick(lang, "问题", "Findings"), "none": pick(lang, "未发现问题", "No findings"),
+			"score": pick(lang, "得分", "Score"), "rank": pick(lang, "排名", "rank"), "close": pick(lang, "关闭", "close"),
+			"unreadable": pick(lang, "无法读取", "Unreadable"), "shown": pick(lang, "显示", "shown"),
+			"omitted": pick(lang, "本报告的详情未收入本页（--html-details）", "This report's details are not in this page (--html-details)"),
+		},
+		Columns: []string{pick(lang, "排名", "Rank"), pick(lang, "机关", "Body"), pick(lang, "年度", "Year"), pick(lang, "得分", "Score"),
+			pick(lang, "等级", "Grade"), pick(lang, "错误", "Errors"), pick(lang, "警告", "Warnings"), pick(lang, "待核对", "Review"), pick(lang, "文件", "File")},
+		Histogram: newHistogram(scores),
+	}
 	mean, median := 0.0, 0.0
 	if n := len(scores); n > 0 {
 		for _, s := range scores {
@@ -168,39 +251,32 @@ func WriteDashboard(w io.Writer, reports func() iter.Seq[Ranked], c *CohortStats
 			median = (scores[n/2-1] + scores[n/2]) / 2
 		}
 	}
-	// The tiles say how much of the batch the statistics below cover:
-	// unreadable reports are counted apart and left out of every score.
-	tile := func(class, value, label, tip string) {
-		ew.printf("<div class=\"%s\" title=\"%s\"><b>%s</b><span>%s</span></div>\n", class, esc(tip), esc(value), esc(label))
-	}
 	dash := func(v float64) string {
 		if len(scores) == 0 {
 			return "—"
 		}
 		return num(v)
 	}
-	ew.printf("<div class=\"tiles\">\n")
-	tile("tile", fmt.Sprint(all), pick(lang, "报告", "reports"), pick(lang, "本批次的报告数", "reports in this batch"))
-	tile("tile", fmt.Sprint(len(scores)), pick(lang, "已评分", "scored"), pick(lang, "已检查并评分的报告", "reports checked and scored"))
+	// The tiles say how much of the batch the statistics below cover:
+	// unreadable reports are counted apart and left out of every score.
 	uclass := "tile unreadable"
 	if unreadable > 0 {
 		uclass += " some"
 	}
-	ew.printf("<button type=\"button\" id=\"tile-unreadable\" class=\"%s\" title=\"%s\"><b>%d</b><span>%s</span></button>\n", uclass,
-		esc(pick(lang, "扫描件、空文件、非年报或无法打开的文件：未检查、不评分、不排名；点击只看这些报告",
-			"scans, empty files, texts that are not annual reports and files that could not be opened: not checked, scored or ranked; click to list only these")),
-		unreadable, esc(pick(lang, "无法读取", "unreadable")))
-	tile("tile", dash(math.Round(mean*10)/10), pick(lang, "平均分", "mean"), pick(lang, "已评分报告的平均分", "mean of the scored reports"))
-	tile("tile", dash(median), pick(lang, "中位数", "median"), pick(lang, "已评分报告的中位数", "median of the scored reports"))
-	ew.printf("</div>\n")
-
-	ew.printf("<div class=\"charts\">\n<figure><figcaption>%s</figcaption>\n%s</figure>\n",
-		pick(lang, "得分分布", "Score distribution"), histogramSVG(scores))
+	p.Tiles = []dashTile{
+		{Class: "tile", Value: fmt.Sprint(all), Label: pick(lang, "报告", "reports"), Tip: pick(lang, "本批次的报告数", "reports in this batch")},
+		{Class: "tile", Value: fmt.Sprint(len(scores)), Label: pick(lang, "已评分", "scored"), Tip: pick(lang, "已检查并评分的报告", "reports checked and scored")},
+		{Class: uclass, Value: fmt.Sprint(unreadable), Label: pick(lang, "无法读取", "unreadable"), Button: true,
+			Tip: pick(lang, "扫描件、空文件、非年报或无法打开的文件：未检查、不评分、不排名；点击只看这些报告",
+				"scans, empty files, texts that are not annual reports and files that could not be opened: not checked, scored or ranked; click to list only these")},
+		{Class: "tile", Value: dash(math.Round(mean*10) / 10), Label: pick(lang, "平均分", "mean"), Tip: pick(lang, "已评分报告的平均分", "mean of the scored reports")},
+		{Class: "tile", Value: dash(median), Label: pick(lang, "中位数", "median"), Tip: pick(lang, "已评分报告的中位数", "median of the scored reports")},
+	}
 	var cats []bar
 	for _, cc := range c.Categories() {
 		cats = append(cats, bar{label: categoryLabel(cc.Category, lang), value: float64(cc.Findings), text: fmt.Sprint(cc.Findings)})
 	}
-	ew.printf("<figure><figcaption>%s</figcaption>\n%s</figure>\n", pick(lang, "问题类别", "Findings by category"), barsSVG(cats, 320))
+	p.Categories = newBars(cats, 320)
 	var top []bar
 	for _, s := range c.Rules() {
 		if s.Fired == 0 || len(top) == 15 {
@@ -208,74 +284,37 @@ func WriteDashboard(w io.Writer, reports func() iter.Seq[Ranked], c *CohortStats
 		}
 		top = append(top, bar{label: s.Rule, title: s.Title.Pick(lang), value: s.FireRate(), text: fmt.Sprintf("%.0f%%", 100*s.FireRate())})
 	}
-	ew.printf("<figure class=\"wide\"><figcaption>%s</figcaption>\n%s</figure>\n</div>\n", pick(lang, "触发最多的规则（触发率）", "Rules that fail most (fire rate)"), barsSVG(top, 520))
+	p.TopRules = newBars(top, 520)
+	return p
+}
 
-	ew.printf("<h2>%s</h2>\n<p><input id=\"filter\" type=\"search\" placeholder=\"%s\"> <label><input id=\"only-unreadable\" type=\"checkbox\"> %s</label> <small id=\"shown\"></small></p>\n",
-		pick(lang, "报告", "Reports"), pick(lang, "按机关或文件筛选", "filter by body or file"), pick(lang, "只看无法读取的报告", "only unreadable reports"))
-	ew.printf("<table id=\"reports\"><thead><tr>")
-	for i, h := range []string{pick(lang, "排名", "Rank"), pick(lang, "机关", "Body"), pick(lang, "年度", "Year"), pick(lang, "得分", "Score"),
-		pick(lang, "等级", "Grade"), pick(lang, "错误", "Errors"), pick(lang, "警告", "Warnings"), pick(lang, "待核对", "Review"), pick(lang, "文件", "File")} {
-		ew.printf("<th data-col=\"%d\">%s</th>", i, esc(h))
+// newDashReport is one report as the page's script reads it; one scored
+// above detailBelow is listed without its drill-down.
+func newDashReport(r Ranked, detailBelow float64, lang string) dashReport {
+	fr := r.Report
+	d := dashReport{File: fr.File, Agency: fr.Agency, Year: fr.Year, Score: fr.Score, Grade: fr.Grade, Rank: r.Rank,
+		Errors: fr.Counts.Error, Warnings: fr.Counts.Warning, Review: fr.Counts.NeedsReview, Grid: fr.Grid,
+		Findings: [][5]string{}}
+	if fr.IsUnreadable() {
+		// Nothing was checked: the reason stands in for the findings.
+		d.Error, d.Grid, d.Score, d.Rank = unreadableText(fr, lang), nil, nil, 0
+		fr.Findings = nil
 	}
-	ew.printf("</tr></thead><tbody></tbody></table>\n<div id=\"detail\"></div>\n")
-
-	layout, err := json.Marshal(gridLayout(lang))
-	if err != nil {
-		return err
+	if fr.Score != nil && *fr.Score > detailBelow {
+		d.Grid, d.Omitted = nil, true
+		fr.Findings = nil
 	}
-	labels, err := json.Marshal(map[string]string{
-		"findings": pick(lang, "问题", "Findings"), "none": pick(lang, "未发现问题", "No findings"),
-		"score": pick(lang, "得分", "Score"), "rank": pick(lang, "排名", "rank"), "close": pick(lang, "关闭", "close"),
-		"unreadable": pick(lang, "无法读取", "Unreadable"), "shown": pick(lang, "显示", "shown"),
-		"omitted": pick(lang, "本报告的详情未收入本页（--html-details）", "This report's details are not in this page (--html-details)"),
-	})
-	if err != nil {
-		return err
+	for _, f := range fr.Findings {
+		if f.Status == engine.StatusPass {
+			continue
+		}
+		status := f.Status
+		if f.Waived {
+			status = "waived"
+		}
+		d.Findings = append(d.Findings, [5]string{f.Rule, f.Severity, status, f.Message.Pick(lang), cellList(f)})
 	}
-	ew.printf("<script type=\"application/json\" id=\"ogi-layout\">%s</script>\n", layout)
-	ew.printf("<script type=\"application/json\" id=\"ogi-labels\">%s</script>\n", labels)
-	ew.printf("<script type=\"application/json\" id=\"ogi-data\">[")
-	detailBelow := math.Inf(1) // scores up to this keep their drill-down
-	if all, _ := c.Reports(); opt.MaxDetails > 0 && all > opt.MaxDetails && len(scores) > 0 {
-		detailBelow = scores[min(opt.MaxDetails, len(scores))-1]
-	}
-	first := true
-	for r := range reports() {
-		fr := r.Report
-		d := dashReport{File: fr.File, Agency: fr.Agency, Year: fr.Year, Score: fr.Score, Grade: fr.Grade, Rank: r.Rank,
-			Errors: fr.Counts.Error, Warnings: fr.Counts.Warning, Review: fr.Counts.NeedsReview, Grid: fr.Grid,
-			Findings: [][5]string{}}
-		if fr.IsUnreadable() {
-			// Nothing was checked: the reason stands in for the findings.
-			d.Error, d.Grid, d.Score, d.Rank = unreadableText(fr, lang), nil, nil, 0
-			fr.Findings = nil
-		}
-		if fr.Score != nil && *fr.Score > detailBelow {
-			d.Grid, d.Omitted = nil, true
-			fr.Findings = nil
-		}
-		for _, f := range fr.Findings {
-			if f.Status == engine.StatusPass {
-				continue
-			}
-			status := f.Status
-			if f.Waived {
-				status = "waived"
-			}
-			d.Findings = append(d.Findings, [5]string{f.Rule, f.Severity, status, f.Message.Pick(lang), cellList(f)})
-		}
-		b, err := json.Marshal(d)
-		if err != nil {
-			return err
-		}
-		if !first {
-			ew.printf(",\n")
-		}
-		first = false
-		ew.printf("%s", b)
-	}
-	ew.printf("]</script>\n<script>%s</script>\n</body>\n</html>\n", dashScript)
-	return ew.err
+	return d
 }
 
 var categoryNames = map[string][2]string{
@@ -295,20 +334,27 @@ type bar struct {
 	value              float64
 }
 
-// barsSVG draws horizontal bars scaled to the largest value.
-func barsSVG(bars []bar, width int) string {
-	if len(bars) == 0 {
-		return "<p><small>—</small></p>\n"
-	}
+// bars is a chart of horizontal bars scaled to the largest value, laid
+// out for templates/dashboard.tmpl.
+type bars struct {
+	Width, Height int
+	Bars          []barShape
+}
+
+type barShape struct {
+	Tip, Label, Text       string
+	LabelX, TextY, X, Y, H int
+	W, ValueX              string
+}
+
+func newBars(bs []bar, width int) bars {
 	const rowH, labelW = 22, 200
+	out := bars{Width: width, Height: rowH*len(bs) + 4}
 	maxV := 0.0
-	for _, b := range bars {
+	for _, b := range bs {
 		maxV = math.Max(maxV, b.value)
 	}
-	var sb strings.Builder
-	h := rowH*len(bars) + 4
-	fmt.Fprintf(&sb, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" role=\"img\">\n", width, h)
-	for i, b := range bars {
+	for i, b := range bs {
 		y := i*rowH + 2
 		bw := 0.0
 		if maxV > 0 {
@@ -318,17 +364,26 @@ func barsSVG(bars []bar, width int) string {
 		if b.title != "" {
 			tip += " " + b.title
 		}
-		fmt.Fprintf(&sb, "<g><title>%s</title><text x=\"%d\" y=\"%d\" text-anchor=\"end\" class=\"lbl\">%s</text>"+
-			"<rect x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"%d\" class=\"bar\"/><text x=\"%.1f\" y=\"%d\" class=\"val\">%s</text></g>\n",
-			esc(tip), labelW-6, y+15, esc(truncate(b.label, 28)), labelW, y+3, bw, rowH-6, float64(labelW)+bw+4, y+15, esc(b.text))
+		out.Bars = append(out.Bars, barShape{Tip: tip, Label: truncate(b.label, 28), Text: b.text,
+			LabelX: labelW - 6, TextY: y + 15, X: labelW, Y: y + 3, H: rowH - 6,
+			W: fmt.Sprintf("%.1f", bw), ValueX: fmt.Sprintf("%.1f", float64(labelW)+bw+4)})
 	}
-	sb.WriteString("</svg>\n")
-	return sb.String()
+	return out
 }
 
-// histogramSVG draws the score distribution in ten-point bins (100 joins
-// the 90–100 bin).
-func histogramSVG(scores []float64) string {
+// histogram is the score distribution in ten-point bins (100 joins the
+// 90–100 bin), laid out for templates/dashboard.tmpl.
+type histogram struct {
+	Width, Height, Base, AxisEnd int
+	Bins                         []histBin
+}
+
+type histBin struct {
+	From, To, N, X, MidX, LabelY int
+	Y, H, ValueY                 string
+}
+
+func newHistogram(scores []float64) histogram {
 	var bins [10]int
 	for _, s := range scores {
 		i := int(s / 10)
@@ -339,21 +394,17 @@ func histogramSVG(scores []float64) string {
 		maxN = max(maxN, n)
 	}
 	const w, h, base = 360, 200, 170
-	var sb strings.Builder
-	fmt.Fprintf(&sb, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" role=\"img\">\n", w, h)
-	fmt.Fprintf(&sb, "<line x1=\"10\" y1=\"%d\" x2=\"%d\" y2=\"%d\" class=\"axis\"/>\n", base, w-10, base)
+	out := histogram{Width: w, Height: h, Base: base, AxisEnd: w - 10}
 	for i, n := range bins {
 		bh := 0.0
 		if maxN > 0 {
 			bh = 150 * float64(n) / float64(maxN)
 		}
 		x := 12 + i*34
-		fmt.Fprintf(&sb, "<g><title>%d–%d: %d</title><rect x=\"%d\" y=\"%.1f\" width=\"30\" height=\"%.1f\" class=\"bar\"/>"+
-			"<text x=\"%d\" y=\"%.1f\" text-anchor=\"middle\" class=\"val\">%d</text><text x=\"%d\" y=\"%d\" text-anchor=\"middle\" class=\"lbl\">%d</text></g>\n",
-			i*10, i*10+10, n, x, float64(base)-bh, bh, x+15, float64(base)-bh-3, n, x+15, base+16, i*10)
+		out.Bins = append(out.Bins, histBin{From: i * 10, To: i*10 + 10, N: n, X: x, MidX: x + 15, LabelY: base + 16,
+			Y: fmt.Sprintf("%.1f", float64(base)-bh), H: fmt.Sprintf("%.1f", bh), ValueY: fmt.Sprintf("%.1f", float64(base)-bh-3)})
 	}
-	sb.WriteString("</svg>\n")
-	return sb.String()
+	return out
 }
 
 func truncate(s string, n int) string {
@@ -364,113 +415,9 @@ func truncate(s string, n int) string {
 	return string(r[:n-1]) + "…"
 }
 
-const dashStyle = `.summary{font-size:1.1em}.charts{display:flex;flex-wrap:wrap;gap:2em}
-figure{margin:0}figcaption{font-weight:bold;margin-bottom:.4em}
-svg .bar{fill:#4a78b5}svg .lbl,svg .val{font-size:11px;fill:#333}svg .axis{stroke:#999}
-#reports{width:100%}#reports th{cursor:pointer;user-select:none}#reports tbody tr{cursor:pointer}
-#reports tbody tr:hover{background:#eef3fa}#reports td:nth-child(2),#reports td:nth-child(9){text-align:left}
-#detail{border-top:2px solid #4a78b5;margin-top:1.5em}#detail:empty{display:none}
-.waived{color:#888;text-decoration:line-through}
-.tiles{display:flex;flex-wrap:wrap;gap:.8em;margin:1em 0 1.5em}
-.tile{border:1px solid #ccd6e4;border-radius:6px;padding:.5em 1.1em;min-width:6em;text-align:center;background:#f7f9fc;font:inherit;color:inherit}
-.tile b{display:block;font-size:1.6em}.tile span{color:#555}
-button.tile{cursor:pointer}.tile.unreadable.some{border-color:#b00020;background:#fdf0f0}.tile.unreadable.some b{color:#b00020}
-#reports tr.unreadable td{color:#777;font-style:italic}#reports tr.unreadable td:nth-child(5){color:#b00020;font-style:normal}
-p.unreadable{color:#b00020;font-size:1.15em}`
-
-// dashScript renders the report table and the drill-down from the embedded
-// data. Errors are recorded on <body data-errors> so a headless browser test
-// can read them from the DOM.
-const dashScript = `
-(function(){
-"use strict";
-var errs=[];
-window.addEventListener("error",function(e){errs.push(String(e.message));document.body.setAttribute("data-errors",errs.join("; "));});
-function el(tag,attrs,text){var e=document.createElement(tag);if(attrs){for(var k in attrs){e.setAttribute(k,attrs[k]);}}if(text!==undefined&&text!==null){e.textContent=String(text);}return e;}
-var data=JSON.parse(document.getElementById("ogi-data").textContent);
-var layout=JSON.parse(document.getElementById("ogi-layout").textContent);
-var L=JSON.parse(document.getElementById("ogi-labels").textContent);
-var tbody=document.querySelector("#reports tbody");
-var order=data.map(function(_,i){return i;});
-var sortCol=0,sortDir=1;
-var onlyU=document.getElementById("only-unreadable");
-function key(r,c){switch(c){case 0:return r.r||1e9;case 1:return r.a;case 2:return r.y||0;case 3:return r.s===null?-1:r.s;case 4:return r.g;case 5:return r.e;case 6:return r.w;case 7:return r.n;default:return r.f;}}
-function render(){
-  var q=document.getElementById("filter").value.trim().toLowerCase();
-  while(tbody.firstChild){tbody.removeChild(tbody.firstChild);}
-  var frag=document.createDocumentFragment(),shown=0;
-  order.forEach(function(i){
-    var r=data[i];
-    if(q&&(r.a+" "+r.f).toLowerCase().indexOf(q)<0){return;}
-    if(onlyU.checked&&!r.x){return;}
-    shown++;
-    var tr=el("tr",r.x?{"data-i":i,"class":"unreadable","title":r.x}:{"data-i":i});
-    (r.x?["",r.a,r.y===null?"":r.y,"—",L.unreadable,"","","",r.f]:[r.r||"",r.a,r.y===null?"":r.y,r.s===null?"—":r.s,r.g,r.e,r.w,r.n,r.f]).forEach(function(v){tr.appendChild(el("td",null,v));});
-    tr.addEventListener("click",function(){show(i);});
-    frag.appendChild(tr);
-  });
-  tbody.appendChild(frag);
-  document.getElementById("shown").textContent=L.shown+" "+shown+" / "+data.length;
-}
-function sortBy(c){
-  if(c===sortCol){sortDir=-sortDir;}else{sortCol=c;sortDir=1;}
-  order.sort(function(a,b){var x=key(data[a],c),y=key(data[b],c);if(x<y){return -sortDir;}if(x>y){return sortDir;}return a-b;});
-  render();
-}
-function show(i){
-  var r=data[i],d=document.getElementById("detail");
-  while(d.firstChild){d.removeChild(d.firstChild);}
-  if(!r){return;}
-  var h=el("h2",null,(r.a||r.f)+(r.y?" "+r.y:""));
-  var close=el("button",{"type":"button"},L.close);
-  close.addEventListener("click",function(){while(d.firstChild){d.removeChild(d.firstChild);}history.replaceState(null,"",location.pathname);});
-  h.appendChild(document.createTextNode(" "));h.appendChild(close);
-  d.appendChild(h);
-  d.appendChild(el("p",{"class":r.x?"score unreadable":"score"},r.x?r.x:L.score+" "+(r.s===null?"—":r.s)+" "+r.g+(r.r?" · "+L.rank+" "+r.r:"")));
-  d.appendChild(el("p",null,r.f));
-  if(r.x){history.replaceState(null,"","#r="+i);d.scrollIntoView();return;}
-  if(r.o){d.appendChild(el("p",null,L.omitted));history.replaceState(null,"","#r="+i);return;}
-  d.appendChild(el("h3",null,L.findings));
-  var ul=el("ul");
-  if(r.fs.length===0){ul.appendChild(el("li",null,L.none));}
-  r.fs.forEach(function(f){
-    var li=el("li",{"class":f[2]==="waived"?"waived":f[1]});
-    li.appendChild(el("code",null,f[0]));li.appendChild(document.createTextNode(" "+f[3]));
-    if(f[4]){li.appendChild(el("small",null," ["+f[4]+"]"));}
-    ul.appendChild(li);
-  });
-  d.appendChild(ul);
-  if(r.grid){
-    var k=0,marks=r.grid.m||{};
-    (layout[r.grid.t]||[]).forEach(function(t){
-      var tb=el("table"),hr=el("tr");
-      hr.appendChild(el("th",null,t.caption));
-      t.cols.forEach(function(c){hr.appendChild(el("th",null,c[1]));});
-      tb.appendChild(hr);
-      t.rows.forEach(function(row){
-        var tr=el("tr");tr.appendChild(el("td",{"class":"label"},row[1]));
-        t.cols.forEach(function(c){
-          var addr=t.prefix+"."+row[0]+"."+c[0],attrs={"title":addr};
-          if(marks[addr]){attrs["class"]=marks[addr];}
-          var v=r.grid.c[k++];
-          tr.appendChild(el("td",attrs,v===""?"—":v));
-        });
-        tb.appendChild(tr);
-      });
-      d.appendChild(tb);
-    });
-  }
-  history.replaceState(null,"","#r="+i);
-  d.scrollIntoView();
-}
-document.querySelectorAll("#reports th").forEach(function(th){th.addEventListener("click",function(){sortBy(Number(th.getAttribute("data-col")));});});
-document.getElementById("filter").addEventListener("input",render);
-onlyU.addEventListener("change",render);
-document.getElementById("tile-unreadable").addEventListener("click",function(){onlyU.checked=!onlyU.checked;render();document.getElementById("reports").scrollIntoView();});
-if(location.hash==="#unreadable"){onlyU.checked=true;}
-render();
-var m=/^#r=(\d+)$/.exec(location.hash);
-if(m){show(Number(m[1]));}
-document.body.setAttribute("data-ready","1");
-})();
-`
+var dashboardFormat = &Format{Name: "dashboard", Help: "a self-contained HTML dashboard of the batch with drill-downs",
+	Write: func(w io.Writer, src *Source) error {
+		c, rank := src.ranked()
+		return WriteDashboard(w, func() iter.Seq[Ranked] { return rank(src.reports(true)) }, c,
+			DashboardOptions{Lang: src.Lang, MaxDetails: src.MaxDetails})
+	}}

@@ -12,3 +12,6 @@ func WriteJSON(w io.Writer, out *CheckOutput) error {
 	enc.SetIndent("", "  ")
 	return enc.Encode(out)
 }
+
+var jsonFormat = checkFormat("json", "the whole run as one JSON document (see ogi schema check)",
+	func(w io.Writer, out *CheckOutput, _ *Source) error { return WriteJSON(w, out) })

@@ -3,6 +3,8 @@ package report
 import (
 	"fmt"
 	"io"
+	"iter"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -37,11 +39,20 @@ var severityNames = map[string][2]string{
 // score, then findings grouped by section and table, each with the cells it
 // is about, their values and where they stand in the source.
 func WriteText(w io.Writer, out *CheckOutput, lang string) error {
+	return writeText(w, slices.Values(out.Reports), lang)
+}
+
+var textFormat = &Format{Name: "text", Help: "readable report: score, then findings by section with their cells",
+	Write: func(w io.Writer, src *Source) error { return writeText(w, reportsOf(src.reports(false)), src.Lang) }}
+
+func writeText(w io.Writer, reports iter.Seq[FileReport], lang string) error {
 	ew := &errWriter{w: w}
-	for i, fr := range out.Reports {
-		if i > 0 {
+	first := true
+	for fr := range reports {
+		if !first {
 			ew.printf("\n")
 		}
+		first = false
 		writeTextReport(ew, fr, lang)
 	}
 	return ew.err
@@ -144,6 +155,15 @@ func writeTextReport(w *errWriter, fr FileReport, lang string) {
 // and why, in place of a score and findings.
 func unreadableText(fr FileReport, lang string) string {
 	return fr.UnreadableLabel(lang) + pick(lang, "：", ": ") + fr.UnreadableReason(lang)
+}
+
+// findingLine is a finding's message and, when known, its source line.
+func findingLine(f engine.Finding, lang string) string {
+	s := f.Message.Pick(lang)
+	if f.Source != nil && f.Source.Line > 0 {
+		s += fmt.Sprintf(" (line %d)", f.Source.Line)
+	}
+	return s
 }
 
 // UnreadableLine names the file and says why it gave no report to check,
