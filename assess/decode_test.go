@@ -52,7 +52,7 @@ func TestDecodeStoredMatchesStdlib(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	runBatch(t, inputs, Options{Outputs: Outputs{JSONL: j}})
+	runBatch(t, inputs, Options{Outputs: []report.Spec{report.FlagSpec("--jsonl", "jsonl", j)}})
 	data, err := os.ReadFile(j)
 	if err != nil {
 		t.Fatal(err)

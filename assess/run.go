@@ -13,8 +13,10 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"iter"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"sync"
 	"time"
 
@@ -45,25 +47,20 @@ type Options struct {
 	// Converter identifies the build that converts documents (a stored
 	// document is reused only from the same converter).
 	Version, Converter string
-	// Outputs are the files to write.
-	Outputs Outputs
+	// Outputs are written once every report is checked, in their order;
+	// a jsonl output is also streamed while the batch runs (see Run).
+	Outputs []report.Spec
+	// Stdout receives the outputs whose path is "-".
+	Stdout io.Writer
+	// MaxDetails caps the reports whose findings and tables the dashboard
+	// embeds, lowest scores first (0: all).
+	MaxDetails int
 	// Progress, when set, is told of every report done in each pass
 	// (convert, check).
 	Progress func(phase string, done, total int)
 	// Problem, when set, is told once of each cause of an output or store
 	// failure (a full disk fails every write after it the same way).
 	Problem func(line string)
-}
-
-// Outputs name the batch's output files: "" none, "-" standard output
-// (Stdout), any other path a file replaced only once complete.
-type Outputs struct {
-	JSONL, XLSX, CSV, HTML string
-	// HTMLDetails caps the reports whose findings and tables the dashboard
-	// embeds, lowest scores first (0: all).
-	HTMLDetails int
-	// Stdout receives the outputs named "-".
-	Stdout io.Writer
 }
 
 // Stats sum up a run.
@@ -103,8 +100,8 @@ func Run(ctx context.Context, inputs []check.Input, opts Options) (*Outcome, err
 	if opts.Similarity <= 0 {
 		opts.Similarity = engine.DefaultSimilarityThreshold
 	}
-	if opts.Outputs.Stdout == nil {
-		opts.Outputs.Stdout = io.Discard
+	if opts.Stdout == nil {
+		opts.Stdout = io.Discard
 	}
 	started := time.Now()
 	rulesHash, err := opts.Checker.RulesDigest()
@@ -161,18 +158,27 @@ func Run(ctx context.Context, inputs []check.Input, opts Options) (*Outcome, err
 	}
 	b.stats.reports = len(inputs)
 
-	js, err := openStream(opts.Outputs)
-	if err != nil {
-		return nil, err
+	var streams []*stream
+	for _, spec := range opts.Outputs {
+		if spec.Format.Name != "jsonl" {
+			continue
+		}
+		js, err := openStream(spec, opts.Stdout)
+		if err != nil {
+			return nil, err
+		}
+		defer js.abort()
+		streams = append(streams, js)
 	}
-	defer js.abort()
 	cohort := report.NewCohortStats(opts.Checker.Engine().Rules())
 	var mu sync.Mutex
 	b.onResult = func(i int, sr *storedResult, raw []byte) {
 		mu.Lock()
 		defer mu.Unlock()
 		cohort.Add(sr.Report)
-		js.line(raw, fails)
+		for _, js := range streams {
+			js.line(raw, fails)
+		}
 	}
 
 	phase := func(name string, fn func()) {
@@ -213,7 +219,7 @@ func Run(ctx context.Context, inputs []check.Input, opts Options) (*Outcome, err
 		}
 		out.Code = out.Code.Worse(e.code)
 	}
-	b.writeOutputs(js, cohort)
+	b.writeOutputs(streams, cohort)
 
 	scores := cohort.Scores()
 	st := b.stats
@@ -237,41 +243,62 @@ func Run(ctx context.Context, inputs []check.Input, opts Options) (*Outcome, err
 	return out, nil
 }
 
-// writeOutputs writes the workbook, the CSV, the dashboard and the JSON
-// Lines file, each in batch order.
-func (b *batch) writeOutputs(js *stream, cohort *report.CohortStats) {
-	o := b.opts.Outputs
-	write := func(flag, path string, fn func(io.Writer) error) {
-		if path == "" {
-			return
-		}
+// writeOutputs writes every output in batch order: the JSON Lines
+// streamed while checking are rewritten in batch order (or, on standard
+// output or a device, were final as they came); the other formats are
+// written from the results in the spool.
+func (b *batch) writeOutputs(streams []*stream, cohort *report.CohortStats) {
+	src := &report.Source{Tool: report.Tool{Name: "ogi", Version: b.opts.Version}, Rules: b.chk.Engine().Rules(), Lang: b.opts.Lang,
+		Reports:   func(withGrids bool) iter.Seq[report.Ranked] { return b.ranked(cohort, withGrids)() },
+		Summaries: b.summaries(cohort), Cohort: cohort, MaxDetails: b.opts.MaxDetails}
+	for _, spec := range b.opts.Outputs {
 		t0 := time.Now()
-		defer func() {
-			b.timings = append(b.timings, fmt.Sprintf("%s %.1fs", flag, time.Since(t0).Seconds()))
-		}()
-		if err := outfile.Write(path, o.Stdout, fn); err != nil {
-			b.fails.add("--%s %s: %v", flag, path, err)
+		var err error
+		if spec.Format.Name == "jsonl" {
+			err = b.finishStream(streams, spec)
+		} else {
+			err = spec.Write(src, b.opts.Stdout)
 		}
+		if err != nil {
+			b.fails.add("%s: %v", outputName(spec), err)
+		}
+		b.timings = append(b.timings, fmt.Sprintf("%s %.1fs", timingName(spec), time.Since(t0).Seconds()))
 	}
-	if js.file != nil {
+}
+
+// outputName is how a failure names an output: the flag it came from.
+func outputName(s report.Spec) string {
+	if s.Text != "" {
+		return s.Text
+	}
+	return "-o " + s.Format.Name + "=" + s.Path
+}
+
+// timingName names an output in the run's timings: its flag (xlsx for
+// --xlsx FILE) or its format.
+func timingName(s report.Spec) string {
+	if flag, ok := strings.CutPrefix(s.Text, "--"); ok {
+		name, _, _ := strings.Cut(flag, " ")
+		return name
+	}
+	return s.Format.Name
+}
+
+// finishStream completes a streamed JSON Lines output.
+func (b *batch) finishStream(streams []*stream, spec report.Spec) error {
+	for _, js := range streams {
+		if js.path != spec.Path || js.file == nil {
+			continue
+		}
 		if js.rewrite {
 			// The streamed file is rewritten in batch order: the same input
 			// gives the same bytes.
 			js.abort()
-			write("jsonl", o.JSONL, b.writeJSONLines)
-		} else if err := js.file.Commit(); err != nil {
-			b.fails.add("--jsonl %s: %v", o.JSONL, err)
+			return outfile.Write(spec.Path, b.opts.Stdout, b.writeJSONLines)
 		}
+		return js.file.Commit()
 	}
-	lang := b.opts.Lang
-	summaries := b.summaries(cohort)
-	write("xlsx", o.XLSX, func(w io.Writer) error {
-		return report.WriteXLSX(w, summaries, b.ranked(cohort, false), cohort, lang)
-	})
-	write("csv", o.CSV, func(w io.Writer) error { return report.WriteCSV(w, summaries()) })
-	write("html", o.HTML, func(w io.Writer) error {
-		return report.WriteDashboard(w, b.ranked(cohort, true), cohort, report.DashboardOptions{Lang: lang, MaxDetails: o.HTMLDetails})
-	})
+	return nil
 }
 
 // stream writes results in the order they are done: to standard output or
@@ -281,26 +308,26 @@ type stream struct {
 	w       *bufio.Writer
 	file    *atomicfile.File
 	path    string
+	name    string
 	rewrite bool
 	failed  bool
 }
 
-func openStream(o Outputs) (*stream, error) {
-	s := &stream{path: o.JSONL}
-	switch o.JSONL {
-	case "":
+func openStream(spec report.Spec, stdout io.Writer) (*stream, error) {
+	s := &stream{path: spec.Path, name: outputName(spec)}
+	switch spec.Path {
 	case outfile.Stdout:
-		s.w = bufio.NewWriter(o.Stdout)
+		s.w = bufio.NewWriter(stdout)
 	default:
-		err := outfile.MkdirFor(o.JSONL)
+		err := outfile.MkdirFor(spec.Path)
 		if err == nil {
-			s.file, err = atomicfile.Create(o.JSONL)
+			s.file, err = atomicfile.Create(spec.Path)
 		}
 		if err != nil {
-			return nil, check.OutputError(fmt.Errorf("--jsonl %s: %w", o.JSONL, err))
+			return nil, check.OutputError(fmt.Errorf("%s: %w", s.name, err))
 		}
 		s.w = bufio.NewWriter(s.file)
-		s.rewrite = !outfile.IsDevice(o.JSONL)
+		s.rewrite = !outfile.IsDevice(spec.Path)
 	}
 	return s, nil
 }
@@ -314,7 +341,7 @@ func (s *stream) line(raw []byte, fails *failures) {
 	if err := s.w.Flush(); err != nil {
 		if !s.rewrite {
 			// Nothing rewrites a stream to standard output.
-			fails.add("--jsonl %s: %v", s.path, err)
+			fails.add("%s: %v", s.name, err)
 		}
 		s.failed = true
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/ogi-checker/ogi/assess"
 	"github.com/ogi-checker/ogi/check"
+	"github.com/ogi-checker/ogi/report"
 )
 
 // Check one report through the library: build a Checker once (it compiles
@@ -42,8 +43,12 @@ func Example_batch() {
 		panic(err)
 	}
 	defer func() { _ = os.RemoveAll(dir) }()
-	out, err := assess.Run(context.Background(), inputs, assess.Options{Checker: chk, Lang: "zh",
-		Outputs: assess.Outputs{XLSX: filepath.Join(dir, "assessment.xlsx"), HTML: filepath.Join(dir, "dashboard.html")}})
+	// The same FORMAT=PATH specs as ogi assess -o.
+	outputs, err := report.ParseSpecs([]string{"xlsx=" + filepath.Join(dir, "assessment.xlsx"), "dashboard=" + filepath.Join(dir, "dashboard.html")})
+	if err != nil {
+		panic(err)
+	}
+	out, err := assess.Run(context.Background(), inputs, assess.Options{Checker: chk, Lang: "zh", Outputs: outputs})
 	if err != nil {
 		panic(err)
 	}

@@ -37,11 +37,11 @@ func goldenFixture(t *testing.T) ([]report.FileReport, *engine.Engine) {
 		t.Fatal(err)
 	}
 	check := func(file string, doc *schema.Document, waive bool) report.FileReport {
-		res := eng.Evaluate(doc)
+		res := evalDoc(eng, doc)
 		if waive && len(res.Findings) > 0 {
 			res.Findings[0].Waived, res.Findings[0].WaiverReason = true, "reviewed by the office "+hostile
 		}
-		fr := report.NewFileReport(file, doc, res, eng.ScoreResult(res, engine.DefaultScoreConfig(), ""))
+		fr := report.NewFileReport(file, doc, res, eng.ScoreResult(doc, res, engine.DefaultScoreConfig()))
 		fr.Grid = report.NewGrid(doc, fr.Findings, "zh")
 		return fr
 	}

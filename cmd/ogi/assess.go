@@ -14,7 +14,6 @@ import (
 	"github.com/ogi-checker/ogi/assess"
 	"github.com/ogi-checker/ogi/check"
 	"github.com/ogi-checker/ogi/internal/atomicfile"
-	"github.com/ogi-checker/ogi/internal/outfile"
 	"github.com/ogi-checker/ogi/report"
 )
 
@@ -65,9 +64,10 @@ or the store could not be written).
 			if err == nil && cpuProfile == stdoutName {
 				err = fmt.Errorf("--cpuprofile needs a file, not standard output")
 			}
+			var specs []report.Spec
 			if err == nil {
-				err = distinctOutputs([][2]string{{"--db", dbPath}, {"--jsonl", jsonlOut}, {"--xlsx", xlsxOut},
-					{"--csv", csvOut}, {"--html", htmlOut}, {"--cpuprofile", cpuProfile}})
+				specs, err = assessSpecs(o.Outputs, [][3]string{{"--jsonl", "jsonl", jsonlOut}, {"--xlsx", "xlsx", xlsxOut},
+					{"--csv", "csv", csvOut}, {"--html", "dashboard", htmlOut}}, [][2]string{{"--db", dbPath}, {"--cpuprofile", cpuProfile}})
 			}
 			if err != nil {
 				say(stderr, "ogi: configuration: %v\n", err)
@@ -121,46 +121,49 @@ or the store could not be written).
 				*code = loadFailure(err, stderr)
 				return nil
 			}
-			*code = runAssess(cmd.Context(), stdout, stderr, chk, assess.Sorted(items), &o, assess.Outputs{
-				XLSX: xlsxOut, CSV: csvOut, JSONL: jsonlOut, HTML: htmlOut, HTMLDetails: htmlDetails, Stdout: stdout}, dbPath)
+			*code = runAssess(cmd.Context(), stdout, stderr, chk, assess.Sorted(items), &o, specs, htmlDetails, dbPath)
 			return nil
 		},
 	}
 	addCheckFlags(cmd, &o)
-	cmd.Flags().StringVar(&xlsxOut, "xlsx", "", "write the Excel workbook to FILE (- for standard output)")
-	cmd.Flags().StringVar(&csvOut, "csv", "", "write the summary CSV to FILE (- for standard output)")
-	cmd.Flags().StringVar(&jsonlOut, "jsonl", "", "stream one JSON line per report to FILE (- for standard output)")
-	cmd.Flags().StringVar(&htmlOut, "html", "", "write the dashboard (one offline HTML page) to FILE (- for standard output)")
+	cmd.Flags().StringVar(&xlsxOut, "xlsx", "", "write the Excel workbook to FILE (- for standard output); the same as -o xlsx=FILE")
+	cmd.Flags().StringVar(&csvOut, "csv", "", "write the summary CSV to FILE (- for standard output); the same as -o csv=FILE")
+	cmd.Flags().StringVar(&jsonlOut, "jsonl", "", "stream one JSON line per report to FILE (- for standard output); the same as -o jsonl=FILE")
+	cmd.Flags().StringVar(&htmlOut, "html", "", "write the dashboard (one offline HTML page) to FILE (- for standard output); the same as -o dashboard=FILE")
+	cmd.Flags().StringArrayVarP(&o.Outputs, "output", "o", nil, outputHelp)
 	addSettingFlags(cmd.Flags(), groupAssess) // --db, --similarity-threshold, --html-details, --memory-limit
 	cmd.Flags().StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile of the run to FILE (for go tool pprof)")
 	return cmd
 }
 
-// distinctOutputs refuses two outputs to one file: the second would
-// replace the first (or the store) without a word.
-func distinctOutputs(flags [][2]string) error {
-	names, paths := make([]string, len(flags)), make([]string, len(flags))
-	for i, f := range flags {
-		names[i], paths[i] = f[0], f[1]
-	}
-	if prev, next, ok := outfile.Distinct(names, paths); !ok {
-		for _, f := range flags {
-			if f[0] == next {
-				return fmt.Errorf("%s and %s both write %s", prev, next, f[1])
-			}
+// assessSpecs are the outputs of a batch: those named by their own flags
+// (--jsonl, --xlsx, --csv, --html; flag, format, path) first, then every -o,
+// refusing two to one file, or one onto the store or the profile.
+func assessSpecs(outputs []string, flags [][3]string, others [][2]string) ([]report.Spec, error) {
+	var specs, taken []report.Spec
+	for _, f := range flags {
+		if f[2] != "" {
+			specs = append(specs, report.FlagSpec(f[0], f[1], f[2]))
 		}
 	}
-	return nil
+	for _, o := range others {
+		taken = append(taken, report.Spec{Text: o[0] + " " + o[1], Path: o[1]})
+	}
+	more, err := report.ParseSpecs(outputs, append(taken, specs...)...)
+	if err != nil {
+		return nil, err
+	}
+	return append(specs, more...), nil
 }
 
 // runAssess runs the batch, prints what it did and returns the exit code.
-func runAssess(ctx context.Context, stdout, stderr io.Writer, chk *check.Checker, inputs []check.Input, o *checkOptions, outs assess.Outputs, db string) int {
+func runAssess(ctx context.Context, stdout, stderr io.Writer, chk *check.Checker, inputs []check.Input, o *checkOptions, specs []report.Spec, maxDetails int, db string) int {
 	if ctx == nil {
 		ctx = context.Background()
 	}
 	prog := &progress{w: stderr, on: isTerminal(stderr)}
 	res, err := assess.Run(ctx, inputs, assess.Options{Checker: chk, Lang: o.Lang, Jobs: o.Jobs, Similarity: o.similarity,
-		Store: db, Version: readVersion().Version, Converter: converterID(), Outputs: outs,
+		Store: db, Version: readVersion().Version, Converter: converterID(), Outputs: specs, Stdout: stdout, MaxDetails: maxDetails,
 		Progress: prog.update, Problem: func(line string) { say(stderr, "ogi: %s\n", line) }})
 	if err != nil {
 		say(stderr, "ogi: %v\n", err)

@@ -54,8 +54,10 @@ type checkOptions struct {
 	CannotEvaluateSeverity string
 	Jobs                   int
 	Limits                 ingest.Limits
-	// Outputs are -o FORMAT[=FILE] specs; none means --format to stdout.
+	// Outputs are -o FORMAT[=PATH] specs; none means --format to stdout.
 	Outputs []string
+	// specs are Outputs read by validate.
+	specs []report.Spec
 	// Waivers is a waivers file ("" means ./waivers.yaml when present).
 	Waivers   string
 	NoWaivers bool
@@ -84,23 +86,6 @@ func (o *checkOptions) validate() error {
 	case "text", "json":
 	default:
 		return fmt.Errorf("--format must be text or json, not %q", o.Format)
-	}
-	files := map[string]string{}
-	for _, spec := range o.Outputs {
-		f, file, toFile := strings.Cut(spec, "=")
-		if !slices.Contains(report.Formats, f) {
-			return fmt.Errorf("-o %s: unknown format %q (one of %s)", spec, f, strings.Join(report.Formats, ", "))
-		}
-		if toFile && file == "" {
-			return fmt.Errorf("-o %s: no file after = (- for standard output)", spec)
-		}
-		if toFile && file != stdoutName && !isDevice(file) {
-			key := filepath.Clean(file)
-			if prev, ok := files[key]; ok {
-				return fmt.Errorf("-o %s and -o %s write one file", prev, spec)
-			}
-			files[key] = spec
-		}
 	}
 	switch o.Lang {
 	case "zh", "en":
@@ -167,7 +152,11 @@ func loadFailure(err error, stderr io.Writer) int {
 // (files, directories, globs, manifests), writes the outputs and returns
 // the exit code.
 func runCheck(ctx context.Context, args []string, o checkOptions, stdout, stderr io.Writer) int {
-	if err := o.validate(); err != nil {
+	err := o.validate()
+	if err == nil {
+		o.specs, err = report.ParseSpecs(o.outputSpecs())
+	}
+	if err != nil {
 		say(stderr, "ogi: %v\n", err)
 		return exitUsage
 	}
@@ -182,6 +171,10 @@ func runCheck(ctx context.Context, args []string, o checkOptions, stdout, stderr
 	}
 	if len(inputs) == 0 {
 		say(stderr, "ogi: no report found in %s\n", strings.Join(args, " "))
+		return exitUsage
+	}
+	if err := onePagePerFile(o.specs, len(inputs)); err != nil {
+		say(stderr, "ogi: %v\n", err)
 		return exitUsage
 	}
 	warnings, ok := loadWaiverFile(&o, stderr)
@@ -224,14 +217,11 @@ func runCheck(ctx context.Context, args []string, o checkOptions, stdout, stderr
 	}
 	out := &report.CheckOutput{SchemaVersion: report.CheckSchemaVersion,
 		Tool: report.Tool{Name: "ogi", Version: readVersion().Version}, Reports: reports, Warnings: warnings}
-	outputs := o.Outputs
-	if len(outputs) == 0 {
-		outputs = []string{o.Format}
-	}
+	src := report.NewSource(out, eng.Rules(), o.Lang)
 	fails := newFailures(stderr)
-	for _, spec := range outputs {
-		if err := writeOutput(spec, out, eng, o.Lang, stdout); err != nil {
-			fails.add("-o %s: %v", spec, err)
+	for _, spec := range o.specs {
+		if err := spec.Write(src, stdout); err != nil {
+			fails.add("%s: %v", spec.Text, err)
 			code = worse(code, exitOutput)
 		}
 	}
@@ -358,7 +348,7 @@ source lines they are about, and a 100-point score with its grade.
 	addCheckFlags(cmd, &o)
 	f := cmd.Flags()
 	f.StringVar(&o.Format, "format", "text", "output format on standard output: text or json (see -o for more)")
-	f.StringArrayVarP(&o.Outputs, "output", "o", nil, "output FORMAT[=FILE], repeatable: text, json, jsonl, sarif, junit, github, markdown, html (html=DIR: a page per report; FILE - : standard output)")
+	f.StringArrayVarP(&o.Outputs, "output", "o", nil, outputHelp)
 	return cmd
 }
 
@@ -390,58 +380,27 @@ func addLimitFlags(cmd *cobra.Command, lim *ingest.Limits) {
 	}
 }
 
-// writeOutput writes one -o FORMAT[=FILE] output; without FILE, or with
-// FILE -, it goes to standard output. An html output to a FILE that does not
-// end in .html, or with several reports, is a directory with one page per
-// report (see pageNames); each page and each file is replaced only once
-// complete.
-func writeOutput(spec string, out *report.CheckOutput, eng *engine.Engine, lang string, stdout io.Writer) error {
-	format, file, toFile := strings.Cut(spec, "=")
-	if !toFile {
-		file = stdoutName
+// outputSpecs are the -o specs, or --format to standard output.
+func (o *checkOptions) outputSpecs() []string {
+	if len(o.Outputs) == 0 {
+		return []string{o.Format}
 	}
-	if format == "html" && file != stdoutName && !isDevice(file) && (len(out.Reports) > 1 || !strings.HasSuffix(file, ".html")) {
-		if err := os.MkdirAll(file, 0o755); err != nil {
-			return err
-		}
-		files := make([]string, len(out.Reports))
-		for i, fr := range out.Reports {
-			files[i] = fr.File
-		}
-		for i, name := range outfile.PageNames(files, ".html") {
-			fr := out.Reports[i]
-			err := writeFileOutput(filepath.Join(file, name), stdout, func(w io.Writer) error { return report.WriteHTML(w, fr, lang) })
-			if err != nil {
-				return err
+	return o.Outputs
+}
+
+// onePagePerFile refuses, before any work, a page-per-report format to one
+// file when there are several reports: the pages need a directory.
+func onePagePerFile(specs []report.Spec, reports int) error {
+	for _, s := range specs {
+		if s.Format.PerReport && reports > 1 && outfile.IsFile(s.Path) && filepath.Ext(s.Path) != "" && !strings.HasSuffix(s.Path, "/") {
+			if st, err := os.Stat(s.Path); err == nil && st.IsDir() {
+				continue
 			}
+			return fmt.Errorf("%s: %d reports make %d pages: name a directory (-o %s=%s/)", s.Text, reports, reports,
+				s.Format.Name, strings.TrimSuffix(s.Path, s.Format.Ext))
 		}
-		return nil
 	}
-	return writeFileOutput(file, stdout, func(w io.Writer) error {
-		switch format {
-		case "text":
-			return report.WriteText(w, out, lang)
-		case "json":
-			return report.WriteJSON(w, out)
-		case "jsonl":
-			return report.WriteJSONL(w, out)
-		case "sarif":
-			return report.WriteSARIF(w, out, eng.Rules(), lang)
-		case "junit":
-			return report.WriteJUnit(w, out, lang)
-		case "github":
-			return report.WriteGitHub(w, out, lang)
-		case "markdown":
-			return report.WriteMarkdown(w, out, lang)
-		case "html":
-			for _, fr := range out.Reports {
-				if err := report.WriteHTML(w, fr, lang); err != nil {
-					return err
-				}
-			}
-		}
-		return nil
-	})
+	return nil
 }
 
 // ruleRefWhere says where an enable or disable entry came from: the file

@@ -3,9 +3,11 @@ package main
 import (
 	"fmt"
 	"io"
+	"strings"
 	"sync"
 
 	"github.com/ogi-checker/ogi/internal/outfile"
+	"github.com/ogi-checker/ogi/report"
 )
 
 // stdoutName is the output path that means standard output.
@@ -40,3 +42,7 @@ func (f *failures) add(format string, args ...any) {
 	f.seen[line] = true
 	say(f.w, "ogi: %s\n", line)
 }
+
+// outputHelp describes -o for check and assess.
+var outputHelp = "output FORMAT[=PATH], repeatable: " + strings.Join(report.FormatNames(), ", ") +
+	" (PATH - or none: standard output; html=DIR/: a page per report; any other PATH is a file, whatever its extension)"
