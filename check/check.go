@@ -236,9 +236,8 @@ func (c *Checker) CheckDocument(ctx context.Context, file string, doc *schema.Do
 			code = code.Worse(ExitRules)
 		}
 	}
-	level := severityLevel[c.opts.FailOn]
 	for _, f := range fr.Findings {
-		if !f.Waived && severityLevel[f.Severity] >= level {
+		if c.Fails(f) {
 			code = code.Worse(ExitCompliance)
 		}
 	}
@@ -246,6 +245,12 @@ func (c *Checker) CheckDocument(ctx context.Context, file string, doc *schema.Do
 		code = code.Worse(ExitCompliance)
 	}
 	return Result{Report: fr, Code: code, Document: doc}, nil
+}
+
+// Fails reports whether a finding fails its report: not waived and at or
+// above FailOn.
+func (c *Checker) Fails(f engine.Finding) bool {
+	return !f.Waived && severityLevel[f.Severity] >= severityLevel[c.opts.FailOn]
 }
 
 // BelowMinScore reports whether a checked report fails MinScore: it scores

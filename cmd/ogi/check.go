@@ -225,11 +225,18 @@ func runCheck(ctx context.Context, args []string, o checkOptions, stdout, stderr
 			code = worse(code, exitOutput)
 		}
 	}
-	if line := minScoreLine(reports, chk, &o); line != "" {
-		say(stderr, "ogi: %s\n", line)
+	minLine := minScoreLine(reports, chk, &o)
+	if minLine != "" {
+		say(stderr, "ogi: %s\n", minLine)
 	}
-	if len(inputs) > 1 {
-		say(stderr, "ogi: %s (exit %d)\n", checkSummary(reports, chk, &o), code)
+	// Every failing exit says why in one line: for one report, the lines
+	// above already do for an unreadable input, a bar missed or an output
+	// not written; findings and a broken rule are said here.
+	switch {
+	case len(inputs) > 1:
+		say(stderr, "ogi: %s (%s)\n", checkSummary(reports, chk, &o), exitWhy(code, reports, chk, &o))
+	case code == exitRules || (code == exitCompliance && minLine == ""):
+		say(stderr, "ogi: %s\n", exitWhy(code, reports, chk, &o))
 	}
 	return code
 }
@@ -264,6 +271,53 @@ func minScoreLine(reports []report.FileReport, chk *check.Checker, o *checkOptio
 		parts = append(parts, fmt.Sprintf("and %d more", n-shown))
 	}
 	return fmt.Sprintf("below --min-score %s: %s", strconv.FormatFloat(o.MinScore, 'f', -1, 64), strings.Join(parts, ", "))
+}
+
+// exitWhy says in a few words what made the exit code: the findings at or
+// above --fail-on, the reports below --min-score, the unreadable inputs,
+// the rule that could not be evaluated, the output not written.
+func exitWhy(code int, reports []report.FileReport, chk *check.Checker, o *checkOptions) string {
+	failing, below, unreadable := 0, 0, 0
+	broken := ""
+	for _, fr := range reports {
+		if fr.IsUnreadable() {
+			unreadable++
+			continue
+		}
+		for _, f := range fr.Findings {
+			if chk.Fails(f) {
+				failing++
+			}
+			if f.Status == engine.StatusError && broken == "" {
+				broken = fmt.Sprintf("rule %s could not be evaluated on %s", f.Rule, fr.File)
+			}
+		}
+		if chk.BelowMinScore(fr) {
+			below++
+		}
+	}
+	var why []string
+	switch code {
+	case exitOK:
+		return "exit 0"
+	case exitOutput:
+		why = append(why, "an output could not be written")
+	case exitUsage:
+		why = append(why, "usage or configuration error")
+	}
+	if broken != "" {
+		why = append(why, broken)
+	}
+	if unreadable > 0 {
+		why = append(why, fmt.Sprintf("%d unreadable", unreadable))
+	}
+	if failing > 0 {
+		why = append(why, fmt.Sprintf("%d findings at or above --fail-on %s", failing, o.FailOn))
+	}
+	if below > 0 {
+		why = append(why, fmt.Sprintf("%d below --min-score %s", below, strconv.FormatFloat(o.MinScore, 'f', -1, 64)))
+	}
+	return fmt.Sprintf("exit %d: %s", code, strings.Join(why, "; "))
 }
 
 // checkSummary is the closing line of a check of several files: what was

@@ -18,7 +18,7 @@ func TestCheckClosingLines(t *testing.T) {
 		notWant []string
 	}{
 		{"several files, a bar", []string{"--fail-on", "never", "--min-score", "88", s002, s004, s001}, 1,
-			[]string{"ogi: 3 files: 3 checked, 0 unreadable; ", " warnings; 1 below --min-score 88 (exit 1)\n",
+			[]string{"ogi: 3 files: 3 checked, 0 unreadable; ", " warnings; 1 below --min-score 88 (exit 1: 1 below --min-score 88)\n",
 				"ogi: below --min-score 88: " + strings.ReplaceAll(s002, "\\", "/") + " 85\n"}, nil},
 		{"an unreadable file among them", []string{"--fail-on", "never", s001, "/dev/null"}, 3,
 			[]string{"ogi: 2 files: 1 checked, 1 unreadable; 0 errors, "}, []string{"below --min-score"}},
