@@ -19,10 +19,10 @@ import (
 	"github.com/ogi-checker/ogi/check"
 	"github.com/ogi-checker/ogi/engine"
 	"github.com/ogi-checker/ogi/ingest"
+	"github.com/ogi-checker/ogi/internal/store"
 	"github.com/ogi-checker/ogi/report"
 	"github.com/ogi-checker/ogi/schema"
 	"github.com/ogi-checker/ogi/similarity"
-	"github.com/ogi-checker/ogi/store"
 )
 
 // entry is what a batch keeps of one report between its passes: a few

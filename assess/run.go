@@ -24,8 +24,8 @@ import (
 	"github.com/ogi-checker/ogi/engine"
 	"github.com/ogi-checker/ogi/internal/atomicfile"
 	"github.com/ogi-checker/ogi/internal/outfile"
+	"github.com/ogi-checker/ogi/internal/store"
 	"github.com/ogi-checker/ogi/report"
-	"github.com/ogi-checker/ogi/store"
 )
 
 // Options configure a batch run.

@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ogi-checker/ogi/render"
+	"github.com/ogi-checker/ogi/internal/render"
 )
 
 // fuzzLimits keep each fuzz execution small and fast.

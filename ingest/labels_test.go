@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ogi-checker/ogi/render"
+	"github.com/ogi-checker/ogi/internal/render"
 	"github.com/ogi-checker/ogi/schema"
 )
 

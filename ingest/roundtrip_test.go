@@ -6,7 +6,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/ogi-checker/ogi/render"
+	"github.com/ogi-checker/ogi/internal/render"
 	"github.com/ogi-checker/ogi/schema"
 )
 

@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ogi-checker/ogi/render"
+	"github.com/ogi-checker/ogi/internal/render"
 	"github.com/ogi-checker/ogi/schema"
 )
 

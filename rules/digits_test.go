@@ -9,7 +9,7 @@ import (
 
 	"github.com/ogi-checker/ogi/engine"
 	"github.com/ogi-checker/ogi/ingest"
-	"github.com/ogi-checker/ogi/render"
+	"github.com/ogi-checker/ogi/internal/render"
 	"github.com/ogi-checker/ogi/schema"
 )
 

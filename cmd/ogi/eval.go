@@ -11,8 +11,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/ogi-checker/ogi/check"
-	"github.com/ogi-checker/ogi/gold"
 	"github.com/ogi-checker/ogi/ingest"
+	"github.com/ogi-checker/ogi/internal/gold"
 	"github.com/ogi-checker/ogi/schema"
 )
 

@@ -11,9 +11,9 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/ogi-checker/ogi/engine"
-	"github.com/ogi-checker/ogi/gold"
+	"github.com/ogi-checker/ogi/internal/gold"
 	"github.com/ogi-checker/ogi/internal/printpdf"
-	"github.com/ogi-checker/ogi/render"
+	"github.com/ogi-checker/ogi/internal/render"
 	"github.com/ogi-checker/ogi/schema"
 )
 

@@ -126,7 +126,7 @@ give the same bytes.
 
 manifest.yaml is the gold: every table cell as the document that was rendered holds it
 (` + "`blank`" + ` for an empty cell, ` + "`text:见附件`" + `, 0 for a cell printed as 〇), per PDF, with the
-PDF's format. ` + "`go test ./gold -run Rendered`" + ` requires every cell of every PDF; ` + "`ogi eval\ntestdata/rendered/manifest.yaml`" + ` gives the figures per format. Only cells are graded.
+PDF's format. ` + "`go test ./internal/gold -run Rendered`" + ` requires every cell of every PDF; ` + "`ogi eval\ntestdata/rendered/manifest.yaml`" + ` gives the figures per format. Only cells are graded.
 
 | report | from | printed |
 |---|---|---|

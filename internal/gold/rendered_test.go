@@ -10,7 +10,7 @@ import (
 	"github.com/ogi-checker/ogi/schema"
 )
 
-const renderedManifest = "../testdata/rendered/manifest.yaml"
+const renderedManifest = "../../testdata/rendered/manifest.yaml"
 
 // renderedFormats are the ways the rendered corpus was printed; each must
 // be there and be read perfectly.

@@ -14,7 +14,7 @@ import (
 	"github.com/ogi-checker/ogi/ingest"
 	"github.com/ogi-checker/ogi/internal/browsertest"
 	"github.com/ogi-checker/ogi/internal/printpdf"
-	"github.com/ogi-checker/ogi/render"
+	"github.com/ogi-checker/ogi/internal/render"
 	"github.com/ogi-checker/ogi/schema"
 )
 
@@ -343,7 +343,7 @@ func plusOne(ms []mutant) []mutant {
 
 func goldenDoc(t *testing.T, name string) *schema.Document {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join("..", "testdata", "golden", name+".json"))
+	data, err := os.ReadFile(filepath.Join("..", "..", "testdata", "golden", name+".json"))
 	if err != nil {
 		t.Fatal(err)
 	}

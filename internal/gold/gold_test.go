@@ -19,7 +19,7 @@ import (
 
 var updateGold = flag.Bool("update-gold", false, "rewrite testdata/gold/manifest.yaml from the current output (review every change by hand)")
 
-const manifestPath = "../testdata/gold/manifest.yaml"
+const manifestPath = "../../testdata/gold/manifest.yaml"
 
 func convert(p string) (*schema.Document, error) {
 	data, err := os.ReadFile(p)
@@ -66,7 +66,7 @@ func writeManifest(t *testing.T, e *engine.Engine) {
 	t.Helper()
 	var files []string
 	for _, dir := range []string{"seeds", "real"} {
-		ms, _ := filepath.Glob(filepath.Join("..", "testdata", dir, "*"))
+		ms, _ := filepath.Glob(filepath.Join("..", "..", "testdata", dir, "*"))
 		files = append(files, ms...)
 	}
 	sort.Strings(files)
@@ -116,7 +116,7 @@ func writeManifest(t *testing.T, e *engine.Engine) {
 	b.WriteString("# Gold set: every report in testdata with its table cells as published and the\n")
 	b.WriteString("# findings that must fire; any other error-level or needs_review finding is false.\n")
 	b.WriteString("# Cells were compared with the sources by eye; findings were read one by one.\n")
-	b.WriteString("# Regenerate with go test ./gold -update-gold only after reviewing every change.\n")
+	b.WriteString("# Regenerate with go test ./internal/gold -update-gold only after reviewing every change.\n")
 	data, err := yaml.Marshal(&m)
 	if err != nil {
 		t.Fatal(err)
