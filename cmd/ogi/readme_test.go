@@ -85,3 +85,51 @@ func mustAbs(t *testing.T, p string) string {
 	}
 	return a
 }
+
+// TestReadmeLayout: the README's layout table lists every package of the
+// module, and nothing that is not one.
+func TestReadmeLayout(t *testing.T) {
+	data, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(data)
+	start := strings.Index(text, "## Layout")
+	end := strings.Index(text, "## Development")
+	if start < 0 || end < start {
+		t.Fatal("README has no layout section")
+	}
+	listed := map[string]bool{}
+	for _, m := range regexp.MustCompile("(?m)^\\| `([^`]+?)/?` \\|").FindAllStringSubmatch(text[start:end], -1) {
+		listed[m[1]] = true
+	}
+	var pkgs []string
+	err = filepath.WalkDir("../..", func(p string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && (d.Name() == "testdata" || strings.HasPrefix(d.Name(), ".") && p != "../..") {
+			return filepath.SkipDir
+		}
+		if !d.IsDir() && strings.HasSuffix(p, ".go") && !strings.HasSuffix(p, "_test.go") {
+			rel, _ := filepath.Rel("../..", filepath.Dir(p))
+			pkgs = append(pkgs, filepath.ToSlash(rel))
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	for _, p := range pkgs {
+		if !seen[p] && !listed[p] {
+			t.Errorf("package %s is not in the README's layout table", p)
+		}
+		seen[p] = true
+	}
+	for p := range listed {
+		if !seen[p] && p != "testdata" {
+			t.Errorf("the layout table lists %s, which is not a package", p)
+		}
+	}
+}
