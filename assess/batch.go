@@ -19,6 +19,7 @@ import (
 	"github.com/ogi-checker/ogi/check"
 	"github.com/ogi-checker/ogi/engine"
 	"github.com/ogi-checker/ogi/ingest"
+	"github.com/ogi-checker/ogi/internal/outfile"
 	"github.com/ogi-checker/ogi/internal/store"
 	"github.com/ogi-checker/ogi/report"
 	"github.com/ogi-checker/ogi/schema"
@@ -245,7 +246,7 @@ type batch struct {
 	statsMu    sync.Mutex
 	onResult   func(i int, sr *storedResult, raw []byte)
 	// fails reports store and temporary-file write errors once per cause.
-	fails   *failures
+	fails   *outfile.Problems
 	timings []string
 }
 
@@ -305,7 +306,7 @@ func (b *batch) convert() {
 				// an input error (corrupt, too slow) is retried instead.
 				if err := b.docs.put(store.Report{Hash: e.key, Converter: b.set.converter, File: filepath.ToSlash(e.in.File),
 					Document: []byte("null"), Unreadable: ue.Code}); err != nil {
-					b.fails.add("cannot keep unreadable inputs in the store: %v", err)
+					b.fails.Add("cannot keep unreadable inputs in the store: %v", err)
 				}
 			}
 			return
@@ -336,7 +337,7 @@ func (b *batch) convert() {
 				Agency: e.agency, Body: e.body, Year: y, Template: e.template, Document: js, Signature: sigBytes(e.sig)})
 		}
 		if err != nil {
-			b.fails.add("cannot keep the converted documents: %v", err)
+			b.fails.Add("cannot keep the converted documents: %v", err)
 			e.err, e.lost = fmt.Sprintf("%s: cannot keep the converted document: %v", e.in.File, err), true
 			return
 		}
@@ -460,7 +461,7 @@ func (b *batch) peers() map[int][]peerRef {
 				jac = round3(similarity.Jaccard(sh, similarity.Shingles(b.narrative(j))))
 				if b.db != nil {
 					if err := b.dbw.PutPairScore(b.entries[t.i].key, b.entries[j].key, jac); err != nil {
-						b.fails.add("cannot keep similarity scores in the store: %v", err)
+						b.fails.Add("cannot keep similarity scores in the store: %v", err)
 					}
 				}
 			}
@@ -589,7 +590,7 @@ func (b *batch) check(prevs []string, peers map[int][]peerRef) {
 						Errors: sr.Report.Counts.Error, Warnings: sr.Report.Counts.Warning, Summary: summary, Findings: storeFindings(sr.Report.Findings, b.opts.Lang)})
 				}
 				if err != nil {
-					b.fails.add("cannot keep results in the store: %v", err)
+					b.fails.Add("cannot keep results in the store: %v", err)
 				}
 			}
 		}
@@ -619,7 +620,7 @@ func (b *batch) check(prevs []string, peers map[int][]peerRef) {
 			}
 		}
 		if err != nil {
-			b.fails.add("cannot keep the results in a temporary file: %v", err)
+			b.fails.Add("cannot keep the results in a temporary file: %v", err)
 			e.err, e.lost = err.Error(), true
 		}
 		if b.onResult != nil {
@@ -652,7 +653,7 @@ func (b *batch) evaluate(i int, prev string, refs []peerRef) storedResult {
 	if err != nil {
 		sr := fail(err)
 		// A document missing after a failed write was lost, not unreadable.
-		sr.lost = b.fails.any()
+		sr.lost = b.fails.Any()
 		return sr
 	}
 	var prevDoc *schema.Document

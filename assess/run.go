@@ -108,7 +108,7 @@ func Run(ctx context.Context, inputs []check.Input, opts Options) (*Outcome, err
 	if err != nil {
 		return nil, &check.Error{Code: check.ExitRules, Err: fmt.Errorf("cannot read the rule files: %w", err)}
 	}
-	fails := newFailures(opts.Problem)
+	fails := outfile.NewProblems(opts.Problem)
 	b := &batch{ctx: ctx, opts: &opts, chk: opts.Checker, lim: opts.Checker.Limits(), jobs: opts.Jobs, fails: fails,
 		set:  batchSettings{converter: opts.Converter, rules: rulesHash, config: opts.Checker.ConfigDigest(opts.Lang)},
 		prog: &progress{fn: opts.Progress}}
@@ -193,7 +193,7 @@ func Run(ctx context.Context, inputs []check.Input, opts Options) (*Outcome, err
 	flush := func() {
 		if b.dbw != nil {
 			if err := b.dbw.Flush(); err != nil {
-				fails.add("%s: %v", opts.Store, err)
+				fails.Add("%s: %v", opts.Store, err)
 			}
 		}
 	}
@@ -203,7 +203,7 @@ func Run(ctx context.Context, inputs []check.Input, opts Options) (*Outcome, err
 	phase("check", func() { b.check(prevs, peers); flush() })
 	if b.dbw != nil {
 		if err := b.dbw.Close(); err != nil {
-			fails.add("%s: %v", opts.Store, err)
+			fails.Add("%s: %v", opts.Store, err)
 		}
 	}
 
@@ -234,10 +234,10 @@ func Run(ctx context.Context, inputs []check.Input, opts Options) (*Outcome, err
 	out.Stats.Elapsed = time.Since(started)
 	if b.db != nil {
 		if err := b.db.FinishRun(ctx, b.runID, st.reports, st.converted, st.reusedDocs, time.Now()); err != nil {
-			fails.add("%s: %v", opts.Store, err)
+			fails.Add("%s: %v", opts.Store, err)
 		}
 	}
-	if fails.any() {
+	if fails.Any() {
 		out.Code = out.Code.Worse(check.ExitOutput)
 	}
 	return out, nil
@@ -260,7 +260,7 @@ func (b *batch) writeOutputs(streams []*stream, cohort *report.CohortStats) {
 			err = spec.Write(src, b.opts.Stdout)
 		}
 		if err != nil {
-			b.fails.add("%s: %v", outputName(spec), err)
+			b.fails.Add("%s: %v", outputName(spec), err)
 		}
 		b.timings = append(b.timings, fmt.Sprintf("%s %.1fs", timingName(spec), time.Since(t0).Seconds()))
 	}
@@ -332,7 +332,7 @@ func openStream(spec report.Spec, stdout io.Writer) (*stream, error) {
 	return s, nil
 }
 
-func (s *stream) line(raw []byte, fails *failures) {
+func (s *stream) line(raw []byte, fails *outfile.Problems) {
 	if s.w == nil || raw == nil || s.failed {
 		return
 	}
@@ -341,7 +341,7 @@ func (s *stream) line(raw []byte, fails *failures) {
 	if err := s.w.Flush(); err != nil {
 		if !s.rewrite {
 			// Nothing rewrites a stream to standard output.
-			fails.add("%s: %v", s.name, err)
+			fails.Add("%s: %v", s.name, err)
 		}
 		s.failed = true
 	}
@@ -351,37 +351,6 @@ func (s *stream) abort() {
 	if s.file != nil {
 		s.file.Abort()
 	}
-}
-
-// failures reports output and store errors once each: a full disk fails
-// every write after it the same way, and one line says so.
-type failures struct {
-	mu   sync.Mutex
-	fn   func(string)
-	seen map[string]bool
-}
-
-func newFailures(fn func(string)) *failures { return &failures{fn: fn, seen: map[string]bool{}} }
-
-// add reports a failure unless the same line was already reported.
-func (f *failures) add(format string, args ...any) {
-	line := fmt.Sprintf(format, args...)
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if f.seen[line] {
-		return
-	}
-	f.seen[line] = true
-	if f.fn != nil {
-		f.fn(line)
-	}
-}
-
-// any tells whether a failure was reported.
-func (f *failures) any() bool {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return len(f.seen) > 0
 }
 
 // parallel runs fn(0..n-1) on jobs goroutines.

@@ -11,6 +11,7 @@ import (
 	"github.com/ogi-checker/ogi/engine"
 	"github.com/ogi-checker/ogi/ingest"
 	"github.com/ogi-checker/ogi/internal/browsertest"
+	"github.com/ogi-checker/ogi/internal/enginetest"
 	"github.com/ogi-checker/ogi/report"
 	"github.com/ogi-checker/ogi/rules"
 )
@@ -32,7 +33,7 @@ func dashboardFixture(t *testing.T) ([]report.FileReport, *engine.Engine) {
 			doc.Tables.Requests["new_received"]["total"].Value = &v
 			doc.Tables.Requests["new_received"]["total"].Raw = "999"
 		}
-		res := evalDoc(eng, doc)
+		res := enginetest.Eval(eng, doc)
 		fr := report.NewFileReport([]string{"a.txt", "b.txt"}[i], doc, res, eng.ScoreResult(doc, res, engine.DefaultScoreConfig()))
 		fr.Grid = report.NewGrid(doc, fr.Findings, "zh")
 		out = append(out, fr)

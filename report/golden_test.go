@@ -13,6 +13,7 @@ import (
 
 	"github.com/ogi-checker/ogi/engine"
 	"github.com/ogi-checker/ogi/ingest"
+	"github.com/ogi-checker/ogi/internal/enginetest"
 	"github.com/ogi-checker/ogi/report"
 	"github.com/ogi-checker/ogi/rules"
 	"github.com/ogi-checker/ogi/schema"
@@ -37,7 +38,7 @@ func goldenFixture(t *testing.T) ([]report.FileReport, *engine.Engine) {
 		t.Fatal(err)
 	}
 	check := func(file string, doc *schema.Document, waive bool) report.FileReport {
-		res := evalDoc(eng, doc)
+		res := enginetest.Eval(eng, doc)
 		if waive && len(res.Findings) > 0 {
 			res.Findings[0].Waived, res.Findings[0].WaiverReason = true, "reviewed by the office "+hostile
 		}

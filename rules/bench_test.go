@@ -10,6 +10,7 @@ import (
 
 	"github.com/ogi-checker/ogi/engine"
 	"github.com/ogi-checker/ogi/ingest"
+	"github.com/ogi-checker/ogi/internal/enginetest"
 	"github.com/ogi-checker/ogi/schema"
 )
 
@@ -39,7 +40,7 @@ func benchLang(b *testing.B, lang string) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		evalDoc(e, doc, engine.WithRules(rules...))
+		enginetest.Eval(e, doc, engine.WithRules(rules...))
 	}
 }
 
@@ -50,7 +51,7 @@ func BenchmarkPack(b *testing.B) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		evalDoc(e, doc)
+		enginetest.Eval(e, doc)
 	}
 }
 
@@ -87,7 +88,7 @@ func BenchmarkEndToEnd(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		e.ScoreResult(doc, evalDoc(e, doc), cfg)
+		e.ScoreResult(doc, enginetest.Eval(e, doc), cfg)
 	}
 }
 
@@ -121,7 +122,7 @@ func BenchmarkPackCorpus(b *testing.B) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		evalDoc(e, docs[i%len(docs)])
+		enginetest.Eval(e, docs[i%len(docs)])
 	}
 }
 
@@ -148,6 +149,6 @@ func BenchmarkEndToEndCorpus(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		e.ScoreResult(doc, evalDoc(e, doc), cfg)
+		e.ScoreResult(doc, enginetest.Eval(e, doc), cfg)
 	}
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/ogi-checker/ogi/engine"
 	"github.com/ogi-checker/ogi/ingest"
+	"github.com/ogi-checker/ogi/internal/enginetest"
 	"github.com/ogi-checker/ogi/internal/render"
 	"github.com/ogi-checker/ogi/schema"
 )
@@ -48,7 +49,7 @@ func TestDigitsFixturesDerived(t *testing.T) {
 func findingsOf(t *testing.T, doc *schema.Document, rule string) []engine.Finding {
 	t.Helper()
 	var out []engine.Finding
-	for _, f := range evalDoc(builtin(t), doc).Findings {
+	for _, f := range enginetest.Eval(builtin(t), doc).Findings {
 		if f.Rule == rule {
 			out = append(out, f)
 		}
@@ -145,7 +146,7 @@ func TestSeedsRunTogether(t *testing.T) {
 				t.Fatalf("requests.%s.%s read as %s %q (digits %v), want %v from the digits", tc.row, tc.col, g.Status, g.Raw, g.Digits, v)
 			}
 			var rowTotal, column bool
-			for _, f := range evalDoc(builtin(t), got).Findings {
+			for _, f := range enginetest.Eval(builtin(t), got).Findings {
 				if !strings.HasPrefix(f.Rule, "requests.") {
 					continue
 				}

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/ogi-checker/ogi/engine"
+	"github.com/ogi-checker/ogi/internal/enginetest"
 	"github.com/ogi-checker/ogi/schema"
 )
 
@@ -38,7 +39,7 @@ func TestPackNoErrorsOnOddCells(t *testing.T) {
 				for _, o := range odd {
 					*c = o
 					n++
-					for _, rr := range evalDoc(e, doc).Rules {
+					for _, rr := range enginetest.Eval(e, doc).Rules {
 						if rr.Status == engine.StatusError {
 							t.Fatalf("template %s, a cell set to %q (%s): rule %s: %s", tpl, o.Raw, o.Status, rr.Rule, rr.Error)
 						}
@@ -85,7 +86,7 @@ func FuzzPackNoErrors(f *testing.F) {
 				doc.Sections[i].Text += text
 			}
 			doc.Intro.Text = text
-			for _, rr := range evalDoc(e, doc).Rules {
+			for _, rr := range enginetest.Eval(e, doc).Rules {
 				if rr.Status == engine.StatusError {
 					t.Fatalf("template %s: rule %s: %s", tpl, rr.Rule, rr.Error)
 				}

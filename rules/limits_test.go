@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/ogi-checker/ogi/engine"
+	"github.com/ogi-checker/ogi/internal/enginetest"
 	"github.com/ogi-checker/ogi/schema"
 )
 
@@ -47,7 +48,7 @@ func sectionSizes(t *testing.T) []int {
 func timeRules(t *testing.T, e *engine.Engine, doc *schema.Document, rules []*engine.Rule) time.Duration {
 	t.Helper()
 	start := time.Now()
-	res := evalDoc(e, doc, engine.WithRules(rules...))
+	res := enginetest.Eval(e, doc, engine.WithRules(rules...))
 	took := time.Since(start)
 	for _, rr := range res.Rules {
 		if rr.Status == engine.StatusError {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/ogi-checker/ogi/engine"
 	"github.com/ogi-checker/ogi/ingest"
+	"github.com/ogi-checker/ogi/internal/enginetest"
 	"github.com/ogi-checker/ogi/schema"
 )
 
@@ -90,7 +91,7 @@ func TestNoRuleErrorsOnCorpus(t *testing.T) {
 			continue
 		}
 		n++
-		for _, rr := range evalDoc(e, doc).Rules {
+		for _, rr := range enginetest.Eval(e, doc).Rules {
 			if rr.Status == engine.StatusError {
 				t.Errorf("%s: rule %s: %s", filepath.Base(f), rr.Rule, rr.Error)
 			}

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/ogi-checker/ogi/engine"
+	"github.com/ogi-checker/ogi/internal/enginetest"
 )
 
 // TestRegoCELParity: the table-3 identity family is written in both
@@ -47,8 +48,8 @@ func TestRegoCELParity(t *testing.T) {
 		if err != nil {
 			continue
 		}
-		a := summarize(evalDoc(celEngine, doc, engine.WithRules(celRules...)).Findings)
-		b := summarize(evalDoc(regoEngine, doc).Findings)
+		a := summarize(enginetest.Eval(celEngine, doc, engine.WithRules(celRules...)).Findings)
+		b := summarize(enginetest.Eval(regoEngine, doc).Findings)
 		compared++
 		findings += len(a)
 		if strings.Join(a, "\n") != strings.Join(b, "\n") {

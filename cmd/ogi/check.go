@@ -221,7 +221,7 @@ func runCheck(ctx context.Context, args []string, o checkOptions, stdout, stderr
 	fails := newFailures(stderr)
 	for _, spec := range o.specs {
 		if err := spec.Write(src, stdout); err != nil {
-			fails.add("%s: %v", spec.Text, err)
+			fails.Add("%s: %v", spec.Text, err)
 			code = worse(code, exitOutput)
 		}
 	}

@@ -77,13 +77,13 @@ annual report): no document is printed for it; 5 a document could not be written
 				}
 				if outDir == "" {
 					if _, err := stdout.Write(data); err != nil {
-						fails.add("standard output: %v", err)
+						fails.Add("standard output: %v", err)
 						*code = worse(*code, exitOutput)
 					}
 					continue
 				}
 				if err := atomicfile.WriteFile(filepath.Join(outDir, names[i]), data); err != nil {
-					fails.add("--out %s: %v", outDir, unwrapPathError(err))
+					fails.Add("--out %s: %v", outDir, unwrapPathError(err))
 					*code = worse(*code, exitOutput)
 				}
 			}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/ogi-checker/ogi/engine"
 	"github.com/ogi-checker/ogi/ingest"
+	"github.com/ogi-checker/ogi/internal/enginetest"
 	"github.com/ogi-checker/ogi/internal/render"
 	"github.com/ogi-checker/ogi/schema"
 )
@@ -32,7 +33,7 @@ func TestGenerate(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s (%s): %v", g.Name, g.Format, err)
 		}
-		fs := evalDoc(e, doc).Findings
+		fs := enginetest.Eval(e, doc).Findings
 		if len(g.Errors) > 0 {
 			withErrors++
 		}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/ogi-checker/ogi/engine"
 	"github.com/ogi-checker/ogi/ingest"
+	"github.com/ogi-checker/ogi/internal/enginetest"
 	"github.com/ogi-checker/ogi/rules"
 	"github.com/ogi-checker/ogi/schema"
 )
@@ -95,7 +96,7 @@ func writeManifest(t *testing.T, e *engine.Engine) {
 			}
 		}
 		seen := map[string]bool{}
-		for _, fd := range evalDoc(e, doc).Findings {
+		for _, fd := range enginetest.Eval(e, doc).Findings {
 			if fd.Status == engine.StatusCannotEvaluate {
 				continue
 			}

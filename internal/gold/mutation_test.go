@@ -13,6 +13,7 @@ import (
 	"github.com/ogi-checker/ogi/engine"
 	"github.com/ogi-checker/ogi/ingest"
 	"github.com/ogi-checker/ogi/internal/browsertest"
+	"github.com/ogi-checker/ogi/internal/enginetest"
 	"github.com/ogi-checker/ogi/internal/printpdf"
 	"github.com/ogi-checker/ogi/internal/render"
 	"github.com/ogi-checker/ogi/schema"
@@ -70,7 +71,7 @@ func TestMutations(t *testing.T) {
 // consistent: every identity rule passes (no failure, nothing it could not
 // evaluate) and every table-3 and table-4 cell is a number.
 func consistent(e *engine.Engine, doc *schema.Document) bool {
-	for _, rr := range evalDoc(e, doc).Rules {
+	for _, rr := range enginetest.Eval(e, doc).Rules {
 		for _, id := range identityRules {
 			if rr.Rule == id && rr.Status != engine.StatusPass {
 				return false
@@ -191,7 +192,7 @@ func mutate(t *testing.T, e *engine.Engine, doc *schema.Document, layout string)
 			survivors = append(survivors, mu.desc+": "+err.Error())
 			continue
 		}
-		if caught(evalDoc(e, got).Findings, mu, layout == render.LayoutRunTogether) {
+		if caught(enginetest.Eval(e, got).Findings, mu, layout == render.LayoutRunTogether) {
 			killed++
 		} else {
 			survivors = append(survivors, mu.desc)
@@ -305,7 +306,7 @@ func mutatePDF(t *testing.T, e *engine.Engine) {
 			switch {
 			case err != nil:
 				t.Errorf("%s (%s): surviving mutant %s: %v", s.base, f, s.mu.desc, err)
-			case caught(evalDoc(e, got).Findings, s.mu, false):
+			case caught(enginetest.Eval(e, got).Findings, s.mu, false):
 				k[s.base]++
 			default:
 				t.Errorf("%s (%s): surviving mutant %s", s.base, f, s.mu.desc)

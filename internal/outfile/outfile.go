@@ -7,11 +7,13 @@ package outfile
 
 import (
 	"bufio"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/ogi-checker/ogi/internal/atomicfile"
@@ -114,4 +116,36 @@ func Distinct(names, paths []string) (string, string, bool) {
 		seen[key] = names[i]
 	}
 	return "", "", true
+}
+
+// Problems reports output and store failures once each: a full disk fails
+// every write after it the same way, and one line says so.
+type Problems struct {
+	mu   sync.Mutex
+	fn   func(string)
+	seen map[string]bool
+}
+
+// NewProblems tells fn of each distinct failure line.
+func NewProblems(fn func(line string)) *Problems { return &Problems{fn: fn, seen: map[string]bool{}} }
+
+// Add reports a failure unless the same line was already reported.
+func (p *Problems) Add(format string, args ...any) {
+	line := fmt.Sprintf(format, args...)
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.seen[line] {
+		return
+	}
+	p.seen[line] = true
+	if p.fn != nil {
+		p.fn(line)
+	}
+}
+
+// Any tells whether a failure was reported.
+func (p *Problems) Any() bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return len(p.seen) > 0
 }
