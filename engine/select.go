@@ -99,13 +99,15 @@ func matchRule(r *Rule, patterns []string) bool {
 func (e *Engine) applyOverrides(overrides map[string]Override) error {
 	for _, id := range slices.Sorted(maps.Keys(overrides)) {
 		o := overrides[id]
-		i := slices.IndexFunc(e.rules, func(r *Rule) bool { return r.ID == id })
+		// Among all loaded rules: an override for a rule the selection
+		// leaves out is not a typo, and a profile may enable it again.
+		i := slices.IndexFunc(e.loaded, func(r *Rule) bool { return r.ID == id })
 		if i < 0 {
 			return &OverrideError{Rule: id, Msg: "no loaded rule has this id"}
 		}
 		// In place, before the engine is returned: the compiled rule refers
 		// to its *Rule, and an engine's rules belong to it alone.
-		r := e.rules[i]
+		r := e.loaded[i]
 		if o.Severity != "" {
 			switch o.Severity {
 			case SeverityError, SeverityWarning, SeverityInfo:

@@ -59,6 +59,10 @@ func TestSelectionFixedAtNew(t *testing.T) {
 			t.Errorf("%+v: error %v, want %+v", tc.opts, err, tc.want)
 		}
 	}
+	// An override for a disabled rule is not a mistake.
+	if _, err := New(twoRules(), Options{Disable: []string{"b.two"}, Overrides: map[string]Override{"b.two": {Severity: SeverityInfo}}}); err != nil {
+		t.Errorf("override for a disabled rule: %v", err)
+	}
 	_, err = New(twoRules(), Options{Overrides: map[string]Override{"c.three": {Severity: SeverityInfo}}})
 	var oe *OverrideError
 	if !errors.As(err, &oe) || oe.Rule != "c.three" {

@@ -16,9 +16,6 @@ func writeFileOutput(path string, stdout io.Writer, fn func(io.Writer) error) er
 	return outfile.Write(path, stdout, fn)
 }
 
-// isDevice tells whether path is written in place (see outfile.IsDevice).
-func isDevice(path string) bool { return outfile.IsDevice(path) }
-
 // newFailures prints output and store errors once each (see
 // outfile.Problems).
 func newFailures(w io.Writer) *outfile.Problems {

@@ -22,7 +22,7 @@ import (
 // Stdout is the output path that means standard output.
 const Stdout = "-"
 
-// PauseEnv, set to a duration, makes every output wait that long between
+// PauseEnv names the variable that, set to a duration, makes every output wait that long between
 // being written and being renamed into place. Only the fault tests set it:
 // it makes the output pass long enough to be killed during.
 const PauseEnv = "OGI_TEST_OUTPUT_PAUSE"
