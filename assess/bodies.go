@@ -4,15 +4,12 @@ import (
 	"sort"
 	"strings"
 
-	"golang.org/x/text/unicode/norm"
+	"github.com/ogi-checker/ogi/schema"
 )
 
-// bodyKey normalises an agency name for matching a body across years:
-// compatibility forms folded (full-width letters and digits, brackets) and
-// spaces dropped, as titles print them inconsistently.
-func bodyKey(agency string) string {
-	return strings.Join(strings.Fields(norm.NFKC.String(agency)), "")
-}
+// bodyKey normalises an agency name for matching a body across years (see
+// schema.BodyKey).
+func bodyKey(agency string) string { return schema.BodyKey(agency) }
 
 // genericNames are what is left of a body's name without its place: never
 // enough to say two reports come from one body.

@@ -55,6 +55,13 @@ type Options struct {
 	// MaxDetails caps the reports whose findings and tables the dashboard
 	// embeds, lowest scores first (0: all).
 	MaxDetails int
+	// Review are decisions read from an edited 问题清单 (ReadReview): with
+	// a store they are kept there and apply to this and every later run;
+	// without one, to this run only. ReviewSource names their file and
+	// Reviewer who made them (recorded with each decision).
+	Review       []ReviewRow
+	ReviewSource string
+	Reviewer     string
 	// Progress, when set, is told of every report done in each pass
 	// (convert, check).
 	Progress func(phase string, done, total int)
@@ -110,7 +117,7 @@ func Run(ctx context.Context, inputs []check.Input, opts Options) (*Outcome, err
 	}
 	fails := outfile.NewProblems(opts.Problem)
 	b := &batch{ctx: ctx, opts: &opts, chk: opts.Checker, lim: opts.Checker.Limits(), jobs: opts.Jobs, fails: fails,
-		set:  batchSettings{converter: opts.Converter, rules: rulesHash, config: opts.Checker.ConfigDigest(opts.Lang)},
+		set:  batchSettings{converter: opts.Converter, rules: rulesHash},
 		prog: &progress{fn: opts.Progress}}
 	if b.jobs <= 0 {
 		b.jobs = runtime.GOMAXPROCS(0)
@@ -130,6 +137,13 @@ func Run(ctx context.Context, inputs []check.Input, opts Options) (*Outcome, err
 		}
 		defer func() { _ = db.Close() }()
 		b.db = db
+	}
+	if err := b.applyReviews(started); err != nil {
+		return nil, err
+	}
+	b.set.config = b.chk.ConfigDigest(opts.Lang)
+	if b.db != nil {
+		db := b.db
 		if b.runID, err = db.BeginRun(ctx, opts.Version, rulesHash, b.set.config, started); err != nil {
 			return nil, check.OutputError(fmt.Errorf("%s: %w", opts.Store, err))
 		}
@@ -241,6 +255,35 @@ func Run(ctx context.Context, inputs []check.Input, opts Options) (*Outcome, err
 		out.Code = out.Code.Worse(check.ExitOutput)
 	}
 	return out, nil
+}
+
+// applyReviews records the run's review decisions in the store and gives
+// the checker every decision in force.
+func (b *batch) applyReviews(now time.Time) error {
+	at := now.UTC().Format(time.RFC3339)
+	ds := decisionsFrom(b.opts.Review, b.opts.Reviewer, at)
+	if b.db != nil {
+		for _, d := range ds {
+			err := b.db.PutDecision(b.ctx, store.Decision{Finding: d.Identity, Cells: d.Values, Verdict: d.Review.Verdict,
+				Reason: d.Review.Reason, Reviewer: d.Review.By, Decided: now, Source: b.opts.ReviewSource})
+			if err != nil {
+				return check.OutputError(err)
+			}
+		}
+		kept, err := b.db.Decisions(b.ctx)
+		if err != nil {
+			return check.OutputError(err)
+		}
+		ds = ds[:0]
+		for _, k := range kept {
+			ds = append(ds, check.Decision{Identity: k.Finding, Values: k.Cells, Review: engine.Review{Verdict: k.Verdict,
+				Reason: k.Reason, By: k.Reviewer, At: k.Decided.UTC().Format(time.RFC3339)}})
+		}
+	}
+	if len(ds) > 0 {
+		b.chk = b.chk.WithReviews(ds)
+	}
+	return nil
 }
 
 // writeOutputs writes every output in batch order: the JSON Lines

@@ -15,6 +15,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"sort"
+	"strings"
 	"time"
 
 	"github.com/ogi-checker/ogi/engine"
@@ -65,6 +67,29 @@ type Options struct {
 type Checker struct {
 	opts Options
 	eng  *engine.Engine
+	// reviews are the office's decisions by finding identity.
+	reviews map[string]Decision
+}
+
+// Decision is an office's recorded decision about one finding: the
+// identity and value digest of its FindingID, and the review.
+type Decision struct {
+	Identity, Values string
+	Review           engine.Review
+}
+
+// WithReviews returns a Checker that applies the decisions to every
+// finding it reports: a finding whose identity and cell values match a
+// decision carries it (a dismissed one is waived: shown, not deducted, not
+// failing); one whose cells changed since is reopened. The receiver is not
+// changed.
+func (c *Checker) WithReviews(ds []Decision) *Checker {
+	cp := *c
+	cp.reviews = make(map[string]Decision, len(ds))
+	for _, d := range ds {
+		cp.reviews[d.Identity] = d
+	}
+	return &cp
 }
 
 // WaiverError is a waiver naming no rule of the loaded packs.
@@ -224,6 +249,7 @@ func (c *Checker) CheckDocument(ctx context.Context, file string, doc *schema.Do
 		return Failed(file, err), err
 	}
 	engine.ApplyWaivers(res.Findings, filepath.ToSlash(file), doc, c.opts.Waivers)
+	c.identify(res.Findings, doc)
 	cfg := engine.DefaultScoreConfig()
 	if c.opts.Score != nil {
 		cfg = *c.opts.Score
@@ -245,6 +271,62 @@ func (c *Checker) CheckDocument(ctx context.Context, file string, doc *schema.Do
 		code = code.Worse(ExitCompliance)
 	}
 	return Result{Report: fr, Code: code, Document: doc}, nil
+}
+
+// identify gives every finding its ID and applies the recorded decisions.
+func (c *Checker) identify(fs []engine.Finding, doc *schema.Document) {
+	year := 0
+	if doc.Meta.Year != nil {
+		year = *doc.Meta.Year
+	}
+	body := schema.BodyKey(doc.Meta.Agency)
+	for i := range fs {
+		f := &fs[i]
+		f.ID = engine.FindingID(*f, body, year)
+		identity, values := engine.SplitFindingID(f.ID)
+		d, ok := c.reviews[identity]
+		if !ok {
+			continue
+		}
+		r := d.Review
+		if d.Values != values {
+			// The cells changed since the decision: it no longer holds.
+			r = engine.Review{Verdict: engine.VerdictReopened, Was: d.Review.Verdict, By: d.Review.By, At: d.Review.At}
+		}
+		f.Review = &r
+		if r.Verdict == engine.VerdictDismissed && !f.Waived {
+			f.Waived = true
+			f.WaiverReason = dismissedReason(r)
+		}
+	}
+}
+
+// dismissedReason is how outputs that show waivers show a dismissal.
+func dismissedReason(r engine.Review) string {
+	s := "核实不成立 / dismissed on review: " + r.Reason
+	if r.By != "" || r.At != "" {
+		s += "（" + strings.TrimSpace(r.By+" "+r.At) + "）"
+	}
+	return s
+}
+
+// ReviewsDigest identifies the decisions in force, for a batch's result
+// cache: a result computed before a decision must not be reused after.
+func (c *Checker) ReviewsDigest() string {
+	if len(c.reviews) == 0 {
+		return ""
+	}
+	ids := make([]string, 0, len(c.reviews))
+	for id := range c.reviews {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	h := sha256.New()
+	for _, id := range ids {
+		d := c.reviews[id]
+		_, _ = fmt.Fprintf(h, "%s\x00%s\x00%s\x00%s\x00%s\x00%s\n", id, d.Values, d.Review.Verdict, d.Review.Reason, d.Review.By, d.Review.At)
+	}
+	return hex.EncodeToString(h.Sum(nil))[:16]
 }
 
 // Fails reports whether a finding fails its report: not waived and at or
@@ -356,8 +438,9 @@ func (c *Checker) ConfigDigest(extra ...string) string {
 		Limits                       ingest.Limits
 		Similarity                   float64
 		Today                        string
+		Reviews                      string
 	}{firstOr(extra), o.FailOn, o.Engine.CannotEvaluateSeverity, minScore, minSet, o.Engine.Enable, o.Engine.Disable,
-		o.Engine.Overrides, o.Waivers, o.Limits, o.Engine.SimilarityThreshold, c.today()})
+		o.Engine.Overrides, o.Waivers, o.Limits, o.Engine.SimilarityThreshold, c.today(), c.ReviewsDigest()})
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:])[:32]
 }

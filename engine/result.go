@@ -92,6 +92,12 @@ type Finding struct {
 	// Waived is set by callers that apply waivers; WaiverReason says why.
 	Waived       bool   `json:"waived,omitempty"`
 	WaiverReason string `json:"waiver_reason,omitempty"`
+	// ID identifies the finding across runs (FindingID); set by callers
+	// that know the report's body and year.
+	ID string `json:"id,omitempty"`
+	// Review is the office's decision about the finding, when one was
+	// recorded (a dismissed finding is also Waived: it costs nothing).
+	Review *Review `json:"review,omitempty"`
 }
 
 // RuleResult is the outcome of one rule on one document.

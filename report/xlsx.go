@@ -6,7 +6,9 @@ import (
 	"io"
 	"iter"
 	"strconv"
+	"strings"
 
+	"github.com/ogi-checker/ogi/engine"
 	"github.com/xuri/excelize/v2"
 )
 
@@ -70,8 +72,9 @@ func WriteXLSX(w io.Writer, summaries, reports func() iter.Seq[Ranked], c *Cohor
 			}},
 		{name: "问题清单", count: min(c.findings, xlsxMaxRows-1), header: []string{pick(lang, "报告文件", "File"), pick(lang, "机关", "Body"),
 			pick(lang, "规则", "Rule"), pick(lang, "严重程度", "Severity"), pick(lang, "状态", "Status"), pick(lang, "类别", "Category"),
-			pick(lang, "说明", "Message"), pick(lang, "单元格", "Cells"), pick(lang, "行", "Line"), pick(lang, "已豁免", "Waived")},
-			widths: []float64{36, 28, 30, 10, 14, 12, 70, 40, 8, 8},
+			pick(lang, "说明", "Message"), pick(lang, "单元格", "Cells"), pick(lang, "行", "Line"), pick(lang, "已豁免", "Waived"),
+			pick(lang, "问题编号", "Finding ID"), pick(lang, "核实结论", "Verdict"), pick(lang, "说明", "Note")},
+			widths: []float64{36, 28, 30, 10, 14, 12, 70, 40, 8, 8, 18, 12, 40},
 			rows: func(yield func([]any) bool) {
 				n := 1
 				for r := range reports() {
@@ -90,7 +93,7 @@ func WriteXLSX(w io.Writer, summaries, reports func() iter.Seq[Ranked], c *Cohor
 							waived = pick(lang, "是", "yes")
 						}
 						if !yield([]any{fr.File, fr.Agency, fd.Rule, fd.Severity, fd.Status, fd.Category,
-							fd.Message.Pick(lang), cellList(fd), line, waived}) {
+							fd.Message.Pick(lang), cellList(fd), line, waived, fd.ID, verdictLabel(fd.Review, lang), reviewNote(fd.Review)}) {
 							return
 						}
 					}
@@ -194,3 +197,34 @@ var xlsxFormat = &Format{Name: "xlsx", Help: "Excel workbook: summary with ranks
 		return WriteXLSX(w, func() iter.Seq[Ranked] { return rank(src.summaries()) },
 			func() iter.Seq[Ranked] { return rank(src.reports(false)) }, c, src.Lang)
 	}}
+
+// verdictLabel is how the 问题清单 shows a recorded decision, in the words
+// an officer writes there (ogi assess --review reads them back).
+func verdictLabel(r *engine.Review, lang string) string {
+	if r == nil {
+		return ""
+	}
+	switch r.Verdict {
+	case engine.VerdictConfirmed:
+		return pick(lang, "确认", "confirmed")
+	case engine.VerdictDismissed:
+		return pick(lang, "不成立", "dismissed")
+	case engine.VerdictRectified:
+		return pick(lang, "已整改", "rectified")
+	case engine.VerdictReopened:
+		return pick(lang, "需重新核实", "to review again")
+	}
+	return r.Verdict
+}
+
+// reviewNote is a decision's reason with who made it and when.
+func reviewNote(r *engine.Review) string {
+	if r == nil {
+		return ""
+	}
+	note := r.Reason
+	if r.By != "" || r.At != "" {
+		note = strings.TrimSpace(note + "（" + strings.TrimSpace(r.By+" "+r.At) + "）")
+	}
+	return note
+}

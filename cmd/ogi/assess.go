@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/user"
 	"runtime/debug"
 	"runtime/pprof"
 	"strings"
@@ -21,7 +22,7 @@ func newAssessCmd(stdout, stderr io.Writer, code *int) *cobra.Command {
 	o := checkOptions{}
 	var xlsxOut, csvOut, jsonlOut, htmlOut, dbPath string
 	var threshold float64
-	var cpuProfile string
+	var cpuProfile, reviewFile string
 	var memLimit, htmlDetails int
 	cmd := &cobra.Command{
 		Use:   "assess PATH...",
@@ -121,6 +122,18 @@ or the store could not be written).
 				*code = loadFailure(err, stderr)
 				return nil
 			}
+			var review []assess.ReviewRow
+			if reviewFile != "" {
+				if review, err = assess.ReadReview(reviewFile); err != nil {
+					say(stderr, "ogi: --review: %v\n", err)
+					*code = exitUsage
+					return nil
+				}
+				if dbPath == "" {
+					say(stderr, "ogi: notice: --review without a store (--db) applies the decisions to this run only\n")
+				}
+			}
+			o.review, o.reviewFile = review, reviewFile
 			*code = runAssess(cmd.Context(), stdout, stderr, chk, assess.Sorted(items), &o, specs, htmlDetails, dbPath)
 			return nil
 		},
@@ -132,6 +145,7 @@ or the store could not be written).
 	cmd.Flags().StringVar(&htmlOut, "html", "", "write the dashboard (one offline HTML page) to FILE (- for standard output); the same as -o dashboard=FILE")
 	cmd.Flags().StringArrayVarP(&o.Outputs, "output", "o", nil, outputHelp)
 	addSettingFlags(cmd.Flags(), groupAssess) // --db, --similarity-threshold, --html-details, --memory-limit
+	cmd.Flags().StringVar(&reviewFile, "review", "", "read the office's decisions (核实结论, 说明) from the 问题清单 of an edited workbook and keep them in the store for this and later runs")
 	cmd.Flags().StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile of the run to FILE (for go tool pprof)")
 	return cmd
 }
@@ -163,7 +177,7 @@ func runAssess(ctx context.Context, stdout, stderr io.Writer, chk *check.Checker
 	}
 	prog := &progress{w: stderr, on: isTerminal(stderr)}
 	res, err := assess.Run(ctx, inputs, assess.Options{Checker: chk, Lang: o.Lang, Jobs: o.Jobs, Similarity: o.similarity,
-		Store: db, Version: readVersion().Version, Converter: converterID(), Outputs: specs, Stdout: stdout, MaxDetails: maxDetails,
+		Store: db, Review: o.review, ReviewSource: o.reviewFile, Reviewer: reviewer(o.Reviewer), Version: readVersion().Version, Converter: converterID(), Outputs: specs, Stdout: stdout, MaxDetails: maxDetails,
 		Progress: prog.update, Problem: func(line string) { say(stderr, "ogi: %s\n", line) }})
 	if err != nil {
 		say(stderr, "ogi: %v\n", err)
@@ -185,4 +199,15 @@ func runAssess(ctx context.Context, stdout, stderr io.Writer, chk *check.Checker
 	}
 	say(stderr, "; %.1f s (%s)\n", st.Elapsed.Seconds(), strings.Join(st.Timings, ", "))
 	return int(res.Code)
+}
+
+// reviewer is who made the decisions: the setting, else the login name.
+func reviewer(configured string) string {
+	if configured != "" {
+		return configured
+	}
+	if u, err := user.Current(); err == nil {
+		return u.Username
+	}
+	return os.Getenv("USER")
 }

@@ -74,7 +74,12 @@ type checkOptions struct {
 	similarity float64
 	// DB is the store of ogi assess ("" for none); HTMLDetails and
 	// MemoryLimit are its dashboard cap and heap limit in MiB.
-	DB                       string
+	DB string
+	// Reviewer is who made the --review decisions.
+	Reviewer string
+	// review are the decisions assess --review read, from reviewFile.
+	review                   []assess.ReviewRow
+	reviewFile               string
 	HTMLDetails, MemoryLimit int
 }
 

@@ -73,6 +73,7 @@ var settings = []setting{
 	{key: "waivers", flag: "waivers", help: "waivers file (default: ./waivers.yaml when present)", def: "", group: groupCheck},
 	{key: "no_waivers", flag: "no-waivers", help: "apply no waivers (audit runs)", def: false, group: groupCheck},
 	{key: "db", flag: "db", help: `SQLite store of documents and results ("" for none)`, def: "ogi.db", group: groupAssess},
+	{key: "reviewer", flag: "reviewer", help: "who made the decisions --review reads, recorded with each (default: the login name)", def: "", group: groupAssess},
 	{key: "similarity_threshold", flag: "similarity-threshold", help: "narrative similarity (0-1) at which two reports count as the same text (内容雷同)", def: engine.DefaultSimilarityThreshold, group: groupAssess, valid: similarityRange},
 	{key: "html_details", flag: "html-details", help: "most reports whose findings and tables the dashboard embeds, lowest scores first (0: all)", def: 5000, group: groupAssess, valid: nonNegative},
 	{key: "memory_limit", flag: "memory-limit", help: "soft limit of the Go heap in MiB (0: none; GOMEMLIMIT overrides)", def: 192, group: groupAssess, valid: nonNegative},
@@ -631,6 +632,7 @@ func (c *config) applyTo(o *checkOptions) error {
 	o.Waivers = get("waivers").(string)
 	o.NoWaivers = get("no_waivers").(bool)
 	o.DB = get("db").(string)
+	o.Reviewer = get("reviewer").(string)
 	o.similarity = get("similarity_threshold").(float64)
 	o.HTMLDetails = get("html_details").(int)
 	o.MemoryLimit = get("memory_limit").(int)

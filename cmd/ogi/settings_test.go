@@ -14,7 +14,7 @@ import (
 // this run's inputs, outputs or diagnostics, which a configuration file
 // shared by every run must not fix (README, Configuration).
 var perRunFlags = map[string]bool{
-	"output": true, "xlsx": true, "csv": true, "jsonl": true, "html": true, "cpuprofile": true,
+	"output": true, "review": true, "xlsx": true, "csv": true, "jsonl": true, "html": true, "cpuprofile": true,
 	"compact": true, "out": true, "verbose": true, "config": true, "help": true,
 	// parse --format is the input's format, not check's output format.
 	"parse --format": true,

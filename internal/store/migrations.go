@@ -93,4 +93,18 @@ CREATE TABLE pairs (
 	`
 ALTER TABLE reports ADD COLUMN unreadable TEXT NOT NULL DEFAULT '';
 `,
+	// 6: the office's decisions about findings (issue #14), kept across
+	// runs by the finding's identity; cells is the digest of the cell
+	// values decided on, so a changed report reopens the decision.
+	`
+CREATE TABLE decisions (
+	finding  TEXT PRIMARY KEY,
+	cells    TEXT NOT NULL,
+	verdict  TEXT NOT NULL,
+	reason   TEXT NOT NULL,
+	reviewer TEXT NOT NULL,
+	decided  TEXT NOT NULL,
+	source   TEXT NOT NULL  -- the sheet the decision was read from
+) WITHOUT ROWID;
+`,
 }

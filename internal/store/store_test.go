@@ -65,11 +65,11 @@ func TestOpenCreatesLatestSchema(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if v != len(migrations) || v != 5 {
+	if v != len(migrations) || v != 6 {
 		t.Fatalf("SchemaVersion = %d, want %d", v, len(migrations))
 	}
 	objs := schemaObjects(t, s.w)
-	for _, name := range []string{"schema_migrations", "reports", "reports_body_year", "runs", "results", "findings", "findings_rule", "bodies"} {
+	for _, name := range []string{"schema_migrations", "reports", "reports_body_year", "runs", "results", "findings", "findings_rule", "bodies", "decisions"} {
 		if !objs[name] {
 			t.Errorf("schema object %q missing; have %v", name, objs)
 		}
@@ -1055,5 +1055,32 @@ func TestUserVersion(t *testing.T) {
 				t.Errorf("user_version = %d, migrations table %d; want both %d", got, sv, c.wantVer)
 			}
 		})
+	}
+}
+
+// TestDecisions: a decision is kept by its finding, the latest wins, and
+// a decision without a verdict is refused.
+func TestDecisions(t *testing.T) {
+	ctx := context.Background()
+	s, _ := newStore(t)
+	at := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	for _, d := range []Decision{
+		{Finding: "b", Cells: "v1", Verdict: "confirmed", Reviewer: "张三", Decided: at, Source: "x.xlsx"},
+		{Finding: "a", Cells: "v1", Verdict: "dismissed", Reason: "表格已更正", Reviewer: "李四", Decided: at, Source: "x.xlsx"},
+		{Finding: "b", Cells: "v2", Verdict: "rectified", Reviewer: "张三", Decided: at.Add(time.Hour), Source: "y.xlsx"},
+	} {
+		if err := s.PutDecision(ctx, d); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.PutDecision(ctx, Decision{Finding: "c"}); err == nil {
+		t.Error("a decision without a verdict was kept")
+	}
+	ds, err := s.Decisions(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ds) != 2 || ds[0].Finding != "a" || ds[0].Reason != "表格已更正" || ds[1].Verdict != "rectified" || ds[1].Cells != "v2" || !ds[1].Decided.Equal(at.Add(time.Hour)) {
+		t.Errorf("decisions %+v", ds)
 	}
 }
