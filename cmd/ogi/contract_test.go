@@ -92,6 +92,8 @@ func TestOneContract(t *testing.T) {
 			stderr: "5 reports make 5 pages: name a directory"},
 		{name: "one failing report says why", args: []string{"check", "--format", "json", seed("002_a141446f969544e3.txt")}, code: 1,
 			stderr: "exit 1: 4 findings at or above --fail-on error"},
+		{name: "a review workbook that is not there", args: []string{"assess", "--db", "", "--review", out("nope.xlsx"), seeds}, code: 2,
+			stderr: "--review: " + out("nope.xlsx")},
 		{name: "unknown format", args: []string{"assess", "-o", "pdf=x.pdf", seeds}, code: 2, stderr: `unknown format "pdf"`},
 	}
 	for _, tc := range cases {
