@@ -161,7 +161,6 @@ func (rr *rosterRun) usable(body, year int) (int, bool) {
 	return g[0], len(rr.distinct(g, rr.entries)) == 1
 }
 
-
 // part is a child's figure in a parent's sum.
 type part struct {
 	name  string
@@ -327,7 +326,7 @@ func (b *batch) coverage() *report.Coverage {
 		}
 		cov.Rows = append(cov.Rows, report.CoverageRow{Body: name, Year: year, Status: report.CoverageOffRoster,
 			Files: []string{filepath.ToSlash(e.in.File)},
-			Note: engine.Text{Zh: "名册中没有与报告机关对应的单位", En: "no body of the roster matches the report's body"}})
+			Note:  engine.Text{Zh: "名册中没有与报告机关对应的单位", En: "no body of the roster matches the report's body"}})
 	}
 	return cov
 }

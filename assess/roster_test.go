@@ -159,28 +159,48 @@ func TestRosterTwoVersions(t *testing.T) {
 func TestRosterAggregate(t *testing.T) {
 	for _, tc := range []struct {
 		name, tolerance string
-		want            []string
+		// edit changes the roster's text.
+		edit func(string) string
+		want []string
 	}{
-		{"at least the sum", "", []string{
+		{"at least the sum", "", nil, []string{
 			"coverage.aggregate_child_missing info 提示：下级单位2019年度报告缺少或无法核对，未计入本行政区域汇总核对：示例市丙区人民政府（未公开）",
 			"coverage.aggregate_total error 本行政区域报告表三“本年新收申请”总计5件，少于下级单位合计7件（示例市甲区人民政府 1件、示例市乙区人民政府 5件、示例市丁区人民政府 1件） requests.new_received.total 7 5",
 		}},
-		{"equal within 1", "1", []string{
+		{"equal within 1", "1", nil, []string{
 			"coverage.aggregate_child_missing info 提示：下级单位2019年度报告缺少或无法核对，未计入本行政区域汇总核对：示例市丙区人民政府（未公开）",
 			"coverage.aggregate_total error 本行政区域报告表三“本年新收申请”总计5件，与下级单位合计7件相差超过允许误差1件（示例市甲区人民政府 1件、示例市乙区人民政府 5件、示例市丁区人民政府 1件） requests.new_received.total 7 5",
 		}},
-		{"equal within 2", "2", []string{
+		{"equal within 2", "2", nil, []string{
 			"coverage.aggregate_child_missing info 提示：下级单位2019年度报告缺少或无法核对，未计入本行政区域汇总核对：示例市丙区人民政府（未公开）",
+		}},
+		{"a grandchild below a district without an aggregate report counts", "", func(s string) string {
+			return strings.Replace(s, "示例市丁区人民政府,示例市人民政府", "示例市丁区人民政府,示例市乙区人民政府", 1)
+		}, []string{
+			"coverage.aggregate_child_missing info 提示：下级单位2019年度报告缺少或无法核对，未计入本行政区域汇总核对：示例市丙区人民政府（未公开）",
+			"coverage.aggregate_total error 本行政区域报告表三“本年新收申请”总计5件，少于下级单位合计7件（示例市甲区人民政府 1件、示例市乙区人民政府 5件、示例市丁区人民政府 1件） requests.new_received.total 7 5",
+		}},
+		{"an aggregate district stands for its children", "", func(s string) string {
+			s = strings.Replace(s, "示例市丁区人民政府,示例市人民政府", "示例市丁区人民政府,示例市乙区人民政府", 1)
+			return strings.Replace(s, "示例市乙区人民政府,示例市人民政府,government,", "示例市乙区人民政府,示例市人民政府,government,true", 1)
+		}, []string{
+			"coverage.aggregate_child_missing info 提示：下级单位2019年度报告缺少或无法核对，未计入本行政区域汇总核对：示例市丙区人民政府（未公开）",
+			"coverage.aggregate_total error 本行政区域报告表三“本年新收申请”总计5件，少于下级单位合计6件（示例市甲区人民政府 1件、示例市乙区人民政府 5件） requests.new_received.total 6 5",
 		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			roster := "testdata/roster/aggregate/roster.csv"
-			if tc.tolerance != "" {
+			if tc.tolerance != "" || tc.edit != nil {
 				data, err := os.ReadFile(roster)
 				if err != nil {
 					t.Fatal(err)
 				}
-				data = []byte(strings.Replace(strings.Replace(string(data), "aggregate\n", "aggregate,tolerance\n", 1), ",true\n", ",true,"+tc.tolerance+"\n", 1))
+				if tc.tolerance != "" {
+					data = []byte(strings.Replace(strings.Replace(string(data), "aggregate\n", "aggregate,tolerance\n", 1), ",true\n", ",true,"+tc.tolerance+"\n", 1))
+				}
+				if tc.edit != nil {
+					data = []byte(tc.edit(string(data)))
+				}
 				roster = filepath.Join(t.TempDir(), "roster.csv")
 				if err := os.WriteFile(roster, data, 0o644); err != nil {
 					t.Fatal(err)
@@ -249,4 +269,3 @@ func TestRosterOffRosterAndUnreadable(t *testing.T) {
 		t.Errorf("rows\n%q\nwant\n%q", got, want)
 	}
 }
-
