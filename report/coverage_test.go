@@ -1,4 +1,4 @@
-package report
+package report_test
 
 import (
 	"bytes"
@@ -11,52 +11,28 @@ import (
 	"golang.org/x/net/html"
 
 	"github.com/ogi-checker/ogi/engine"
+	"github.com/ogi-checker/ogi/report"
 )
 
-func sampleCoverage() *Coverage {
-	return &Coverage{Roster: "bodies.csv", Bodies: 3, Years: []int{2024}, Rows: []CoverageRow{
-		{Body: "甲市人民政府", Type: "government", Year: 2024, Status: CoveragePublished, Files: []string{"a.pdf"}},
-		{Body: "甲市教育局", Parent: "甲市人民政府", Type: "department", Year: 2024, Status: CoverageLate, Files: []string{"b.pdf"},
+func sampleCoverage() *report.Coverage {
+	return &report.Coverage{Roster: "bodies.csv", Bodies: 3, Years: []int{2024}, Rows: []report.CoverageRow{
+		{Body: "甲市人民政府", Type: "government", Year: 2024, Status: report.CoveragePublished, Files: []string{"a.pdf"}},
+		{Body: "甲市教育局", Parent: "甲市人民政府", Type: "department", Year: 2024, Status: report.CoverageLate, Files: []string{"b.pdf"},
 			Note: engine.Text{Zh: "落款日期2025-02-20，晚于规定期限2025-01-31", En: "dated 2025-02-20, after the deadline 2025-01-31"}},
-		{Body: "甲市<乙>区人民政府", Parent: "甲市人民政府", Type: "government", Year: 2024, Status: CoverageMissing, Files: []string{},
+		{Body: "甲市<乙>区人民政府", Parent: "甲市人民政府", Type: "government", Year: 2024, Status: report.CoverageMissing, Files: []string{},
 			Note: engine.Text{Zh: "批次中没有该单位本年度的报告", En: "the batch has no report of this body for the year"}},
 	}}
 }
 
-// text is the text of a node and its descendants.
-func text(n *html.Node) string {
-	var b strings.Builder
-	var walk func(*html.Node)
-	walk = func(n *html.Node) {
-		if n.Type == html.TextNode {
-			b.WriteString(n.Data)
-		}
-		for c := n.FirstChild; c != nil; c = c.NextSibling {
-			walk(c)
-		}
-	}
-	walk(n)
-	return b.String()
-}
-
+// find lists the nodes under n that match, in document order.
 func find(n *html.Node, match func(*html.Node) bool) []*html.Node {
 	var out []*html.Node
-	if match(n) {
-		out = append(out, n)
-	}
-	for c := n.FirstChild; c != nil; c = c.NextSibling {
-		out = append(out, find(c, match)...)
-	}
-	return out
-}
-
-func attr(n *html.Node, key string) string {
-	for _, a := range n.Attr {
-		if a.Key == key {
-			return a.Val
+	for d := range n.Descendants() {
+		if match(d) {
+			out = append(out, d)
 		}
 	}
-	return ""
+	return out
 }
 
 func TestDashboardCoveragePanel(t *testing.T) {
@@ -71,13 +47,10 @@ func TestDashboardCoveragePanel(t *testing.T) {
 	} {
 		t.Run(tc.lang, func(t *testing.T) {
 			var buf bytes.Buffer
-			if err := WriteDashboard(&buf, nil, nil, DashboardOptions{Lang: tc.lang, Coverage: sampleCoverage()}); err != nil {
+			if err := report.WriteDashboard(&buf, nil, nil, report.DashboardOptions{Lang: tc.lang, Coverage: sampleCoverage()}); err != nil {
 				t.Fatal(err)
 			}
-			doc, err := html.Parse(&buf)
-			if err != nil {
-				t.Fatal(err)
-			}
+			doc := parse(t, buf.Bytes())
 			secs := find(doc, func(n *html.Node) bool { return n.Type == html.ElementNode && attr(n, "id") == "coverage" })
 			if len(secs) != 1 {
 				t.Fatalf("%d coverage panels", len(secs))
@@ -92,7 +65,7 @@ func TestDashboardCoveragePanel(t *testing.T) {
 			var rows []string
 			for _, tr := range find(secs[0], func(n *html.Node) bool { return n.Data == "tr" && strings.HasPrefix(attr(n, "class"), "cov-") }) {
 				var cells []string
-				for _, td := range find(tr, func(n *html.Node) bool { return n.Data == "td" }) {
+				for _, td := range elements(tr, "td") {
 					cells = append(cells, text(td))
 				}
 				rows = append(rows, strings.Join(cells, "|"))
@@ -104,7 +77,7 @@ func TestDashboardCoveragePanel(t *testing.T) {
 	}
 	// Without a roster there is no panel.
 	var buf bytes.Buffer
-	if err := WriteDashboard(&buf, nil, nil, DashboardOptions{Lang: "zh"}); err != nil {
+	if err := report.WriteDashboard(&buf, nil, nil, report.DashboardOptions{Lang: "zh"}); err != nil {
 		t.Fatal(err)
 	}
 	if strings.Contains(buf.String(), `id="coverage"`) {
@@ -114,9 +87,10 @@ func TestDashboardCoveragePanel(t *testing.T) {
 
 func TestXLSXCoverageSheet(t *testing.T) {
 	var buf bytes.Buffer
-	empty := func() iter.Seq[Ranked] { return func(func(Ranked) bool) {} }
-	src := &Source{Lang: "zh", Coverage: sampleCoverage(), Reports: func(bool) iter.Seq[Ranked] { return empty() }}
-	if err := xlsxFormat.Write(&buf, src); err != nil {
+	empty := func() iter.Seq[report.Ranked] { return func(func(report.Ranked) bool) {} }
+	src := &report.Source{Lang: "zh", Coverage: sampleCoverage(), Reports: func(bool) iter.Seq[report.Ranked] { return empty() }}
+	xlsx, _ := report.Lookup("xlsx")
+	if err := xlsx.Write(&buf, src); err != nil {
 		t.Fatal(err)
 	}
 	f, err := excelize.OpenReader(&buf)
