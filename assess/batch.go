@@ -248,6 +248,8 @@ type batch struct {
 	// fails reports store and temporary-file write errors once per cause.
 	fails   *outfile.Problems
 	timings []string
+	// roster is set by prepareRoster when the run has a roster.
+	roster *rosterRun
 }
 
 func (b *batch) count(f func(s *batchStats)) {
@@ -594,6 +596,7 @@ func (b *batch) check(prevs []string, peers map[int][]peerRef) {
 				}
 			}
 		}
+		b.withRosterFindings(i, &sr) // after the store: they depend on the roster and the batch
 		e.code, e.grade, e.counts = sr.Code, sr.Report.Grade, sr.Report.Counts
 		if sr.lost {
 			e.err, e.lost = sr.Report.Error, true

@@ -68,6 +68,11 @@ type Options struct {
 	// Problem, when set, is told once of each cause of an output or store
 	// failure (a full disk fails every write after it the same way).
 	Problem func(line string)
+	// Roster, when set, is the bodies that owe a report: the outputs get
+	// their coverage and aggregate reports the parent-vs-children checks.
+	// Years are the report years it covers (none: every year in the batch).
+	Roster *Roster
+	Years  []int
 }
 
 // Stats sum up a run.
@@ -91,6 +96,8 @@ type Outcome struct {
 	Stats Stats
 	// Unreadable are the reports that gave nothing to check, in batch order.
 	Unreadable []report.FileReport
+	// Coverage is the roster's coverage (nil without Options.Roster).
+	Coverage *report.Coverage
 }
 
 // Run assesses the inputs. An error means the run could not start (the
@@ -214,6 +221,9 @@ func Run(ctx context.Context, inputs []check.Input, opts Options) (*Outcome, err
 	phase("convert", func() { b.convert(); flush() })
 	phase("pair", func() { prevs = b.previous() })
 	phase("compare", func() { peers = b.peers(); flush() })
+	if opts.Roster != nil {
+		phase("roster", b.prepareRoster)
+	}
 	phase("check", func() { b.check(prevs, peers); flush() })
 	if b.dbw != nil {
 		if err := b.dbw.Close(); err != nil {
@@ -233,7 +243,8 @@ func Run(ctx context.Context, inputs []check.Input, opts Options) (*Outcome, err
 		}
 		out.Code = out.Code.Worse(e.code)
 	}
-	b.writeOutputs(streams, cohort)
+	out.Coverage = b.coverage()
+	b.writeOutputs(streams, cohort, out.Coverage)
 
 	scores := cohort.Scores()
 	st := b.stats
@@ -290,10 +301,10 @@ func (b *batch) applyReviews(now time.Time) error {
 // streamed while checking are rewritten in batch order (or, on standard
 // output or a device, were final as they came); the other formats are
 // written from the results in the spool.
-func (b *batch) writeOutputs(streams []*stream, cohort *report.CohortStats) {
+func (b *batch) writeOutputs(streams []*stream, cohort *report.CohortStats, cov *report.Coverage) {
 	src := &report.Source{Tool: report.Tool{Name: "ogi", Version: b.opts.Version}, Rules: b.chk.Engine().Rules(), Lang: b.opts.Lang,
 		Reports:   func(withGrids bool) iter.Seq[report.Ranked] { return b.ranked(cohort, withGrids)() },
-		Summaries: b.summaries(cohort), Cohort: cohort, MaxDetails: b.opts.MaxDetails}
+		Summaries: b.summaries(cohort), Cohort: cohort, MaxDetails: b.opts.MaxDetails, Coverage: cov}
 	for _, spec := range b.opts.Outputs {
 		t0 := time.Now()
 		var err error

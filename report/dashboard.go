@@ -121,6 +121,8 @@ type DashboardOptions struct {
 	// as those are the ones an office reviews, and a page of 100,000
 	// drill-downs would be too large for a browser.
 	MaxDetails int
+	// Coverage, when set, adds the roster's 覆盖情况 panel.
+	Coverage *Coverage
 }
 
 // dashReport is one report in the dashboard's embedded data.
@@ -161,6 +163,7 @@ func WriteDashboard(w io.Writer, reports func() iter.Seq[Ranked], c *CohortStats
 		reports = Slice(nil)
 	}
 	page := newDashboardPage(c, opt.Lang)
+	page.Coverage = newCoveragePanel(opt.Coverage, opt.Lang)
 	// The reports are marshalled here, one at a time as the template
 	// reaches them, so that an error (a NaN score) stops the page instead
 	// of being written into it; the template escapes the JSON for the
@@ -206,6 +209,7 @@ type dashboardPage struct {
 	Labels          map[string]string
 	Data            iter.Seq2[int, json.RawMessage]
 	L               dashLabels
+	Coverage        *coveragePanel
 }
 
 type dashLabels struct {
@@ -419,5 +423,5 @@ var dashboardFormat = &Format{Name: "dashboard", Help: "a self-contained HTML da
 	Write: func(w io.Writer, src *Source) error {
 		c, rank := src.ranked()
 		return WriteDashboard(w, func() iter.Seq[Ranked] { return rank(src.reports(true)) }, c,
-			DashboardOptions{Lang: src.Lang, MaxDetails: src.MaxDetails})
+			DashboardOptions{Lang: src.Lang, MaxDetails: src.MaxDetails, Coverage: src.Coverage})
 	}}

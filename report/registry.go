@@ -32,6 +32,9 @@ type Source struct {
 	// MaxDetails caps the dashboard's drill-downs (0: all); see
 	// DashboardOptions.
 	MaxDetails int
+	// Coverage is the roster's coverage (nil without a roster): the
+	// workbook's 覆盖情况 sheet and the dashboard's panel.
+	Coverage *Coverage
 }
 
 // Format is one output format of ogi check and ogi assess.

@@ -33,6 +33,11 @@ type xlsxSheet struct {
 // give them without reading results back); reports yields them with their
 // findings for 问题清单.
 func WriteXLSX(w io.Writer, summaries, reports func() iter.Seq[Ranked], c *CohortStats, lang string) error {
+	return writeXLSX(w, summaries, reports, c, lang, nil)
+}
+
+// writeXLSX is WriteXLSX with the roster's 覆盖情况 sheet last when cov is set.
+func writeXLSX(w io.Writer, summaries, reports func() iter.Seq[Ranked], c *CohortStats, lang string, cov *Coverage) error {
 	stats := c.Rules()
 	f := excelize.NewFile()
 	defer func() { _ = f.Close() }()
@@ -110,6 +115,9 @@ func WriteXLSX(w io.Writer, summaries, reports func() iter.Seq[Ranked], c *Cohor
 					}
 				}
 			}},
+	}
+	if cov != nil {
+		sheets = append(sheets, coverageSheet(cov, lang))
 	}
 	for i, s := range sheets {
 		if i == 0 {
@@ -194,8 +202,8 @@ func writeSheet(f *excelize.File, s xlsxSheet) error {
 var xlsxFormat = &Format{Name: "xlsx", Help: "Excel workbook: summary with ranks, every finding, rule statistics",
 	Write: func(w io.Writer, src *Source) error {
 		c, rank := src.ranked()
-		return WriteXLSX(w, func() iter.Seq[Ranked] { return rank(src.summaries()) },
-			func() iter.Seq[Ranked] { return rank(src.reports(false)) }, c, src.Lang)
+		return writeXLSX(w, func() iter.Seq[Ranked] { return rank(src.summaries()) },
+			func() iter.Seq[Ranked] { return rank(src.reports(false)) }, c, src.Lang, src.Coverage)
 	}}
 
 // verdictLabel is how the 问题清单 shows a recorded decision, in the words

@@ -24,6 +24,8 @@ func newAssessCmd(stdout, stderr io.Writer, code *int) *cobra.Command {
 	var threshold float64
 	var cpuProfile, reviewFile string
 	var memLimit, htmlDetails int
+	var years []int
+	var roster *assess.Roster
 	cmd := &cobra.Command{
 		Use:   "assess PATH...",
 		Short: "Assess a batch of reports: convert and check in parallel, rank, write Excel, CSV, JSON Lines and a dashboard",
@@ -62,6 +64,9 @@ or the store could not be written).
 			if err == nil && (threshold <= 0 || threshold > 1) {
 				err = fmt.Errorf("--similarity-threshold must be in (0, 1], not %g", threshold)
 			}
+			if err == nil && len(years) > 0 && cfg.values["roster"].Value.(string) == "" {
+				err = fmt.Errorf("--year needs --roster: it chooses the years the roster's coverage covers")
+			}
 			if err == nil && cpuProfile == stdoutName {
 				err = fmt.Errorf("--cpuprofile needs a file, not standard output")
 			}
@@ -74,6 +79,13 @@ or the store could not be written).
 				say(stderr, "ogi: configuration: %v\n", err)
 				*code = exitUsage
 				return nil
+			}
+			if path := cfg.values["roster"].Value.(string); path != "" {
+				if roster, err = assess.ReadRoster(path); err != nil {
+					say(stderr, "ogi: roster: %v\n", err)
+					*code = exitUsage
+					return nil
+				}
 			}
 			items, err := assess.Expand(args)
 			if err != nil {
@@ -134,7 +146,8 @@ or the store could not be written).
 				}
 			}
 			o.review, o.reviewFile = review, reviewFile
-			*code = runAssess(cmd.Context(), stdout, stderr, chk, assess.Sorted(items), &o, specs, htmlDetails, dbPath)
+			*code = runAssess(cmd.Context(), stdout, stderr, chk, assess.Sorted(items), &o, specs, htmlDetails, dbPath,
+				func(opts *assess.Options) { opts.Roster, opts.Years = roster, years })
 			return nil
 		},
 	}
@@ -144,7 +157,8 @@ or the store could not be written).
 	cmd.Flags().StringVar(&jsonlOut, "jsonl", "", "stream one JSON line per report to FILE (- for standard output); the same as -o jsonl=FILE")
 	cmd.Flags().StringVar(&htmlOut, "html", "", "write the dashboard (one offline HTML page) to FILE (- for standard output); the same as -o dashboard=FILE")
 	cmd.Flags().StringArrayVarP(&o.Outputs, "output", "o", nil, outputHelp)
-	addSettingFlags(cmd.Flags(), groupAssess) // --db, --similarity-threshold, --html-details, --memory-limit
+	addSettingFlags(cmd.Flags(), groupAssess) // --db, --similarity-threshold, --html-details, --roster, --memory-limit
+	cmd.Flags().IntSliceVar(&years, "year", nil, "with --roster: the report years its coverage covers (repeatable; default: every year in the batch)")
 	cmd.Flags().StringVar(&reviewFile, "review", "", "read the office's decisions (核实结论, 说明) from the 问题清单 of an edited workbook and keep them in the store for this and later runs")
 	cmd.Flags().StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile of the run to FILE (for go tool pprof)")
 	return cmd
@@ -171,14 +185,18 @@ func assessSpecs(outputs []string, flags [][3]string, others [][2]string) ([]rep
 }
 
 // runAssess runs the batch, prints what it did and returns the exit code.
-func runAssess(ctx context.Context, stdout, stderr io.Writer, chk *check.Checker, inputs []check.Input, o *checkOptions, specs []report.Spec, maxDetails int, db string) int {
+func runAssess(ctx context.Context, stdout, stderr io.Writer, chk *check.Checker, inputs []check.Input, o *checkOptions, specs []report.Spec, maxDetails int, db string, more ...func(*assess.Options)) int {
 	if ctx == nil {
 		ctx = context.Background()
 	}
 	prog := &progress{w: stderr, on: isTerminal(stderr)}
-	res, err := assess.Run(ctx, inputs, assess.Options{Checker: chk, Lang: o.Lang, Jobs: o.Jobs, Similarity: o.similarity,
+	opts := assess.Options{Checker: chk, Lang: o.Lang, Jobs: o.Jobs, Similarity: o.similarity,
 		Store: db, Review: o.review, ReviewSource: o.reviewFile, Reviewer: reviewer(o.Reviewer), Version: readVersion().Version, Converter: converterID(), Outputs: specs, Stdout: stdout, MaxDetails: maxDetails,
-		Progress: prog.update, Problem: func(line string) { say(stderr, "ogi: %s\n", line) }})
+		Progress: prog.update, Problem: func(line string) { say(stderr, "ogi: %s\n", line) }}
+	for _, m := range more {
+		m(&opts)
+	}
+	res, err := assess.Run(ctx, inputs, opts)
 	if err != nil {
 		say(stderr, "ogi: %v\n", err)
 		return int(check.CodeOf(err))
@@ -198,6 +216,9 @@ func runAssess(ctx context.Context, stdout, stderr io.Writer, chk *check.Checker
 		say(stderr, " (%s, run %d)", db, st.RunID)
 	}
 	say(stderr, "; %.1f s (%s)\n", st.Elapsed.Seconds(), strings.Join(st.Timings, ", "))
+	if res.Coverage != nil {
+		say(stderr, "ogi: roster %s: %s\n", res.Coverage.Roster, res.Coverage.Summary())
+	}
 	return int(res.Code)
 }
 

@@ -18,6 +18,8 @@ var perRunFlags = map[string]bool{
 	"compact": true, "out": true, "verbose": true, "config": true, "help": true,
 	// parse --format is the input's format, not check's output format.
 	"parse --format": true,
+	// assess --year picks the years of this run's roster coverage.
+	"assess --year": true,
 }
 
 // TestSettingsAreFlags: the settings table is the single source: every flag
