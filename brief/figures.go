@@ -17,14 +17,19 @@ type Value struct {
 	Raw    string   `json:"raw,omitempty"`
 }
 
-// Figure is one key count of this year against last year's.
-type Figure struct {
+// Metric names a figure or a rate of the brief.
+type Metric struct {
 	ID string `json:"id"`
-	// Name is what the count is; Cells says where it is printed.
+	// Name is what is counted; Cells says where the table prints it.
 	Name  engine.Text `json:"name"`
 	Cells engine.Text `json:"cells"`
-	This  Value       `json:"this"`
-	Last  Value       `json:"last"`
+}
+
+// Figure is one key count of this year against last year's.
+type Figure struct {
+	Metric
+	This Value `json:"this"`
+	Last Value `json:"last"`
 	// Change is this year minus last year, when both are numbers.
 	Change *float64 `json:"change"`
 	// ChangePct is the change in percent of last year's figure, rounded to
@@ -113,7 +118,7 @@ func figures(this, last *schema.Document, minCount int) []Figure {
 		if where.Zh == "" {
 			where = cellLabel(d.cells[0])
 		}
-		f := Figure{ID: d.id, Name: d.name, Cells: where, This: read(this, d.cells), Last: read(last, d.cells)}
+		f := Figure{Metric: Metric{ID: d.id, Name: d.name, Cells: where}, This: read(this, d.cells), Last: read(last, d.cells)}
 		if f.This.Value != nil && f.Last.Value != nil {
 			ch := *f.This.Value - *f.Last.Value
 			f.Change = &ch
@@ -141,11 +146,9 @@ type RateValue struct {
 
 // Rate is a correction rate (纠错率) of this year against last year's.
 type Rate struct {
-	ID    string      `json:"id"`
-	Name  engine.Text `json:"name"`
-	Cells engine.Text `json:"cells"`
-	This  RateValue   `json:"this"`
-	Last  RateValue   `json:"last"`
+	Metric
+	This RateValue `json:"this"`
+	Last RateValue `json:"last"`
 	// ChangePoints is the difference in percentage points, when both
 	// rates are given.
 	ChangePoints *float64 `json:"change_points"`
@@ -177,7 +180,7 @@ func rates(this, last *schema.Document, minCount int) ([]Rate, []engine.Text) {
 	out := make([]Rate, 0, len(rateDefs))
 	for _, d := range rateDefs {
 		corr, tot := groupCells(d.groups, "corrected"), groupCells(d.groups, "total")
-		r := Rate{ID: d.id, Name: d.name, Cells: d.where,
+		r := Rate{Metric: Metric{ID: d.id, Name: d.name, Cells: d.where},
 			This: rateValue(this, corr, tot, minCount), Last: rateValue(last, corr, tot, minCount)}
 		if r.This.Rate != nil && r.Last.Rate != nil {
 			r.ChangePoints = ptr(round1(*r.This.Rate - *r.Last.Rate))

@@ -104,15 +104,17 @@ func problemItems(p string) []string {
 }
 
 // measureItems are the enumerated points (the lead-in before the first is
-// left out), or the sentences when nothing is enumerated.
+// left out), or the sentences when nothing is enumerated (lead-ins ending
+// in a colon left out).
 func measureItems(m string) []string {
 	if strings.TrimSpace(m) == "" {
 		return nil
 	}
 	var chunks []string
 	for _, re := range enumerators {
+		// One marker is a sub-heading (（二）改进措施), not a list.
 		idx := re.FindAllStringIndex(m, -1)
-		if len(idx) == 0 {
+		if len(idx) < 2 {
 			continue
 		}
 		for k, ix := range idx {
@@ -125,7 +127,7 @@ func measureItems(m string) []string {
 		break
 	}
 	if chunks == nil {
-		for _, s := range splitKeep(m, "。；;！？!?") {
+		for _, s := range splitKeep(m, "。；;！？!?：:") {
 			if !strings.HasSuffix(s, "：") && !strings.HasSuffix(s, ":") {
 				chunks = append(chunks, s)
 			}

@@ -34,29 +34,20 @@ func WriteJSON(w io.Writer, s *Set) error {
 }
 
 // WriteText writes the briefs as plain text in lang ("en", or Chinese).
-func WriteText(w io.Writer, s *Set, lang string) error {
-	p := &printer{lang: lang}
-	for i, b := range s.Briefs {
-		if i > 0 {
-			p.line("")
-		}
-		p.brief(b, false)
-	}
-	p.unpaired(s.Unpaired, false)
-	_, err := io.WriteString(w, p.b.String())
-	return err
-}
+func WriteText(w io.Writer, s *Set, lang string) error { return write(w, s, lang, false) }
 
 // WriteMarkdown writes the briefs as Markdown in lang.
-func WriteMarkdown(w io.Writer, s *Set, lang string) error {
+func WriteMarkdown(w io.Writer, s *Set, lang string) error { return write(w, s, lang, true) }
+
+func write(w io.Writer, s *Set, lang string, md bool) error {
 	p := &printer{lang: lang}
 	for i, b := range s.Briefs {
 		if i > 0 {
 			p.line("")
 		}
-		p.brief(b, true)
+		p.brief(b, md)
 	}
-	p.unpaired(s.Unpaired, true)
+	p.unpaired(s.Unpaired, md)
 	_, err := io.WriteString(w, p.b.String())
 	return err
 }

@@ -49,18 +49,22 @@ Exit codes: 0 briefs written; 2 usage error; 3 an input could not be read or con
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			*code = exitOK
-			if lang != "zh" && lang != "en" {
-				*code = exitUsage
-				return fmt.Errorf("--lang must be zh or en, not %q", lang)
-			}
 			write, ok := briefWriters[format]
-			if !ok {
-				*code = exitUsage
-				return fmt.Errorf("--format must be text, markdown or json, not %q", format)
+			var usage error
+			switch {
+			case lang != "zh" && lang != "en":
+				usage = fmt.Errorf("--lang must be zh or en, not %q", lang)
+			case !ok:
+				usage = fmt.Errorf("--format must be text, markdown or json, not %q", format)
+			case minCount < 1:
+				usage = fmt.Errorf("--min-count must be at least 1, not %d", minCount)
+			case threshold <= 0 || threshold > 1:
+				usage = fmt.Errorf("--similarity-threshold must be above 0 and at most 1, not %v", threshold)
 			}
-			if minCount < 1 || threshold <= 0 || threshold > 1 {
+			if usage != nil {
+				writeErr(stderr, usage)
 				*code = exitUsage
-				return fmt.Errorf("--min-count must be at least 1 and --similarity-threshold in (0, 1]")
+				return nil
 			}
 			ctx := cmd.Context()
 			if ctx == nil {
@@ -78,8 +82,9 @@ Exit codes: 0 briefs written; 2 usage error; 3 an input could not be read or con
 			}
 			var buf bytes.Buffer
 			if err := write(&buf, set, lang); err != nil {
+				writeErr(stderr, err)
 				*code = exitOutput
-				return err
+				return nil
 			}
 			var err error
 			if out == "" || out == "-" {
