@@ -2,13 +2,14 @@ package brief
 
 import (
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/ogi-checker/ogi/schema"
 )
 
 // doc is a 2021-template document with the given table-3 and table-4
-// totals set (row or group id → value; a negative value leaves the cell
+// totals set (row id, or group.col → value; a negative value leaves the cell
 // blank) and the problems section.
 func doc(year int, req, rev map[string]float64, problems string) *schema.Document {
 	d := schema.NewDocument(schema.Template2021)
@@ -24,12 +25,7 @@ func doc(year int, req, rev map[string]float64, problems string) *schema.Documen
 		set(d.Tables.Requests[row]["total"], v)
 	}
 	for key, v := range rev {
-		group, col := key[:len(key)-len(".x")], key[len(key)-1:]
-		for g := range d.Tables.ReviewLitigation {
-			if len(key) > len(g) && key[:len(g)] == g && key[len(g)] == '.' {
-				group, col = g, key[len(g)+1:]
-			}
-		}
+		group, col, _ := strings.Cut(key, ".")
 		set(d.Tables.ReviewLitigation[group][col], v)
 	}
 	if problems != "" {
