@@ -123,3 +123,28 @@ func (x *bodyIndex) find(key string, year int) int {
 	}
 	return best
 }
+
+// SameBody reports whether two agency names are one body across years by
+// the rule a batch pairs reports with: equal normalised names, or one the
+// other with a place prefix.
+func SameBody(a, b string) bool { return sameBody(bodyKey(a), bodyKey(b)) }
+
+// PreviousYear pairs reports as a batch does: bodies[i] names report i's
+// body (a manifest's body column, else its agency) and years[i] its year
+// (0: unknown). It returns, for each report, the position of the same
+// body's report for the year before, or -1.
+func PreviousYear(bodies []string, years []int) []int {
+	keys := make([]string, len(bodies))
+	for i, b := range bodies {
+		keys[i] = bodyKey(b)
+	}
+	x := newBodyIndex(keys, years)
+	out := make([]int, len(bodies))
+	for i := range out {
+		out[i] = -1
+		if years[i] > 1 {
+			out[i] = x.find(keys[i], years[i]-1)
+		}
+	}
+	return out
+}
