@@ -192,6 +192,7 @@ var (
 	nameRE     = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]*$`)
 	byRE       = regexp.MustCompile(`^(\d{2})-(\d{2}|last)$`)
 	yamlLineRE = regexp.MustCompile(`^yaml: (?:unmarshal errors:\n\s*)?line (\d+): (.*)`)
+	unknownRE  = regexp.MustCompile(`field (\S+) not found in type \S+`)
 )
 
 // Parse reads a profile; file names it in errors.
@@ -291,7 +292,8 @@ func lineOf(n *yaml.Node, keys ...string) int {
 func yamlErr(file string, err error) error {
 	if m := yamlLineRE.FindStringSubmatch(err.Error()); m != nil {
 		n, _ := strconv.Atoi(m[1])
-		return &Error{File: file, Line: n, Msg: strings.TrimSpace(m[2])}
+		msg := unknownRE.ReplaceAllString(strings.TrimSpace(m[2]), "unknown key $1")
+		return &Error{File: file, Line: n, Msg: msg}
 	}
 	return &Error{File: file, Msg: strings.TrimPrefix(err.Error(), "yaml: ")}
 }
