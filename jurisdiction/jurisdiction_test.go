@@ -63,6 +63,7 @@ func TestDeadlineFor(t *testing.T) {
 		{hh, Government, 2021, "2022-03-31", "statute", "2022年3月31日"},
 		// Unknown: the latest date any body type has.
 		{hh, Unknown, 2021, "2022-03-31", "statute", "2022年3月31日"},
+		{yy, Unknown, 2021, "2022-03-31", "statute", "2022年3月31日"},
 		{sq, Department, 2021, "2022-01-31", "statute", "2022年1月31日"},
 		// No year: no date to compare with.
 		{yy, Department, 0, "", "yueyang", ""},
@@ -169,5 +170,25 @@ func TestResolve(t *testing.T) {
 	a, _ := Resolve("local.yaml", dir)
 	if a.Digest() == Statute().Digest() || a.Digest() == "" {
 		t.Errorf("digest %q does not tell the profile from the statute", a.Digest())
+	}
+}
+
+// TestReadmeExample: the profile the README shows is one ogi accepts.
+func TestReadmeExample(t *testing.T) {
+	data, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, rest, ok := strings.Cut(string(data), "```yaml\n# my-city.yaml")
+	if !ok {
+		t.Fatal("the README shows no my-city.yaml profile")
+	}
+	text, _, _ := strings.Cut(rest, "```")
+	p, err := Parse("README my-city.yaml", []byte("#"+text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := p.DeadlineFor(Department).Date(2023); d != "2024-02-29" || !p.Filing.Required || p.SimilarityThreshold != 0.5 {
+		t.Errorf("department %s, filing %v, threshold %v", d, p.Filing.Required, p.SimilarityThreshold)
 	}
 }
