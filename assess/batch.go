@@ -433,7 +433,13 @@ func (b *batch) peers() map[int][]peerRef {
 		cluster []int
 	}
 	var tasks []task
-	for _, c := range idx.Clusters(b.opts.Similarity * 0.8) {
+	// Candidates down to the lowest threshold any report's jurisdiction
+	// sets; each report keeps only the peers at its own.
+	low := b.opts.Similarity
+	for i := range b.entries {
+		low = min(low, b.similarity(i))
+	}
+	for _, c := range idx.Clusters(low * 0.8) {
 		if !b.anotherBody(c) {
 			continue
 		}
@@ -467,7 +473,7 @@ func (b *batch) peers() map[int][]peerRef {
 					}
 				}
 			}
-			if jac < b.opts.Similarity {
+			if jac < b.similarity(t.i) {
 				continue
 			}
 			out[k] = append(out[k], peerRef{j: j, score: jac})
@@ -487,6 +493,20 @@ func (b *batch) peers() map[int][]peerRef {
 		res[tasks[k].i] = ps
 	}
 	return res
+}
+
+// similarity is the 内容雷同 threshold of a report: its jurisdiction's
+// (the manifest row's, else the checker's) when that sets one, else the
+// batch's.
+func (b *batch) similarity(i int) float64 {
+	j := b.entries[i].in.Jurisdiction
+	if j == nil {
+		j = b.chk.Jurisdiction()
+	}
+	if j != nil && j.SimilarityThreshold > 0 {
+		return j.SimilarityThreshold
+	}
+	return b.opts.Similarity
 }
 
 // pairScore is the stored similarity of two reports, when the store has it.
@@ -540,9 +560,12 @@ func round3(x float64) float64 { return float64(int(x*1000+0.5)) / 1000 }
 
 // resultKey names a report's result in the store: the report, the rules, the
 // configuration, and what the batch told the rules (last year's report and
-// the peers).
+// the peers, the manifest row's jurisdiction).
 func (b *batch) resultKey(e *entry, prev string, peers []peerRef) store.Key {
 	ctxDigest := prev
+	if j := e.in.Jurisdiction; j != nil {
+		ctxDigest += "+j=" + j.Digest()
+	}
 	if len(peers) > 0 {
 		h := sha256.New()
 		for _, p := range peers {
@@ -682,7 +705,9 @@ func (b *batch) evaluate(i int, prev string, refs []peerRef) storedResult {
 				Passages: mine.Passages(b.narrative(p.j), 20, 3)})
 		}
 	}
-	r, _ := b.chk.CheckDocument(ctx, e.in.File, doc, engine.Related{Previous: prevDoc, Peers: peers})
+	rel := e.in.Related()
+	rel.Previous, rel.Peers = prevDoc, peers
+	r, _ := b.chk.CheckDocument(ctx, e.in.File, doc, rel)
 	fr := r.Report
 	grid := report.NewGrid(doc, fr.Findings, b.opts.Lang)
 	fr.Document = nil

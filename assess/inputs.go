@@ -13,6 +13,7 @@ import (
 
 	"github.com/ogi-checker/ogi/check"
 	"github.com/ogi-checker/ogi/internal/fileread"
+	"github.com/ogi-checker/ogi/jurisdiction"
 )
 
 // maxManifestBytes bounds a manifest: a few KB a thousand reports; the
@@ -79,9 +80,10 @@ func Expand(args []string) ([]check.Input, error) {
 }
 
 // readManifest reads a CSV with a header naming file and optionally agency,
-// year, level (government or department) and body (the identity that pairs
-// a body's reports across years when its name changed); files are relative
-// to it.
+// year, level (government, department or township), body (the identity
+// that pairs a body's reports across years when its name changed) and
+// jurisdiction (a built-in profile's name or a profile file); files are
+// relative to it.
 func readManifest(path string) ([]check.Input, error) {
 	data, err := fileread.Read(path, maxManifestBytes)
 	if err != nil {
@@ -109,6 +111,8 @@ func readManifest(path string) ([]check.Input, error) {
 		return ""
 	}
 	var out []check.Input
+	// A profile file named on many rows is read once.
+	profiles := map[string]*jurisdiction.Profile{}
 	for n, row := range rows[1:] {
 		if fi >= len(row) || strings.TrimSpace(row[fi]) == "" {
 			continue
@@ -126,10 +130,21 @@ func readManifest(path string) ([]check.Input, error) {
 			it.Year = v
 		}
 		switch lv := get(row, "level"); lv {
-		case "", "government", "department", "unknown":
+		case "", "government", "department", "township", "unknown":
 			it.Kind = lv
 		default:
-			return nil, fmt.Errorf("%s:%d: level %q must be government or department", path, n+2, lv)
+			return nil, fmt.Errorf("%s:%d: level %q must be government, department or township", path, n+2, lv)
+		}
+		if ref := get(row, "jurisdiction"); ref != "" {
+			p, ok := profiles[ref]
+			if !ok {
+				var err error
+				if p, err = jurisdiction.Resolve(ref, filepath.Dir(path)); err != nil {
+					return nil, fmt.Errorf("%s:%d: column jurisdiction: %w", path, n+2, err)
+				}
+				profiles[ref] = p
+			}
+			it.Jurisdiction = p
 		}
 		out = append(out, it)
 	}

@@ -22,6 +22,7 @@ import (
 	"github.com/ogi-checker/ogi/engine"
 	"github.com/ogi-checker/ogi/ingest"
 	"github.com/ogi-checker/ogi/internal/fileread"
+	"github.com/ogi-checker/ogi/jurisdiction"
 	"github.com/ogi-checker/ogi/report"
 	"github.com/ogi-checker/ogi/rules"
 	"github.com/ogi-checker/ogi/schema"
@@ -159,6 +160,10 @@ func (o *Options) packs() ([]engine.Pack, error) {
 // Engine is the compiled rules, for listing rules or writing SARIF.
 func (c *Checker) Engine() *engine.Engine { return c.eng }
 
+// Jurisdiction is the profile reports are assessed under unless their
+// Input names another (nil: the statute).
+func (c *Checker) Jurisdiction() *jurisdiction.Profile { return c.opts.Engine.Jurisdiction }
+
 // Limits are the limits in force.
 func (c *Checker) Limits() ingest.Limits { return c.opts.Limits }
 
@@ -166,13 +171,28 @@ func (c *Checker) Limits() ingest.Limits { return c.opts.Limits }
 type Input struct {
 	// File is the report's path, as the user gave it.
 	File string
-	// Agency, Kind (government or department) and Year replace what the
-	// converter read from the report when set.
+	// Agency, Kind (government, department or township) and Year replace
+	// what the converter read from the report when set. A township is a
+	// people's government (its agency_kind) held to the township deadline
+	// of the jurisdiction.
 	Agency, Kind string
 	Year         int
 	// Body overrides the identity that pairs a report with the same body's
 	// report for the year before (a body renamed between years).
 	Body string
+	// Jurisdiction, when set, replaces the checker's (Options.Engine.
+	// Jurisdiction) for this report: a manifest row's.
+	Jurisdiction *jurisdiction.Profile
+}
+
+// Related is what the input says beyond the document for the rules: its
+// jurisdiction and body type.
+func (in Input) Related() engine.Related {
+	r := engine.Related{Jurisdiction: in.Jurisdiction}
+	if in.Kind == jurisdiction.Township {
+		r.BodyType = jurisdiction.Township
+	}
+	return r
 }
 
 // Result is one checked report.
@@ -200,7 +220,7 @@ func (c *Checker) Check(ctx context.Context, in Input) (Result, error) {
 	if err != nil {
 		return Failed(in.File, err), err
 	}
-	return c.CheckDocument(ctx, in.File, doc, engine.Related{})
+	return c.CheckDocument(ctx, in.File, doc, in.Related())
 }
 
 // Convert reads and converts one input and applies what its manifest says.
@@ -229,7 +249,11 @@ func (in Input) Apply(doc *schema.Document) {
 	if in.Agency != "" {
 		doc.Meta.Agency = in.Agency
 	}
-	if in.Kind != "" {
+	switch in.Kind {
+	case "":
+	case jurisdiction.Township:
+		doc.Meta.AgencyKind = jurisdiction.Government
+	default:
 		doc.Meta.AgencyKind = in.Kind
 	}
 	if in.Year != 0 {
@@ -437,10 +461,11 @@ func (c *Checker) ConfigDigest(extra ...string) string {
 		Waivers                      []engine.Waiver
 		Limits                       ingest.Limits
 		Similarity                   float64
+		Jurisdiction                 string
 		Today                        string
 		Reviews                      string
 	}{firstOr(extra), o.FailOn, o.Engine.CannotEvaluateSeverity, minScore, minSet, o.Engine.Enable, o.Engine.Disable,
-		o.Engine.Overrides, o.Waivers, o.Limits, o.Engine.SimilarityThreshold, c.today(), c.ReviewsDigest()})
+		o.Engine.Overrides, o.Waivers, o.Limits, o.Engine.SimilarityThreshold, o.Engine.Jurisdiction.Digest(), c.today(), c.ReviewsDigest()})
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:])[:32]
 }

@@ -110,6 +110,8 @@ func celEnv(itemType *cel.Type) (*cel.Env, error) {
 		cel.Variable("pact", activeType),
 		// Narrative similarity facts (see similarityFacts).
 		cel.Variable("similarity", cel.MapType(cel.StringType, cel.DynType)),
+		// The jurisdiction's rules resolved for the report (jurisdictionFacts).
+		cel.Variable("jurisdiction", cel.ObjectType(tJurisdiction)),
 		cel.Variable("item", itemType),
 		ext.Strings(),
 		ext.Lists(),
@@ -163,6 +165,15 @@ func celEnv(itemType *cel.Type) (*cel.Env, error) {
 						return types.NewErr("label: kind and id are strings")
 					}
 					return types.String(Label(string(k), string(i)))
+				}))),
+		celFunction("datezh",
+			cel.Overload("datezh_string", []*cel.Type{cel.StringType}, cel.StringType,
+				cel.UnaryBinding(func(v ref.Val) ref.Val {
+					s, ok := v.(types.String)
+					if !ok {
+						return types.NewErr("datezh: not a string")
+					}
+					return types.String(dateZh(string(s)))
 				}))),
 		celFunction("count",
 			cel.MemberOverload("string_count_string", []*cel.Type{cel.StringType, cel.StringType}, cel.IntType,
@@ -684,6 +695,7 @@ type docActivation struct {
 	preq, pact    ref.Val
 	ids           ref.Val
 	sim           *similarityFacts
+	jur           *jurisdictionFacts
 	item          any
 }
 
@@ -715,6 +727,11 @@ func (a *docActivation) ResolveName(name string) (any, bool) {
 			return nil, false
 		}
 		return a.sim.value(), true
+	case "jurisdiction":
+		if a.jur == nil {
+			return nil, false
+		}
+		return sharedAdapter.obj(tJurisdiction, a.jur), true
 	case "item":
 		return a.item, true
 	}
@@ -766,6 +783,7 @@ func (dc *docContext) celVars() *docActivation {
 		act:  activeMap(d.Tables.Active),
 		ids:  ids,
 		sim:  dc.sim,
+		jur:  dc.jur,
 		item: types.NullValue,
 	}
 	if p := dc.prev; p != nil {

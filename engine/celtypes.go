@@ -29,6 +29,8 @@ const (
 	tDiagnostic = "ogi.Diagnostic"
 	tTableInfo  = "ogi.TableInfo"
 	tSource     = "ogi.Source"
+	// tJurisdiction is the jurisdiction variable (jurisdictionFacts).
+	tJurisdiction = "ogi.Jurisdiction"
 )
 
 type field struct {
@@ -54,6 +56,7 @@ func nullableString(p *string) any {
 // objectFields describes every object type: its fields, their CEL types
 // and how to read them from the Go value.
 var objectFields = map[string]map[string]field{
+	tJurisdiction: jurisdictionFieldTypes(),
 	tDocument: {
 		"schema_version": {types.StringType, func(_ *celAdapter, o any) any { return o.(*schema.Document).SchemaVersion }},
 		"intro":          {types.StringType, func(_ *celAdapter, o any) any { return o.(*schema.Document).Intro.Text }},

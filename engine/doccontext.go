@@ -16,6 +16,7 @@ type docContext struct {
 	doc      *schema.Document
 	prev     *schema.Document // the same body's report for the year before, if known
 	sim      *similarityFacts
+	jur      *jurisdictionFacts
 	template string
 	opts     *Options
 

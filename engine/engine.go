@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/ogi-checker/ogi/jurisdiction"
 	"github.com/ogi-checker/ogi/schema"
 )
 
@@ -27,6 +28,10 @@ type Options struct {
 	Enable, Disable []string
 	// Overrides change rules' severities and points by rule id.
 	Overrides map[string]Override
+	// Jurisdiction is the profile whose deadlines, filing rule and 雷同
+	// threshold apply (nil: the statute); Related.Jurisdiction replaces it
+	// for one document.
+	Jurisdiction *jurisdiction.Profile
 }
 
 func (o *Options) defaults() {
@@ -234,7 +239,12 @@ func (e *Engine) evaluateWith(ctx context.Context, doc *schema.Document, bc Rela
 	dc := newDocContext(doc, &e.opts)
 	dc.ctx = ctx
 	dc.prev = bc.Previous
-	dc.sim = &similarityFacts{doc: doc, prev: bc.Previous, peers: bc.Peers, thr: e.opts.SimilarityThreshold}
+	jp := bc.Jurisdiction
+	if jp == nil {
+		jp = e.opts.Jurisdiction
+	}
+	dc.jur = newJurisdictionFacts(jp, bc.BodyType, doc, e.opts.SimilarityThreshold)
+	dc.sim = &similarityFacts{doc: doc, prev: bc.Previous, peers: bc.Peers, thr: dc.jur.threshold}
 	res := &Result{Rules: make([]RuleResult, len(rules))}
 	if err := ctx.Err(); err != nil {
 		return nil, &TimeoutError{Err: err}

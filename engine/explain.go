@@ -35,7 +35,8 @@ type ItemTrace struct {
 // per item; Rego rules report their findings.
 func (e *Engine) Explain(doc *schema.Document, r *Rule) Trace {
 	dc := newDocContext(doc, &e.opts)
-	dc.sim = &similarityFacts{doc: doc, thr: e.opts.SimilarityThreshold}
+	dc.jur = newJurisdictionFacts(e.opts.Jurisdiction, "", doc, e.opts.SimilarityThreshold)
+	dc.sim = &similarityFacts{doc: doc, thr: dc.jur.threshold}
 	tr := Trace{Rule: r, Result: safeEval(r, dc), Applies: true}
 	if !r.AppliesTo(dc.template) {
 		tr.Applies, tr.Why = false, "the rule is for templates "+joinStrings(r.Templates)+"; the document uses "+dc.template

@@ -13,6 +13,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/ogi-checker/ogi/jurisdiction"
 	"github.com/ogi-checker/ogi/schema"
 )
 
@@ -49,6 +50,11 @@ type FixtureCase struct {
 	// Peers are other bodies' reports in the batch found to resemble this
 	// one (what ogi assess computes), for the 内容雷同 rules.
 	Peers []Peer `yaml:"peers"`
+	// Jurisdiction names a built-in jurisdiction profile to assess the case
+	// under (default: the statute); BodyType replaces the body type read
+	// from the agency (a manifest's level).
+	Jurisdiction string `yaml:"jurisdiction"`
+	BodyType     string `yaml:"body_type"`
 	// Expect lists the findings of the fixture's rule, exactly.
 	Expect []ExpectedFinding `yaml:"expect"`
 }
@@ -148,7 +154,16 @@ func (e *Engine) runCase(r *Rule, file, dir string, c FixtureCase, convert Conve
 			return res
 		}
 	}
-	got, _ := e.evaluateWith(context.Background(), doc, Related{Previous: prev, Peers: c.Peers}, []*Rule{r})
+	rel := Related{Previous: prev, Peers: c.Peers, BodyType: c.BodyType}
+	if c.Jurisdiction != "" {
+		p, ok := jurisdiction.Builtin(c.Jurisdiction)
+		if !ok {
+			res.Error = fmt.Sprintf("jurisdiction %q is not a built-in profile (%s)", c.Jurisdiction, strings.Join(jurisdiction.Names(), ", "))
+			return res
+		}
+		rel.Jurisdiction = p
+	}
+	got, _ := e.evaluateWith(context.Background(), doc, rel, []*Rule{r})
 	if len(got.Rules) == 1 && got.Rules[0].Status == StatusError {
 		res.Error = "rule error: " + got.Rules[0].Error
 		return res

@@ -259,7 +259,7 @@ func (dc *docContext) regoResult(p *regoPack) *regoPackResult {
 	}
 	res := &regoPackResult{}
 	dc.rego[p] = res
-	input := regoInputValue(dc.doc, p.need)
+	input := regoInputValue(dc.doc, dc.jur, p.need)
 	res.byPkg = map[string]map[string]any{}
 	rs, err := p.query.Eval(dc.ctx, rego.EvalParsedInput(input))
 	if err == nil {

@@ -16,7 +16,9 @@ import (
 // value, raw, status, unit and remark: a rule names the cells of a finding
 // by id and the engine adds their source and confidence, so building
 // hundreds of location objects per document for Rego would be waste.
-func regoInputValue(d *schema.Document, need *inputNeed) ast.Value {
+// input.jurisdiction is the jurisdiction's rules resolved for the document
+// (see jurisdictionFacts), beside the document's own keys.
+func regoInputValue(d *schema.Document, jur *jurisdictionFacts, need *inputNeed) ast.Value {
 	items := make([][2]*ast.Term, 0, 7)
 	add := func(k string, build func(*inputNeed) ast.Value) {
 		if sub, ok := need.needs(k); ok {
@@ -46,6 +48,9 @@ func regoInputValue(d *schema.Document, need *inputNeed) ast.Value {
 	})
 	add("table_info", func(*inputNeed) ast.Value { return tableInfoValue(d.TableInfo) })
 	add("diagnostics", func(*inputNeed) ast.Value { return diagnosticsValue(d.Diagnostics) })
+	if jur != nil {
+		add("jurisdiction", func(*inputNeed) ast.Value { return jur.regoValue() })
+	}
 	return ast.NewObject(items...)
 }
 

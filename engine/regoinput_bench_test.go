@@ -7,6 +7,6 @@ func BenchmarkRegoInput(b *testing.B) {
 	doc := SampleDocument("2021")
 	b.ReportAllocs()
 	for i := 0; i < b.N; i++ {
-		regoInputValue(doc, nil)
+		regoInputValue(doc, nil, nil)
 	}
 }

@@ -133,7 +133,7 @@ func TestRegoPrunedInputParity(t *testing.T) {
 			}
 			return rs
 		}
-		a := eval(regoInputValue(doc, pack.need))
+		a := eval(regoInputValue(doc, nil, pack.need))
 		b := eval(whole)
 		if !reflect.DeepEqual(a, b) {
 			t.Errorf("%s: pruned input gives\n%+v\nthe whole document gives\n%+v", f, a, b)

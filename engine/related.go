@@ -7,6 +7,7 @@ import (
 
 	"cel.dev/cel-go/common/types/ref"
 
+	"github.com/ogi-checker/ogi/jurisdiction"
 	"github.com/ogi-checker/ogi/schema"
 	"github.com/ogi-checker/ogi/similarity"
 )
@@ -35,11 +36,19 @@ type Peer struct {
 }
 
 // Related is what a batch knows about a document beyond the document:
-// last year's report of the same body and the peers it resembles. Rules
-// see it as prev, preq, pact, has_prev and similarity.
+// last year's report of the same body, the peers it resembles and the
+// jurisdiction it is assessed in. Rules see it as prev, preq, pact,
+// has_prev, similarity and jurisdiction.
 type Related struct {
 	Previous *schema.Document
 	Peers    []Peer
+	// Jurisdiction replaces the engine's (Options.Jurisdiction) for this
+	// document: a manifest row's.
+	Jurisdiction *jurisdiction.Profile
+	// BodyType (government, department, township) replaces the one read
+	// from the document's agency, for the jurisdiction's deadline: a
+	// manifest's level.
+	BodyType string
 }
 
 // Narrative joins a document's narrative sections, for batch-wide

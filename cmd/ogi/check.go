@@ -21,6 +21,7 @@ import (
 	"github.com/ogi-checker/ogi/engine"
 	"github.com/ogi-checker/ogi/ingest"
 	"github.com/ogi-checker/ogi/internal/outfile"
+	"github.com/ogi-checker/ogi/jurisdiction"
 	"github.com/ogi-checker/ogi/report"
 )
 
@@ -52,8 +53,10 @@ type checkOptions struct {
 	RuleDirs               []string
 	NoBuiltin              bool
 	CannotEvaluateSeverity string
-	Jobs                   int
-	Limits                 ingest.Limits
+	// Jurisdiction is the profile's name or file (--jurisdiction).
+	Jurisdiction string
+	Jobs         int
+	Limits       ingest.Limits
 	// Outputs are -o FORMAT[=PATH] specs; none means --format to stdout.
 	Outputs []string
 	// specs are Outputs read by validate.
@@ -112,10 +115,14 @@ func (o *checkOptions) validate() error {
 // the packs compiled, rules selected and overridden, waivers checked
 // against the loaded rules.
 func (o *checkOptions) checker() (*check.Checker, error) {
+	jur, err := jurisdiction.Resolve(o.Jurisdiction, "")
+	if err != nil {
+		return nil, check.ConfigError(fmt.Errorf("--jurisdiction: %w", err))
+	}
 	co := check.Options{RuleDirs: o.RuleDirs, NoBuiltin: o.NoBuiltin, FailOn: o.FailOn, Limits: o.Limits,
 		Waivers: o.waivers, WaiversFile: o.waiversFile,
 		Engine: engine.Options{CannotEvaluateSeverity: o.CannotEvaluateSeverity, SimilarityThreshold: o.similarity,
-			Enable: o.Enable, Disable: o.Disable, Overrides: o.Overrides}}
+			Enable: o.Enable, Disable: o.Disable, Overrides: o.Overrides, Jurisdiction: jur}}
 	if o.MinScoreSet {
 		m := o.MinScore
 		co.MinScore = &m

@@ -20,6 +20,7 @@ import (
 	"github.com/ogi-checker/ogi/engine"
 	"github.com/ogi-checker/ogi/ingest"
 	"github.com/ogi-checker/ogi/internal/fileread"
+	"github.com/ogi-checker/ogi/jurisdiction"
 )
 
 // Configuration. Each setting is resolved from, in order of precedence:
@@ -69,6 +70,7 @@ var settings = []setting{
 	{key: "enable", flag: "enable", help: "run only these rules: ids, globs or categories (repeatable)", def: []string{}, group: groupRules},
 	{key: "disable", flag: "disable", help: "leave these rules out: ids, globs or categories (repeatable)", def: []string{}, group: groupRules},
 	{key: "cannot_evaluate_severity", flag: "cannot-evaluate-severity", help: "severity of identities that cannot be evaluated (blank, 无, missing operands)", def: "warning", group: groupRules, choices: []string{"error", "warning", "info"}},
+	{key: "jurisdiction", flag: "jurisdiction", help: "jurisdiction profile whose deadlines, filing rule and 雷同 threshold apply: " + strings.Join(jurisdiction.Names(), ", ") + " or a YAML file", def: jurisdiction.StatuteName, group: groupRules, valid: jurisdictionRef},
 	{key: "jobs", flag: "jobs", help: "files checked in parallel (0: one per CPU)", def: 0, group: groupCheck, valid: nonNegative},
 	{key: "waivers", flag: "waivers", help: "waivers file (default: ./waivers.yaml when present)", def: "", group: groupCheck},
 	{key: "no_waivers", flag: "no-waivers", help: "apply no waivers (audit runs)", def: false, group: groupCheck},
@@ -113,6 +115,13 @@ func between(lo, hi float64) func(any) error {
 		}
 		return nil
 	}
+}
+
+// jurisdictionRef refuses a profile that is neither built in nor a
+// readable, valid file, naming the file and line.
+func jurisdictionRef(v any) error {
+	_, err := jurisdiction.Resolve(v.(string), "")
+	return err
 }
 
 func similarityRange(v any) error {
@@ -629,6 +638,7 @@ func (c *config) applyTo(o *checkOptions) error {
 	}
 	o.Overrides = c.overrides
 	o.CannotEvaluateSeverity = get("cannot_evaluate_severity").(string)
+	o.Jurisdiction = get("jurisdiction").(string)
 	o.Jobs = get("jobs").(int)
 	o.Waivers = get("waivers").(string)
 	o.NoWaivers = get("no_waivers").(bool)
