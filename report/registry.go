@@ -54,7 +54,8 @@ type Format struct {
 // formats of a check first, as --help has always listed them, then those
 // of a batch.
 var registry = []*Format{textFormat, jsonFormat, jsonlFormat, sarifFormat, junitFormat, githubFormat, markdownFormat, htmlFormat,
-	xlsxFormat, csvFormat, dashboardFormat}
+	xlsxFormat, csvFormat, dashboardFormat,
+	circularFormat, circularPDFFormat}
 
 // A nil source is a run without reports: every format writes its empty
 // output rather than fail on the first field it reads.
