@@ -527,13 +527,44 @@ func (c *composer) plain(msg string) string {
 	if c.lang == "en" || c.in.CellName == nil {
 		return msg
 	}
-	return addressRE.ReplaceAllStringFunc(msg, func(m string) string {
+	msg = addressRE.ReplaceAllStringFunc(msg, func(m string) string {
 		g := addressRE.FindStringSubmatch(m)
 		if g[4] != "" {
 			return "表二" + engine.Label("active.subtable", g[4])
 		}
 		return c.in.CellName(engine.CellRef{Table: g[1], Row: g[2], Col: g[3]}, c.lang)
 	})
+	// A row, column or section id left on its own (缺少3行：other_no_fee)
+	// is named by its label, in quotes unless it stands in them already.
+	var b strings.Builder
+	last := 0
+	for _, m := range idRE.FindAllStringIndex(msg, -1) {
+		label := labelOf(msg[m[0]:m[1]])
+		if label == "" {
+			continue
+		}
+		b.WriteString(msg[last:m[0]])
+		if strings.HasSuffix(msg[:m[0]], "“") && strings.HasPrefix(msg[m[1]:], "”") {
+			b.WriteString(label)
+		} else {
+			b.WriteString("“" + label + "”")
+		}
+		last = m[1]
+	}
+	return b.String() + msg[last:]
+}
+
+// idRE finds a lowercase id standing on its own.
+var idRE = regexp.MustCompile(`\b[a-z][a-z0-9_]*\b`)
+
+// labelOf is the printed label of a row, column or section id, or "".
+func labelOf(id string) string {
+	for _, kind := range []string{"requests.row", "requests.col", "review.group", "review.col", "section"} {
+		if l := engine.Label(kind, id); l != id {
+			return l
+		}
+	}
+	return ""
 }
 
 // rectification is 四 with the 落款.
