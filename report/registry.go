@@ -82,7 +82,8 @@ func Lookup(name string) (*Format, bool) {
 }
 
 // FormatNames lists every format's name: text, json, jsonl, sarif, junit,
-// github, markdown, html, xlsx, csv, dashboard, in that order.
+// github, markdown, html, xlsx, csv, dashboard, circular, circular-pdf, in
+// that order.
 func FormatNames() []string {
 	names := make([]string, len(registry))
 	for i, f := range registry {

@@ -176,7 +176,7 @@ func TestComposed(t *testing.T) {
 		{"BodyText", "（二）整改完成后，请将核实结论、整改责任人、整改措施和完成时间书面报送【单位名称】。对所列问题有异议的，请一并说明理由并附相关依据。"},
 		{"BodyText", "（三）各单位要举一反三，严格按照《中华人民共和国政府信息公开条例》规定的时限和年度报告格式编制、发布年度报告，确保数据准确、内容完整、表述规范。"},
 		{"BodyText", "联系人：【姓名】，联系电话：【电话】。"},
-		{"Signature", "【单位名称】"},
+		{"Issuer", "【单位名称】"},
 		{"Signature", "【　　年　　月　　日】"},
 	}
 	got := readDOCX(t, b.Bytes())
@@ -348,10 +348,10 @@ func TestCorpus(t *testing.T) {
 		}
 	}
 	for _, w := range []string{
-		"表三“（七）总计”行“总计”列（填报0）",         // seed 002's table three, by its printed labels
-		"表四“行政复议”“总计”（空白）",               // seed 000's blank table four
+		"表三“（七）总计”行“总计”列（填报0）",                  // seed 002's table three, by its printed labels
+		"表四“行政复议”“总计”（空白）",                      // seed 000's blank table four
 		"涉及单元格：表三“一、本年新收政府信息公开申请数量”行“自然人”列（空白）", // the blank template
-		"应为1，实为0。",                          // the figures of seed 002
+		"应为1，实为0。", // the figures of seed 002
 	} {
 		if !strings.Contains(all.String(), w) {
 			t.Errorf("no %q in the circular", w)

@@ -29,6 +29,7 @@ const (
 	styleBody      = "BodyText"
 	styleHeading1  = "Heading1"
 	styleHeading2  = "Heading2"
+	styleIssuer    = "Issuer"
 	styleSignature = "Signature"
 	styleCaption   = "TableCaption"
 )
@@ -580,7 +581,7 @@ func (c *composer) rectification() []block {
 		para(styleBody, c.pick("（三）各单位要举一反三，严格按照《中华人民共和国政府信息公开条例》规定的时限和年度报告格式编制、发布年度报告，确保数据准确、内容完整、表述规范。",
 			"(3) Every body prepares and publishes its annual report within the time and in the format the Regulations prescribe, with accurate figures and complete content.")),
 		para(styleBody, c.pick("联系人：【姓名】，联系电话：【电话】。", "Contact: [name], telephone: [number].")),
-		para(styleSignature, issuer),
+		para(styleIssuer, issuer),
 		para(styleSignature, date),
 	}
 }
