@@ -168,7 +168,11 @@ func TestGoldenEveryFormat(t *testing.T) {
 func TestNilSource(t *testing.T) {
 	for _, name := range report.FormatNames() {
 		f, _ := report.Lookup(name)
-		if err := f.Write(io.Discard, nil); err != nil && !(errors.Is(err, printpdf.ErrNoSoffice) && os.Getenv("CI") != "true") {
+		err := f.Write(io.Discard, nil)
+		if errors.Is(err, printpdf.ErrNoSoffice) && os.Getenv("CI") != "true" {
+			continue
+		}
+		if err != nil {
 			t.Errorf("%s: %v", name, err)
 		}
 	}

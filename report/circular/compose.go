@@ -211,10 +211,10 @@ func (c *composer) title(es []entry) string {
 		}
 		hi = max(hi, e.Year)
 	}
-	switch {
-	case lo == 0:
+	switch lo {
+	case 0:
 		return c.pick("关于政府信息公开工作年度报告检查情况的通报", "Circular on the review of the annual reports on government information disclosure")
-	case lo == hi:
+	case hi:
 		return c.pick(fmt.Sprintf("关于%d年度政府信息公开工作年度报告检查情况的通报", lo),
 			fmt.Sprintf("Circular on the review of the %d annual reports on government information disclosure", lo))
 	}
@@ -626,15 +626,16 @@ func chineseNumber(n int) string {
 	zero := false
 	for i, p := range []int{1000, 100, 10, 1} {
 		d := n / p % 10
-		switch {
-		case d == 0:
+		switch d {
+		case 0:
 			zero = b.Len() > 0
 		default:
 			if zero {
 				b.WriteString("零")
 				zero = false
 			}
-			if !(d == 1 && i == 2 && b.Len() == 0) {
+			// 十一, not 一十一, at the start; 一百一十 within.
+			if d != 1 || i != 2 || b.Len() > 0 {
 				b.WriteString(digits[d])
 			}
 			b.WriteString(units[i])
