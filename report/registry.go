@@ -57,7 +57,8 @@ type Format struct {
 // formats of a check first, as --help has always listed them, then those
 // of a batch.
 var registry = []*Format{textFormat, jsonFormat, jsonlFormat, sarifFormat, junitFormat, githubFormat, markdownFormat, htmlFormat,
-	xlsxFormat, csvFormat, dashboardFormat}
+	xlsxFormat, csvFormat, dashboardFormat,
+	circularFormat, circularPDFFormat}
 
 // A nil source is a run without reports: every format writes its empty
 // output rather than fail on the first field it reads.
@@ -84,7 +85,8 @@ func Lookup(name string) (*Format, bool) {
 }
 
 // FormatNames lists every format's name: text, json, jsonl, sarif, junit,
-// github, markdown, html, xlsx, csv, dashboard, in that order.
+// github, markdown, html, xlsx, csv, dashboard, circular, circular-pdf, in
+// that order.
 func FormatNames() []string {
 	names := make([]string, len(registry))
 	for i, f := range registry {
