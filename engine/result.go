@@ -92,6 +92,9 @@ type Finding struct {
 	// Waived is set by callers that apply waivers; WaiverReason says why.
 	Waived       bool   `json:"waived,omitempty"`
 	WaiverReason string `json:"waiver_reason,omitempty"`
+	// Advisory is set by scoring on a finding its profile shows without
+	// deducting it (a rule listed under advisory).
+	Advisory bool `json:"advisory,omitempty"`
 }
 
 // RuleResult is the outcome of one rule on one document.
