@@ -44,7 +44,9 @@ rubrics:
 // fixtureFindings: three findings of a 5-point rule, one of a 3-point rule
 // of the same indicator, an advisory one, a structure one and a waived one.
 func fixtureFindings() *Result {
-	f := func(rule, item string) Finding { return Finding{Rule: rule, Item: item, Status: StatusFail, Severity: SeverityError} }
+	f := func(rule, item string) Finding {
+		return Finding{Rule: rule, Item: item, Status: StatusFail, Severity: SeverityError}
+	}
 	waived := f("struct.d", "w")
 	waived.Waived = true
 	return &Result{Findings: []Finding{f("arith.a", "x"), f("arith.a", "y"), f("arith.a", "z"), f("arith.b", ""),
