@@ -184,3 +184,32 @@ func TestScoringProfileErrors(t *testing.T) {
 		t.Errorf("missing file: %v", err)
 	}
 }
+
+// TestReadmeProfile: the profile the README shows loads and names only
+// rules of the built-in pack.
+func TestReadmeProfile(t *testing.T) {
+	data, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(data)
+	start := strings.Index(text, "name: my-office")
+	end := strings.Index(text[max(start, 0):], "```")
+	if start < 0 || end < 0 {
+		t.Fatal("README has no example profile")
+	}
+	file := filepath.Join(t.TempDir(), "my-office.yaml")
+	if err := os.WriteFile(file, []byte(text[start:start+end]), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := check.LoadScoring(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := check.New(check.Options{Score: &cfg}); err != nil {
+		t.Fatal(err)
+	}
+	if len(cfg.Rubrics[engine.BodyGovernment]) != 3 || len(cfg.Advisory) != 2 {
+		t.Errorf("README profile read as %+v", cfg)
+	}
+}
