@@ -204,7 +204,7 @@ func TestProfileErrors(t *testing.T) {
 	e := scoringPack(t)
 	ok := "grades: [{name: A, min: 0}]\nindicators:\n  - {id: all, weight: 100, rules: [arithmetic]}\n"
 	cases := []struct{ name, yaml, want string }{
-		{"unknown key", "name: x\nweigths: 3\n" + ok, "p.yaml:2: unknown key \"weigths\""},
+		{"unknown key", "name: x\nweight_s: 3\n" + ok, "p.yaml:2: unknown key \"weight_s\""},
 		{"unknown indicator key", "grades: [{name: A, min: 0}]\nindicators:\n  - id: all\n    weight: 100\n    rule: [arithmetic]\n", "p.yaml:5: unknown key \"rule\""},
 		{"weights", "grades: [{name: A, min: 0}]\nindicators:\n  - {id: a, weight: 60, rules: [arithmetic]}\n  - {id: b, weight: 30, rules: [structure]}\n", "p.yaml:2: indicators: the weights sum to 90, not 100"},
 		{"unknown rule", "grades: [{name: A, min: 0}]\nindicators:\n  - id: all\n    weight: 100\n    rules:\n      - arithmetic\n      - arith.nope\n", "p.yaml:7: rule \"arith.nope\" is not a rule id"},
