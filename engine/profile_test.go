@@ -235,3 +235,25 @@ func TestProfileErrors(t *testing.T) {
 		t.Errorf("the valid profile: %v", err)
 	}
 }
+
+// TestBodyType: the body type that picks a rubric.
+func TestBodyType(t *testing.T) {
+	cases := []struct{ agency, kind, want string }{
+		{"某县某镇人民政府", "government", BodyTownship},
+		{"某县某乡人民政府", "government", BodyTownship},
+		{"某区某某街道办事处", "unknown", BodyTownship},
+		{"某市人民政府", "government", BodyGovernment},
+		{"某市某局", "department", BodyDepartment},
+		{"", "unknown", ""},
+	}
+	for _, c := range cases {
+		doc := SampleDocument("2021")
+		doc.Meta.Agency, doc.Meta.AgencyKind = c.agency, c.kind
+		if got := BodyType(doc); got != c.want {
+			t.Errorf("%s (%s): %q, want %q", c.agency, c.kind, got, c.want)
+		}
+	}
+	if BodyType(nil) != "" {
+		t.Error("nil document has a body type")
+	}
+}
