@@ -60,7 +60,8 @@ type Options struct {
 	// Limits bound reading and converting one input; Limits.Timeout covers
 	// conversion and evaluation together. Zero: ingest.DefaultLimits.
 	Limits ingest.Limits
-	// Score is the scoring model; zero: engine.DefaultScoreConfig.
+	// Score is the scoring profile (LoadScoring); nil: the default profile,
+	// engine.DefaultScoreConfig. Its rule patterns must name loaded rules.
 	Score *engine.ScoreConfig
 }
 
@@ -133,6 +134,13 @@ func New(o Options) (*Checker, error) {
 		if !engine.MatchesAny(eng.Loaded(), w.Rule) {
 			return nil, ConfigError(&WaiverError{File: o.WaiversFile, Line: w.Line, Rule: w.Rule})
 		}
+	}
+	if o.Score == nil {
+		def := engine.DefaultScoreConfig()
+		o.Score = &def
+	}
+	if err := o.Score.CheckRules(eng.Loaded()); err != nil {
+		return nil, ConfigError(err)
 	}
 	return &Checker{opts: o, eng: eng}, nil
 }
@@ -274,11 +282,7 @@ func (c *Checker) CheckDocument(ctx context.Context, file string, doc *schema.Do
 	}
 	engine.ApplyWaivers(res.Findings, filepath.ToSlash(file), doc, c.opts.Waivers)
 	c.identify(res.Findings, doc)
-	cfg := engine.DefaultScoreConfig()
-	if c.opts.Score != nil {
-		cfg = *c.opts.Score
-	}
-	score := c.eng.ScoreResult(doc, res, cfg)
+	score := c.eng.ScoreResult(doc, res, *c.opts.Score)
 	fr := report.NewFileReport(filepath.ToSlash(file), doc, res, score)
 	code := ExitOK
 	for _, rr := range res.Rules {
@@ -464,8 +468,9 @@ func (c *Checker) ConfigDigest(extra ...string) string {
 		Jurisdiction                 string
 		Today                        string
 		Reviews                      string
+		Scoring                      *engine.ScoreConfig
 	}{firstOr(extra), o.FailOn, o.Engine.CannotEvaluateSeverity, minScore, minSet, o.Engine.Enable, o.Engine.Disable,
-		o.Engine.Overrides, o.Waivers, o.Limits, o.Engine.SimilarityThreshold, o.Engine.Jurisdiction.Digest(), c.today(), c.ReviewsDigest()})
+		o.Engine.Overrides, o.Waivers, o.Limits, o.Engine.SimilarityThreshold, o.Engine.Jurisdiction.Digest(), c.today(), c.ReviewsDigest(), o.Score})
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:])[:32]
 }

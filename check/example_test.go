@@ -56,6 +56,6 @@ func Example_batch() {
 	_, err = os.Stat(filepath.Join(dir, "assessment.xlsx"))
 	fmt.Println("workbook written:", err == nil)
 	// Output:
-	// 5 reports, 5 scored, mean 92.0, exit 1
+	// 5 reports, 5 scored, mean 82.8, exit 1
 	// workbook written: true
 }

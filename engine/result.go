@@ -98,6 +98,9 @@ type Finding struct {
 	// Review is the office's decision about the finding, when one was
 	// recorded (a dismissed finding is also Waived: it costs nothing).
 	Review *Review `json:"review,omitempty"`
+	// Advisory is set by scoring on a finding its profile shows without
+	// deducting it (a rule listed under advisory).
+	Advisory bool `json:"advisory,omitempty"`
 }
 
 // RuleResult is the outcome of one rule on one document.

@@ -11,8 +11,9 @@ import (
 )
 
 // CheckSchemaVersion versions the JSON output of `ogi check` (1.1: status
-// and unreadable).
-const CheckSchemaVersion = "1.1.0"
+// and unreadable; 1.2: coverage, indicators, scoring_profile, rubric,
+// score_why, the ledger's indicator and advisory findings).
+const CheckSchemaVersion = "1.2.0"
 
 //go:embed check.schema.json
 var checkSchema []byte
@@ -60,13 +61,22 @@ type FileReport struct {
 	Template *string `json:"template"`
 	// Score is null when the report could not be evaluated (ScoreReason says
 	// why) or the file could not be read (Error says why).
-	Score       *float64             `json:"score"`
-	Grade       string               `json:"grade"`
-	ScoreReason string               `json:"score_reason,omitempty"`
-	Ledger      []engine.LedgerEntry `json:"ledger"`
-	Findings    []engine.Finding     `json:"findings"`
-	Rules       []engine.RuleResult  `json:"rules"`
-	Counts      Counts               `json:"counts"`
+	Score       *float64 `json:"score"`
+	Grade       string   `json:"grade"`
+	ScoreReason string   `json:"score_reason,omitempty"`
+	// ScoreWhy is ScoreReason in both languages, for the outputs.
+	ScoreWhy *engine.Text         `json:"score_why,omitempty"`
+	Ledger   []engine.LedgerEntry `json:"ledger"`
+	// ScoringProfile names the profile that scored the report, Rubric the
+	// body type whose rubric applied, Indicators what each indicator cost
+	// and Coverage how much of the tables could be evaluated.
+	ScoringProfile string                  `json:"scoring_profile,omitempty"`
+	Rubric         string                  `json:"rubric,omitempty"`
+	Indicators     []engine.IndicatorScore `json:"indicators,omitempty"`
+	Coverage       *engine.Coverage        `json:"coverage,omitempty"`
+	Findings       []engine.Finding        `json:"findings"`
+	Rules          []engine.RuleResult     `json:"rules"`
+	Counts         Counts                  `json:"counts"`
 	// Error is set when the input could not be read or converted, or
 	// holds no report; Unreadable says which, in both languages.
 	Error      string      `json:"error,omitempty"`
@@ -109,7 +119,8 @@ type Tool struct {
 // sorted so that the same input always gives the same bytes.
 func NewFileReport(file string, doc *schema.Document, res *engine.Result, score engine.Score) FileReport {
 	fr := FileReport{File: file, Status: StatusChecked, Document: doc, Score: score.Value, Grade: score.Grade,
-		ScoreReason: score.Reason, Ledger: score.Ledger, Findings: res.Findings, Rules: res.Rules}
+		ScoreReason: score.Reason, ScoreWhy: score.Why, Ledger: score.Ledger, Findings: res.Findings, Rules: res.Rules,
+		ScoringProfile: score.Profile, Rubric: score.Rubric, Indicators: score.Indicators, Coverage: score.Coverage}
 	if doc != nil {
 		fr.Agency, fr.Year, fr.Template = doc.Meta.Agency, doc.Meta.Year, doc.Meta.Template
 	}
@@ -123,9 +134,9 @@ func NewFileReport(file string, doc *schema.Document, res *engine.Result, score 
 
 // NewUnreadableReport is the report of an input that gave no report to
 // check: no findings, no score, the reason in both languages and detail
-// (the error as it was raised) in Error.
+// (the error as it was raised) in Error, and the grade 无法评定.
 func NewUnreadableReport(file, code string, reason engine.Text, detail string) FileReport {
-	return FileReport{File: file, Status: StatusUnreadable, Error: detail, Unreadable: &Unreadable{Code: code, Reason: reason},
+	return FileReport{File: file, Status: StatusUnreadable, Grade: engine.GradeNone, Error: detail, Unreadable: &Unreadable{Code: code, Reason: reason},
 		Findings: []engine.Finding{}, Ledger: []engine.LedgerEntry{}, Rules: []engine.RuleResult{}}
 }
 

@@ -86,6 +86,8 @@ func writeTextReport(w *errWriter, fr FileReport, lang string) {
 		if fr.Grade != "" {
 			score += pick(lang, "（"+fr.Grade+"）", " ("+gradeEn(fr.Grade)+")")
 		}
+	} else if fr.ScoreWhy != nil {
+		score = pick(lang, GradeNoneLabel, "not graded") + pick(lang, "：", ": ") + fr.ScoreWhy.Pick(lang)
 	} else if fr.ScoreReason != "" {
 		score += pick(lang, "：", ": ") + fr.ScoreReason
 	}
@@ -112,6 +114,9 @@ func writeTextReport(w *errWriter, fr FileReport, lang string) {
 		w.printf("%s %s · %s %s · %s %s\n", pick(lang, "机关", "agency"), orDash(m.Agency),
 			pick(lang, "格式", "template"), tpl, pick(lang, "落款", "dated"), pub)
 	}
+	if line := scoreCoverageLine(fr, lang); line != "" {
+		w.printf("%s\n", line)
+	}
 	group := ""
 	for _, f := range fr.Findings {
 		if g := Group(f); g != group {
@@ -131,7 +136,11 @@ func writeTextReport(w *errWriter, fr FileReport, lang string) {
 		case f.Severity != engine.SeverityError:
 			mark = "!"
 		}
-		w.printf("  %s %s %s  %s\n", mark, pick(lang, sev[0], sev[1]), f.Rule, f.Message.Pick(lang))
+		advisory := ""
+		if f.Advisory {
+			advisory = pick(lang, "〔仅提示，不扣分〕", " [advisory, not deducted]")
+		}
+		w.printf("  %s %s %s  %s%s\n", mark, pick(lang, sev[0], sev[1]), f.Rule, f.Message.Pick(lang), advisory)
 		if f.Expected != nil && f.Actual != nil {
 			w.printf("      %s %s, %s %s\n", pick(lang, "应为", "expected"), num(*f.Expected), pick(lang, "实为", "actual"), num(*f.Actual))
 		}
@@ -149,6 +158,7 @@ func writeTextReport(w *errWriter, fr FileReport, lang string) {
 	if len(fr.Findings) == 0 {
 		w.printf("%s\n", pick(lang, "未发现问题。", "No findings."))
 	}
+	writeLedgerText(w, fr, lang)
 }
 
 // unreadableText is the one line that says a file gave no report to check
@@ -186,6 +196,8 @@ func gradeEn(g string) string {
 		return "pass"
 	case "不合格":
 		return "fail"
+	case GradeNoneLabel:
+		return "not graded"
 	}
 	return g
 }

@@ -67,6 +67,8 @@ type checkOptions struct {
 	waivers   []engine.Waiver
 	// waiversFile is the file waivers came from ("" when none).
 	waiversFile string
+	// Scoring is the scoring profile, a built-in name or a file ("": default).
+	Scoring string
 	// refLines says where each enable/disable entry was written
 	// ("key\x00pattern" → ".ogi.yaml:4"), for errors.
 	refLines map[string]string
@@ -126,6 +128,13 @@ func (o *checkOptions) checker() (*check.Checker, error) {
 	if o.MinScoreSet {
 		m := o.MinScore
 		co.MinScore = &m
+	}
+	if o.Scoring != "" {
+		sc, err := check.LoadScoring(o.Scoring)
+		if err != nil {
+			return nil, err
+		}
+		co.Score = &sc
 	}
 	c, err := check.New(co)
 	var pe *engine.PatternError

@@ -74,6 +74,7 @@ var settings = []setting{
 	{key: "jobs", flag: "jobs", help: "files checked in parallel (0: one per CPU)", def: 0, group: groupCheck, valid: nonNegative},
 	{key: "waivers", flag: "waivers", help: "waivers file (default: ./waivers.yaml when present)", def: "", group: groupCheck},
 	{key: "no_waivers", flag: "no-waivers", help: "apply no waivers (audit runs)", def: false, group: groupCheck},
+	{key: "scoring", flag: "scoring", help: "scoring profile: a built-in name (default, jinzhou-example) or a YAML file", def: "", group: groupCheck},
 	{key: "db", flag: "db", help: `SQLite store of documents and results ("" for none)`, def: "ogi.db", group: groupAssess},
 	{key: "reviewer", flag: "reviewer", help: "who made the decisions --review reads, recorded with each (default: the login name)", def: "", group: groupAssess},
 	{key: "similarity_threshold", flag: "similarity-threshold", help: "narrative similarity (0-1) at which two reports count as the same text (内容雷同)", def: engine.DefaultSimilarityThreshold, group: groupAssess, valid: similarityRange},
@@ -642,6 +643,7 @@ func (c *config) applyTo(o *checkOptions) error {
 	o.Jobs = get("jobs").(int)
 	o.Waivers = get("waivers").(string)
 	o.NoWaivers = get("no_waivers").(bool)
+	o.Scoring = get("scoring").(string)
 	o.DB = get("db").(string)
 	o.Reviewer = get("reviewer").(string)
 	o.similarity = get("similarity_threshold").(float64)

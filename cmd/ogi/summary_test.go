@@ -18,12 +18,12 @@ func TestCheckClosingLines(t *testing.T) {
 		notWant []string
 	}{
 		{"several files, a bar", []string{"--fail-on", "never", "--min-score", "88", s002, s004, s001}, 1,
-			[]string{"ogi: 3 files: 3 checked, 0 unreadable; ", " warnings; 1 below --min-score 88 (exit 1: 1 below --min-score 88)\n",
-				"ogi: below --min-score 88: " + strings.ReplaceAll(s002, "\\", "/") + " 85\n"}, nil},
+			[]string{"ogi: 3 files: 3 checked, 0 unreadable; ", " warnings; 2 below --min-score 88 (exit 1: 2 below --min-score 88)\n",
+				"ogi: below --min-score 88: " + strings.ReplaceAll(s002, "\\", "/") + " 85, " + strings.ReplaceAll(s004, "\\", "/") + " 79\n"}, nil},
 		{"an unreadable file among them", []string{"--fail-on", "never", s001, "/dev/null"}, 3,
 			[]string{"ogi: 2 files: 1 checked, 1 unreadable; 0 errors, "}, []string{"below --min-score"}},
 		{"one file below the bar", []string{"--fail-on", "never", "--min-score", "99", s004}, 1,
-			[]string{"below --min-score 99: " + strings.ReplaceAll(s004, "\\", "/") + " 89\n"}, []string{" files: "}},
+			[]string{"below --min-score 99: " + strings.ReplaceAll(s004, "\\", "/") + " 79\n"}, []string{" files: "}},
 		{"one file, no bar", []string{s001}, 0, nil, []string{" files: ", "below --min-score"}},
 	}
 	for _, tt := range tests {
