@@ -175,10 +175,11 @@ func scoreString(p *float64) string {
 	return num(*p)
 }
 
-func cellList(f engine.Finding) string {
+// cellList names a finding's cells by their printed labels.
+func cellList(f engine.Finding, lang string) string {
 	var cs []string
 	for _, c := range f.Cells {
-		cs = append(cs, c.Address())
+		cs = append(cs, engine.CellName(c, lang))
 	}
-	return strings.Join(cs, " ")
+	return strings.Join(cs, pick(lang, "；", "; "))
 }

@@ -130,7 +130,7 @@ func TestGolden(t *testing.T) {
 					if !f.PerReport {
 						t.Fatalf("%s writes no page per report", gc.format)
 					}
-					err = f.WriteReport(&buf, reports[gc.report-1], gc.lang)
+					err = f.WriteReport(&buf, reports[gc.report-1], src)
 				} else {
 					err = f.Write(&buf, src)
 				}

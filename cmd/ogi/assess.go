@@ -162,7 +162,7 @@ func runAssess(ctx context.Context, stdout, stderr io.Writer, chk *check.Checker
 		ctx = context.Background()
 	}
 	prog := &progress{w: stderr, on: isTerminal(stderr)}
-	res, err := assess.Run(ctx, inputs, assess.Options{Checker: chk, Lang: o.Lang, Jobs: o.Jobs, Similarity: o.similarity,
+	res, err := assess.Run(ctx, inputs, assess.Options{Checker: chk, Lang: o.Lang, CSVEncoding: o.CSVEncoding, Jobs: o.Jobs, Similarity: o.similarity,
 		Store: db, Version: readVersion().Version, Converter: converterID(), Outputs: specs, Stdout: stdout, MaxDetails: maxDetails,
 		Progress: prog.update, Problem: func(line string) { say(stderr, "ogi: %s\n", line) }})
 	if err != nil {
