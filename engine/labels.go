@@ -94,6 +94,13 @@ var tableNames = map[string][2]string{
 // TableName names a table of the report in lang ("en", else Chinese):
 // 表三, or 表二“第二十条第（一）项” for a table-2 sub-table.
 func TableName(table, lang string) string {
+	if t, ok := strings.CutPrefix(table, "previous."); ok {
+		// The year before's tables, which the continuity rules compare.
+		if lang == "en" {
+			return "last year's " + TableName(t, lang)
+		}
+		return "上年度报告" + TableName(t, lang)
+	}
 	if sub, ok := strings.CutPrefix(table, "active."); ok {
 		if lang == "en" {
 			return "table 2 " + Label("active.subtable", sub)
@@ -113,6 +120,7 @@ func TableName(table, lang string) string {
 // spans it (（三）不予公开 1.属于国家秘密), so that the numbered rows of
 // different groups are told apart.
 func RowLabel(table, row string) string {
+	table = strings.TrimPrefix(table, "previous.")
 	switch {
 	case table == "requests":
 		return Label("requests.row.full", row)
@@ -126,6 +134,7 @@ func RowLabel(table, row string) string {
 
 // ColLabel is a column's printed label.
 func ColLabel(table, col string) string {
+	table = strings.TrimPrefix(table, "previous.")
 	switch {
 	case table == "requests":
 		return Label("requests.col", col)
@@ -142,9 +151,6 @@ func ColLabel(table, col string) string {
 // Chinese labels (they are what the report prints) after an English table
 // name: table 3, row “（七）总计”, column “科研机构”.
 func CellName(c CellRef, lang string) string {
-	if c.Row == "" && c.Col == "" {
-		return TableName(c.Table, lang)
-	}
 	t := TableName(c.Table, lang)
 	if lang == "en" {
 		s := t
@@ -205,8 +211,17 @@ func ItemName(item, lang string) string {
 	if s := SectionName(item, lang); s != item {
 		return s
 	}
-	if t := TableName(item, lang); t != item {
-		return t
+	if _, ok := labels["table:"+item]; ok {
+		return TableName(item, lang)
+	}
+	if rest, ok := strings.CutPrefix(item, "active."); ok {
+		// A diagnostic's table and column (active.art20_1.made).
+		if sub, col, ok := strings.Cut(rest, "."); ok {
+			return CellName(CellRef{Table: "active." + sub, Col: col}, lang)
+		}
+	}
+	if _, ok := labels["active.subtable:"+item]; ok {
+		return TableName("active."+item, lang)
 	}
 	if a, b, ok := strings.Cut(item, "/"); ok {
 		// sub-table/row, as the table-2 continuity rules key their items.

@@ -137,7 +137,7 @@ type dashReport struct {
 	Warnings int      `json:"w"`
 	Review   int      `json:"n"`
 	// Error is set for an unreadable report: 无法读取 and the reason.
-	Error    string      `json:"x,omitempty"`
+	Error string `json:"x,omitempty"`
 	// Findings are, each: the rule's title, the severity (the item's
 	// class), the status, the message, the cells and the word shown for
 	// the severity or status (错误, 无法核验, 已豁免…).

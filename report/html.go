@@ -38,7 +38,7 @@ type checkPage struct {
 	Sections   []pageSection
 	// Legend says what the highlights of the table cells mean.
 	Legend []legendItem
-	L          checkLabels
+	L      checkLabels
 }
 
 type checkLabels struct {
@@ -54,8 +54,8 @@ type pageLedger struct {
 type pageFinding struct {
 	// Severity is the class (error, warning, info); SeverityName the word.
 	Severity, SeverityName, Rule, Message string
-	Line                    int
-	Waived                  bool
+	Line                                  int
+	Waived                                bool
 }
 
 // pageSection is a heading and the tables under it.

@@ -37,7 +37,8 @@ func WriteText(w io.Writer, out *CheckOutput, lang string) error {
 }
 
 var textFormat = &Format{Name: "text", Help: "readable report: score, then findings by section with their cells",
-	Write: func(w io.Writer, src *Source) error { return writeText(w, reportsOf(src.reports(false)), src.Lang, newTitles(src.Rules))
+	Write: func(w io.Writer, src *Source) error {
+		return writeText(w, reportsOf(src.reports(false)), src.Lang, newTitles(src.Rules))
 	}}
 
 // writeText names each rule by its title in tt (by its id for a rule tt

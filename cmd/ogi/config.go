@@ -18,9 +18,9 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/ogi-checker/ogi/engine"
-	"github.com/ogi-checker/ogi/report"
 	"github.com/ogi-checker/ogi/ingest"
 	"github.com/ogi-checker/ogi/internal/fileread"
+	"github.com/ogi-checker/ogi/report"
 )
 
 // Configuration. Each setting is resolved from, in order of precedence:
