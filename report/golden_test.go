@@ -95,6 +95,7 @@ var goldenCases = []goldenCase{
 	{name: "html", format: "html", file: "page.html", lang: "zh"},
 	{name: "html.en", format: "html", file: "page.en.html", lang: "en", report: 2},
 	{name: "csv", format: "csv", file: "summary.csv", lang: "zh"},
+	{name: "csv.en", format: "csv", file: "summary.en.csv", lang: "en"},
 	{name: "xlsx", format: "xlsx", file: "workbook.xlsx", lang: "zh"},
 	{name: "dashboard", format: "dashboard", file: "dashboard.html", lang: "zh"},
 	{name: "dashboard.en", format: "dashboard", file: "dashboard.en.html", lang: "en", maxDetails: 1},
