@@ -158,7 +158,7 @@ func unreadableText(fr FileReport, lang string) string {
 func findingLine(f engine.Finding, lang string) string {
 	s := f.Message.Pick(lang)
 	if f.Source != nil && f.Source.Line > 0 {
-		s += fmt.Sprintf(" (line %d)", f.Source.Line)
+		s += pick(lang, fmt.Sprintf("（第%d行）", f.Source.Line), fmt.Sprintf(" (line %d)", f.Source.Line))
 	}
 	return s
 }
