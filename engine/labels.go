@@ -116,35 +116,33 @@ func TableName(table, lang string) string {
 	return table
 }
 
+// tableKinds maps a table (table 2's sub-tables as "active") to the label
+// kinds of its rows and columns; table 3's rows carry their group.
+var tableKinds = map[string][2]string{
+	"requests":          {"requests.row.full", "requests.col"},
+	"review_litigation": {"review.group", "review.col"},
+	"active":            {"active.row", "active.col"},
+}
+
+// axisLabel is the label of a row (axis 0) or column (axis 1) of table.
+func axisLabel(table, id string, axis int) string {
+	table = strings.TrimPrefix(table, "previous.")
+	if strings.HasPrefix(table, "active.") {
+		table = "active"
+	}
+	if k, ok := tableKinds[table]; ok {
+		return Label(k[axis], id)
+	}
+	return id
+}
+
 // RowLabel is a row's printed label: for table 3 with the group cell that
 // spans it (（三）不予公开 1.属于国家秘密), so that the numbered rows of
 // different groups are told apart.
-func RowLabel(table, row string) string {
-	table = strings.TrimPrefix(table, "previous.")
-	switch {
-	case table == "requests":
-		return Label("requests.row.full", row)
-	case table == "review_litigation":
-		return Label("review.group", row)
-	case strings.HasPrefix(table, "active."):
-		return Label("active.row", row)
-	}
-	return row
-}
+func RowLabel(table, row string) string { return axisLabel(table, row, 0) }
 
 // ColLabel is a column's printed label.
-func ColLabel(table, col string) string {
-	table = strings.TrimPrefix(table, "previous.")
-	switch {
-	case table == "requests":
-		return Label("requests.col", col)
-	case table == "review_litigation":
-		return Label("review.col", col)
-	case strings.HasPrefix(table, "active."):
-		return Label("active.col", col)
-	}
-	return col
-}
+func ColLabel(table, col string) string { return axisLabel(table, col, 1) }
 
 // CellName names a cell by the labels printed on the table, the one way
 // every output names it: 表三“（七）总计”行“科研机构”列. English keeps the
