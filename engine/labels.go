@@ -69,13 +69,18 @@ var labels = func() map[string]string {
 // requests.row, requests.row.full (with its group), requests.col,
 // review.group, review.col, active.subtable, active.row, active.col,
 // section and table (表三, 表二“第二十条第（一）项”); row.<table> is a row
-// of that table (RowLabel) and cell a cell address (CellName). Unknown ids come back unchanged.
+// of that table (RowLabel) and cell a cell address (CellName); table.en and
+// section.en name a table and a section for English messages. Unknown ids come back unchanged.
 func Label(kind, id string) string {
 	switch {
 	case strings.HasPrefix(kind, "row."):
 		return RowLabel(strings.TrimPrefix(kind, "row."), id)
 	case kind == "cell":
 		return AddressName(id, "zh")
+	case kind == "table.en":
+		return TableName(id, "en")
+	case kind == "section.en":
+		return SectionName(id, "en")
 	}
 	if l, ok := labels[kind+":"+id]; ok {
 		return l

@@ -41,3 +41,20 @@ func TestItemNames(t *testing.T) {
 		}
 	}
 }
+
+// TestLabelKinds: the kinds the rules' label() takes beyond the template's.
+func TestLabelKinds(t *testing.T) {
+	for _, c := range []struct{ kind, id, want string }{
+		{"table", "requests", "表三"},
+		{"table", "active.art20_5", "表二“第二十条第（五）项”"},
+		{"table.en", "active.art20_5", "table 2 第二十条第（五）项"},
+		{"section.en", "problems", "section 5 “五、存在的主要问题及改进情况”"},
+		{"row.requests", "other_no_fee", "（六）其他处理2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请"},
+		{"row.review_litigation", "reconsideration", "行政复议"},
+		{"cell", "requests.granted.total", "表三“（一）予以公开”行“总计”列"},
+	} {
+		if got := Label(c.kind, c.id); got != c.want {
+			t.Errorf("Label(%q, %q) = %q, want %q", c.kind, c.id, got, c.want)
+		}
+	}
+}

@@ -12,6 +12,12 @@ import (
 	"golang.org/x/text/transform"
 )
 
+// The Chinese headers of the CSV's code columns.
+const (
+	csvStatusCode = "状态代码"
+	csvReasonCode = "原因代码"
+)
+
 // CSVEncodings are the encodings the csv format writes: UTF-8, and
 // GB18030 for the spreadsheet programs of offices that open a CSV in the
 // system's code page.
@@ -20,9 +26,11 @@ var CSVEncodings = []string{"utf-8", "gb18030"}
 // csvHeaders are the summary's columns. The English ones are the
 // machine-readable names (codes in status and unreadable, the error as
 // raised); the Chinese ones head the same table an officer reads, with
-// the status and the reason in words.
+// the status and the reason in words, then the two codes (状态代码:
+// checked or unreadable, 原因代码: no_text, empty, not_a_report, input or
+// timeout) for a program that filters the table.
 var csvHeaders = [2][]string{
-	{"报告文件", "机关", "年度", "格式", "得分", "等级", "排名", "百分位", "错误", "警告", TermNeedsReview, "状态", "无法读取原因"},
+	{"报告文件", "机关", "年度", "格式", "得分", "等级", "排名", "百分位", "错误", "警告", TermNeedsReview, "状态", "无法读取原因", csvStatusCode, csvReasonCode},
 	{"file", "agency", "year", "template", "score", "grade", "rank", "percentile", "errors", "warnings", "needs_review", "status", "unreadable", "error"},
 }
 
@@ -77,7 +85,7 @@ func writeCSVRows(w io.Writer, reports iter.Seq[Ranked], lang string) error {
 			}
 			row = []string{fr.File, fr.Agency, yearString(fr.Year), "", "", "", "", "", "", "", "", StatusUnreadable, code, fr.Error}
 			if !en {
-				row = append(slices.Clone(row[:11]), fr.UnreadableLabel(lang), fr.UnreadableReason(lang))
+				row = append(slices.Clone(row[:11]), fr.UnreadableLabel(lang), fr.UnreadableReason(lang), StatusUnreadable, code)
 			}
 		} else {
 			tpl := ""
@@ -92,7 +100,7 @@ func writeCSVRows(w io.Writer, reports iter.Seq[Ranked], lang string) error {
 				fmt.Sprintf("%.3f", r.Percentile), strconv.Itoa(fr.Counts.Error), strconv.Itoa(fr.Counts.Warning),
 				strconv.Itoa(fr.Counts.NeedsReview), StatusChecked, "", ""}
 			if !en {
-				row = append(slices.Clone(row[:11]), "已检查", "")
+				row = append(slices.Clone(row[:11]), "已检查", "", StatusChecked, "")
 			}
 		}
 		if err := cw.Write(row); err != nil {

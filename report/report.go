@@ -146,10 +146,14 @@ func (fr FileReport) UnreadableReason(lang string) string {
 		return u.Reason.Pick(lang)
 	}
 	if lang != "en" {
+		reason := "文件无法打开或转换"
 		if u != nil && u.Reason.Zh != "" {
-			return u.Reason.Zh
+			reason = u.Reason.Zh
 		}
-		return "文件无法打开或转换"
+		if zh := inputErrorZh(fr.Error); zh != "" {
+			reason += "：" + zh
+		}
+		return reason
 	}
 	return fr.Error
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/xuri/excelize/v2"
 	"golang.org/x/text/encoding/simplifiedchinese"
 
+	"github.com/ogi-checker/ogi/engine"
 	"github.com/ogi-checker/ogi/report"
 )
 
@@ -162,3 +163,27 @@ func TestCSVEncodings(t *testing.T) {
 		t.Errorf("unknown encoding: error %v, want one naming it", err)
 	}
 }
+
+// TestUnreadableReasonInChinese: a file that could not be opened or
+// converted is explained in Chinese, with the limit it broke, not in the
+// converter's English; English keeps the error as raised.
+func TestUnreadableReasonInChinese(t *testing.T) {
+	for _, c := range []struct{ err, zh string }{
+		{"in/cells.docx: table 1 row 1: more than 1000 cells in one row", "文件无法打开或转换：表格一行超过1000个单元格"},
+		{"x.pdf: not a readable PDF (pdfinfo: exit status 1)", "文件无法打开或转换：不是可读取的PDF文件"},
+		{"x.pdf: the PDF has 900 pages, more than the limit of 500", "文件无法打开或转换：PDF共900页，超过上限500页"},
+		{"a.txt: 300000 lines, more than the limit of 200000", "文件无法打开或转换：超过200000行"},
+		{"gone.pdf: open: no such file or directory", "文件无法打开或转换：文件不存在"},
+		{"x: something new", "文件无法打开或转换"},
+	} {
+		fr := report.NewUnreadableReport("x", report.UnreadableInput, engineText("文件无法打开或转换", "the file could not be opened or converted"), c.err)
+		if got := fr.UnreadableReason("zh"); got != c.zh {
+			t.Errorf("%q: zh %q, want %q", c.err, got, c.zh)
+		}
+		if got := fr.UnreadableReason("en"); got != c.err {
+			t.Errorf("%q: en %q, want the error", c.err, got)
+		}
+	}
+}
+
+func engineText(zh, en string) engine.Text { return engine.Text{Zh: zh, En: en} }
