@@ -35,6 +35,8 @@ type Options struct {
 	Checker *check.Checker
 	// Lang is the language of stored messages and of the outputs: zh or en.
 	Lang string
+	// CSVEncoding is the csv output's encoding (report.Source.CSVEncoding).
+	CSVEncoding string
 	// Jobs is the number of reports converted and checked at once (0: one
 	// per CPU).
 	Jobs int
@@ -302,7 +304,7 @@ func (b *batch) applyReviews(now time.Time) error {
 // output or a device, were final as they came); the other formats are
 // written from the results in the spool.
 func (b *batch) writeOutputs(streams []*stream, cohort *report.CohortStats, cov *report.Coverage) {
-	src := &report.Source{Tool: report.Tool{Name: "ogi", Version: b.opts.Version}, Rules: b.chk.Engine().Rules(), Lang: b.opts.Lang,
+	src := &report.Source{Tool: report.Tool{Name: "ogi", Version: b.opts.Version}, Rules: b.chk.Engine().Rules(), Lang: b.opts.Lang, CSVEncoding: b.opts.CSVEncoding,
 		Reports:   func(withGrids bool) iter.Seq[report.Ranked] { return b.ranked(cohort, withGrids)() },
 		Summaries: b.summaries(cohort), Cohort: cohort, MaxDetails: b.opts.MaxDetails, Coverage: cov}
 	for _, spec := range b.opts.Outputs {

@@ -598,8 +598,8 @@ func cannotEvaluateMessage(r *Rule, bad []CellRef) Text {
 			break
 		}
 		candZh, candEn := candidatesSuffix(c.Candidates)
-		zh = append(zh, fmt.Sprintf("%s.%s.%s（%s%s%s）", c.Table, c.Row, c.Col, statusZh(c.Status), rawSuffix(c.Raw), candZh))
-		en = append(en, fmt.Sprintf("%s.%s.%s (%s%s%s)", c.Table, c.Row, c.Col, c.Status, rawSuffix(c.Raw), candEn))
+		zh = append(zh, fmt.Sprintf("%s（%s%s%s）", CellName(c, "zh"), statusZh(c.Status), rawSuffix(c.Raw), candZh))
+		en = append(en, fmt.Sprintf("%s (%s%s%s)", CellName(c, "en"), c.Status, rawSuffix(c.Raw), candEn))
 	}
 	moreZh, moreEn := "", ""
 	if len(bad) > show {
@@ -633,7 +633,14 @@ func rawSuffix(raw string) string {
 	return " " + strconv.Quote(raw)
 }
 
-func statusZh(s string) string {
+func statusZh(s string) string { return CellStatusName(s, "zh") }
+
+// CellStatusName says in lang what a cell holds when it is not a number:
+// 空白, 占位符, 缺失, 文字, 无法确定.
+func CellStatusName(s, lang string) string {
+	if lang == "en" {
+		return s
+	}
 	switch s {
 	case schema.StatusBlank:
 		return "空白"

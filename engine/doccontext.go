@@ -164,6 +164,10 @@ func review(f *Finding) {
 		return
 	}
 	for _, c := range f.Cells {
+		// A missing cell is the evidence of a missing row or table: certain.
+		if c.Status == schema.StatusMissing {
+			continue
+		}
 		if c.Status == schema.StatusAmbiguous || c.Confidence < ReviewConfidence {
 			f.Status = StatusNeedsReview
 			f.Severity = SeverityWarning

@@ -37,8 +37,8 @@ type TableCoverage struct {
 	Status string `json:"status"`
 }
 
-// tableNames are the tables' printed names, zh and en.
-var tableNames = map[string][2]string{
+// coverageTableNames are the tables' printed names with what they hold, zh and en.
+var coverageTableNames = map[string][2]string{
 	"active":            {"表二（主动公开政府信息情况）", "table 2 (active disclosure)"},
 	"requests":          {"表三（收到和处理政府信息公开申请情况）", "table 3 (requests)"},
 	"review_litigation": {"表四（行政复议、行政诉讼情况）", "table 4 (reconsideration and litigation)"},

@@ -220,7 +220,7 @@ func (e *Engine) ScoreResult(doc *schema.Document, res *Result, cfg ScoreConfig)
 	s.Coverage = &cov
 	for _, t := range cfg.Coverage.KeyTables {
 		if tc := cov.table(t); tc != nil && tc.Status == "missing" {
-			zh, en := tableNames[t][0], tableNames[t][1]
+			zh, en := coverageTableNames[t][0], coverageTableNames[t][1]
 			return noScore(s, en+" was not found: the report cannot be graded without it",
 				Text{Zh: "未找到" + zh + "，缺少关键表格的报告无法评定", En: en + " was not found: the report cannot be graded without it"})
 		}

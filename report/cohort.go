@@ -1,6 +1,7 @@
 package report
 
 import (
+	"fmt"
 	"iter"
 	"slices"
 	"sort"
@@ -175,10 +176,20 @@ func scoreString(p *float64) string {
 	return num(*p)
 }
 
-func cellList(f engine.Finding) string {
+// cellListMax is how many cells a finding's list names: a missing table
+// has dozens, and the first few say where to look.
+const cellListMax = 8
+
+// cellList names a finding's cells by their printed labels, the first
+// cellListMax of them and how many there are in all.
+func cellList(f engine.Finding, lang string) string {
 	var cs []string
-	for _, c := range f.Cells {
-		cs = append(cs, c.Address())
+	for i, c := range f.Cells {
+		if i == cellListMax {
+			cs = append(cs, pick(lang, fmt.Sprintf("等%d个单元格", len(f.Cells)), fmt.Sprintf("%d cells in all", len(f.Cells))))
+			break
+		}
+		cs = append(cs, engine.CellName(c, lang))
 	}
-	return strings.Join(cs, " ")
+	return strings.Join(cs, pick(lang, "；", "; "))
 }

@@ -124,9 +124,8 @@ func (c *Coverage) Summary() string {
 // coverageSheet is the workbook's 覆盖情况 sheet: one row per body and year.
 func coverageSheet(c *Coverage, lang string) xlsxSheet {
 	return xlsxSheet{name: "覆盖情况", count: len(c.Rows),
-		header: []string{pick(lang, "单位", "Body"), pick(lang, "上级", "Parent"), pick(lang, "类型", "Type"), pick(lang, "年度", "Year"),
-			pick(lang, "状态", "Status"), pick(lang, "报告文件", "Files"), pick(lang, "说明", "Note")},
-		widths: []float64{30, 26, 12, 8, 10, 40, 70},
+		cols: []xlsxCol{{"单位", "Body", 30, colText}, {"上级", "Parent", 26, colText}, {"类型", "Type", 12, colText},
+			{"年度", "Year", 8, colInt}, {"状态", "Status", 10, colText}, {"报告文件", "Files", 40, colWrap}, {"说明", "Note", 70, colWrap}},
 		rows: func(yield func([]any) bool) {
 			for _, r := range c.Rows {
 				if !yield([]any{r.Body, r.Parent, BodyTypeLabel(r.Type, lang), r.Year, CoverageStatusLabel(r.Status, lang),

@@ -123,6 +123,8 @@ type DashboardOptions struct {
 	MaxDetails int
 	// Coverage, when set, adds the roster's 覆盖情况 panel.
 	Coverage *Coverage
+	// Rules name the rules in the drill-downs by their titles.
+	Rules []*engine.Rule
 }
 
 // dashReport is one report in the dashboard's embedded data.
@@ -137,8 +139,11 @@ type dashReport struct {
 	Warnings int      `json:"w"`
 	Review   int      `json:"n"`
 	// Error is set for an unreadable report: 无法读取 and the reason.
-	Error    string      `json:"x,omitempty"`
-	Findings [][5]string `json:"fs"` // rule, severity, status, message, cells
+	Error string `json:"x,omitempty"`
+	// Findings are, each: the rule's title, the severity (the item's
+	// class), the status, the message, the cells and the word shown for
+	// the severity or status (错误, 无法核验, 已豁免…).
+	Findings [][6]string `json:"fs"`
 	Grid     *Grid       `json:"grid,omitempty"`
 	// Omitted is set when the drill-down was left out (MaxDetails).
 	Omitted bool `json:"o,omitempty"`
@@ -149,7 +154,7 @@ type dashReport struct {
 // of reports whose rows open a drill-down with the findings and the tables,
 // failing cells highlighted. Charts are inline SVG and the script is inline,
 // so it works offline. Reports stream into the page: memory does not grow
-// with the batch. #r=N in the address opens report N on load; #unreadable
+// with the batch. #r=N in the address opens report N (counted from 1, in the batch's order) on load; #unreadable
 // lists only the unreadable reports.
 func WriteDashboard(w io.Writer, reports func() iter.Seq[Ranked], c *CohortStats, opt DashboardOptions) error {
 	t, err := pageTemplates()
@@ -164,6 +169,7 @@ func WriteDashboard(w io.Writer, reports func() iter.Seq[Ranked], c *CohortStats
 	}
 	page := newDashboardPage(c, opt.Lang)
 	page.Coverage = newCoveragePanel(opt.Coverage, opt.Lang)
+	tt := newTitles(opt.Rules)
 	// The reports are marshalled here, one at a time as the template
 	// reaches them, so that an error (a NaN score) stops the page instead
 	// of being written into it; the template escapes the JSON for the
@@ -178,7 +184,7 @@ func WriteDashboard(w io.Writer, reports func() iter.Seq[Ranked], c *CohortStats
 	page.Data = func(yield func(int, json.RawMessage) bool) {
 		i := 0
 		for r := range reports() {
-			b, err := json.Marshal(newDashReport(r, detailBelow, opt.Lang))
+			b, err := json.Marshal(newDashReport(r, detailBelow, opt.Lang, tt))
 			if err != nil {
 				dataErr = err
 				return
@@ -238,11 +244,13 @@ func newDashboardPage(c *CohortStats, lang string) *dashboardPage {
 			"findings": pick(lang, "问题", "Findings"), "none": pick(lang, "未发现问题", "No findings"),
 			"score": pick(lang, "得分", "Score"), "rank": pick(lang, "排名", "rank"), "close": pick(lang, "关闭", "close"),
 			"unreadable": pick(lang, "无法读取", "Unreadable"), "shown": pick(lang, "显示", "shown"),
+			"legend": pick(lang, "图例：", "Legend: "), "legend_bad": cellLegend(lang)[0].Label,
+			"legend_review": cellLegend(lang)[1].Label, "legend_cannot": cellLegend(lang)[2].Label,
 			"omitted": pick(lang, "本报告的详情未收入本页（--html-details）", "This report's details are not in this page (--html-details)"),
 		},
 		Columns: []string{pick(lang, "排名", "Rank"), pick(lang, "机关", "Body"), pick(lang, "年度", "Year"), pick(lang, "得分", "Score"),
-			pick(lang, "等级", "Grade"), pick(lang, "错误", "Errors"), pick(lang, "警告", "Warnings"), pick(lang, "待核对", "Review"), pick(lang, "文件", "File")},
-		Histogram: newHistogram(scores),
+			pick(lang, "等级", "Grade"), pick(lang, "错误", "Errors"), pick(lang, "警告", "Warnings"), StatusName(engine.StatusNeedsReview, lang), pick(lang, "文件", "File")},
+		Histogram: newHistogram(scores, lang),
 	}
 	mean, median := 0.0, 0.0
 	if n := len(scores); n > 0 {
@@ -278,27 +286,31 @@ func newDashboardPage(c *CohortStats, lang string) *dashboardPage {
 	}
 	var cats []bar
 	for _, cc := range c.Categories() {
-		cats = append(cats, bar{label: categoryLabel(cc.Category, lang), value: float64(cc.Findings), text: fmt.Sprint(cc.Findings)})
+		cats = append(cats, bar{label: CategoryName(cc.Category, lang), value: float64(cc.Findings), text: fmt.Sprint(cc.Findings)})
 	}
-	p.Categories = newBars(cats, 320)
+	p.Categories = newBars(cats, 320, 120)
 	var top []bar
 	for _, s := range c.Rules() {
 		if s.Fired == 0 || len(top) == 15 {
 			break
 		}
-		top = append(top, bar{label: s.Rule, title: s.Title.Pick(lang), value: s.FireRate(), text: fmt.Sprintf("%.0f%%", 100*s.FireRate())})
+		label := s.Title.Pick(lang)
+		if label == "" {
+			label = s.Rule
+		}
+		top = append(top, bar{label: label, value: s.FireRate(), text: fmt.Sprintf("%.0f%%", 100*s.FireRate())})
 	}
-	p.TopRules = newBars(top, 520)
+	p.TopRules = newBars(top, 860, 560)
 	return p
 }
 
 // newDashReport is one report as the page's script reads it; one scored
 // above detailBelow is listed without its drill-down.
-func newDashReport(r Ranked, detailBelow float64, lang string) dashReport {
+func newDashReport(r Ranked, detailBelow float64, lang string, tt titles) dashReport {
 	fr := r.Report
 	d := dashReport{File: fr.File, Agency: fr.Agency, Year: fr.Year, Score: fr.Score, Grade: fr.Grade, Rank: r.Rank,
 		Errors: fr.Counts.Error, Warnings: fr.Counts.Warning, Review: fr.Counts.NeedsReview, Grid: fr.Grid,
-		Findings: [][5]string{}}
+		Findings: [][6]string{}}
 	if fr.IsUnreadable() {
 		// Nothing was checked: the reason stands in for the findings.
 		d.Error, d.Grid, d.Score, d.Rank = unreadableText(fr, lang), nil, nil, 0
@@ -312,25 +324,14 @@ func newDashReport(r Ranked, detailBelow float64, lang string) dashReport {
 		if f.Status == engine.StatusPass {
 			continue
 		}
-		status := f.Status
-		if f.Waived {
-			status = "waived"
+		status := findingStatus(f)
+		shown := SeverityName(f.Severity, lang)
+		if status != engine.StatusFail {
+			shown = StatusName(status, lang)
 		}
-		d.Findings = append(d.Findings, [5]string{f.Rule, f.Severity, status, f.Message.Pick(lang), cellList(f)})
+		d.Findings = append(d.Findings, [6]string{tt.of(f.Rule, lang), f.Severity, status, f.Message.Pick(lang), cellList(f, lang), shown})
 	}
 	return d
-}
-
-var categoryNames = map[string][2]string{
-	"structure": {"结构", "structure"}, "completeness": {"完整性", "completeness"}, "arithmetic": {"算术", "arithmetic"},
-	"consistency": {"一致性", "consistency"}, "timeliness": {"时效", "timeliness"}, "content": {"内容", "content"},
-}
-
-func categoryLabel(c, lang string) string {
-	if n, ok := categoryNames[c]; ok {
-		return pick(lang, n[0], n[1])
-	}
-	return c
 }
 
 type bar struct {
@@ -351,8 +352,10 @@ type barShape struct {
 	W, ValueX              string
 }
 
-func newBars(bs []bar, width int) bars {
-	const rowH, labelW = 22, 200
+// newBars lays the bars out in width pixels, labelW of them for the labels
+// (about 12 pixels a Chinese character).
+func newBars(bs []bar, width, labelW int) bars {
+	const rowH = 22
 	out := bars{Width: width, Height: rowH*len(bs) + 4}
 	maxV := 0.0
 	for _, b := range bs {
@@ -368,7 +371,7 @@ func newBars(bs []bar, width int) bars {
 		if b.title != "" {
 			tip += " " + b.title
 		}
-		out.Bars = append(out.Bars, barShape{Tip: tip, Label: truncate(b.label, 28), Text: b.text,
+		out.Bars = append(out.Bars, barShape{Tip: tip, Label: truncate(b.label, labelW/12), Text: b.text,
 			LabelX: labelW - 6, TextY: y + 15, X: labelW, Y: y + 3, H: rowH - 6,
 			W: fmt.Sprintf("%.1f", bw), ValueX: fmt.Sprintf("%.1f", float64(labelW)+bw+4)})
 	}
@@ -380,14 +383,49 @@ func newBars(bs []bar, width int) bars {
 type histogram struct {
 	Width, Height, Base, AxisEnd int
 	Bins                         []histBin
+	// Legend says what the bins' colours stand for.
+	Legend []legendItem
 }
 
 type histBin struct {
 	From, To, N, X, MidX, LabelY int
 	Y, H, ValueY                 string
+	// Class colours the bin by the grade its scores get.
+	Class string
 }
 
-func newHistogram(scores []float64) histogram {
+// legendItem is one colour of a legend: its CSS class and what it means.
+type legendItem struct{ Class, Label string }
+
+// gradeBands colour the score distribution by the default grade bands
+// (engine.DefaultScoreConfig), worst first.
+var gradeBands = []struct {
+	min   int
+	class string
+	name  bilingual
+}{
+	{0, "g-fail", bilingual{"不合格", "fail"}}, {60, "g-pass", bilingual{"合格", "pass"}},
+	{80, "g-good", bilingual{"良好", "good"}}, {90, "g-excellent", bilingual{"优秀", "excellent"}},
+}
+
+// binClass is the class of the bin that starts at from.
+func binClass(from int) string {
+	class := gradeBands[0].class
+	for _, b := range gradeBands {
+		if from >= b.min {
+			class = b.class
+		}
+	}
+	return class
+}
+
+// cellLegend says what the highlights of the table cells mean.
+func cellLegend(lang string) []legendItem {
+	return []legendItem{{"bad", pick(lang, "错误（数据不符）", "error (figures do not agree)")},
+		{"review", StatusName(engine.StatusNeedsReview, lang)}, {"cannot", StatusName(engine.StatusCannotEvaluate, lang)}}
+}
+
+func newHistogram(scores []float64, lang string) histogram {
 	var bins [10]int
 	for _, s := range scores {
 		i := int(s / 10)
@@ -399,13 +437,21 @@ func newHistogram(scores []float64) histogram {
 	}
 	const w, h, base = 360, 200, 170
 	out := histogram{Width: w, Height: h, Base: base, AxisEnd: w - 10}
+	for i := len(gradeBands) - 1; i >= 0; i-- {
+		b := gradeBands[i]
+		label := b.name.in(lang) + pick(lang, fmt.Sprintf("（≥%d）", b.min), fmt.Sprintf(" (≥ %d)", b.min))
+		if b.min == 0 {
+			label = b.name.in(lang) + pick(lang, fmt.Sprintf("（<%d）", gradeBands[1].min), fmt.Sprintf(" (< %d)", gradeBands[1].min))
+		}
+		out.Legend = append(out.Legend, legendItem{Class: b.class, Label: label})
+	}
 	for i, n := range bins {
 		bh := 0.0
 		if maxN > 0 {
 			bh = 150 * float64(n) / float64(maxN)
 		}
 		x := 12 + i*34
-		out.Bins = append(out.Bins, histBin{From: i * 10, To: i*10 + 10, N: n, X: x, MidX: x + 15, LabelY: base + 16,
+		out.Bins = append(out.Bins, histBin{Class: binClass(i * 10), From: i * 10, To: i*10 + 10, N: n, X: x, MidX: x + 15, LabelY: base + 16,
 			Y: fmt.Sprintf("%.1f", float64(base)-bh), H: fmt.Sprintf("%.1f", bh), ValueY: fmt.Sprintf("%.1f", float64(base)-bh-3)})
 	}
 	return out
@@ -423,5 +469,5 @@ var dashboardFormat = &Format{Name: "dashboard", Help: "a self-contained HTML da
 	Write: func(w io.Writer, src *Source) error {
 		c, rank := src.ranked()
 		return WriteDashboard(w, func() iter.Seq[Ranked] { return rank(src.reports(true)) }, c,
-			DashboardOptions{Lang: src.Lang, MaxDetails: src.MaxDetails, Coverage: src.Coverage})
+			DashboardOptions{Lang: src.Lang, MaxDetails: src.MaxDetails, Coverage: src.Coverage, Rules: src.Rules})
 	}}

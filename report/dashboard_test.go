@@ -60,7 +60,7 @@ func writeDashboard(t *testing.T, reports []report.FileReport, eng *engine.Engin
 	t.Helper()
 	ranked, c := cohort(reports, eng)
 	var buf bytes.Buffer
-	if err := report.WriteDashboard(&buf, report.Slice(ranked), c, report.DashboardOptions{Lang: "zh"}); err != nil {
+	if err := report.WriteDashboard(&buf, report.Slice(ranked), c, report.DashboardOptions{Lang: "zh", Rules: eng.Rules()}); err != nil {
 		t.Fatal(err)
 	}
 	return buf.Bytes()
@@ -94,7 +94,7 @@ func TestDashboardContent(t *testing.T) {
 }
 
 // TestDashboardInChromium loads the dashboard in headless Chromium with the
-// second report's drill-down open (#r=1) and reads the DOM the script built:
+// second report's drill-down open (#r=2) and reads the DOM the script built:
 // the script ran to the end without an error, listed every report, and drew
 // the tables with the failing cell highlighted. CI installs Debian's
 // chromium and sets OGI_REQUIRE_BROWSER=1 so that this cannot skip there.
@@ -104,11 +104,11 @@ func TestDashboardInChromium(t *testing.T) {
 	if err := os.WriteFile(page, writeDashboard(t, reports, eng), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	dom := browsertest.Load(t, page, "#r=1")
+	dom := browsertest.Load(t, page, "#r=2")
 	if n := strings.Count(dom, "<tr data-i="); n != 3 {
 		t.Errorf("report table has %d rows, want 3", n)
 	}
-	if !regexp.MustCompile(`<td title="requests\.new_received\.total" class="bad">999</td>|<td class="bad" title="requests\.new_received\.total">999</td>`).MatchString(dom) {
+	if !regexp.MustCompile(`<td title="表三 收到和处理政府信息公开申请情况 “一、本年新收政府信息公开申请数量” “总计”" class="bad">999</td>|<td class="bad" title="表三 收到和处理政府信息公开申请情况 “一、本年新收政府信息公开申请数量” “总计”">999</td>`).MatchString(dom) {
 		t.Errorf("drill-down does not highlight the failing cell; DOM:\n%.3000s", dom[strings.Index(dom, `id="detail"`):])
 	}
 	if !strings.Contains(dom, "乙县&lt;b&gt;人民政府&lt;/b&gt;") {
@@ -125,7 +125,7 @@ func TestDashboardUnreadableInChromium(t *testing.T) {
 	if err := os.WriteFile(page, writeDashboard(t, reports, eng), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	dom := browsertest.Load(t, page, "#r=2")
+	dom := browsertest.Load(t, page, "#r=3")
 	row := regexp.MustCompile(`<tr data-i="2"[^>]*>.*?</tr>`).FindString(dom)
 	if !strings.Contains(row, `class="unreadable"`) ||
 		!strings.Contains(row, "<td></td><td></td><td></td><td>—</td><td>无法读取</td><td></td><td></td><td></td><td>c.pdf</td>") {

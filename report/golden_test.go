@@ -97,6 +97,7 @@ var goldenCases = []goldenCase{
 	{name: "html", format: "html", file: "page.html", lang: "zh"},
 	{name: "html.en", format: "html", file: "page.en.html", lang: "en", report: 2},
 	{name: "csv", format: "csv", file: "summary.csv", lang: "zh"},
+	{name: "csv.en", format: "csv", file: "summary.en.csv", lang: "en"},
 	{name: "xlsx", format: "xlsx", file: "workbook.xlsx", lang: "zh"},
 	{name: "dashboard", format: "dashboard", file: "dashboard.html", lang: "zh"},
 	{name: "dashboard.en", format: "dashboard", file: "dashboard.en.html", lang: "en", maxDetails: 1},
@@ -135,7 +136,7 @@ func TestGolden(t *testing.T) {
 					if !f.PerReport {
 						t.Fatalf("%s writes no page per report", gc.format)
 					}
-					err = f.WriteReport(&buf, reports[gc.report-1], gc.lang)
+					err = f.WriteReport(&buf, reports[gc.report-1], src)
 				} else {
 					err = f.Write(&buf, src)
 				}

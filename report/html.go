@@ -13,12 +13,15 @@ import (
 // findings, and the report's tables with the cells of failing checks
 // highlighted (red: error, yellow: needs review, grey: cannot evaluate).
 // No external assets: the page works offline.
-func WriteHTML(w io.Writer, fr FileReport, lang string) error {
+func WriteHTML(w io.Writer, fr FileReport, lang string) error { return writeHTML(w, fr, lang, nil) }
+
+// writeHTML names rules by their titles in tt.
+func writeHTML(w io.Writer, fr FileReport, lang string, tt titles) error {
 	t, err := pageTemplates()
 	if err != nil {
 		return err
 	}
-	return t.ExecuteTemplate(w, "check", newCheckPage(fr, lang))
+	return t.ExecuteTemplate(w, "check", newCheckPage(fr, lang, tt))
 }
 
 // checkPage is what templates/check.tmpl draws, every word in the page's
@@ -30,20 +33,29 @@ type checkPage struct {
 	Unreadable string
 	Score      string
 	Counts     Counts
-	Ledger     []engine.LedgerEntry
+	Ledger     []pageLedger
 	Findings   []pageFinding
 	Sections   []pageSection
-	L          checkLabels
+	// Legend says what the highlights of the table cells mean.
+	Legend []legendItem
+	L      checkLabels
 }
 
 type checkLabels struct {
 	Score, Errors, Warnings, Review, Ledger, Rule, Item, Category, Points, Findings, Line, Waived string
 }
 
+// pageLedger is one deduction, named for the reader.
+type pageLedger struct {
+	Rule, Item, Category string
+	Points               float64
+}
+
 type pageFinding struct {
-	Severity, Rule, Message string
-	Line                    int
-	Waived                  bool
+	// Severity is the class (error, warning, info); SeverityName the word.
+	Severity, SeverityName, Rule, Message string
+	Line                                  int
+	Waived                                bool
 }
 
 // pageSection is a heading and the tables under it.
@@ -71,7 +83,7 @@ type pageCell struct {
 	Class, Addr, Text string
 }
 
-func newCheckPage(fr FileReport, lang string) *checkPage {
+func newCheckPage(fr FileReport, lang string, tt titles) *checkPage {
 	p := &checkPage{HTMLLang: pick(lang, "zh-CN", "en"), Title: fr.File, File: fr.File, Style: template.CSS(asset(checkCSS))}
 	if fr.Document != nil && fr.Document.Meta.Title != "" {
 		p.Title = fr.Document.Meta.Title
@@ -81,7 +93,7 @@ func newCheckPage(fr FileReport, lang string) *checkPage {
 		return p
 	}
 	p.L = checkLabels{Score: pick(lang, "得分", "Score"), Errors: pick(lang, "错误", "errors"), Warnings: pick(lang, "警告", "warnings"),
-		Review: pick(lang, "待核对", "needs review"), Ledger: pick(lang, "扣分明细", "Ledger"), Rule: pick(lang, "规则", "Rule"),
+		Review: StatusName(engine.StatusNeedsReview, lang), Ledger: pick(lang, "扣分明细", "Ledger"), Rule: pick(lang, "规则", "Rule"),
 		Item: pick(lang, "项", "Item"), Category: pick(lang, "类别", "Category"), Points: pick(lang, "扣分", "Points"),
 		Findings: pick(lang, "问题", "Findings"), Line: pick(lang, "行", "line"), Waived: pick(lang, "已豁免", "waived")}
 	p.Score = pick(lang, "无法评分", "no score")
@@ -90,9 +102,14 @@ func newCheckPage(fr FileReport, lang string) *checkPage {
 	} else if fr.ScoreReason != "" {
 		p.Score += ": " + fr.ScoreReason
 	}
-	p.Counts, p.Ledger = fr.Counts, fr.Ledger
+	p.Counts = fr.Counts
+	for _, e := range fr.Ledger {
+		p.Ledger = append(p.Ledger, pageLedger{Rule: tt.of(e.Rule, lang), Item: itemName(e.Item, lang),
+			Category: CategoryName(e.Category, lang), Points: e.Points})
+	}
 	for _, f := range fr.Findings {
-		pf := pageFinding{Severity: f.Severity, Rule: f.Rule, Message: f.Message.Pick(lang), Waived: f.Waived}
+		pf := pageFinding{Severity: f.Severity, SeverityName: SeverityName(f.Severity, lang), Rule: tt.of(f.Rule, lang),
+			Message: f.Message.Pick(lang), Waived: f.Waived}
 		if f.Source != nil && f.Source.Line > 0 {
 			pf.Line = f.Source.Line
 		}
@@ -100,6 +117,7 @@ func newCheckPage(fr FileReport, lang string) *checkPage {
 	}
 	if fr.Document != nil {
 		p.Sections = pageTables(fr.Document, cellMarks(fr.Findings), lang)
+		p.Legend = cellLegend(lang)
 	}
 	return p
 }
@@ -147,7 +165,7 @@ func pageTables(doc *schema.Document, marks map[string]string, lang string) []pa
 		if c != nil {
 			text = cellValue(engine.CellRef{Value: c.Value, Raw: c.Raw, Status: c.Status, Candidates: c.Candidates}, lang)
 		}
-		return pageCell{Class: marks[addr], Addr: addr, Text: text}
+		return pageCell{Class: marks[addr], Addr: cellNameOf(addr, lang), Text: text}
 	}
 	labels := func(cs []schema.ColDef) []string {
 		out := make([]string, len(cs))
@@ -158,7 +176,7 @@ func pageTables(doc *schema.Document, marks map[string]string, lang string) []pa
 	}
 	active := pageSection{Heading: pick(lang, "表二 主动公开政府信息情况", "Table 2: active disclosure")}
 	for _, st := range t.Active {
-		pt := pageTable{Caption: st.Caption, Span: len(st.Cols) + 1, Corner: "信息内容", Cols: labels(st.Cols)}
+		pt := pageTable{Caption: st.Caption, Span: len(st.Cols) + 1, Corner: pick(lang, "信息内容", "item"), Cols: labels(st.Cols)}
 		for _, r := range st.Rows {
 			row := pageRow{Label: r.Label}
 			for _, c := range st.Cols {
@@ -194,10 +212,14 @@ func pageTables(doc *schema.Document, marks map[string]string, lang string) []pa
 }
 
 var htmlFormat = &Format{Name: "html", Help: "a self-contained page per report with its tables, failing cells marked",
-	PerReport: true, Ext: ".html", WriteReport: WriteHTML,
+	PerReport: true, Ext: ".html",
+	WriteReport: func(w io.Writer, fr FileReport, src *Source) error {
+		return writeHTML(w, fr, src.Lang, newTitles(src.Rules))
+	},
 	Write: func(w io.Writer, src *Source) error {
+		tt := newTitles(src.Rules)
 		for r := range src.reports(false) {
-			if err := WriteHTML(w, r.Report, src.Lang); err != nil {
+			if err := writeHTML(w, r.Report, src.Lang, tt); err != nil {
 				return err
 			}
 		}

@@ -159,7 +159,7 @@ func TestDashboardHostileInChromium(t *testing.T) {
 	if err := os.WriteFile(page, writeDashboard(t, reports, eng), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	dom := browsertest.Load(t, page, "#r=3")
+	dom := browsertest.Load(t, page, "#r=4")
 	if n, want := strings.Count(dom, "<tr data-i="), len(reports); n != want {
 		t.Errorf("report table has %d rows, want %d", n, want)
 	}

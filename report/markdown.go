@@ -10,10 +10,15 @@ import (
 // WriteMarkdown writes a job summary: a table of reports, then the
 // error-level findings of each.
 func WriteMarkdown(w io.Writer, out *CheckOutput, lang string) error {
+	return writeMarkdown(w, out, lang, nil)
+}
+
+// writeMarkdown names rules by their titles in tt.
+func writeMarkdown(w io.Writer, out *CheckOutput, lang string, tt titles) error {
 	ew := &errWriter{w: w}
 	ew.printf("## %s\n\n", pick(lang, "政府信息公开年报检查结果", "Annual report check"))
 	ew.printf("| %s | %s | %s | %s | %s |\n|---|---|---:|---:|---:|\n", pick(lang, "报告", "Report"),
-		pick(lang, "得分", "Score"), pick(lang, "错误", "Errors"), pick(lang, "警告", "Warnings"), pick(lang, "待核对", "Review"))
+		pick(lang, "得分", "Score"), pick(lang, "错误", "Errors"), pick(lang, "警告", "Warnings"), StatusName(engine.StatusNeedsReview, lang))
 	for _, fr := range out.Reports {
 		if fr.IsUnreadable() {
 			ew.printf("| %s | %s | — | — | — |\n", mdCell(fr.File), mdCell(unreadableText(fr, lang)))
@@ -29,7 +34,7 @@ func WriteMarkdown(w io.Writer, out *CheckOutput, lang string) error {
 		var lines []string
 		for _, f := range fr.Findings {
 			if f.Severity == engine.SeverityError && !f.Waived {
-				lines = append(lines, "- `"+f.Rule+"` "+mdCell(findingLine(f, lang)))
+				lines = append(lines, "- **"+mdCell(tt.of(f.Rule, lang))+"** "+mdCell(findingLine(f, lang)))
 			}
 		}
 		if len(lines) > 0 {
@@ -44,4 +49,6 @@ func mdCell(s string) string {
 }
 
 var markdownFormat = checkFormat("markdown", "job summary: a table of reports, then each report's errors",
-	func(w io.Writer, out *CheckOutput, src *Source) error { return WriteMarkdown(w, out, src.Lang) })
+	func(w io.Writer, out *CheckOutput, src *Source) error {
+		return writeMarkdown(w, out, src.Lang, newTitles(src.Rules))
+	})

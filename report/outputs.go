@@ -115,7 +115,7 @@ func (s Spec) Write(src *Source, stdout io.Writer) error {
 		}
 		fr := r.Report
 		if err := outfile.Write(filepath.Join(s.Path, names[i]), stdout, func(w io.Writer) error {
-			return s.Format.WriteReport(w, fr, src.Lang)
+			return s.Format.WriteReport(w, fr, src)
 		}); err != nil {
 			return err
 		}

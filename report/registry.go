@@ -18,6 +18,9 @@ type Source struct {
 	Rules []*engine.Rule
 	// Lang is "zh" or "en".
 	Lang string
+	// CSVEncoding is the csv format's encoding: "utf-8" (the default when
+	// empty) or "gb18030" (CSVEncodings).
+	CSVEncoding string
 	// Reports yields the run's reports in run order with their findings;
 	// with grids (the tables the dashboard draws) when withGrids is set.
 	Reports func(withGrids bool) iter.Seq[Ranked]
@@ -50,7 +53,7 @@ type Format struct {
 	// Write writes the whole run.
 	Write func(w io.Writer, src *Source) error
 	// WriteReport writes one report (PerReport formats only).
-	WriteReport func(w io.Writer, fr FileReport, lang string) error
+	WriteReport func(w io.Writer, fr FileReport, src *Source) error
 }
 
 // registry holds the formats in the order FormatNames gives them: the

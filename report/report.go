@@ -147,11 +147,24 @@ func (fr FileReport) IsUnreadable() bool {
 }
 
 // UnreadableReason says in lang why the input gave no report: the reason
-// for a file that holds none, the error itself for one that could not be
-// opened or converted (its detail is the useful part).
+// for a file that holds none; for one that could not be opened or
+// converted, in English the error itself (its detail is the useful part),
+// in Chinese the reason, since the error is the converter's own English
+// (pdfinfo: exit status 1); the JSON output keeps it in error.
 func (fr FileReport) UnreadableReason(lang string) string {
-	if u := fr.Unreadable; u != nil && u.Code != UnreadableInput && u.Code != UnreadableTimeout {
+	u := fr.Unreadable
+	if u != nil && u.Code != UnreadableInput && u.Code != UnreadableTimeout {
 		return u.Reason.Pick(lang)
+	}
+	if lang != "en" {
+		reason := "文件无法打开或转换"
+		if u != nil && u.Reason.Zh != "" {
+			reason = u.Reason.Zh
+		}
+		if zh := inputErrorZh(fr.Error); zh != "" {
+			reason += "：" + zh
+		}
+		return reason
 	}
 	return fr.Error
 }

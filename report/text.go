@@ -29,23 +29,21 @@ func pick(lang string, zh, en string) string {
 	return zh
 }
 
-var severityNames = map[string][2]string{
-	engine.SeverityError:   {"错误", "error"},
-	engine.SeverityWarning: {"警告", "warning"},
-	engine.SeverityInfo:    {"提示", "info"},
-}
-
 // WriteText writes the human-readable report: per file a header with the
 // score, then findings grouped by section and table, each with the cells it
 // is about, their values and where they stand in the source.
 func WriteText(w io.Writer, out *CheckOutput, lang string) error {
-	return writeText(w, slices.Values(out.Reports), lang)
+	return writeText(w, slices.Values(out.Reports), lang, nil)
 }
 
 var textFormat = &Format{Name: "text", Help: "readable report: score, then findings by section with their cells",
-	Write: func(w io.Writer, src *Source) error { return writeText(w, reportsOf(src.reports(false)), src.Lang) }}
+	Write: func(w io.Writer, src *Source) error {
+		return writeText(w, reportsOf(src.reports(false)), src.Lang, newTitles(src.Rules))
+	}}
 
-func writeText(w io.Writer, reports iter.Seq[FileReport], lang string) error {
+// writeText names each rule by its title in tt (by its id for a rule tt
+// lacks).
+func writeText(w io.Writer, reports iter.Seq[FileReport], lang string, tt titles) error {
 	ew := &errWriter{w: w}
 	first := true
 	for fr := range reports {
@@ -53,7 +51,7 @@ func writeText(w io.Writer, reports iter.Seq[FileReport], lang string) error {
 			ew.printf("\n")
 		}
 		first = false
-		writeTextReport(ew, fr, lang)
+		writeTextReport(ew, fr, lang, tt)
 	}
 	return ew.err
 }
@@ -69,7 +67,7 @@ func (e *errWriter) printf(format string, a ...any) {
 	}
 }
 
-func writeTextReport(w *errWriter, fr FileReport, lang string) {
+func writeTextReport(w *errWriter, fr FileReport, lang string, tt titles) {
 	title := fr.File
 	if fr.Document != nil && fr.Document.Meta.Title != "" {
 		title = fr.Document.Meta.Title + " (" + fr.File + ")"
@@ -93,12 +91,12 @@ func writeTextReport(w *errWriter, fr FileReport, lang string) {
 	}
 	w.printf("%s · %s %d · %s %d · %s %d", score,
 		pick(lang, "错误", "errors"), c.Error, pick(lang, "警告", "warnings"), c.Warning,
-		pick(lang, "无法核验", "cannot evaluate"), c.CannotEvaluate)
+		StatusName(engine.StatusCannotEvaluate, lang), c.CannotEvaluate)
 	if c.NeedsReview > 0 {
-		w.printf(" · %s %d", pick(lang, "待人工核对", "needs review"), c.NeedsReview)
+		w.printf(" · %s %d", StatusName(engine.StatusNeedsReview, lang), c.NeedsReview)
 	}
 	if c.Waived > 0 {
-		w.printf(" · %s %d", pick(lang, "已豁免", "waived"), c.Waived)
+		w.printf(" · %s %d", StatusName(statusWaived, lang), c.Waived)
 	}
 	w.printf("\n")
 	if fr.Document != nil {
@@ -124,7 +122,6 @@ func writeTextReport(w *errWriter, fr FileReport, lang string) {
 			t := groupTitles[g]
 			w.printf("\n【%s】\n", pick(lang, t[0], t[1]))
 		}
-		sev := severityNames[f.Severity]
 		mark := "✗"
 		switch {
 		case f.Waived:
@@ -140,7 +137,7 @@ func writeTextReport(w *errWriter, fr FileReport, lang string) {
 		if f.Advisory {
 			advisory = pick(lang, "〔仅提示，不扣分〕", " [advisory, not deducted]")
 		}
-		w.printf("  %s %s %s  %s%s\n", mark, pick(lang, sev[0], sev[1]), f.Rule, f.Message.Pick(lang), advisory)
+		w.printf("  %s %s【%s】%s%s\n", mark, SeverityName(f.Severity, lang), tt.of(f.Rule, lang), f.Message.Pick(lang), advisory)
 		if f.Expected != nil && f.Actual != nil {
 			w.printf("      %s %s, %s %s\n", pick(lang, "应为", "expected"), num(*f.Expected), pick(lang, "实为", "actual"), num(*f.Actual))
 		}
@@ -158,7 +155,7 @@ func writeTextReport(w *errWriter, fr FileReport, lang string) {
 	if len(fr.Findings) == 0 {
 		w.printf("%s\n", pick(lang, "未发现问题。", "No findings."))
 	}
-	writeLedgerText(w, fr, lang)
+	writeLedgerText(w, fr, tt, lang)
 }
 
 // unreadableText is the one line that says a file gave no report to check
@@ -171,7 +168,7 @@ func unreadableText(fr FileReport, lang string) string {
 func findingLine(f engine.Finding, lang string) string {
 	s := f.Message.Pick(lang)
 	if f.Source != nil && f.Source.Line > 0 {
-		s += fmt.Sprintf(" (line %d)", f.Source.Line)
+		s += pick(lang, fmt.Sprintf("（第%d行）", f.Source.Line), fmt.Sprintf(" (line %d)", f.Source.Line))
 	}
 	return s
 }
@@ -211,22 +208,8 @@ func orDash(s string) string {
 
 func num(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
 
-// cellName names a cell by its printed labels in Chinese, by ids in English.
-func cellName(c engine.CellRef, lang string) string {
-	if lang == "en" {
-		return c.Address()
-	}
-	switch {
-	case c.Table == "requests":
-		return "表三“" + engine.Label("requests.row", c.Row) + "”行“" + engine.Label("requests.col", c.Col) + "”列"
-	case c.Table == "review_litigation":
-		return "表四“" + engine.Label("review.group", c.Row) + "”“" + engine.Label("review.col", c.Col) + "”"
-	case strings.HasPrefix(c.Table, "active."):
-		return "表二" + engine.Label("active.subtable", strings.TrimPrefix(c.Table, "active.")) + "“" +
-			engine.Label("active.row", c.Row) + "”“" + engine.Label("active.col", c.Col) + "”"
-	}
-	return c.Address()
-}
+// cellName names a cell by its printed labels (engine.CellName).
+func cellName(c engine.CellRef, lang string) string { return engine.CellName(c, lang) }
 
 func cellValue(c engine.CellRef, lang string) string {
 	switch {
@@ -246,7 +229,7 @@ func cellValue(c engine.CellRef, lang string) string {
 		}
 		return fmt.Sprintf("%s (%s %s)", strconv.Quote(c.Raw), pick(lang, "可能为", "one of"), strings.Join(cs, pick(lang, "、", ", ")))
 	}
-	return fmt.Sprintf("%s (%s)", strconv.Quote(c.Raw), c.Status)
+	return fmt.Sprintf("%s (%s)", strconv.Quote(c.Raw), engine.CellStatusName(c.Status, lang))
 }
 
 func where(l *schema.Loc, lang string) string {

@@ -45,7 +45,7 @@ func scoreCoverageLine(fr FileReport, lang string) string {
 // writeLedgerText lists what each finding cost (扣分明细), under its
 // indicator, with the bound that reduced it and the advisory findings
 // that cost nothing.
-func writeLedgerText(w *errWriter, fr FileReport, lang string) {
+func writeLedgerText(w *errWriter, fr FileReport, tt titles, lang string) {
 	if len(fr.Ledger) == 0 {
 		return
 	}
@@ -59,9 +59,9 @@ func writeLedgerText(w *errWriter, fr FileReport, lang string) {
 		if ind == "" {
 			ind = e.Indicator
 		}
-		what := e.Rule
+		what := tt.of(e.Rule, lang)
 		if e.Item != "" {
-			what += " " + e.Item
+			what += " " + engine.ItemName(e.Item, lang)
 		}
 		var note string
 		switch {

@@ -5,54 +5,88 @@ import (
 	"fmt"
 	"io"
 	"iter"
-	"strconv"
+	"maps"
+	"slices"
 	"strings"
 
-	"github.com/ogi-checker/ogi/engine"
 	"github.com/xuri/excelize/v2"
+
+	"github.com/ogi-checker/ogi/engine"
 )
 
 // xlsxMaxRows is Excel's sheet limit; 问题清单 stops one row short of it and
 // says so in its last row rather than writing a workbook Excel refuses.
 const xlsxMaxRows = 1048576
 
+// Column kinds of the workbook: each gets its number format.
+const (
+	colText    = iota
+	colWrap    // long text, wrapped
+	colInt     // counts, years, ranks: 0
+	colScore   // 0.0
+	colPercent // 0.0%
+	colEntry   // empty, for the office to fill in
+)
+
+// xlsxCol is one column: its header in both languages, width and kind.
+type xlsxCol struct {
+	zh, en string
+	width  float64
+	kind   int
+}
+
 type xlsxSheet struct {
-	name   string
-	header []string
-	widths []float64
-	count  int // data rows, for the filter range
+	name string
+	cols []xlsxCol
+	// scoreCol, when > 0, is the 1-based column coloured by score.
+	scoreCol int
+	// lists are drop-down lists on columns (1-based) for the office's
+	// entries.
+	lists map[int][]string
+	count int // data rows, for the filter range
 	// rows yields the data rows; it returns false to stop early.
 	rows func(yield func([]any) bool)
 }
 
+// Drop-down values of 问题清单's review columns.
+var (
+	xlsxVerdicts = []string{"确认", "不成立", "已整改"}
+	xlsxProgress = []string{"未整改", "整改中", "已整改"}
+)
+
 // WriteXLSX writes the workbook offices use: 汇总 (one row per report with
-// rank), 问题清单 (one row per finding) and 规则统计 (how often each rule
-// fired), each with a frozen header, filters and column widths. Sheets are
-// streamed, so the batch size is bounded by disk, not memory. summaries
-// yields the reports for 汇总 (their findings are not read, so a batch can
-// give them without reading results back); reports yields them with their
-// findings for 问题清单.
-func WriteXLSX(w io.Writer, summaries, reports func() iter.Seq[Ranked], c *CohortStats, lang string) error {
-	return writeXLSX(w, summaries, reports, c, lang, nil)
+// rank), 问题清单 (one row per finding, with empty columns for the office's
+// 核实结论, 整改责任人, 整改期限, 整改状态 and 说明) and 规则统计 (how often
+// each rule fired). Every sheet has a styled frozen header, filters,
+// column widths and number formats; years, scores and counts are numbers,
+// and the score is coloured from red (0) through yellow (60) to green
+// (100). Sheets are streamed, so the batch size is bounded by disk, not
+// memory. summaries yields the reports for 汇总 (their findings are not
+// read, so a batch can give them without reading results back); reports
+// yields them with their findings for 问题清单. rules name the rules by
+// their titles.
+func WriteXLSX(w io.Writer, summaries, reports func() iter.Seq[Ranked], c *CohortStats, lang string, rules ...*engine.Rule) error {
+	return writeXLSX(w, summaries, reports, c, lang, nil, rules)
 }
 
 // writeXLSX is WriteXLSX with the roster's 覆盖情况 sheet last when cov is set.
-func writeXLSX(w io.Writer, summaries, reports func() iter.Seq[Ranked], c *CohortStats, lang string, cov *Coverage) error {
+func writeXLSX(w io.Writer, summaries, reports func() iter.Seq[Ranked], c *CohortStats, lang string, cov *Coverage, rules []*engine.Rule) error {
 	stats := c.Rules()
+	tt := newTitles(rules)
 	f := excelize.NewFile()
 	defer func() { _ = f.Close() }()
 	sheets := []xlsxSheet{
-		{name: "汇总", count: c.reports, header: []string{pick(lang, "报告文件", "File"), pick(lang, "机关", "Body"), pick(lang, "年度", "Year"),
-			pick(lang, "格式", "Template"), pick(lang, "得分", "Score"), pick(lang, "等级", "Grade"), pick(lang, "排名", "Rank"),
-			pick(lang, "百分位", "Percentile"), pick(lang, "错误", "Errors"), pick(lang, "警告", "Warnings"), pick(lang, "待核对", "Review"),
-			pick(lang, "状态", "Status"), pick(lang, "无法读取原因", "Why unreadable")},
-			widths: []float64{36, 28, 8, 8, 8, 8, 8, 10, 8, 8, 8, 10, 50},
+		{name: "汇总", count: c.reports, scoreCol: 5, cols: []xlsxCol{{"报告文件", "File", 36, colText}, {"机关", "Body", 28, colText},
+			{"年度", "Year", 8, colInt}, {"格式", "Template", 8, colText}, {"得分", "Score", 8, colScore}, {"等级", "Grade", 8, colText},
+			{"排名", "Rank", 8, colInt}, {"百分位", "Percentile", 10, colPercent}, {"错误", "Errors", 8, colInt},
+			{"警告", "Warnings", 8, colInt}, {TermNeedsReview, "Needs review", 12, colInt}, {"状态", "Status", 10, colText},
+			{"无法读取原因", "Why unreadable", 50, colWrap}},
 			rows: func(yield func([]any) bool) {
 				for r := range summaries() {
 					fr := r.Report
 					if fr.IsUnreadable() {
 						// No score, rank, percentile or counts: nothing was checked.
-						if !yield([]any{fr.File, fr.Agency, yearString(fr.Year), "", "", "", "", "", "", "", "",
+						if !yield([]any{fr.File, fr.Agency, yearValue(fr.Year), "", "", "", "", "", "", "", "",
 							fr.UnreadableLabel(lang), fr.UnreadableReason(lang)}) {
 							return
 						}
@@ -69,48 +103,56 @@ func writeXLSX(w io.Writer, summaries, reports func() iter.Seq[Ranked], c *Cohor
 					if r.Rank > 0 {
 						rank = r.Rank
 					}
-					if !yield([]any{fr.File, fr.Agency, yearString(fr.Year), tpl, score, fr.Grade, rank,
+					if !yield([]any{fr.File, fr.Agency, yearValue(fr.Year), tpl, score, fr.Grade, rank,
 						r.Percentile, fr.Counts.Error, fr.Counts.Warning, fr.Counts.NeedsReview, pick(lang, "已检查", "checked"), ""}) {
 						return
 					}
 				}
 			}},
-		{name: "问题清单", count: min(c.findings, xlsxMaxRows-1), header: []string{pick(lang, "报告文件", "File"), pick(lang, "机关", "Body"),
-			pick(lang, "规则", "Rule"), pick(lang, "严重程度", "Severity"), pick(lang, "状态", "Status"), pick(lang, "类别", "Category"),
-			pick(lang, "说明", "Message"), pick(lang, "单元格", "Cells"), pick(lang, "行", "Line"), pick(lang, "已豁免", "Waived"),
-			pick(lang, "问题编号", "Finding ID"), pick(lang, "核实结论", "Verdict"), pick(lang, "说明", "Note")},
-			widths: []float64{36, 28, 30, 10, 14, 12, 70, 40, 8, 8, 18, 12, 40},
+		{name: "问题清单", count: min(c.findings, xlsxMaxRows-1), cols: []xlsxCol{{"报告文件", "File", 36, colText},
+			{"机关", "Body", 28, colText}, {"规则", "Rule", 36, colWrap}, {"严重程度", "Severity", 10, colText},
+			{"状态", "Status", 12, colText}, {"类别", "Category", 10, colText}, {"问题描述", "Finding", 70, colWrap},
+			{"单元格", "Cells", 50, colWrap}, {"行", "Line", 8, colInt}, {"已豁免", "Waived", 8, colText},
+			{"问题编号", "Finding ID", 20, colText}, {"核实结论", "Verdict", 12, colEntry}, {"整改责任人", "Responsible", 14, colEntry}, {"整改期限", "Deadline", 12, colEntry},
+			{"整改状态", "Progress", 12, colEntry}, {"说明", "Notes", 40, colEntry}},
+			lists: map[int][]string{12: xlsxVerdicts, 15: xlsxProgress},
 			rows: func(yield func([]any) bool) {
 				n := 1
 				for r := range reports() {
 					fr := r.Report
 					for _, fd := range fr.Findings {
 						if n++; n == xlsxMaxRows {
-							yield([]any{"", "", "", "", "", "", "……问题过多，其余见 JSON Lines 输出 (more findings than Excel holds; see the JSON Lines output)"})
+							yield([]any{"", "", "", "", "", "", pick(lang, "……问题过多，其余见 JSON Lines 输出",
+								"… more findings than Excel holds; see the JSON Lines output")})
 							return
 						}
-						line := ""
+						var line any = ""
 						if fd.Source != nil && fd.Source.Line > 0 {
-							line = strconv.Itoa(fd.Source.Line)
+							line = fd.Source.Line
 						}
 						waived := ""
 						if fd.Waived {
 							waived = pick(lang, "是", "yes")
 						}
-						if !yield([]any{fr.File, fr.Agency, fd.Rule, fd.Severity, fd.Status, fd.Category,
-							fd.Message.Pick(lang), cellList(fd), line, waived, fd.ID, verdictLabel(fd.Review, lang), reviewNote(fd.Review)}) {
+						if !yield([]any{fr.File, fr.Agency, tt.of(fd.Rule, lang), SeverityName(fd.Severity, lang),
+							StatusName(findingStatus(fd), lang), CategoryName(fd.Category, lang),
+							fd.Message.Pick(lang), cellList(fd, lang), line, waived, fd.ID, verdictLabel(fd.Review, lang), "", "", progressLabel(fd.Review, lang), reviewNote(fd.Review)}) {
 							return
 						}
 					}
 				}
 			}},
-		{name: "规则统计", count: len(stats), header: []string{pick(lang, "规则", "Rule"), pick(lang, "名称", "Title"),
-			pick(lang, "触发报告数", "Reports fired"), pick(lang, "触发率", "Fire rate"), pick(lang, "无法核验", "Cannot evaluate"),
-			pick(lang, "执行出错", "Rule errors"), pick(lang, "检查报告数", "Reports checked")},
-			widths: []float64{34, 50, 12, 10, 10, 10, 12},
+		{name: "规则统计", count: len(stats), cols: []xlsxCol{{"规则", "Rule", 50, colWrap},
+			{"触发报告数", "Reports fired", 12, colInt}, {"触发率", "Fire rate", 10, colPercent},
+			{TermCannotVerify, "Cannot evaluate", 10, colInt}, {"执行出错", "Rule errors", 10, colInt},
+			{"检查报告数", "Reports checked", 12, colInt}},
 			rows: func(yield func([]any) bool) {
 				for _, s := range stats {
-					if !yield([]any{s.Rule, s.Title.Pick(lang), s.Fired, s.FireRate(), s.CannotEvaluate, s.Errors, s.Reports}) {
+					title := s.Title.Pick(lang)
+					if title == "" {
+						title = s.Rule
+					}
+					if !yield([]any{title, s.Fired, s.FireRate(), s.CannotEvaluate, s.Errors, s.Reports}) {
 						return
 					}
 				}
@@ -118,6 +160,10 @@ func writeXLSX(w io.Writer, summaries, reports func() iter.Seq[Ranked], c *Cohor
 	}
 	if cov != nil {
 		sheets = append(sheets, coverageSheet(cov, lang))
+	}
+	styles, err := newXLSXStyles(f)
+	if err != nil {
+		return err
 	}
 	for i, s := range sheets {
 		if i == 0 {
@@ -127,7 +173,7 @@ func writeXLSX(w io.Writer, summaries, reports func() iter.Seq[Ranked], c *Cohor
 		} else if _, err := f.NewSheet(s.name); err != nil {
 			return err
 		}
-		if err := writeSheet(f, s); err != nil {
+		if err := writeSheet(f, s, styles, lang); err != nil {
 			return fmt.Errorf("sheet %s: %w", s.name, err)
 		}
 	}
@@ -150,42 +196,117 @@ func writeXLSX(w io.Writer, summaries, reports func() iter.Seq[Ranked], c *Cohor
 	return nil
 }
 
+// xlsxStyles are the style ids of the header and of each column kind.
+type xlsxStyles struct {
+	header int
+	kinds  map[int]int
+}
+
+func newXLSXStyles(f *excelize.File) (xlsxStyles, error) {
+	border := []excelize.Border{{Type: "left", Color: "BFBFBF", Style: 1}, {Type: "right", Color: "BFBFBF", Style: 1},
+		{Type: "top", Color: "BFBFBF", Style: 1}, {Type: "bottom", Color: "BFBFBF", Style: 1}}
+	one := 1
+	defs := []struct {
+		kind  int
+		style excelize.Style
+	}{
+		{colText, excelize.Style{Alignment: &excelize.Alignment{Vertical: "top"}}},
+		{colWrap, excelize.Style{Alignment: &excelize.Alignment{Vertical: "top", WrapText: true}}},
+		{colInt, excelize.Style{NumFmt: 1, Alignment: &excelize.Alignment{Vertical: "top"}}},
+		{colScore, excelize.Style{NumFmt: 2, DecimalPlaces: &one, CustomNumFmt: ptr("0.0"), Alignment: &excelize.Alignment{Vertical: "top"}}},
+		{colPercent, excelize.Style{CustomNumFmt: ptr("0.0%"), Alignment: &excelize.Alignment{Vertical: "top"}}},
+		{colEntry, excelize.Style{Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"FFF9E5"}}, Border: border,
+			Alignment: &excelize.Alignment{Vertical: "top", WrapText: true}}},
+	}
+	st := xlsxStyles{kinds: map[int]int{}}
+	var err error
+	st.header, err = f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true, Color: "FFFFFF"},
+		Fill:      excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"1F4E78"}},
+		Border:    border,
+		Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "center", WrapText: true}})
+	if err != nil {
+		return st, err
+	}
+	for _, d := range defs {
+		id, err := f.NewStyle(&d.style)
+		if err != nil {
+			return st, err
+		}
+		st.kinds[d.kind] = id
+	}
+	return st, nil
+}
+
+func ptr[T any](v T) *T { return &v }
+
 // writeSheet streams one sheet. The stream writer copies the sheet's
-// settings when it is made, so the filter is set first, over the row count
-// the cohort statistics already know.
-func writeSheet(f *excelize.File, s xlsxSheet) error {
-	last, err := excelize.CoordinatesToCellName(len(s.header), max(s.count, 1)+1)
+// settings when it is made, so the filter, the score colours and the
+// drop-down lists are set first, over the row count the cohort statistics
+// already know.
+func writeSheet(f *excelize.File, s xlsxSheet, st xlsxStyles, lang string) error {
+	rows := max(s.count, 1) + 1
+	last, err := excelize.CoordinatesToCellName(len(s.cols), rows)
 	if err != nil {
 		return err
 	}
 	if err := f.AutoFilter(s.name, "A1:"+last, nil); err != nil {
 		return err
 	}
+	if s.scoreCol > 0 {
+		col, _ := excelize.ColumnNumberToName(s.scoreCol)
+		if err := f.SetConditionalFormat(s.name, fmt.Sprintf("%s2:%s%d", col, col, rows), []excelize.ConditionalFormatOptions{{
+			Type: "3_color_scale", Criteria: "=", MinType: "num", MinValue: "0", MinColor: "#F8696B",
+			MidType: "num", MidValue: "60", MidColor: "#FFEB84", MaxType: "num", MaxValue: "100", MaxColor: "#63BE7B"}}); err != nil {
+			return err
+		}
+	}
+	for _, c := range slices.Sorted(maps.Keys(s.lists)) {
+		col, _ := excelize.ColumnNumberToName(c)
+		dv := excelize.NewDataValidation(true)
+		dv.Sqref = fmt.Sprintf("%s2:%s%d", col, col, rows)
+		if err := dv.SetDropList(s.lists[c]); err != nil {
+			return err
+		}
+		if err := f.AddDataValidation(s.name, dv); err != nil {
+			return err
+		}
+	}
 	sw, err := f.NewStreamWriter(s.name)
 	if err != nil {
 		return err
 	}
-	for c, wdt := range s.widths {
-		if err := sw.SetColWidth(c+1, c+1, wdt); err != nil {
+	for i, c := range s.cols {
+		if err := sw.SetColWidth(i+1, i+1, c.width); err != nil {
 			return err
 		}
 	}
 	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
 		return err
 	}
-	header := make([]any, len(s.header))
-	for i, h := range s.header {
-		header[i] = h
+	header := make([]any, len(s.cols))
+	for i, c := range s.cols {
+		header[i] = excelize.Cell{StyleID: st.header, Value: pick(lang, c.zh, c.en)}
 	}
-	if err := sw.SetRow("A1", header); err != nil {
+	if err := sw.SetRow("A1", header, excelize.RowOpts{Height: 30}); err != nil {
 		return err
 	}
 	row := 2
 	var werr error
 	for vals := range s.rows {
+		cells := make([]any, len(s.cols))
+		for i, c := range s.cols {
+			var v any
+			if i < len(vals) {
+				v = vals[i]
+			}
+			if v == "" {
+				v = nil
+			}
+			cells[i] = excelize.Cell{StyleID: st.kinds[c.kind], Value: v}
+		}
 		cell, err := excelize.CoordinatesToCellName(1, row)
 		if err == nil {
-			err = sw.SetRow(cell, vals)
+			err = sw.SetRow(cell, cells)
 		}
 		if err != nil {
 			werr = err
@@ -199,11 +320,19 @@ func writeSheet(f *excelize.File, s xlsxSheet) error {
 	return sw.Flush()
 }
 
+// yearValue is a year as a number for the workbook, or empty.
+func yearValue(p *int) any {
+	if p == nil {
+		return ""
+	}
+	return *p
+}
+
 var xlsxFormat = &Format{Name: "xlsx", Help: "Excel workbook: summary with ranks, every finding, rule statistics",
 	Write: func(w io.Writer, src *Source) error {
 		c, rank := src.ranked()
 		return writeXLSX(w, func() iter.Seq[Ranked] { return rank(src.summaries()) },
-			func() iter.Seq[Ranked] { return rank(src.reports(false)) }, c, src.Lang, src.Coverage)
+			func() iter.Seq[Ranked] { return rank(src.reports(false)) }, c, src.Lang, src.Coverage, src.Rules)
 	}}
 
 // verdictLabel is how the 问题清单 shows a recorded decision, in the words
@@ -223,6 +352,14 @@ func verdictLabel(r *engine.Review, lang string) string {
 		return pick(lang, "需重新核实", "to review again")
 	}
 	return r.Verdict
+}
+
+// progressLabel fills 整改状态 for a finding recorded as rectified.
+func progressLabel(r *engine.Review, lang string) string {
+	if r != nil && r.Verdict == engine.VerdictRectified {
+		return pick(lang, "已整改", "rectified")
+	}
+	return ""
 }
 
 // reviewNote is a decision's reason with who made it and when.

@@ -190,7 +190,7 @@ func runAssess(ctx context.Context, stdout, stderr io.Writer, chk *check.Checker
 		ctx = context.Background()
 	}
 	prog := &progress{w: stderr, on: isTerminal(stderr)}
-	opts := assess.Options{Checker: chk, Lang: o.Lang, Jobs: o.Jobs, Similarity: o.similarity,
+	opts := assess.Options{Checker: chk, Lang: o.Lang, CSVEncoding: o.CSVEncoding, Jobs: o.Jobs, Similarity: o.similarity,
 		Store: db, Review: o.review, ReviewSource: o.reviewFile, Reviewer: reviewer(o.Reviewer), Version: readVersion().Version, Converter: converterID(), Outputs: specs, Stdout: stdout, MaxDetails: maxDetails,
 		Progress: prog.update, Problem: func(line string) { say(stderr, "ogi: %s\n", line) }}
 	for _, m := range more {

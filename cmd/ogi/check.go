@@ -46,6 +46,7 @@ func worse(a, b int) int { return int(check.Code(a).Worse(check.Code(b))) }
 // checkOptions are the flags of `ogi check`.
 type checkOptions struct {
 	Lang                   string
+	CSVEncoding            string
 	Format                 string
 	FailOn                 string
 	MinScore               float64
@@ -239,6 +240,7 @@ func runCheck(ctx context.Context, args []string, o checkOptions, stdout, stderr
 	out := &report.CheckOutput{SchemaVersion: report.CheckSchemaVersion,
 		Tool: report.Tool{Name: "ogi", Version: readVersion().Version}, Reports: reports, Warnings: warnings}
 	src := report.NewSource(out, eng.Rules(), o.Lang)
+	src.CSVEncoding = o.CSVEncoding
 	fails := newFailures(stderr)
 	for _, spec := range o.specs {
 		if err := spec.Write(src, stdout); err != nil {

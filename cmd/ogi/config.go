@@ -21,6 +21,7 @@ import (
 	"github.com/ogi-checker/ogi/ingest"
 	"github.com/ogi-checker/ogi/internal/fileread"
 	"github.com/ogi-checker/ogi/jurisdiction"
+	"github.com/ogi-checker/ogi/report"
 )
 
 // Configuration. Each setting is resolved from, in order of precedence:
@@ -62,6 +63,7 @@ var defaultLimits = ingest.DefaultLimits()
 var settings = []setting{
 	{key: "profile", flag: "profile", help: "named profile from the configuration to apply", def: "", group: groupRules},
 	{key: "lang", flag: "lang", help: "language of the text report: zh or en", def: "zh", group: groupCheck, choices: []string{"zh", "en"}},
+	{key: "csv_encoding", flag: "csv-encoding", help: "encoding of the csv output: utf-8 (with a byte-order mark for Excel when --lang zh) or gb18030", def: "utf-8", group: groupCheck, choices: report.CSVEncodings},
 	{key: "format", flag: "format", help: "output format on standard output: text or json (see -o for more)", def: "text", group: groupOutput, choices: []string{"text", "json"}},
 	{key: "fail_on", flag: "fail-on", help: "lowest severity that fails the run: error, warning, info or never", def: "error", group: groupCheck, choices: []string{"error", "warning", "info", "never"}},
 	{key: "min_score", flag: "min-score", help: "fail when a report scores below this (a report without a score fails too)", def: 0.0, group: groupCheck, valid: between(0, 100)},
@@ -606,6 +608,7 @@ func coerce(def, v any) (any, error) {
 func (c *config) applyTo(o *checkOptions) error {
 	get := func(k string) any { return c.values[k].Value }
 	o.Lang = get("lang").(string)
+	o.CSVEncoding = get("csv_encoding").(string)
 	o.Format = get("format").(string)
 	o.FailOn = get("fail_on").(string)
 	o.MinScore = get("min_score").(float64)

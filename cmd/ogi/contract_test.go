@@ -59,7 +59,7 @@ func TestOneContract(t *testing.T) {
 		{name: "check writes the workbook, the CSV and the dashboard",
 			args: []string{"check", "-o", "xlsx=" + out("c.xlsx"), "-o", "csv=-", "-o", "dashboard=" + out("c-dash"), seeds}, code: 1,
 			check: func(t *testing.T, stdout, _ string) {
-				if !strings.HasPrefix(stdout, "file,") || strings.Count(stdout, "\n") != 6 {
+				if !strings.HasPrefix(stdout, "\ufeff报告文件,") || strings.Count(stdout, "\n") != 6 {
 					t.Errorf("csv on stdout: %q", stdout)
 				}
 				workbookRows(t, out("c.xlsx"), 6)

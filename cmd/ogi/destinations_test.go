@@ -32,14 +32,14 @@ func TestOutputDestinations(t *testing.T) {
 		{name: "check -o sarif=/dev/stdout", args: []string{"check", "-o", "sarif=/dev/stdout", a}, code: 0, stdout: "{\n  \"$schema\":"},
 		{name: "check -o html=- with two reports", args: []string{"check", "-o", "html=-", a, b}, code: 1, stdout: "<!DOCTYPE html>"},
 		{name: "check -o json=summary", args: []string{"check", "-o", "json=summary", a}, code: 0, file: "summary", prefix: "{"},
-		{name: "assess --csv -", args: assess("--csv", "-"), code: 1, stdout: "file,agency,year"},
-		{name: "assess --csv /dev/stdout", args: assess("--csv", "/dev/stdout"), code: 1, stdout: "file,agency,year"},
+		{name: "assess --csv -", args: assess("--csv", "-"), code: 1, stdout: "\ufeff报告文件,机关,年度"},
+		{name: "assess --csv /dev/stdout", args: assess("--csv", "/dev/stdout"), code: 1, stdout: "\ufeff报告文件,机关,年度"},
 		{name: "assess --jsonl -", args: assess("--jsonl", "-"), code: 1, stdout: "{\"file\":"},
 		{name: "assess --jsonl /dev/stdout", args: assess("--jsonl", "/dev/stdout"), code: 1, stdout: "{\"file\":"},
 		{name: "assess --xlsx -", args: assess("--xlsx", "-"), code: 1, stdout: "PK\x03\x04"},
 		{name: "assess --html -", args: assess("--html", "-"), code: 1, stdout: "<!DOCTYPE html>"},
 		{name: "assess --xlsx summary", args: assess("--xlsx", "summary"), code: 1, file: "summary", prefix: "PK\x03\x04"},
-		{name: "assess --csv out/summary", args: assess("--csv", "out/summary"), code: 1, file: "out/summary", prefix: "file,agency,year"},
+		{name: "assess --csv out/summary", args: assess("--csv", "out/summary"), code: 1, file: "out/summary", prefix: "\ufeff报告文件,机关,年度"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -193,7 +193,7 @@ func TestDevStdoutToAFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	got, _ := io.ReadAll(out)
-	if !bytes.HasPrefix(got, []byte("file,agency,year")) || bytes.Count(got, []byte("\n")) != 2 {
+	if !bytes.HasPrefix(got, []byte("\ufeff报告文件,机关,年度")) || bytes.Count(got, []byte("\n")) != 2 {
 		t.Errorf("the redirected file holds %q", got)
 	}
 	if st, err := os.Lstat("/dev/stdout"); err == nil && st.Mode().IsRegular() {

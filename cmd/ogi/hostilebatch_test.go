@@ -60,8 +60,8 @@ func TestHostileBatchMemory(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, want := range []string{"001_1dc63dd6a21548ca.txt,天津市静海区人民政府办公室,2019,2019,96",
-		"cells.docx", "more than 1000 cells in one row", "paras.docx", "more than 200000 lines",
-		"open.html", "more than 1000 cells in one table row", "tabs.txt", "longer than 1048576 bytes", "lines.txt"} {
+		"cells.docx,,,,,,,,,,,无法读取,文件无法打开或转换：表格一行超过1000个单元格", "paras.docx,,,,,,,,,,,无法读取,文件无法打开或转换：超过200000行",
+		"open.html,,,,,,,,,,,无法读取,文件无法打开或转换：表格一行超过1000个单元格", "tabs.txt,", "一段文字或一个单元格超过1048576字节", "lines.txt,"} {
 		if !strings.Contains(string(csv), want) {
 			t.Errorf("CSV lacks %q:\n%s", want, csv)
 		}

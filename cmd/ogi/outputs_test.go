@@ -70,7 +70,7 @@ func TestOutputs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{`class="bad" title="requests.granted.total"`, `class="bad" title="requests.total_handled.total"`, "<style>"} {
+	for _, want := range []string{`class="bad" title="表三“（一）予以公开”行“总计”列"`, `class="bad" title="表三“（七）总计”行“总计”列"`, "<style>"} {
 		if !strings.Contains(string(page), want) {
 			t.Errorf("HTML lacks %s", want)
 		}

@@ -44,7 +44,7 @@ func TestScoringSetting(t *testing.T) {
 	}
 	code, out, stderr = runOgi(t, "check", "--scoring", "default", "--fail-on", "never", s000)
 	for _, want := range []string{"得分 59（不合格）", "可核验单元格 11.1%（表二 100%，表三 0%，表四 0%），低于 50%，得分上限 59",
-		"【扣分明细】\n  -3  内容完整  completeness.requests_cells\n  -2  内容完整  completeness.review_cells\n  -36  覆盖率  可核验单元格不足，得分上限 59\n"} {
+		"【扣分明细】\n  -3  内容完整  表三每个单元格填写数字\n  -2  内容完整  表四每个单元格填写数字\n  -36  覆盖率  可核验单元格不足，得分上限 59\n"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("text report lacks %q (exit %d):\n%s%s", want, code, out, stderr)
 		}

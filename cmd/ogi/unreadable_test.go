@@ -274,13 +274,13 @@ func TestAssessUnreadable(t *testing.T) {
 	// CSV: a status column; no score, rank, percentile or counts for an
 	// unreadable row; the two scored reports are ranked among themselves.
 	rows := strings.Split(strings.TrimSpace(string(first[c])), "\n")
-	if rows[0] != "file,agency,year,template,score,grade,rank,percentile,errors,warnings,needs_review,status,unreadable,error" {
+	if rows[0] != "\ufeff报告文件,机关,年度,格式,得分,等级,排名,百分位,错误,警告,待人工核对,状态,无法读取原因,状态代码,原因代码" {
 		t.Errorf("CSV header %s", rows[0])
 	}
-	if !strings.Contains(rows[1], ",96,优秀,1,1.000,0,3,0,checked,,") || !strings.Contains(rows[2], ",85,良好,2,0.500,4,3,0,checked,,") {
+	if !strings.Contains(rows[1], ",96,优秀,1,1.000,0,3,0,已检查,,checked,") || !strings.Contains(rows[2], ",85,良好,2,0.500,4,3,0,已检查,,checked,") {
 		t.Errorf("CSV scored rows:\n%s\n%s", rows[1], rows[2])
 	}
-	if want := "/scanned.pdf,,,,,,,,,,,unreadable,no_text,"; !strings.Contains(rows[5], want) {
+	if want := "/scanned.pdf,,,,,,,,,,,无法读取,没有文字层（扫描件）；ogi 不做文字识别,unreadable,no_text"; !strings.Contains(rows[5], want) {
 		t.Errorf("CSV scanned row %s, want %s", rows[5], want)
 	}
 
@@ -321,7 +321,7 @@ func TestAssessUnreadable(t *testing.T) {
 
 	// The dashboard in a browser, the scan's drill-down open.
 	t.Run("chromium", func(t *testing.T) {
-		dom := browsertest.Load(t, h, "#r=4")
+		dom := browsertest.Load(t, h, "#r=5")
 		if !strings.Contains(dom, "<b>4</b><span>无法读取</span>") || !strings.Contains(dom, "<b>2</b><span>已评分</span>") {
 			t.Error("tiles do not count the unreadable reports apart")
 		}
@@ -380,7 +380,7 @@ func TestAssessUnreadableManifest(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
 	data, _ := os.ReadFile(c)
-	if !strings.Contains(string(data), "scan.pdf,丙县人民政府,2023,,,,,,,,,unreadable,no_text,") {
+	if !strings.Contains(string(data), "scan.pdf,丙县人民政府,2023,,,,,,,,,无法读取,没有文字层（扫描件）；ogi 不做文字识别,unreadable,no_text") {
 		t.Errorf("CSV:\n%s", data)
 	}
 	if !strings.Contains(out, `"status":"unreadable","agency":"丙县人民政府","year":2023,`) {

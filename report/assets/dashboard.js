@@ -44,20 +44,22 @@ function show(i){
   d.appendChild(h);
   d.appendChild(el("p",{"class":r.x?"score unreadable":"score"},r.x?r.x:L.score+" "+(r.s===null?"—":r.s)+" "+r.g+(r.r?" · "+L.rank+" "+r.r:"")));
   d.appendChild(el("p",null,r.f));
-  if(r.x){history.replaceState(null,"","#r="+i);d.scrollIntoView();return;}
-  if(r.o){d.appendChild(el("p",null,L.omitted));history.replaceState(null,"","#r="+i);return;}
+  if(r.x){history.replaceState(null,"","#r="+(i+1));d.scrollIntoView();return;}
+  if(r.o){d.appendChild(el("p",null,L.omitted));history.replaceState(null,"","#r="+(i+1));return;}
   d.appendChild(el("h3",null,L.findings));
   var ul=el("ul");
   if(r.fs.length===0){ul.appendChild(el("li",null,L.none));}
   r.fs.forEach(function(f){
     var li=el("li",{"class":f[2]==="waived"?"waived":f[1]});
-    li.appendChild(el("code",null,f[0]));li.appendChild(document.createTextNode(" "+f[3]));
+    li.appendChild(document.createTextNode(f[5]));li.appendChild(el("span",{"class":"rule"},"【"+f[0]+"】"));li.appendChild(document.createTextNode(f[3]));
     if(f[4]){li.appendChild(el("small",null," ["+f[4]+"]"));}
     ul.appendChild(li);
   });
   d.appendChild(ul);
   if(r.grid){
-    var k=0,marks=r.grid.m||{};
+    var k=0,marks=r.grid.m||{},lg=el("p",{"class":"legend"},L.legend);
+    [["bad",L.legend_bad],["review",L.legend_review],["cannot",L.legend_cannot]].forEach(function(x){lg.appendChild(el("span",{"class":"swatch "+x[0]}));lg.appendChild(document.createTextNode(x[1]+" "));});
+    d.appendChild(lg);
     (layout[r.grid.t]||[]).forEach(function(t){
       var tb=el("table"),hr=el("tr");
       hr.appendChild(el("th",null,t.caption));
@@ -66,7 +68,7 @@ function show(i){
       t.rows.forEach(function(row){
         var tr=el("tr");tr.appendChild(el("td",{"class":"label"},row[1]));
         t.cols.forEach(function(c){
-          var addr=t.prefix+"."+row[0]+"."+c[0],attrs={"title":addr};
+          var addr=t.prefix+"."+row[0]+"."+c[0],attrs={"title":t.caption+" “"+row[1]+"” “"+c[1]+"”"};
           if(marks[addr]){attrs["class"]=marks[addr];}
           var v=r.grid.c[k++];
           tr.appendChild(el("td",attrs,v===""?"—":v));
@@ -76,7 +78,7 @@ function show(i){
       d.appendChild(tb);
     });
   }
-  history.replaceState(null,"","#r="+i);
+  history.replaceState(null,"","#r="+(i+1));
   d.scrollIntoView();
 }
 document.querySelectorAll("#reports th").forEach(function(th){th.addEventListener("click",function(){sortBy(Number(th.getAttribute("data-col")));});});
@@ -86,6 +88,6 @@ document.getElementById("tile-unreadable").addEventListener("click",function(){o
 if(location.hash==="#unreadable"){onlyU.checked=true;}
 render();
 var m=/^#r=(\d+)$/.exec(location.hash);
-if(m){show(Number(m[1]));}
+if(m){show(Number(m[1])-1);}
 document.body.setAttribute("data-ready","1");
 })();

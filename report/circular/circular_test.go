@@ -349,7 +349,7 @@ func TestCorpus(t *testing.T) {
 	}
 	for _, w := range []string{
 		"表三“（七）总计”行“总计”列（填报0）",                  // seed 002's table three, by its printed labels
-		"表四“行政复议”“总计”（空白）",                      // seed 000's blank table four
+		"表四“行政复议”行“总计”列（空白）",                    // seed 000's blank table four
 		"涉及单元格：表三“一、本年新收政府信息公开申请数量”行“自然人”列（空白）", // the blank template
 		"应为1，实为0。", // the figures of seed 002
 	} {

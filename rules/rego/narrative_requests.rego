@@ -27,7 +27,7 @@ total(row) := req[row].total.value if lib.is_number(req[row].total)
 # undefined).
 unchecked(row, item, zh, en) := {
 	"msg": {
-		"zh": sprintf("文字称%s，但表三“%s”总计不是数字，无法核对", [zh, row]),
+		"zh": sprintf("文字称%s，但表三“%s”总计不是数字，无法核验", [zh, row]),
 		"en": sprintf("the text says %s, but table 3's %s total is not a number: cannot check", [en, row]),
 	},
 	"cells": [{"table": "requests", "row": row, "col": "total"}],
@@ -170,7 +170,7 @@ warn contains f if {
 	count(cells) > 0
 	f := {
 		"msg": {
-			"zh": sprintf("文字称未收到申请，但表三有%d个单元格不是数字，无法核对", [count(cells)]),
+			"zh": sprintf("文字称未收到申请，但表三有%d个单元格不是数字，无法核验", [count(cells)]),
 			"en": sprintf("the text says no applications were received, but %d cells of table 3 are not numbers: cannot check", [count(cells)]),
 		},
 		"cells": cells,
@@ -221,7 +221,7 @@ warn contains f if {
 	count(cells) > 0
 	f := {
 		"msg": {
-			"zh": sprintf("文字称未发生行政复议、行政诉讼，但表四有%d个单元格不是数字，无法核对", [count(cells)]),
+			"zh": sprintf("文字称未发生行政复议、行政诉讼，但表四有%d个单元格不是数字，无法核验", [count(cells)]),
 			"en": sprintf("the text says there was no reconsideration or litigation, but %d cells of table 4 are not numbers: cannot check", [count(cells)]),
 		},
 		"cells": cells,
