@@ -53,15 +53,17 @@ type rosterRun struct {
 	entries  []entry
 }
 
-// statuteDeadline is the last day of publication under Art. 49 of the
-// Regulations: departments by 31 January, people's governments by 31 March
-// of the following year (townships follow the governments, as the
-// timeliness.deadline rule does).
-func statuteDeadline(bodyType string, year int) string {
-	if bodyType == BodyDepartment {
-		return fmt.Sprintf("%d-01-31", year+1)
+// deadlineFor is the last day of publication for a body type under the
+// report's jurisdiction profile (its manifest row's, else the batch's; the
+// statute without one: departments by 31 January, governments and
+// townships by 31 March of the following year), as timeliness.deadline
+// judges it.
+func (b *batch) deadlineFor(e *entry, bodyType string, year int) string {
+	p := e.in.Jurisdiction
+	if p == nil {
+		p = b.chk.Jurisdiction()
 	}
-	return fmt.Sprintf("%d-03-31", year+1)
+	return p.DeadlineFor(bodyType).Date(year)
 }
 
 // prepareRoster matches the converted reports to the roster's bodies, reads
@@ -360,7 +362,7 @@ func (b *batch) coverageStatus(row *report.CoverageRow, rb RosterBody, g []int) 
 		row.Note = engine.Text{Zh: fr.UnreadableReason("zh"), En: fr.UnreadableReason("en")}
 		return
 	}
-	deadline := statuteDeadline(rb.Type, row.Year)
+	deadline := b.deadlineFor(e, rb.Type, row.Year)
 	f := rr.facts[g[0]]
 	if f == nil {
 		f = &rosterFacts{}

@@ -9,6 +9,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ogi-checker/ogi/check"
+	"github.com/ogi-checker/ogi/engine"
+	"github.com/ogi-checker/ogi/jurisdiction"
 	"github.com/ogi-checker/ogi/report"
 )
 
@@ -57,6 +60,12 @@ func TestParseRoster(t *testing.T) {
 // and the JSON lines.
 func coverageRun(t *testing.T, roster string, years []int, args ...string) (*report.Coverage, []report.FileReport) {
 	t.Helper()
+	return coverageRunWith(t, nil, roster, years, args...)
+}
+
+// coverageRunWith is coverageRun with a checker of the test's.
+func coverageRunWith(t *testing.T, chk *check.Checker, roster string, years []int, args ...string) (*report.Coverage, []report.FileReport) {
+	t.Helper()
 	ro, err := ReadRoster(roster)
 	if err != nil {
 		t.Fatal(err)
@@ -66,7 +75,7 @@ func coverageRun(t *testing.T, roster string, years []int, args ...string) (*rep
 		t.Fatal(err)
 	}
 	jl := filepath.Join(t.TempDir(), "out.jsonl")
-	out := runBatch(t, Sorted(in), Options{Roster: ro, Years: years, Outputs: specs(t, "jsonl="+jl)})
+	out := runBatch(t, Sorted(in), Options{Checker: chk, Roster: ro, Years: years, Outputs: specs(t, "jsonl="+jl)})
 	f, err := os.Open(jl)
 	if err != nil {
 		t.Fatal(err)
@@ -125,6 +134,21 @@ func TestRosterCoverageCorpus(t *testing.T) {
 	}
 	if cov.Rows[4].Type != BodyDepartment || cov.Rows[0].Type != BodyGovernment || !reflect.DeepEqual(cov.Years, []int{2019}) {
 		t.Errorf("types %q %q, years %v", cov.Rows[4].Type, cov.Rows[0].Type, cov.Years)
+	}
+}
+
+// Late is judged by the batch's jurisdiction, as timeliness.deadline
+// judges it: under 岳阳's rules a department has until the end of
+// February, so the report dated 2020-02-20 is on time.
+func TestRosterLateByJurisdiction(t *testing.T) {
+	p, err := jurisdiction.Resolve("yueyang", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	chk := newChecker(t, check.Options{Engine: engine.Options{Jurisdiction: p}})
+	cov, _ := coverageRunWith(t, chk, "testdata/roster/corpus.csv", []int{2019}, "../testdata/seeds", "../testdata/real", "testdata/roster/late")
+	if got := rowsOf(cov)[4]; got.body != "威海市教育局" || got.status != "published" {
+		t.Errorf("under yueyang: %+v, want 威海市教育局 published", got)
 	}
 }
 

@@ -329,9 +329,10 @@ func (c *Checker) identify(fs []engine.Finding, doc *schema.Document) {
 	}
 }
 
-// dismissedReason is how outputs that show waivers show a dismissal.
+// dismissedReason is how outputs that show waivers show a dismissal (its
+// verdict is in the finding's Review).
 func dismissedReason(r engine.Review) string {
-	s := "核实不成立 / dismissed on review: " + r.Reason
+	s := r.Reason
 	if r.By != "" || r.At != "" {
 		s += "（" + strings.TrimSpace(r.By+" "+r.At) + "）"
 	}

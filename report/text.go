@@ -138,6 +138,12 @@ func writeTextReport(w *errWriter, fr FileReport, lang string, tt titles) {
 			advisory = pick(lang, "〔仅提示，不扣分〕", " [advisory, not deducted]")
 		}
 		w.printf("  %s %s【%s】%s%s\n", mark, SeverityName(f.Severity, lang), tt.of(f.Rule, lang), f.Message.Pick(lang), advisory)
+		switch {
+		case f.Review != nil:
+			w.printf("      %s%s%s\n", pick(lang, "核实结论：", "review: "), verdictLabel(f.Review, lang), parenthesised(reviewNote(f.Review), lang))
+		case f.Waived && f.WaiverReason != "":
+			w.printf("      %s%s\n", pick(lang, "已豁免：", "waived: "), f.WaiverReason)
+		}
 		if f.Expected != nil && f.Actual != nil {
 			w.printf("      %s %s, %s %s\n", pick(lang, "应为", "expected"), num(*f.Expected), pick(lang, "实为", "actual"), num(*f.Actual))
 		}
@@ -247,4 +253,12 @@ func where(l *schema.Loc, lang string) string {
 		return ""
 	}
 	return "  [" + strings.Join(parts, pick(lang, "", ", ")) + "]"
+}
+
+// parenthesised puts s in brackets after a label, or nothing when empty.
+func parenthesised(s, lang string) string {
+	if s == "" {
+		return ""
+	}
+	return pick(lang, "（"+s+"）", " ("+s+")")
 }

@@ -368,8 +368,11 @@ func reviewNote(r *engine.Review) string {
 		return ""
 	}
 	note := r.Reason
-	if r.By != "" || r.At != "" {
-		note = strings.TrimSpace(note + "（" + strings.TrimSpace(r.By+" "+r.At) + "）")
+	if who := strings.TrimSpace(r.By + " " + r.At); who != "" {
+		note = strings.TrimSpace(note + "（" + who + "）")
+	}
+	if r.Verdict == engine.VerdictReopened && r.Was != "" {
+		note = strings.TrimSpace("单元格已变化，原结论“" + verdictLabel(&engine.Review{Verdict: r.Was}, "zh") + "”失效 " + note)
 	}
 	return note
 }
