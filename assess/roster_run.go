@@ -20,10 +20,10 @@ const (
 	// RuleAggregateTotal: a key figure of an aggregate (本行政区域) report's
 	// table 3 is below the sum of its children's, or off it by more than the
 	// roster's tolerance.
-	RuleAggregateTotal = "coverage.aggregate_total"
+	RuleAggregateTotal = report.RuleAggregateTotal
 	// RuleAggregateChildMissing: a body below an aggregate report has no
 	// readable report for the year, so the sum leaves it out (a prompt).
-	RuleAggregateChildMissing = "coverage.aggregate_child_missing"
+	RuleAggregateChildMissing = report.RuleAggregateChildMissing
 )
 
 // aggregateFigures are the table-3 rows (总计 column) an aggregate report

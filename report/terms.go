@@ -69,8 +69,24 @@ func findingStatus(f engine.Finding) string {
 // its id.
 type titles map[string]engine.Text
 
+// Findings a batch adds beside the rule packs' (the roster's parent-vs-
+// children checks): their ids and titles, so that every output names them
+// as it names a rule.
+const (
+	RuleAggregateTotal        = "coverage.aggregate_total"
+	RuleAggregateChildMissing = "coverage.aggregate_child_missing"
+)
+
+var batchTitles = map[string]engine.Text{
+	RuleAggregateTotal:        {Zh: "汇总报告数据不小于下级合计", En: "Aggregate report covers its children's figures"},
+	RuleAggregateChildMissing: {Zh: "汇总报告的下级单位报告齐全", En: "Aggregate report's children all reported"},
+}
+
 func newTitles(rules []*engine.Rule) titles {
 	t := titles{}
+	for id, x := range batchTitles {
+		t[id] = x
+	}
 	for _, r := range rules {
 		t[r.ID] = r.Title
 	}

@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/xuri/excelize/v2"
 )
 
 // TestAssessRoster: --roster adds the coverage to the run summary, --year
@@ -40,5 +42,36 @@ func TestAssessRoster(t *testing.T) {
 				t.Errorf("stderr lacks %q:\n%s", tt.want, stderr)
 			}
 		})
+	}
+}
+
+// TestRosterFindingsInChinese: the parent-vs-children findings a roster
+// adds are named by their titles in the workbook, not by their ids.
+func TestRosterFindingsInChinese(t *testing.T) {
+	dir := filepath.Join("..", "..", "assess", "testdata", "roster", "aggregate")
+	book := filepath.Join(t.TempDir(), "r.xlsx")
+	code, _, stderr := runOgi(t, "assess", "--db", "", "--roster", filepath.Join(dir, "roster.csv"), "-o", "xlsx="+book, filepath.Join(dir, "manifest.csv"))
+	if code > 1 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	f, err := excelize.OpenFile(book)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = f.Close() }()
+	rows, err := f.GetRows("问题清单")
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, r := range rows {
+		line := strings.Join(r, " ")
+		if strings.Contains(line, "coverage.") {
+			t.Errorf("an id in the 问题清单: %s", line)
+		}
+		found = found || strings.Contains(line, "汇总报告数据不小于下级合计")
+	}
+	if !found {
+		t.Error("the aggregate finding is not in the 问题清单 by its title")
 	}
 }
