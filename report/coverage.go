@@ -139,7 +139,8 @@ func coverageSheet(c *Coverage, lang string) xlsxSheet {
 // coveragePanel is the dashboard's 覆盖情况 panel: a tile per status and
 // the rows that are not 已公开, missing bodies first.
 type coveragePanel struct {
-	Title, Roster string
+	// Legend says what the tiles' colours mean.
+	Title, Roster, Legend string
 	Tiles         []dashTile
 	Header        []string
 	Rows          []coverageLine
@@ -155,6 +156,8 @@ func newCoveragePanel(c *Coverage, lang string) *coveragePanel {
 		return nil
 	}
 	p := &coveragePanel{Title: pick(lang, "覆盖情况", "Coverage"), Roster: c.Roster,
+		Legend: pick(lang, "图例：红色为未公开或无法读取，橙色为逾期、多个版本或不在名册，其余为已公开。",
+			"Legend: red, not published or unreadable; orange, late, several versions or not on the roster; the rest published."),
 		Header: []string{pick(lang, "单位", "Body"), pick(lang, "年度", "Year"), pick(lang, "状态", "Status"), pick(lang, "说明", "Note")}}
 	for _, s := range CoverageStatuses {
 		n := c.Count(s)
