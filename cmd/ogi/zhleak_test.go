@@ -254,3 +254,38 @@ func TestNoEnglishInChineseOutputs(t *testing.T) {
 			len(leaks), strings.Join(leaks[:min(show, len(leaks))], "\n"))
 	}
 }
+
+// idRE finds an identifier in English text: a rule id or canonical cell
+// address (requests.granted.total), or a row or column id (new_received).
+var idRE = regexp.MustCompile(`\b[a-z][a-z0-9]*(_[a-z0-9]+)+\b|\b[a-z][a-z0-9_]*\.[a-z][a-z0-9_.]*\b`)
+
+// TestNoIdsInEnglishOutputs: --lang en says the same as Chinese, in
+// English: the messages name rules by their titles and cells by their
+// printed labels, never by ids.
+func TestNoIdsInEnglishOutputs(t *testing.T) {
+	t.Setenv("OGI_CONFIG", filepath.Join(t.TempDir(), "none.yaml"))
+	if err := os.WriteFile(os.Getenv("OGI_CONFIG"), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var corpus, names []string
+	for _, f := range corpusGoldenFiles {
+		p := filepath.Join("..", "..", "testdata", filepath.FromSlash(f))
+		corpus = append(corpus, p)
+		names = append(names, filepath.ToSlash(p), filepath.Base(p))
+	}
+	slices.SortFunc(names, func(a, b string) int { return len(b) - len(a) })
+	_, text, _ := runOgi(t, append([]string{"check", "--lang", "en"}, corpus...)...)
+	for _, n := range names {
+		text = strings.ReplaceAll(text, n, " ")
+	}
+	text = urlRE.ReplaceAllString(text, " ")
+	var leaks []string
+	for _, line := range strings.Split(text, "\n") {
+		if m := idRE.FindString(line); m != "" {
+			leaks = append(leaks, fmt.Sprintf("%q in %.200q", m, strings.TrimSpace(line)))
+		}
+	}
+	if len(leaks) > 0 {
+		t.Errorf("%d lines of the English text report name ids:\n%s", len(leaks), strings.Join(leaks[:min(len(leaks), 30)], "\n"))
+	}
+}

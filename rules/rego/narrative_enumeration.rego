@@ -35,7 +35,7 @@ warn contains f if {
 	f := {
 		"msg": {
 			"zh": sprintf("“%s”部分称“以下%s个方面”，但只列举了%d项", [sec.heading, m[1], listed]),
-			"en": sprintf("section %s announces %d items (以下%s个方面) but lists %d", [sec.id, announced, m[1], listed]),
+			"en": sprintf("section “%s” announces %d items (以下%s个方面) but lists %d", [sec.heading, announced, m[1], listed]),
 		},
 		"item": sec.id,
 		"expected": announced,

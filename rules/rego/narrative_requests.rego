@@ -22,13 +22,21 @@ req := input.tables.requests
 
 total(row) := req[row].total.value if lib.is_number(req[row].total)
 
+# The printed labels of the rows the text's claims are checked against: an
+# officer reads the row as the table prints it, never its id.
+row_labels := {
+	"new_received": "一、本年新收政府信息公开申请数量",
+	"granted": "（一）予以公开",
+	"carried_forward": "四、结转下年度继续办理",
+}
+
 # A claim about a row whose total is blank, 无 or missing cannot be checked:
 # it is reported, never passed over (Rego skips a body whose total is
 # undefined).
 unchecked(row, item, zh, en) := {
 	"msg": {
-		"zh": sprintf("文字称%s，但表三“%s”总计不是数字，无法核验", [zh, row]),
-		"en": sprintf("the text says %s, but table 3's %s total is not a number: cannot check", [en, row]),
+		"zh": sprintf("文字称%s，但表三“%s”行“总计”列不是数字，无法核验", [zh, row_labels[row]]),
+		"en": sprintf("the text says %s, but table 3, row “%s”, column “总计” is not a number: cannot check", [en, row_labels[row]]),
 	},
 	"cells": [{"table": "requests", "row": row, "col": "total"}],
 	"item": item,
