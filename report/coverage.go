@@ -141,9 +141,9 @@ func coverageSheet(c *Coverage, lang string) xlsxSheet {
 type coveragePanel struct {
 	// Legend says what the tiles' colours mean.
 	Title, Roster, Legend string
-	Tiles         []dashTile
-	Header        []string
-	Rows          []coverageLine
+	Tiles                 []dashTile
+	Header                []string
+	Rows                  []coverageLine
 }
 
 // coverageLine is a row of the panel's table; Status is its class.
