@@ -1,6 +1,7 @@
 package report
 
 import (
+	"fmt"
 	"html/template"
 	"io"
 	"strings"
@@ -94,7 +95,7 @@ func newCheckPage(fr FileReport, lang string, tt titles) *checkPage {
 	}
 	p.L = checkLabels{Score: pick(lang, "得分", "Score"), Errors: pick(lang, "错误", "errors"), Warnings: pick(lang, "警告", "warnings"),
 		Review: StatusName(engine.StatusNeedsReview, lang), Ledger: pick(lang, "扣分明细", "Ledger"), Rule: pick(lang, "规则", "Rule"),
-		Item: pick(lang, "项", "Item"), Category: pick(lang, "类别", "Category"), Points: pick(lang, "扣分", "Points"),
+		Item: pick(lang, "项", "Item"), Category: pick(lang, "指标", "Indicator"), Points: pick(lang, "扣分", "Points"),
 		Findings: pick(lang, "问题", "Findings"), Line: pick(lang, "行", "line"), Waived: pick(lang, "已豁免", "waived")}
 	p.Score = pick(lang, "无法评分", "no score")
 	if fr.Score != nil {
@@ -103,9 +104,22 @@ func newCheckPage(fr FileReport, lang string, tt titles) *checkPage {
 		p.Score += ": " + fr.ScoreReason
 	}
 	p.Counts = fr.Counts
+	// Each deduction under the indicator it is charged to, as the text
+	// report's 扣分明细 does; the coverage cap is said in words.
+	indicators := map[string]string{engine.CoverageIndicator: pick(lang, "覆盖率", "coverage")}
+	for _, in := range fr.Indicators {
+		indicators[in.ID] = in.Title.Pick(lang)
+	}
 	for _, e := range fr.Ledger {
-		p.Ledger = append(p.Ledger, pageLedger{Rule: tt.of(e.Rule, lang), Item: itemName(e.Item, lang),
-			Category: CategoryName(e.Category, lang), Points: e.Points})
+		ind := indicators[e.Indicator]
+		if ind == "" {
+			ind = CategoryName(e.Category, lang)
+		}
+		rule := tt.of(e.Rule, lang)
+		if e.Capped == engine.CoverageIndicator {
+			rule = pick(lang, fmt.Sprintf("可核验单元格不足，得分上限 %g", e.Limit), fmt.Sprintf("too few cells could be evaluated: score at most %g", e.Limit))
+		}
+		p.Ledger = append(p.Ledger, pageLedger{Rule: rule, Item: itemName(e.Item, lang), Category: ind, Points: e.Points})
 	}
 	for _, f := range fr.Findings {
 		pf := pageFinding{Severity: f.Severity, SeverityName: SeverityName(f.Severity, lang), Rule: tt.of(f.Rule, lang),
