@@ -87,14 +87,8 @@ or the store could not be written).
 					return nil
 				}
 			}
-			items, err := assess.Expand(args)
-			if err != nil {
-				writeErr(stderr, err)
-				*code = exitUsage
-				return nil
-			}
-			if len(items) == 0 {
-				say(stderr, "ogi: no report found in %s\n", strings.Join(args, " "))
+			items, ok := expandArgs(args, stderr)
+			if !ok {
 				*code = exitUsage
 				return nil
 			}

@@ -156,14 +156,8 @@ func briefPair(ctx context.Context, thisFile, lastFile string, lim ingest.Limits
 }
 
 func briefBatch(ctx context.Context, args []string, lim ingest.Limits, opts brief.Options, stderr io.Writer, code *int) *brief.Set {
-	items, err := assess.Expand(args)
-	if err != nil {
-		writeErr(stderr, err)
-		*code = exitUsage
-		return nil
-	}
-	if len(items) == 0 {
-		say(stderr, "ogi: no report found in %s\n", strings.Join(args, " "))
+	items, ok := expandArgs(args, stderr)
+	if !ok {
 		*code = exitUsage
 		return nil
 	}

@@ -186,13 +186,8 @@ func runCheck(ctx context.Context, args []string, o checkOptions, stdout, stderr
 		say(stderr, "ogi: check needs at least one file\n")
 		return exitUsage
 	}
-	inputs, err := assess.Expand(args)
-	if err != nil {
-		writeErr(stderr, err)
-		return exitUsage
-	}
-	if len(inputs) == 0 {
-		say(stderr, "ogi: no report found in %s\n", strings.Join(args, " "))
+	inputs, ok := expandArgs(args, stderr)
+	if !ok {
 		return exitUsage
 	}
 	if err := onePagePerFile(o.specs, len(inputs)); err != nil {

@@ -4,6 +4,8 @@ import (
 	"io"
 	"strings"
 
+	"github.com/ogi-checker/ogi/assess"
+	"github.com/ogi-checker/ogi/check"
 	"github.com/ogi-checker/ogi/internal/outfile"
 	"github.com/ogi-checker/ogi/report"
 )
@@ -25,3 +27,19 @@ func newFailures(w io.Writer) *outfile.Problems {
 // outputHelp describes -o for check and assess.
 var outputHelp = "output FORMAT[=PATH], repeatable: " + strings.Join(report.FormatNames(), ", ") +
 	" (PATH - or none: standard output; html=DIR/: a page per report; any other PATH is a file, whatever its extension)"
+
+// expandArgs turns the reports a command names (files, directories, globs,
+// manifests) into inputs; false means it said why there are none to check
+// (a bad manifest, nothing found), a usage error.
+func expandArgs(args []string, stderr io.Writer) ([]check.Input, bool) {
+	inputs, err := assess.Expand(args)
+	if err != nil {
+		writeErr(stderr, err)
+		return nil, false
+	}
+	if len(inputs) == 0 {
+		say(stderr, "ogi: no report found in %s\n", strings.Join(args, " "))
+		return nil, false
+	}
+	return inputs, true
+}

@@ -144,18 +144,7 @@ func dashboardTexts(t *testing.T, data map[string]string) []string {
 // ids, cell addresses, status codes and English words. File names and
 // addresses are exempt: they are written as they are.
 func TestNoEnglishInChineseOutputs(t *testing.T) {
-	t.Setenv("OGI_CONFIG", filepath.Join(t.TempDir(), "none.yaml"))
-	if err := os.WriteFile(os.Getenv("OGI_CONFIG"), nil, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	var corpus, names []string
-	for _, f := range corpusGoldenFiles {
-		p := filepath.Join("..", "..", "testdata", filepath.FromSlash(f))
-		corpus = append(corpus, p)
-		names = append(names, filepath.ToSlash(p), filepath.Base(p))
-	}
-	// Longest first, so that a path is removed before its base name.
-	slices.SortFunc(names, func(a, b string) int { return len(b) - len(a) })
+	corpus, names := leakCorpus(t)
 	dir := t.TempDir()
 	var leaks []string
 
@@ -263,17 +252,7 @@ var idRE = regexp.MustCompile(`\b[a-z][a-z0-9]*(_[a-z0-9]+)+\b|\b[a-z][a-z0-9_]*
 // English: the messages name rules by their titles and cells by their
 // printed labels, never by ids.
 func TestNoIdsInEnglishOutputs(t *testing.T) {
-	t.Setenv("OGI_CONFIG", filepath.Join(t.TempDir(), "none.yaml"))
-	if err := os.WriteFile(os.Getenv("OGI_CONFIG"), nil, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	var corpus, names []string
-	for _, f := range corpusGoldenFiles {
-		p := filepath.Join("..", "..", "testdata", filepath.FromSlash(f))
-		corpus = append(corpus, p)
-		names = append(names, filepath.ToSlash(p), filepath.Base(p))
-	}
-	slices.SortFunc(names, func(a, b string) int { return len(b) - len(a) })
+	corpus, names := leakCorpus(t)
 	_, text, _ := runOgi(t, append([]string{"check", "--lang", "en"}, corpus...)...)
 	for _, n := range names {
 		text = strings.ReplaceAll(text, n, " ")
@@ -288,4 +267,22 @@ func TestNoIdsInEnglishOutputs(t *testing.T) {
 	if len(leaks) > 0 {
 		t.Errorf("%d lines of the English text report name ids:\n%s", len(leaks), strings.Join(leaks[:min(len(leaks), 30)], "\n"))
 	}
+}
+
+// leakCorpus is the corpus the scans run over, checked without any
+// configuration file, and the file names an output may show as they are,
+// longest first so that a path is removed before its base name.
+func leakCorpus(t *testing.T) (corpus, names []string) {
+	t.Helper()
+	t.Setenv("OGI_CONFIG", filepath.Join(t.TempDir(), "none.yaml"))
+	if err := os.WriteFile(os.Getenv("OGI_CONFIG"), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range corpusGoldenFiles {
+		p := filepath.Join("..", "..", "testdata", filepath.FromSlash(f))
+		corpus = append(corpus, p)
+		names = append(names, filepath.ToSlash(p), filepath.Base(p))
+	}
+	slices.SortFunc(names, func(a, b string) int { return len(b) - len(a) })
+	return corpus, names
 }
