@@ -107,4 +107,52 @@ CREATE TABLE decisions (
 	source   TEXT NOT NULL  -- the sheet the decision was read from
 ) WITHOUT ROWID;
 `,
+	// 7: the accounts of `ogi serve` (issue #15). name_key is the
+	// normalised name (NameKey) that makes names unique regardless of case;
+	// sessions and API tokens are kept by the SHA-256 of the token only, so
+	// a copy of the file lets nobody log in; the audit log is append-only,
+	// enforced here as well as by the store having no method to change it.
+	`
+CREATE TABLE users (
+	id            INTEGER PRIMARY KEY AUTOINCREMENT,
+	name          TEXT NOT NULL,        -- as the user typed it
+	name_key      TEXT NOT NULL UNIQUE, -- NameKey(name)
+	display       TEXT NOT NULL,
+	role          TEXT NOT NULL,
+	password_hash TEXT NOT NULL,        -- argon2id PHC string
+	created       TEXT NOT NULL,
+	disabled      INTEGER NOT NULL DEFAULT 0
+);
+
+CREATE TABLE sessions (
+	hash    TEXT PRIMARY KEY, -- sha256 hex of the cookie's token
+	user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+	created TEXT NOT NULL,
+	expires TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX sessions_user ON sessions(user_id);
+CREATE INDEX sessions_expires ON sessions(expires);
+
+CREATE TABLE api_tokens (
+	hash    TEXT PRIMARY KEY, -- sha256 hex of the token
+	user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+	name    TEXT NOT NULL,
+	created TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX api_tokens_user ON api_tokens(user_id);
+
+CREATE TABLE audit (
+	id     INTEGER PRIMARY KEY AUTOINCREMENT,
+	at     TEXT NOT NULL,
+	actor  TEXT NOT NULL,
+	action TEXT NOT NULL,
+	target TEXT NOT NULL,
+	detail TEXT NOT NULL,
+	remote TEXT NOT NULL
+);
+CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+`,
 }
