@@ -65,7 +65,7 @@ func TestOpenCreatesLatestSchema(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if v != len(migrations) || v != 6 {
+	if v != len(migrations) {
 		t.Fatalf("SchemaVersion = %d, want %d", v, len(migrations))
 	}
 	objs := schemaObjects(t, s.w)
