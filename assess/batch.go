@@ -175,6 +175,11 @@ func itemKey(data []byte, in check.Input) string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
+// StoreKey is the key under which a run keeps an input's converted
+// document in the store (store.Document), so that a caller can read the
+// document a batch checked without converting it again.
+func StoreKey(data []byte, in check.Input) string { return itemKey(data, in) }
+
 // storedResult is what the store keeps of one checked report: its JSON
 // result, the exit code it implies and the dashboard's grid.
 type storedResult struct {
