@@ -14,6 +14,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"sync"
 
 	"github.com/ogi-checker/ogi/check"
@@ -174,6 +175,11 @@ func itemKey(data []byte, in check.Input) string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
+// StoreKey is the key under which a run keeps an input's converted
+// document in the store (store.Document), so that a caller can read the
+// document a batch checked without converting it again.
+func StoreKey(data []byte, in check.Input) string { return itemKey(data, in) }
+
 // storedResult is what the store keeps of one checked report: its JSON
 // result, the exit code it implies and the dashboard's grid.
 type storedResult struct {
@@ -306,7 +312,7 @@ func (b *batch) convert() {
 			if b.db != nil {
 				// Kept, so that a re-run knows it without converting it again;
 				// an input error (corrupt, too slow) is retried instead.
-				if err := b.docs.put(store.Report{Hash: e.key, Converter: b.set.converter, File: filepath.ToSlash(e.in.File),
+				if err := b.docs.put(store.Report{Hash: e.key, Converter: b.set.converter, File: filepath.ToSlash(e.in.OutputName()),
 					Document: []byte("null"), Unreadable: ue.Code}); err != nil {
 					b.fails.Add("cannot keep unreadable inputs in the store: %v", err)
 				}
@@ -335,12 +341,12 @@ func (b *batch) convert() {
 			if e.year != 0 {
 				y = &e.year
 			}
-			err = b.docs.put(store.Report{Hash: e.key, Converter: b.set.converter, File: filepath.ToSlash(e.in.File),
+			err = b.docs.put(store.Report{Hash: e.key, Converter: b.set.converter, File: filepath.ToSlash(e.in.OutputName()),
 				Agency: e.agency, Body: e.body, Year: y, Template: e.template, Document: js, Signature: sigBytes(e.sig)})
 		}
 		if err != nil {
 			b.fails.Add("cannot keep the converted documents: %v", err)
-			e.err, e.lost = fmt.Sprintf("%s: cannot keep the converted document: %v", e.in.File, err), true
+			e.err, e.lost = fmt.Sprintf("%s: cannot keep the converted document: %v", e.in.OutputName(), err), true
 			return
 		}
 		b.count(func(s *batchStats) { s.converted++ })
@@ -351,7 +357,7 @@ func (b *batch) convert() {
 // with the body and year its manifest gives: an office looks for the body
 // whose report could not be read, not for a file name.
 func (e *entry) unreadableReport() report.FileReport {
-	fr := check.UnreadableReport(e.in.File, e.unreadable, e.err)
+	fr := check.UnreadableReport(e.in.OutputName(), e.unreadable, e.err)
 	fr.Agency = e.in.Agency
 	if e.in.Year != 0 {
 		y := e.in.Year
@@ -363,6 +369,11 @@ func (e *entry) unreadableReport() report.FileReport {
 // unreadable marks an entry as giving no report to check.
 func (b *batch) unreadable(e *entry, err error) {
 	e.err, e.unreadable = err.Error(), check.UnreadableCode(err)
+	if e.in.Name != "" {
+		// Messages name the report as the outputs do, not by a path the
+		// caller keeps it under.
+		e.err = strings.ReplaceAll(e.err, e.in.File, e.in.Name)
+	}
 	b.count(func(s *batchStats) { s.unreadable++ })
 }
 
@@ -570,7 +581,7 @@ func (b *batch) resultKey(e *entry, prev string, peers []peerRef) store.Key {
 		h := sha256.New()
 		for _, p := range peers {
 			ep := &b.entries[p.j] // only fields fixed before this pass are read
-			_, _ = fmt.Fprintf(h, "%s\x00%s\x00%s\x00%g\n", ep.key, ep.agency, filepath.ToSlash(ep.in.File), p.score)
+			_, _ = fmt.Fprintf(h, "%s\x00%s\x00%s\x00%g\n", ep.key, ep.agency, filepath.ToSlash(ep.in.OutputName()), p.score)
 		}
 		ctxDigest += "+" + hex.EncodeToString(h.Sum(nil)[:8])
 	}
@@ -593,7 +604,7 @@ func (b *batch) check(prevs []string, peers map[int][]peerRef) {
 			if b.db != nil {
 				if r, ok, err := b.db.Result(b.ctx, k); err == nil && ok && decodeStored(r.Summary, &sr) == nil {
 					// The file name is the item's, whatever name the stored result had.
-					sr.Report.File = filepath.ToSlash(e.in.File)
+					sr.Report.File = filepath.ToSlash(e.in.OutputName())
 					if sr.Report.Status == "" {
 						sr.Report.Status = report.StatusChecked // kept before results had a status
 					}
@@ -672,7 +683,7 @@ func storeFindings(fs []engine.Finding, lang string) []store.Finding {
 func (b *batch) evaluate(i int, prev string, refs []peerRef) storedResult {
 	e := &b.entries[i]
 	fail := func(err error) storedResult {
-		r := check.Failed(e.in.File, err)
+		r := check.Failed(e.in.OutputName(), err)
 		return storedResult{Report: r.Report, Code: r.Code}
 	}
 	doc, err := b.docs.get(b.ctx, e.key)
@@ -701,13 +712,13 @@ func (b *batch) evaluate(i int, prev string, refs []peerRef) storedResult {
 		mine := similarity.Prepare(engine.Narrative(doc))
 		for _, p := range refs {
 			ep := &b.entries[p.j] // only fields fixed before this pass are read
-			peers = append(peers, engine.Peer{Agency: ep.agency, File: filepath.ToSlash(ep.in.File), Score: p.score,
+			peers = append(peers, engine.Peer{Agency: ep.agency, File: filepath.ToSlash(ep.in.OutputName()), Score: p.score,
 				Passages: mine.Passages(b.narrative(p.j), 20, 3)})
 		}
 	}
 	rel := e.in.Related()
 	rel.Previous, rel.Peers = prevDoc, peers
-	r, _ := b.chk.CheckDocument(ctx, e.in.File, doc, rel)
+	r, _ := b.chk.CheckDocument(ctx, e.in.OutputName(), doc, rel)
 	fr := r.Report
 	grid := report.NewGrid(doc, fr.Findings, b.opts.Lang)
 	fr.Document = nil
@@ -721,7 +732,7 @@ func (b *batch) summaries(c *report.CohortStats) func() iter.Seq[report.Ranked] 
 		return func(yield func(report.Ranked) bool) {
 			for i := range b.entries {
 				e := &b.entries[i]
-				fr := report.FileReport{File: filepath.ToSlash(e.in.File), Status: report.StatusChecked, Agency: e.agency, Grade: e.grade, Counts: e.counts}
+				fr := report.FileReport{File: filepath.ToSlash(e.in.OutputName()), Status: report.StatusChecked, Agency: e.agency, Grade: e.grade, Counts: e.counts}
 				if e.err != "" {
 					fr = e.unreadableReport()
 				}
@@ -754,7 +765,7 @@ func (b *batch) ranked(c *report.CohortStats, withGrids bool) func() iter.Seq[re
 			for i := range b.entries {
 				fr, err := b.result(i, withGrids)
 				if err != nil {
-					fr = check.Failed(b.entries[i].in.File, err).Report
+					fr = check.Failed(b.entries[i].in.OutputName(), err).Report
 				}
 				if !yield(c.Rank(fr)) {
 					return

@@ -327,7 +327,7 @@ func (b *batch) coverage() *report.Coverage {
 			name = e.in.Agency
 		}
 		cov.Rows = append(cov.Rows, report.CoverageRow{Body: name, Year: year, Status: report.CoverageOffRoster,
-			Files: []string{filepath.ToSlash(e.in.File)},
+			Files: []string{filepath.ToSlash(e.in.OutputName())},
 			Note:  engine.Text{Zh: "名册中没有与报告机关对应的单位", En: "no body of the roster matches the report's body"}})
 	}
 	return cov
@@ -338,7 +338,7 @@ func (b *batch) coverage() *report.Coverage {
 func (b *batch) coverageStatus(row *report.CoverageRow, rb RosterBody, g []int) {
 	rr := b.roster
 	for _, i := range g {
-		row.Files = append(row.Files, filepath.ToSlash(b.entries[i].in.File))
+		row.Files = append(row.Files, filepath.ToSlash(b.entries[i].in.OutputName()))
 	}
 	if len(g) == 0 {
 		row.Status = report.CoverageMissing

@@ -179,6 +179,9 @@ func (c *Checker) Limits() ingest.Limits { return c.opts.Limits }
 type Input struct {
 	// File is the report's path, as the user gave it.
 	File string
+	// Name is how outputs name the report (File when empty): a server
+	// keeps uploads under paths of its own but shows the office's names.
+	Name string
 	// Agency, Kind (government, department or township) and Year replace
 	// what the converter read from the report when set. A township is a
 	// people's government (its agency_kind) held to the township deadline
@@ -191,6 +194,14 @@ type Input struct {
 	// Jurisdiction, when set, replaces the checker's (Options.Engine.
 	// Jurisdiction) for this report: a manifest row's.
 	Jurisdiction *jurisdiction.Profile
+}
+
+// OutputName is how outputs name the report: Name, else File.
+func (in Input) OutputName() string {
+	if in.Name != "" {
+		return in.Name
+	}
+	return in.File
 }
 
 // Related is what the input says beyond the document for the rules: its
@@ -226,9 +237,9 @@ func (c *Checker) Check(ctx context.Context, in Input) (Result, error) {
 	}
 	doc, err := c.Convert(ctx, in)
 	if err != nil {
-		return Failed(in.File, err), err
+		return Failed(in.OutputName(), err), err
 	}
-	return c.CheckDocument(ctx, in.File, doc, in.Related())
+	return c.CheckDocument(ctx, in.OutputName(), doc, in.Related())
 }
 
 // Convert reads and converts one input and applies what its manifest says.
@@ -309,10 +320,32 @@ func (c *Checker) identify(fs []engine.Finding, doc *schema.Document) {
 	}
 	body := schema.BodyKey(doc.Meta.Agency)
 	for i := range fs {
+		fs[i].ID = engine.FindingID(fs[i], body, year)
+	}
+	ApplyDecisions(fs, c.reviews)
+}
+
+// ApplyDecisions gives findings that have IDs the decisions in force, by
+// identity: a finding whose cell values match its decision carries it (a
+// dismissed one is waived), one whose cells changed since is reopened.
+// A review the findings had before is replaced, and the waiver an earlier
+// dismissal gave is taken back, so that results kept from an earlier run
+// show the decisions as they are now (a server shows decisions made after
+// its run).
+func ApplyDecisions(fs []engine.Finding, ds map[string]Decision) {
+	for i := range fs {
 		f := &fs[i]
-		f.ID = engine.FindingID(*f, body, year)
+		if old := f.Review; old != nil {
+			if old.Verdict == engine.VerdictDismissed && f.Waived && f.WaiverReason == dismissedReason(*old) {
+				f.Waived, f.WaiverReason = false, ""
+			}
+			f.Review = nil
+		}
+		if f.ID == "" {
+			continue
+		}
 		identity, values := engine.SplitFindingID(f.ID)
-		d, ok := c.reviews[identity]
+		d, ok := ds[identity]
 		if !ok {
 			continue
 		}

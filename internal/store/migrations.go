@@ -155,4 +155,43 @@ BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
 BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 `,
+	// 8: the server's batches — what an office uploaded to
+	// assess together, in upload order, and how far its last run got, so
+	// that a restarted server resumes a run that was under way. An item
+	// names its original by content hash; the same file twice in a batch is
+	// one item.
+	`
+CREATE TABLE batches (
+	id           INTEGER PRIMARY KEY AUTOINCREMENT,
+	name         TEXT NOT NULL,
+	year         INTEGER NOT NULL,
+	profile      TEXT NOT NULL,
+	jurisdiction TEXT NOT NULL,
+	roster_name  TEXT NOT NULL,
+	roster       BLOB NULL,
+	created_by   TEXT NOT NULL,
+	created      TEXT NOT NULL,
+	state        TEXT NOT NULL,
+	phase        TEXT NOT NULL DEFAULT '',
+	done         INTEGER NOT NULL DEFAULT 0,
+	total        INTEGER NOT NULL DEFAULT 0,
+	error        TEXT NOT NULL DEFAULT '',
+	started      TEXT NOT NULL DEFAULT '',
+	finished     TEXT NOT NULL DEFAULT '',
+	runs         INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX batches_state ON batches(state);
+
+CREATE TABLE batch_items (
+	batch  INTEGER NOT NULL REFERENCES batches(id) ON DELETE CASCADE,
+	seq    INTEGER NOT NULL,
+	name   TEXT NOT NULL,
+	blob   TEXT NOT NULL,
+	size   INTEGER NOT NULL,
+	source TEXT NOT NULL,
+	added  TEXT NOT NULL,
+	PRIMARY KEY (batch, seq),
+	UNIQUE (batch, blob)
+) WITHOUT ROWID;
+`,
 }
