@@ -389,3 +389,23 @@ func TestReadReviewRectify(t *testing.T) {
 		})
 	}
 }
+
+// FuzzReviewDate: whatever an officer types into 整改期限, a date read is
+// a real YYYY-MM-DD day that reads back as itself.
+func FuzzReviewDate(f *testing.F) {
+	for _, s := range []string{"2026-06-30", "2026/6/3", "2026年6月30日", "46203", "46203.5", "2026-02-30", "年底前", "", "9999999999", "-1", "NaN", "1e308"} {
+		f.Add(s, false)
+	}
+	f.Fuzz(func(t *testing.T, s string, date1904 bool) {
+		d, ok := reviewDate(s, date1904)
+		if !ok || d == "" {
+			return
+		}
+		if _, err := time.Parse(engine.DueLayout, d); err != nil {
+			t.Fatalf("reviewDate(%q) = %q: %v", s, d, err)
+		}
+		if again, ok := reviewDate(d, date1904); !ok || again != d {
+			t.Fatalf("reviewDate(%q) = %q, which reads back as %q %v", s, d, again, ok)
+		}
+	})
+}
