@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 
@@ -243,4 +244,168 @@ func TestReadReviewRefuses(t *testing.T) {
 			t.Errorf("%s: error %v, want %q", c.path, err, c.want)
 		}
 	}
+}
+
+// TestReviewOwnerDueRoundTrip: a finding sent for 整改 with its owner and
+// due date, and one rectified, are kept in the store, written into the
+// 问题清单 (整改状态 整改中 / 已整改, 整改责任人, 整改期限; the English
+// workbook's Progress, Owner, Due) and read back from it as they were.
+func TestReviewOwnerDueRoundTrip(t *testing.T) {
+	dir := t.TempDir()
+	db, lines := filepath.Join(dir, "ogi.db"), filepath.Join(dir, "r.jsonl")
+	inputs := []check.Input{{File: "../testdata/seeds/002_a141446f969544e3.txt"}}
+	run := func(review []ReviewRow, lang, book string) report.FileReport {
+		t.Helper()
+		specs, err := report.ParseSpecs([]string{"xlsx=" + book, "jsonl=" + lines})
+		if err != nil {
+			t.Fatal(err)
+		}
+		runBatch(t, inputs, Options{Store: db, Outputs: specs, Review: review, ReviewSource: "web", Reviewer: "张三", Lang: lang})
+		return onlyResult(t, lines)
+	}
+	before := run(nil, "zh", filepath.Join(dir, "0.xlsx"))
+	rectify := findingWhere(t, before, "requests.identity", "")
+	rectified := findingWhere(t, before, "requests.row_total", "requests.granted.total")
+	decided := []ReviewRow{
+		{ID: rectify.ID, Verdict: engine.VerdictRectify, Owner: "办公室 李四", Due: "2026-06-30"},
+		{ID: rectified.ID, Verdict: engine.VerdictRectified, Owner: "王五", Due: "2026-03-31"},
+	}
+	books := []struct{ lang, book string }{{"zh", filepath.Join(dir, "zh.xlsx")}, {"en", filepath.Join(dir, "en.xlsx")}}
+	for i, b := range books {
+		var review []ReviewRow
+		if i == 0 {
+			review = decided // the first run records them; the second has them from the store
+		}
+		fr := run(review, b.lang, b.book)
+		for _, want := range decided {
+			f := byID(fr, want.ID)
+			if f == nil || f.Review == nil || f.Review.Verdict != want.Verdict || f.Review.Owner != want.Owner || f.Review.Due != want.Due || f.Waived {
+				t.Errorf("%s: finding %s review %+v, want %+v", b.lang, want.ID, f, want)
+			}
+		}
+		rows, err := ReadReview(b.book)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[string]ReviewRow{}
+		for _, r := range rows {
+			got[r.ID] = r
+		}
+		if len(rows) != len(decided) {
+			t.Errorf("%s: %d rows read back, want %d: %+v", b.lang, len(rows), len(decided), rows)
+		}
+		for _, want := range decided {
+			g := got[want.ID]
+			if g.Verdict != want.Verdict || g.Owner != want.Owner || g.Due != want.Due {
+				t.Errorf("%s workbook: read back %+v, want %+v", b.lang, g, want)
+			}
+		}
+	}
+}
+
+// TestReadReviewRectify: how 整改状态, 整改责任人 and 整改期限 are read, and
+// what is refused, named by cell.
+func TestReadReviewRectify(t *testing.T) {
+	dir := t.TempDir()
+	const id = "0123456789ab-abcdef"
+	book := func(name string, rows ...[]any) string {
+		f := excelize.NewFile()
+		defer func() { _ = f.Close() }()
+		sheet := "问题清单"
+		if err := f.SetSheetName("Sheet1", sheet); err != nil {
+			t.Fatal(err)
+		}
+		for i, r := range rows {
+			cell, _ := excelize.CoordinatesToCellName(1, i+1)
+			if err := f.SetSheetRow(sheet, cell, &r); err != nil {
+				t.Fatal(err)
+			}
+		}
+		p := filepath.Join(dir, name)
+		if err := f.SaveAs(p); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	zh := []any{"问题编号", "核实结论", "整改状态", "整改责任人", "整改期限", "说明"}
+	row := func(verdict, progress, owner string, due any) []any {
+		return []any{id, verdict, progress, owner, due, "理由"}
+	}
+	cases := []struct {
+		name, path string
+		want       ReviewRow // Verdict "" = no row
+		err        string
+	}{
+		{"整改中 with owner and date", book("a.xlsx", zh, row("确认", "整改中", "李四", "2026-06-30")),
+			ReviewRow{Verdict: engine.VerdictRectify, Owner: "李四", Due: "2026-06-30"}, ""},
+		{"整改中 without a verdict", book("b.xlsx", zh, row("", "整改中", "李四", "2026/6/3")),
+			ReviewRow{Verdict: engine.VerdictRectify, Owner: "李四", Due: "2026-06-03"}, ""},
+		{"整改中 typed as the verdict", book("c.xlsx", zh, row("整改中", "", "李四", "2026年6月30日")),
+			ReviewRow{Verdict: engine.VerdictRectify, Owner: "李四", Due: "2026-06-30"}, ""},
+		{"a date cell", book("d.xlsx", zh, row("确认", "整改中", "李四", time.Date(2026, 6, 30, 0, 0, 0, 0, time.UTC))),
+			ReviewRow{Verdict: engine.VerdictRectify, Owner: "李四", Due: "2026-06-30"}, ""},
+		{"confirmed, then 已整改", book("e.xlsx", zh, row("确认", "已整改", "李四", "")),
+			ReviewRow{Verdict: engine.VerdictRectified, Owner: "李四"}, ""},
+		{"未整改 leaves it confirmed", book("f.xlsx", zh, row("确认", "未整改", "", "")),
+			ReviewRow{Verdict: engine.VerdictConfirmed}, ""},
+		{"a dismissal wins over a stale 整改中", book("g.xlsx", zh, row("不成立", "整改中", "", "")),
+			ReviewRow{Verdict: engine.VerdictDismissed}, ""},
+		{"nothing decided", book("h.xlsx", zh, row("", "未整改", "李四", "")), ReviewRow{}, ""},
+		{"English headers", book("i.xlsx", []any{"Finding ID", "Verdict", "Progress", "Owner", "Due", "Note"}, row("confirmed", "in progress", "Li Si", "2026-06-30")),
+			ReviewRow{Verdict: engine.VerdictRectify, Owner: "Li Si", Due: "2026-06-30"}, ""},
+		{"an earlier ogi's English headers", book("j.xlsx", []any{"Finding ID", "Verdict", "Responsible", "Deadline", "Progress", "Notes"}, []any{id, "", "Li Si", "2026-06-30", "in progress"}),
+			ReviewRow{Verdict: engine.VerdictRectify, Owner: "Li Si", Due: "2026-06-30"}, ""},
+		{"整改中 without an owner", book("k.xlsx", zh, row("确认", "整改中", "", "2026-06-30")), ReviewRow{}, "问题清单!D2: 整改中 needs its 整改责任人"},
+		{"整改中 without a date", book("l.xlsx", zh, row("确认", "整改中", "李四", "")), ReviewRow{}, "问题清单!E2: 整改中 needs its 整改期限"},
+		{"整改中 in a sheet without the columns", book("m.xlsx", []any{"问题编号", "核实结论", "整改状态"}, []any{id, "确认", "整改中"}), ReviewRow{}, "has no 整改责任人 column"},
+		{"a date that is not one", book("n.xlsx", zh, row("确认", "整改中", "李四", "2026-02-30")), ReviewRow{}, `问题清单!E2: 整改期限 "2026-02-30" is not a date`},
+		{"words for a date", book("o.xlsx", zh, row("确认", "已整改", "李四", "年底前")), ReviewRow{}, `整改期限 "年底前" is not a date`},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			rows, err := ReadReview(tc.path)
+			if tc.err != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.err) {
+					t.Errorf("error %v, want %q", err, tc.err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tc.want.Verdict == "" {
+				if len(rows) != 0 {
+					t.Errorf("rows %+v, want none", rows)
+				}
+				return
+			}
+			if len(rows) != 1 {
+				t.Fatalf("rows %+v, want one", rows)
+			}
+			g := rows[0]
+			if g.ID != id || g.Verdict != tc.want.Verdict || g.Owner != tc.want.Owner || g.Due != tc.want.Due {
+				t.Errorf("read %+v, want %+v", g, tc.want)
+			}
+		})
+	}
+}
+
+// FuzzReviewDate: whatever an officer types into 整改期限, a date read is
+// a real YYYY-MM-DD day that reads back as itself.
+func FuzzReviewDate(f *testing.F) {
+	for _, s := range []string{"2026-06-30", "2026/6/3", "2026年6月30日", "46203", "46203.5", "2026-02-30", "年底前", "", "9999999999", "-1", "NaN", "1e308"} {
+		f.Add(s, false)
+	}
+	f.Fuzz(func(t *testing.T, s string, date1904 bool) {
+		d, ok := reviewDate(s, date1904)
+		if !ok || d == "" {
+			return
+		}
+		if _, err := time.Parse(engine.DueLayout, d); err != nil {
+			t.Fatalf("reviewDate(%q) = %q: %v", s, d, err)
+		}
+		if again, ok := reviewDate(d, date1904); !ok || again != d {
+			t.Fatalf("reviewDate(%q) = %q, which reads back as %q %v", s, d, again, ok)
+		}
+	})
 }

@@ -278,7 +278,7 @@ func (b *batch) applyReviews(now time.Time) error {
 	if b.db != nil {
 		for _, d := range ds {
 			err := b.db.PutDecision(b.ctx, store.Decision{Finding: d.Identity, Cells: d.Values, Verdict: d.Review.Verdict,
-				Reason: d.Review.Reason, Reviewer: d.Review.By, Decided: now, Source: b.opts.ReviewSource})
+				Reason: d.Review.Reason, Reviewer: d.Review.By, Decided: now, Source: b.opts.ReviewSource, Owner: d.Review.Owner, Due: d.Review.Due})
 			if err != nil {
 				return check.OutputError(err)
 			}
@@ -290,7 +290,7 @@ func (b *batch) applyReviews(now time.Time) error {
 		ds = ds[:0]
 		for _, k := range kept {
 			ds = append(ds, check.Decision{Identity: k.Finding, Values: k.Cells, Review: engine.Review{Verdict: k.Verdict,
-				Reason: k.Reason, By: k.Reviewer, At: k.Decided.UTC().Format(time.RFC3339)}})
+				Reason: k.Reason, By: k.Reviewer, At: k.Decided.UTC().Format(time.RFC3339), Owner: k.Owner, Due: k.Due}})
 		}
 	}
 	if len(ds) > 0 {

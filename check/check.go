@@ -352,7 +352,10 @@ func ApplyDecisions(fs []engine.Finding, ds map[string]Decision) {
 		r := d.Review
 		if d.Values != values {
 			// The cells changed since the decision: it no longer holds.
-			r = engine.Review{Verdict: engine.VerdictReopened, Was: d.Review.Verdict, By: d.Review.By, At: d.Review.At}
+			// Who was responsible and by when stay, so that the office
+			// sees whose 整改 to look at again.
+			r = engine.Review{Verdict: engine.VerdictReopened, Was: d.Review.Verdict, By: d.Review.By, At: d.Review.At,
+				Owner: d.Review.Owner, Due: d.Review.Due}
 		}
 		f.Review = &r
 		if r.Verdict == engine.VerdictDismissed && !f.Waived {
@@ -386,7 +389,13 @@ func (c *Checker) ReviewsDigest() string {
 	h := sha256.New()
 	for _, id := range ids {
 		d := c.reviews[id]
-		_, _ = fmt.Fprintf(h, "%s\x00%s\x00%s\x00%s\x00%s\x00%s\n", id, d.Values, d.Review.Verdict, d.Review.Reason, d.Review.By, d.Review.At)
+		_, _ = fmt.Fprintf(h, "%s\x00%s\x00%s\x00%s\x00%s\x00%s", id, d.Values, d.Review.Verdict, d.Review.Reason, d.Review.By, d.Review.At)
+		if d.Review.Owner != "" || d.Review.Due != "" {
+			// Only then, so that digests of decisions made before owners
+			// and due dates existed stay as they were.
+			_, _ = fmt.Fprintf(h, "\x00%s\x00%s", d.Review.Owner, d.Review.Due)
+		}
+		_, _ = fmt.Fprintln(h)
 	}
 	return hex.EncodeToString(h.Sum(nil))[:16]
 }

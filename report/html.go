@@ -73,6 +73,11 @@ type pageTable struct {
 	Corner  string
 	Cols    []string
 	Rows    []pageRow
+	// key names the table across templates and years (active.<sub-table>,
+	// requests, review_litigation); present is whether the document has
+	// any of its cells.
+	key     string
+	present bool
 }
 
 type pageRow struct {
@@ -80,8 +85,14 @@ type pageRow struct {
 	Cells []pageCell
 }
 
+// pageCell is one cell: Title names it (or says last year's value), ID
+// and Data, when set, give it id="cell-<ID>" and data-addr="<Data>" for a
+// page's script; addr is its address in any case.
 type pageCell struct {
-	Class, Addr, Text string
+	Class, Title, Text string
+	ID, Data           string
+	addr               string
+	cell               *schema.Cell
 }
 
 func newCheckPage(fr FileReport, lang string, tt titles) *checkPage {
@@ -174,12 +185,14 @@ func pageTables(doc *schema.Document, marks map[string]string, lang string) []pa
 			t = x
 		}
 	}
+	present := false
 	cell := func(addr string, c *schema.Cell) pageCell {
-		text := "—"
-		if c != nil {
-			text = cellValue(engine.CellRef{Value: c.Value, Raw: c.Raw, Status: c.Status, Candidates: c.Candidates}, lang)
-		}
-		return pageCell{Class: marks[addr], Addr: cellNameOf(addr, lang), Text: text}
+		present = present || c != nil
+		return pageCell{Class: marks[addr], Title: cellNameOf(addr, lang), Text: pageCellText(c, lang), addr: addr, cell: c}
+	}
+	// done closes a table: whether any of its cells was there.
+	done := func(pt *pageTable) {
+		pt.present, present = present, false
 	}
 	labels := func(cs []schema.ColDef) []string {
 		out := make([]string, len(cs))
@@ -190,7 +203,7 @@ func pageTables(doc *schema.Document, marks map[string]string, lang string) []pa
 	}
 	active := pageSection{Heading: pick(lang, "表二 主动公开政府信息情况", "Table 2: active disclosure")}
 	for _, st := range t.Active {
-		pt := pageTable{Caption: st.Caption, Span: len(st.Cols) + 1, Corner: pick(lang, "信息内容", "item"), Cols: labels(st.Cols)}
+		pt := pageTable{Caption: st.Caption, Span: len(st.Cols) + 1, Corner: pick(lang, "信息内容", "item"), Cols: labels(st.Cols), key: "active." + st.ID}
 		for _, r := range st.Rows {
 			row := pageRow{Label: r.Label}
 			for _, c := range st.Cols {
@@ -198,9 +211,10 @@ func pageTables(doc *schema.Document, marks map[string]string, lang string) []pa
 			}
 			pt.Rows = append(pt.Rows, row)
 		}
+		done(&pt)
 		active.Tables = append(active.Tables, pt)
 	}
-	req := pageTable{Cols: labels(t.RequestCols)}
+	req := pageTable{Cols: labels(t.RequestCols), key: "requests"}
 	for _, r := range t.RequestRows {
 		label := r.Label
 		if r.Group != "" && !strings.HasPrefix(r.Group, "三、") {
@@ -212,7 +226,8 @@ func pageTables(doc *schema.Document, marks map[string]string, lang string) []pa
 		}
 		req.Rows = append(req.Rows, row)
 	}
-	rev := pageTable{Cols: labels(t.ReviewCols)}
+	done(&req)
+	rev := pageTable{Cols: labels(t.ReviewCols), key: "review_litigation"}
 	for _, g := range t.ReviewGroups {
 		row := pageRow{Label: engine.Label("review.group", g.ID)}
 		for _, c := range t.ReviewCols {
@@ -220,9 +235,19 @@ func pageTables(doc *schema.Document, marks map[string]string, lang string) []pa
 		}
 		rev.Rows = append(rev.Rows, row)
 	}
+	done(&rev)
 	return []pageSection{active,
 		{Heading: pick(lang, "表三 收到和处理政府信息公开申请情况", "Table 3: requests"), Tables: []pageTable{req}},
 		{Heading: pick(lang, "表四 行政复议、行政诉讼情况", "Table 4: reconsideration and litigation"), Tables: []pageTable{rev}}}
+}
+
+// pageCellText is how a table shows a cell; "—" for one the report does
+// not have.
+func pageCellText(c *schema.Cell, lang string) string {
+	if c == nil {
+		return "—"
+	}
+	return cellValue(engine.CellRef{Value: c.Value, Raw: c.Raw, Status: c.Status, Candidates: c.Candidates}, lang)
 }
 
 var htmlFormat = &Format{Name: "html", Help: "a self-contained page per report with its tables, failing cells marked",

@@ -21,6 +21,8 @@ var (
 	dashboardCSS string
 	//go:embed assets/dashboard.js
 	dashboardJS string
+	//go:embed assets/fragments.css
+	fragmentsCSS string
 )
 
 // pageTemplates parses the templates once, on first use. They are part of

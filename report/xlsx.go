@@ -55,8 +55,9 @@ var (
 )
 
 // WriteXLSX writes the workbook offices use: 汇总 (one row per report with
-// rank), 问题清单 (one row per finding, with empty columns for the office's
-// 核实结论, 整改责任人, 整改期限, 整改状态 and 说明) and 规则统计 (how often
+// rank), 问题清单 (one row per finding, with columns for the office's
+// 核实结论, 整改状态, 整改责任人, 整改期限 and 说明, filled from the
+// decisions recorded) and 规则统计 (how often
 // each rule fired). Every sheet has a styled frozen header, filters,
 // column widths and number formats; years, scores and counts are numbers,
 // and the score is coloured from red (0) through yellow (60) to green
@@ -113,9 +114,9 @@ func writeXLSX(w io.Writer, summaries, reports func() iter.Seq[Ranked], c *Cohor
 			{"机关", "Body", 28, colText}, {"规则", "Rule", 36, colWrap}, {"严重程度", "Severity", 10, colText},
 			{"状态", "Status", 12, colText}, {"类别", "Category", 10, colText}, {"问题描述", "Finding", 70, colWrap},
 			{"单元格", "Cells", 50, colWrap}, {"行", "Line", 8, colInt}, {"已豁免", "Waived", 8, colText},
-			{"问题编号", "Finding ID", 20, colText}, {"核实结论", "Verdict", 12, colEntry}, {"整改责任人", "Responsible", 14, colEntry}, {"整改期限", "Deadline", 12, colEntry},
-			{"整改状态", "Progress", 12, colEntry}, {"说明", "Notes", 40, colEntry}},
-			lists: map[int][]string{12: xlsxVerdicts, 15: xlsxProgress},
+			{"问题编号", "Finding ID", 20, colText}, {"核实结论", "Verdict", 12, colEntry}, {"整改状态", "Progress", 12, colEntry},
+			{"整改责任人", "Owner", 14, colEntry}, {"整改期限", "Due", 12, colEntry}, {"说明", "Notes", 40, colEntry}},
+			lists: map[int][]string{12: xlsxVerdicts, 13: xlsxProgress},
 			rows: func(yield func([]any) bool) {
 				n := 1
 				for r := range reports() {
@@ -136,7 +137,8 @@ func writeXLSX(w io.Writer, summaries, reports func() iter.Seq[Ranked], c *Cohor
 						}
 						if !yield([]any{fr.File, fr.Agency, tt.of(fd.Rule, lang), SeverityName(fd.Severity, lang),
 							StatusName(findingStatus(fd), lang), CategoryName(fd.Category, lang),
-							fd.Message.Pick(lang), cellList(fd, lang), line, waived, fd.ID, verdictLabel(fd.Review, lang), "", "", progressLabel(fd.Review, lang), reviewNote(fd.Review)}) {
+							fd.Message.Pick(lang), cellList(fd, lang), line, waived, fd.ID, sheetVerdict(fd.Review, lang), progressLabel(fd.Review, lang), reviewOwner(fd.Review), reviewDue(fd.Review),
+							reviewNote(fd.Review)}) {
 							return
 						}
 					}
@@ -346,6 +348,8 @@ func verdictLabel(r *engine.Review, lang string) string {
 		return pick(lang, "确认", "confirmed")
 	case engine.VerdictDismissed:
 		return pick(lang, "不成立", "dismissed")
+	case engine.VerdictRectify:
+		return pick(lang, "整改中", "being rectified")
 	case engine.VerdictRectified:
 		return pick(lang, "已整改", "rectified")
 	case engine.VerdictReopened:
@@ -354,12 +358,44 @@ func verdictLabel(r *engine.Review, lang string) string {
 	return r.Verdict
 }
 
-// progressLabel fills 整改状态 for a finding recorded as rectified.
+// sheetVerdict is the 核实结论 cell: a finding sent for 整改 was
+// confirmed (its 整改中 is in 整改状态), so that the cell holds one of the
+// drop-down's words.
+func sheetVerdict(r *engine.Review, lang string) string {
+	if r != nil && r.Verdict == engine.VerdictRectify {
+		return verdictLabel(&engine.Review{Verdict: engine.VerdictConfirmed}, lang)
+	}
+	return verdictLabel(r, lang)
+}
+
+// progressLabel fills 整改状态: 整改中 for a finding sent for 整改, 已整改
+// for one recorded as rectified.
 func progressLabel(r *engine.Review, lang string) string {
-	if r != nil && r.Verdict == engine.VerdictRectified {
+	switch {
+	case r == nil:
+		return ""
+	case r.Verdict == engine.VerdictRectify:
+		return pick(lang, "整改中", "in progress")
+	case r.Verdict == engine.VerdictRectified:
 		return pick(lang, "已整改", "rectified")
 	}
 	return ""
+}
+
+// reviewOwner and reviewDue fill 整改责任人 and 整改期限 from the decision,
+// a reopened one's too (whose 整改 to look at again).
+func reviewOwner(r *engine.Review) string {
+	if r == nil {
+		return ""
+	}
+	return r.Owner
+}
+
+func reviewDue(r *engine.Review) string {
+	if r == nil {
+		return ""
+	}
+	return r.Due
 }
 
 // reviewNote is a decision's reason with who made it and when.

@@ -111,7 +111,7 @@ func TestWorkbookStyles(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	wantTail := []string{"核实结论", "整改责任人", "整改期限", "整改状态", "说明"}
+	wantTail := []string{"核实结论", "整改状态", "整改责任人", "整改期限", "说明"}
 	if h := rows[0]; len(h) < len(wantTail) || !slices.Equal(h[len(h)-len(wantTail):], wantTail) {
 		t.Errorf("问题清单 header %v, want it to end with %v", h, wantTail)
 	}
@@ -126,8 +126,8 @@ func TestWorkbookStyles(t *testing.T) {
 	for _, dv := range dvs {
 		lists[strings.SplitN(dv.Sqref, ":", 2)[0]] = dv.Formula1
 	}
-	if !strings.Contains(lists["L2"], "确认,不成立,已整改") || !strings.Contains(lists["O2"], "已整改") {
-		t.Errorf("问题清单 drop-down lists %v, want 核实结论 (L) and 整改状态 (O), after 问题编号 (K)", lists)
+	if !strings.Contains(lists["L2"], "确认,不成立,已整改") || !strings.Contains(lists["M2"], "整改中,已整改") {
+		t.Errorf("问题清单 drop-down lists %v, want 核实结论 (L) and 整改状态 (M), after 问题编号 (K)", lists)
 	}
 }
 

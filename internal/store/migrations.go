@@ -194,4 +194,29 @@ CREATE TABLE batch_items (
 	UNIQUE (batch, blob)
 ) WITHOUT ROWID;
 `,
+	// 9: who is responsible for a
+	// finding's 整改 and by when, and every decision kept as it was made,
+	// undone ones too, so that an office can say who decided what when.
+	// The decisions already made start the history.
+	`
+ALTER TABLE decisions ADD COLUMN owner TEXT NOT NULL DEFAULT '';
+ALTER TABLE decisions ADD COLUMN due TEXT NOT NULL DEFAULT ''; -- YYYY-MM-DD or ''
+
+CREATE TABLE decision_history (
+	id       INTEGER PRIMARY KEY AUTOINCREMENT,
+	finding  TEXT NOT NULL,
+	cells    TEXT NOT NULL,
+	verdict  TEXT NOT NULL, -- 'withdrawn' when the decision was undone
+	reason   TEXT NOT NULL,
+	reviewer TEXT NOT NULL,
+	decided  TEXT NOT NULL,
+	source   TEXT NOT NULL,
+	owner    TEXT NOT NULL,
+	due      TEXT NOT NULL
+);
+CREATE INDEX decision_history_finding ON decision_history(finding, id);
+
+INSERT INTO decision_history (finding, cells, verdict, reason, reviewer, decided, source, owner, due)
+	SELECT finding, cells, verdict, reason, reviewer, decided, source, owner, due FROM decisions ORDER BY decided, finding;
+`,
 }

@@ -69,7 +69,7 @@ func TestOpenCreatesLatestSchema(t *testing.T) {
 		t.Fatalf("SchemaVersion = %d, want %d", v, len(migrations))
 	}
 	objs := schemaObjects(t, s.w)
-	for _, name := range []string{"schema_migrations", "reports", "reports_body_year", "runs", "results", "findings", "findings_rule", "bodies", "decisions"} {
+	for _, name := range []string{"schema_migrations", "reports", "reports_body_year", "runs", "results", "findings", "findings_rule", "bodies", "decisions", "decision_history", "decision_history_finding"} {
 		if !objs[name] {
 			t.Errorf("schema object %q missing; have %v", name, objs)
 		}
