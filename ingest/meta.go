@@ -633,3 +633,7 @@ func likelyAgency(s string) bool {
 	return n >= 3 && n <= 30 && hasHan(c) && !strings.ContainsAny(c, "。，；:：") && !strings.Contains(c, "网") &&
 		!strings.Contains(c, "本站") && (agencyKind(c) != "unknown" || strings.HasSuffix(c, "会") || strings.HasSuffix(c, "区") || strings.HasSuffix(c, "所"))
 }
+
+// AgencyKind classifies a body by its name as the converter does for
+// agency_kind: "government", "department" or "unknown".
+func AgencyKind(agency string) string { return agencyKind(agency) }

@@ -1,0 +1,150 @@
+// ogi serve: the little the pages need from the browser — live progress
+// over server-sent events, drag-and-drop upload with a progress line, the
+// rectification fields shown only when they apply, select-all in the
+// review queue, and the cells of a finding highlighted in the tables.
+(function () {
+  "use strict";
+  var zh = document.documentElement.lang !== "en";
+
+  function progress() {
+    var el = document.querySelector("[data-events]");
+    if (!el || !window.EventSource) return;
+    var state = el.getAttribute("data-state");
+    var reload = el.getAttribute("data-reload") === "1";
+    if (reload && state !== "queued" && state !== "running") return;
+    var es = new EventSource(el.getAttribute("data-events"));
+    var bar = document.getElementById("bar");
+    var txt = document.getElementById("progress-text");
+    var st = document.getElementById("state");
+    var run = document.getElementById("run");
+    var seen = state;
+    es.addEventListener("progress", function (ev) {
+      var p = JSON.parse(ev.data);
+      if (bar) bar.style.width = p.percent + "%";
+      var pb = bar && bar.parentElement;
+      if (pb) pb.setAttribute("aria-valuenow", p.percent);
+      if (txt) {
+        var t = p.percent + "% · " + (p.phase_name || p.state_name);
+        if (p.total) t += " " + p.done + "/" + p.total;
+        if (p.state === "done") t = "100% · " + p.state_name;
+        if (p.error) t += " · " + p.error;
+        txt.textContent = t;
+      }
+      if (st) { st.textContent = p.state_name; st.className = "state state-" + p.state; }
+      if (run) run.disabled = p.state === "queued" || p.state === "running";
+      var finished = (p.state === "done" || p.state === "failed");
+      if (finished && (seen === "queued" || seen === "running")) {
+        es.close();
+        window.location.reload();
+        return;
+      }
+      seen = p.state;
+    });
+    es.onerror = function () { /* the browser reconnects by itself */ };
+  }
+
+  function upload() {
+    var form = document.getElementById("upload-form");
+    var drop = document.getElementById("drop");
+    var input = document.getElementById("files");
+    var status = document.getElementById("upload-status");
+    if (!form || !drop || !input) return;
+    ["dragenter", "dragover"].forEach(function (n) {
+      drop.addEventListener(n, function (e) { e.preventDefault(); drop.classList.add("over"); });
+    });
+    ["dragleave", "drop"].forEach(function (n) {
+      drop.addEventListener(n, function (e) { e.preventDefault(); drop.classList.remove("over"); });
+    });
+    drop.addEventListener("drop", function (e) {
+      if (e.dataTransfer && e.dataTransfer.files.length) { send(e.dataTransfer.files); }
+    });
+    input.addEventListener("change", function () {
+      var span = drop.querySelector("span");
+      if (span && input.files.length) span.textContent = Array.prototype.map.call(input.files, function (f) { return f.name; }).join("、");
+    });
+    form.addEventListener("submit", function (e) {
+      if (!input.files.length) { e.preventDefault(); return; }
+      e.preventDefault();
+      send(input.files);
+    });
+    function send(files) {
+      var fd = new FormData();
+      for (var i = 0; i < files.length; i++) fd.append("files", files[i], files[i].name);
+      var xhr = new XMLHttpRequest();
+      xhr.open("POST", form.action);
+      xhr.setRequestHeader("Accept", "application/json");
+      xhr.upload.onprogress = function (ev) {
+        if (ev.lengthComputable && status) status.textContent = (zh ? "上传中 " : "uploading ") + Math.round(ev.loaded * 100 / ev.total) + "%";
+      };
+      xhr.onload = function () {
+        // What became of each file is shown again after the reload that
+        // brings the new list of files.
+        var res;
+        try { res = JSON.parse(xhr.responseText); } catch (err) { res = { refused: [xhr.status + " " + xhr.statusText] }; }
+        if (res.error) res = { refused: [zh ? res.error_zh : res.error] };
+        try { sessionStorage.setItem("ogi-intake", JSON.stringify(res)); } catch (err) { /* private mode */ }
+        window.location.reload();
+      };
+      xhr.onerror = function () { if (status) status.textContent = zh ? "上传失败，请重试" : "upload failed: try again"; };
+      xhr.send(fd);
+    }
+  }
+
+  function intakeReport() {
+    var status = document.getElementById("upload-status");
+    var raw = null;
+    try { raw = sessionStorage.getItem("ogi-intake"); sessionStorage.removeItem("ogi-intake"); } catch (err) { return; }
+    if (!raw || !status) return;
+    var res = JSON.parse(raw), box = document.createElement("div");
+    box.id = "intake"; box.className = "intake";
+    function list(items, cls, word) {
+      if (!items || !items.length) return;
+      var ul = document.createElement("ul"); ul.className = cls;
+      items.forEach(function (t) { var li = document.createElement("li"); li.textContent = word + t; ul.appendChild(li); });
+      box.appendChild(ul);
+    }
+    list(res.added && res.added.length ? [res.added.length + (zh ? " 个：" : ": ") + res.added.join(zh ? "、" : ", ")] : [], "ok", zh ? "已添加 " : "Added ");
+    list(res.skipped, "warn", zh ? "跳过：" : "Skipped: ");
+    list(res.refused, "error", zh ? "已拒绝：" : "Refused: ");
+    status.parentNode.appendChild(box);
+  }
+
+  function verdicts() {
+    document.querySelectorAll("select[name=verdict]").forEach(function (sel) {
+      var box = sel.closest("form.decide") || sel.closest("div.bulk");
+      if (!box) return;
+      var toggle = function () { box.classList.toggle("show-rectify", sel.value === "rectify"); };
+      sel.addEventListener("change", toggle);
+      toggle();
+    });
+    var all = document.getElementById("select-all");
+    if (all) all.addEventListener("change", function () {
+      document.querySelectorAll("#queue input[name=finding]").forEach(function (c) { c.checked = all.checked; });
+    });
+  }
+
+  function cells() {
+    function flash(addr) {
+      var td = document.getElementById("cell-" + addr);
+      if (!td) return;
+      td.scrollIntoView({ block: "center" });
+      td.classList.remove("flash"); void td.offsetWidth; td.classList.add("flash");
+    }
+    document.querySelectorAll("a.cell-link").forEach(function (a) {
+      a.addEventListener("click", function (e) { e.preventDefault(); flash(a.getAttribute("data-addr")); });
+    });
+    document.querySelectorAll("article.finding").forEach(function (art) {
+      art.addEventListener("mouseenter", function () {
+        (art.getAttribute("data-cells") || "").split(" ").forEach(function (addr) {
+          var td = addr && document.getElementById("cell-" + addr);
+          if (td) td.classList.add("hover");
+        });
+      });
+      art.addEventListener("mouseleave", function () {
+        document.querySelectorAll("td.hover").forEach(function (td) { td.classList.remove("hover"); });
+      });
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () { progress(); upload(); intakeReport(); verdicts(); cells(); });
+})();

@@ -1,0 +1,230 @@
+package server
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/ogi-checker/ogi/engine"
+	"github.com/ogi-checker/ogi/internal/store"
+)
+
+// decision is one review request: findings by ID and what was decided.
+type decision struct {
+	Findings []string `json:"findings"`
+	// Verdict is confirmed, dismissed, rectify, rectified, or withdraw (take
+	// the decision back).
+	Verdict string `json:"verdict"`
+	Reason  string `json:"reason,omitempty"`
+	Owner   string `json:"owner,omitempty"`
+	Due     string `json:"due,omitempty"`
+}
+
+const verdictWithdraw = "withdraw"
+
+var dueDate = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`)
+
+// validate says what a decision lacks: a dismissal needs its reason, a
+// rectification its owner and due date.
+func (d *decision) validate() *text {
+	d.Reason = strings.TrimSpace(d.Reason)
+	d.Owner = strings.TrimSpace(d.Owner)
+	d.Due = strings.TrimSpace(d.Due)
+	if len(d.Findings) == 0 {
+		t := msgText("no_findings")
+		return &t
+	}
+	if len([]rune(d.Reason)) > 2000 || len([]rune(d.Owner)) > 200 {
+		t := msgText("bad_request")
+		return &t
+	}
+	switch d.Verdict {
+	case engine.VerdictConfirmed, engine.VerdictRectified, verdictWithdraw:
+	case engine.VerdictDismissed:
+		if d.Reason == "" {
+			t := msgText("reason_required")
+			return &t
+		}
+	case engine.VerdictRectify:
+		if _, err := time.Parse("2006-01-02", d.Due); d.Owner == "" || !dueDate.MatchString(d.Due) || err != nil {
+			t := msgText("owner_due_required")
+			return &t
+		}
+	default:
+		t := msgText("bad_verdict")
+		return &t
+	}
+	return nil
+}
+
+// decide records decisions on findings of the batch. Each must be a
+// finding of its last results, so that a decision always names something
+// a person saw; the store keeps it by the finding's identity (rule, body,
+// year, cells), so it holds across re-runs and re-uploads of the same
+// report, and reopens when the cells change. Every decision is audited.
+func (s *Server) decide(w http.ResponseWriter, r *http.Request) {
+	b, ok := s.batchOf(w, r)
+	if !ok {
+		return
+	}
+	lang := langOf(r)
+	r.Body = http.MaxBytesReader(w, r.Body, 1<<20)
+	var d decision
+	back := ""
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
+		if err := json.NewDecoder(r.Body).Decode(&d); err != nil {
+			s.fail(w, r, http.StatusBadRequest, err)
+			return
+		}
+	} else {
+		if err := r.ParseForm(); err != nil {
+			s.fail(w, r, http.StatusBadRequest, err)
+			return
+		}
+		d = decision{Findings: r.PostForm["finding"], Verdict: r.PostForm.Get("verdict"), Reason: r.PostForm.Get("reason"),
+			Owner: r.PostForm.Get("owner"), Due: r.PostForm.Get("due")}
+		back = r.PostForm.Get("back")
+	}
+	if msg := d.validate(); msg != nil {
+		s.answerDecision(w, r, http.StatusUnprocessableEntity, back, msg.pick(lang), nil)
+		return
+	}
+	br, err := s.results(r.Context(), b)
+	if err != nil {
+		s.fail(w, r, http.StatusInternalServerError, err)
+		return
+	}
+	known := map[string]bool{}
+	for _, fr := range br.Reports {
+		for _, f := range fr.Findings {
+			if f.ID != "" {
+				known[f.ID] = true
+			}
+		}
+	}
+	for _, id := range d.Findings {
+		if !known[id] {
+			s.answerDecision(w, r, http.StatusUnprocessableEntity, back, msgText("unknown_finding").pick(lang)+"："+id, nil)
+			return
+		}
+	}
+	v := userOf(r)
+	by := v.Name
+	if v.Display != "" {
+		by = v.Display + "（" + v.Name + "）"
+	}
+	now := s.now()
+	for _, id := range d.Findings {
+		identity, values := engine.SplitFindingID(id)
+		var err error
+		if d.Verdict == verdictWithdraw {
+			err = s.db.DeleteDecision(r.Context(), identity, by, now)
+		} else {
+			err = s.db.PutDecision(r.Context(), store.Decision{Finding: identity, Cells: values, Verdict: d.Verdict, Reason: d.Reason,
+				Owner: d.Owner, Due: d.Due, Reviewer: by, Decided: now, Source: "web"})
+		}
+		if err != nil {
+			s.fail(w, r, http.StatusInternalServerError, err)
+			return
+		}
+		detail := d.Verdict
+		for _, part := range []string{d.Reason, d.Owner, d.Due} {
+			if part != "" {
+				detail += "; " + part
+			}
+		}
+		s.audit(r.Context(), v.Name, "decision", "finding:"+id+" "+batchTarget(b.ID), detail, s.remoteIP(r))
+	}
+	s.answerDecision(w, r, http.StatusOK, back, msgText("decided").pick(lang), d.Findings)
+}
+
+func (s *Server) answerDecision(w http.ResponseWriter, r *http.Request, status int, back, msg string, ids []string) {
+	if isAPI(r) || strings.Contains(r.Header.Get("Accept"), "application/json") {
+		if status != http.StatusOK {
+			writeJSON(w, status, apiError{Error: msg, ErrorZh: msg})
+			return
+		}
+		writeJSON(w, status, map[string]any{"decided": ids, "message": msg})
+		return
+	}
+	if status != http.StatusOK {
+		s.render(w, r, status, "message", map[string]any{"Message": msg, "Back": safeNext(back)})
+		return
+	}
+	http.Redirect(w, r, safeNext(back), http.StatusSeeOther)
+}
+
+// findingsPage is the review queue: every finding of the batch that a
+// person should look at, filtered by rule, verdict or report, with bulk
+// actions.
+func (s *Server) findingsPage(w http.ResponseWriter, r *http.Request) {
+	b, ok := s.batchOf(w, r)
+	if !ok {
+		return
+	}
+	lang := langOf(r)
+	br, err := s.results(r.Context(), b)
+	if err != nil {
+		s.fail(w, r, http.StatusInternalServerError, err)
+		return
+	}
+	q := r.URL.Query()
+	rule, verdict := q.Get("rule"), q.Get("verdict")
+	var views []findingView
+	rules := map[string]string{}
+	for i := range br.Reports {
+		for _, fv := range s.findingViews(r.Context(), br, i, lang, false) {
+			if fv.Status != engine.StatusFail && fv.Status != engine.StatusNeedsReview && fv.Review == nil {
+				continue
+			}
+			rules[fv.Rule] = fv.Title
+			if rule != "" && fv.Rule != rule {
+				continue
+			}
+			if verdict != "" && fv.VerdictClass != verdict {
+				continue
+			}
+			views = append(views, fv)
+		}
+	}
+	const pageSize = 200
+	page, _ := strconv.Atoi(q.Get("page"))
+	page = max(page, 0)
+	total := len(views)
+	if page*pageSize < len(views) {
+		views = views[page*pageSize:]
+	} else {
+		views = nil
+	}
+	more := len(views) > pageSize
+	if more {
+		views = views[:pageSize]
+	}
+	var ruleOpts []profileChoice
+	for id, t := range rules {
+		ruleOpts = append(ruleOpts, profileChoice{ID: id, Label: t})
+	}
+	sortChoices(ruleOpts)
+	verdicts := []profileChoice{{"none", msgText("verdict_none").pick(lang)}}
+	for _, v := range []string{engine.VerdictConfirmed, engine.VerdictDismissed, engine.VerdictRectify, engine.VerdictRectified, engine.VerdictReopened} {
+		verdicts = append(verdicts, profileChoice{v, msgText("verdict_" + v).pick(lang)})
+	}
+	next := ""
+	if more {
+		nq := r.URL.Query()
+		nq.Set("page", strconv.Itoa(page+1))
+		next = "?" + nq.Encode()
+	}
+	s.render(w, r, http.StatusOK, "findings", map[string]any{"Title": b.Name, "Batch": b, "Findings": views, "Total": total,
+		"Rules": ruleOpts, "Verdicts": verdicts, "Rule": rule, "Verdict": verdict, "Next": next,
+		"Back": fmt.Sprintf("/batches/%d/findings?%s", b.ID, r.URL.RawQuery)})
+}
+
+func sortChoices(cs []profileChoice) {
+	sort.Slice(cs, func(i, j int) bool { return cs[i].Label < cs[j].Label || cs[i].Label == cs[j].Label && cs[i].ID < cs[j].ID })
+}
