@@ -299,8 +299,10 @@ func (s *Server) uploadFiles(w http.ResponseWriter, r *http.Request) {
 // errTooManyFiles is a request with more files than Limits.MaxFiles.
 type errTooManyFiles struct{ max int }
 
-func (e errTooManyFiles) Error() string { return fmt.Sprintf("more than %d files in one upload", e.max) }
-func (e errTooManyFiles) Zh() string    { return fmt.Sprintf("一次上传的文件超过 %d 个", e.max) }
+func (e errTooManyFiles) Error() string {
+	return fmt.Sprintf("more than %d files in one upload", e.max)
+}
+func (e errTooManyFiles) Zh() string { return fmt.Sprintf("一次上传的文件超过 %d 个", e.max) }
 
 // takePart stores one uploaded file, or each report of an uploaded zip.
 func (s *Server) takePart(part *multipart.Part, name string, files *int) ([]store.Item, error) {

@@ -226,5 +226,7 @@ func (s *Server) findingsPage(w http.ResponseWriter, r *http.Request) {
 }
 
 func sortChoices(cs []profileChoice) {
-	sort.Slice(cs, func(i, j int) bool { return cs[i].Label < cs[j].Label || cs[i].Label == cs[j].Label && cs[i].ID < cs[j].ID })
+	sort.Slice(cs, func(i, j int) bool {
+		return cs[i].Label < cs[j].Label || cs[i].Label == cs[j].Label && cs[i].ID < cs[j].ID
+	})
 }
