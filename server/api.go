@@ -22,31 +22,48 @@ var openAPI []byte
 // apiRoutes are the JSON API: everything the pages do, for scripts (with
 // a token: Authorization: Bearer) and for the pages' own JavaScript.
 func (s *Server) apiRoutes(mux *http.ServeMux) {
-	mux.Handle("GET /api/openapi.json", s.need("view", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "application/json; charset=utf-8")
-		_, _ = w.Write(openAPI)
-	}))
-	mux.Handle("GET /api/me", s.need("view", func(w http.ResponseWriter, r *http.Request) { writeJSON(w, http.StatusOK, apiUser(userOf(r).User)) }))
-	mux.Handle("POST /api/logout", s.need("view", s.logout))
-	mux.Handle("GET /api/batches", s.need("view", s.apiBatches))
-	mux.Handle("POST /api/batches", s.need("run", s.apiCreateBatch))
-	mux.Handle("GET /api/batches/{id}", s.need("view", s.apiBatch))
-	mux.Handle("POST /api/batches/{id}/files", s.need("run", s.uploadFiles))
-	mux.Handle("POST /api/batches/{id}/urls", s.need("run", s.fetchURLs))
-	mux.Handle("POST /api/batches/{id}/run", s.need("run", s.runBatch))
-	mux.Handle("GET /api/batches/{id}/events", s.need("view", s.events))
-	mux.Handle("GET /api/batches/{id}/results", s.need("view", s.apiResults))
-	mux.Handle("GET /api/batches/{id}/reports/{idx}", s.need("view", s.apiReport))
-	mux.Handle("GET /api/batches/{id}/reports/{idx}/original", s.need("view", s.original))
-	mux.Handle("POST /api/batches/{id}/decisions", s.need("decide", s.decide))
-	mux.Handle("GET /api/batches/{id}/export/{format}", s.need("view", s.export))
-	mux.Handle("GET /api/findings/{fid}/history", s.need("view", s.apiHistory))
-	mux.Handle("GET /api/users", s.need("admin", s.apiUsers))
-	mux.Handle("POST /api/users", s.need("admin", jsonForm(s.createUser)))
-	mux.Handle("POST /api/users/{uid}", s.need("admin", jsonForm(s.updateUser)))
-	mux.Handle("GET /api/audit", s.need("admin", s.auditPage))
-	mux.Handle("POST /api/tokens", s.need("view", jsonForm(s.createToken)))
+	for _, rt := range s.apiTable() {
+		mux.Handle(rt.pattern, s.need(rt.action, rt.h))
+	}
 	mux.Handle("/api/", s.need("view", s.notFound))
+}
+
+// apiRoute is one route of the API: its pattern, what its caller must be
+// allowed to do (account.Can), and its handler.
+type apiRoute struct {
+	pattern, action string
+	h               http.HandlerFunc
+}
+
+// apiTable is every route of the API; api/openapi.json documents each
+// (TestOpenAPICoversRoutes).
+func (s *Server) apiTable() []apiRoute {
+	return []apiRoute{
+		{"GET /api/openapi.json", "view", func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "application/json; charset=utf-8")
+			_, _ = w.Write(openAPI)
+		}},
+		{"GET /api/me", "view", func(w http.ResponseWriter, r *http.Request) { writeJSON(w, http.StatusOK, apiUser(userOf(r).User)) }},
+		{"POST /api/logout", "view", s.logout},
+		{"GET /api/batches", "view", s.apiBatches},
+		{"POST /api/batches", "run", s.apiCreateBatch},
+		{"GET /api/batches/{id}", "view", s.apiBatch},
+		{"POST /api/batches/{id}/files", "run", s.uploadFiles},
+		{"POST /api/batches/{id}/urls", "run", s.fetchURLs},
+		{"POST /api/batches/{id}/run", "run", s.runBatch},
+		{"GET /api/batches/{id}/events", "view", s.events},
+		{"GET /api/batches/{id}/results", "view", s.apiResults},
+		{"GET /api/batches/{id}/reports/{idx}", "view", s.apiReport},
+		{"GET /api/batches/{id}/reports/{idx}/original", "view", s.original},
+		{"POST /api/batches/{id}/decisions", "decide", s.decide},
+		{"GET /api/batches/{id}/export/{format}", "view", s.export},
+		{"GET /api/findings/{fid}/history", "view", s.apiHistory},
+		{"GET /api/users", "admin", s.apiUsers},
+		{"POST /api/users", "admin", jsonForm(s.createUser)},
+		{"POST /api/users/{uid}", "admin", jsonForm(s.updateUser)},
+		{"GET /api/audit", "admin", s.auditPage},
+		{"POST /api/tokens", "view", jsonForm(s.createToken)},
+	}
 }
 
 // jsonForm lets a handler that reads a form take a flat JSON object of
