@@ -51,6 +51,7 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("GET /admin/audit", s.need("admin", s.auditPage))
 
 	s.apiRoutes(mux)
+	s.pageRoutes(mux)
 	mux.Handle("/", s.need("view", s.notFound))
 
 	cop := http.NewCrossOriginProtection()
