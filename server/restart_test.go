@@ -56,7 +56,7 @@ func TestRestartResumes(t *testing.T) {
 	e.user("li", account.RoleReviewer)
 	c := e.login("li")
 	id := c.createBatch(2024)
-	files := manyReports(t, 800)
+	files := manyReports(t, 300)
 	if r := c.upload(fmt.Sprintf("/api/batches/%d/files", id), map[string][]byte{"many.zip": zipOf(t, files)}, ""); r.StatusCode != http.StatusOK {
 		t.Fatalf("upload: %d %s", r.StatusCode, r.body)
 	}
