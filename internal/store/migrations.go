@@ -219,4 +219,18 @@ CREATE INDEX decision_history_finding ON decision_history(finding, id);
 INSERT INTO decision_history (finding, cells, verdict, reason, reviewer, decided, source, owner, due)
 	SELECT finding, cells, verdict, reason, reviewer, decided, source, owner, due FROM decisions ORDER BY decided, finding;
 `,
+	// 10: what an administrator of ogi serve keeps for the office's
+	// batches: scoring profiles (YAML) and rosters (CSV), by kind and name;
+	// a batch copies what it uses, so a later change does not alter a
+	// finished batch.
+	`
+CREATE TABLE library (
+	kind       TEXT NOT NULL, -- profile or roster
+	name       TEXT NOT NULL,
+	data       BLOB NOT NULL,
+	created_by TEXT NOT NULL,
+	created    TEXT NOT NULL,
+	PRIMARY KEY (kind, name)
+) WITHOUT ROWID;
+`,
 }
