@@ -58,10 +58,6 @@
     drop.addEventListener("drop", function (e) {
       if (e.dataTransfer && e.dataTransfer.files.length) { send(e.dataTransfer.files); }
     });
-    input.addEventListener("change", function () {
-      var span = drop.querySelector("span");
-      if (span && input.files.length) span.textContent = Array.prototype.map.call(input.files, function (f) { return f.name; }).join("、");
-    });
     form.addEventListener("submit", function (e) {
       if (!input.files.length) { e.preventDefault(); return; }
       e.preventDefault();
@@ -109,11 +105,47 @@
     status.parentNode.appendChild(box);
   }
 
+  // chosen shows the names of the files picked in a label.file, where the
+  // browser's own "no file chosen" is hidden.
+  function chosen() {
+    document.querySelectorAll("label.file").forEach(function (label) {
+      var input = label.querySelector("input[type=file]");
+      var span = label.querySelector(".chosen");
+      if (!input || !span) return;
+      input.addEventListener("change", function () {
+        if (input.files.length) span.textContent = Array.prototype.map.call(input.files, function (f) { return f.name; }).join(zh ? "、" : ", ");
+      });
+    });
+  }
+
+  // localTimes shows the times the server sends as RFC 3339 (the review
+  // notes) as the other times are shown: local, to the minute.
+  function localTimes() {
+    function two(n) { return (n < 10 ? "0" : "") + n; }
+    document.querySelectorAll("time[data-local]").forEach(function (el) {
+      var d = new Date(el.getAttribute("datetime"));
+      if (isNaN(d.getTime())) return;
+      el.textContent = d.getFullYear() + "-" + two(d.getMonth() + 1) + "-" + two(d.getDate()) + " " + two(d.getHours()) + ":" + two(d.getMinutes());
+    });
+  }
+
   function verdicts() {
     document.querySelectorAll("select[name=verdict]").forEach(function (sel) {
       var box = sel.closest("form.decide") || sel.closest("div.bulk");
       if (!box) return;
-      var toggle = function () { box.classList.toggle("show-rectify", sel.value === "rectify"); };
+      // The browser asks for what the server would refuse: a reason for
+      // "不成立", an owner and a date for 整改. The officer stays on the
+      // page with what they typed instead of meeting an error page.
+      var need = function (name, on) {
+        var el = box.querySelector("[name=" + name + "]");
+        if (el) el.required = on;
+      };
+      var toggle = function () {
+        box.classList.toggle("show-rectify", sel.value === "rectify");
+        need("reason", sel.value === "dismissed");
+        need("owner", sel.value === "rectify");
+        need("due", sel.value === "rectify");
+      };
       sel.addEventListener("change", toggle);
       toggle();
     });
@@ -146,5 +178,5 @@
     });
   }
 
-  document.addEventListener("DOMContentLoaded", function () { progress(); upload(); intakeReport(); verdicts(); cells(); });
+  document.addEventListener("DOMContentLoaded", function () { progress(); upload(); chosen(); intakeReport(); localTimes(); verdicts(); cells(); });
 })();
