@@ -164,7 +164,7 @@ func (u *ui) path() string {
 
 // labelKey finds a label shown by its key (msgText shows a missing key as
 // itself): audit_batch.run, verdict_none.
-var labelKey = regexp.MustCompile(`(?:^|[^\w.-])([a-z]+(?:_[a-z.]+)+)(?:$|[^\w.-])`)
+var labelKey = regexp.MustCompile(`(?:^|[^\w.-])([a-z]+_[a-z._]*)(?:$|[^\w.-])`)
 
 // check looks at the page as a person would: in Chinese, no English label
 // and no label key; the console clean. Then it takes the screenshot.
@@ -334,7 +334,11 @@ func TestBrowserFlow(t *testing.T) {
 	if added := eval[string](u, "(document.querySelector('#intake .ok') || {}).textContent || ''"); !strings.Contains(added, fmt.Sprintf("已添加 %d", len(files))) {
 		t.Errorf("after the upload the page says %q, want 已添加 %d", added, len(files))
 	}
-	u.shot("batch-uploaded")
+	u.waitJS("the live progress", "!!document.querySelector('#progress-card[data-live]')")
+	if txt := eval[string](u, "document.getElementById('progress-text').textContent"); txt != "待运行" {
+		t.Errorf("progress text before the run %q, want 待运行", txt)
+	}
+	u.check("batch-uploaded")
 
 	// Run, and watch the progress to 100%.
 	run := func() {
@@ -511,6 +515,9 @@ func TestBrowserFlow(t *testing.T) {
 	}
 	if text := eval[string](u, "document.querySelector('#ranking thead').innerText + document.querySelector('nav.tabs').innerText + document.querySelector('h1').innerText"); regexp.MustCompile(`排名|得分|单位|总览|导出`).MatchString(text) {
 		t.Errorf("the English overview shows Chinese labels:\n%.600s", text)
+	}
+	if text := eval[string](u, "document.querySelector('nav.tabs').innerText + document.querySelector('.tiles').innerText"); strings.ContainsAny(text, "：（）") {
+		t.Errorf("the English overview has Chinese punctuation: %q", text)
 	}
 	u.check("overview-en")
 	u.open("report", reportPath)

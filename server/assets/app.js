@@ -24,12 +24,17 @@
       var pb = bar && bar.parentElement;
       if (pb) pb.setAttribute("aria-valuenow", p.percent);
       if (txt) {
-        var t = p.percent + "% · " + (p.phase_name || p.state_name);
-        if (p.total) t += " " + p.done + "/" + p.total;
+        // As the page says it before any event: the state alone until a
+        // run counts something; the phase only while there is one.
+        var t;
         if (p.state === "done") t = "100% · " + p.state_name;
+        else if (!p.total) t = p.state_name;
+        else t = p.percent + "% · " + (p.phase ? p.phase_name : p.state_name) + " " + p.done + "/" + p.total;
         if (p.error) t += " · " + p.error;
         txt.textContent = t;
       }
+      // Tests (and curious people) can see that the live state arrived.
+      el.setAttribute("data-live", p.state);
       if (st) { st.textContent = p.state_name; st.className = "state state-" + p.state; }
       if (run) run.disabled = p.state === "queued" || p.state === "running";
       var finished = (p.state === "done" || p.state === "failed");
