@@ -24,12 +24,17 @@
       var pb = bar && bar.parentElement;
       if (pb) pb.setAttribute("aria-valuenow", p.percent);
       if (txt) {
-        var t = p.percent + "% · " + (p.phase_name || p.state_name);
-        if (p.total) t += " " + p.done + "/" + p.total;
+        // As the page says it before any event: the state alone until a
+        // run counts something; the phase only while there is one.
+        var t;
         if (p.state === "done") t = "100% · " + p.state_name;
+        else if (!p.total) t = p.state_name;
+        else t = p.percent + "% · " + (p.phase ? p.phase_name : p.state_name) + " " + p.done + "/" + p.total;
         if (p.error) t += " · " + p.error;
         txt.textContent = t;
       }
+      // Tests (and curious people) can see that the live state arrived.
+      el.setAttribute("data-live", p.state);
       if (st) { st.textContent = p.state_name; st.className = "state state-" + p.state; }
       if (run) run.disabled = p.state === "queued" || p.state === "running";
       var finished = (p.state === "done" || p.state === "failed");
@@ -57,10 +62,6 @@
     });
     drop.addEventListener("drop", function (e) {
       if (e.dataTransfer && e.dataTransfer.files.length) { send(e.dataTransfer.files); }
-    });
-    input.addEventListener("change", function () {
-      var span = drop.querySelector("span");
-      if (span && input.files.length) span.textContent = Array.prototype.map.call(input.files, function (f) { return f.name; }).join("、");
     });
     form.addEventListener("submit", function (e) {
       if (!input.files.length) { e.preventDefault(); return; }
@@ -109,11 +110,47 @@
     status.parentNode.appendChild(box);
   }
 
+  // chosen shows the names of the files picked in a label.file, where the
+  // browser's own "no file chosen" is hidden.
+  function chosen() {
+    document.querySelectorAll("label.file").forEach(function (label) {
+      var input = label.querySelector("input[type=file]");
+      var span = label.querySelector(".chosen");
+      if (!input || !span) return;
+      input.addEventListener("change", function () {
+        if (input.files.length) span.textContent = Array.prototype.map.call(input.files, function (f) { return f.name; }).join(zh ? "、" : ", ");
+      });
+    });
+  }
+
+  // localTimes shows the times the server sends as RFC 3339 (the review
+  // notes) as the other times are shown: local, to the minute.
+  function localTimes() {
+    function two(n) { return (n < 10 ? "0" : "") + n; }
+    document.querySelectorAll("time[data-local]").forEach(function (el) {
+      var d = new Date(el.getAttribute("datetime"));
+      if (isNaN(d.getTime())) return;
+      el.textContent = d.getFullYear() + "-" + two(d.getMonth() + 1) + "-" + two(d.getDate()) + " " + two(d.getHours()) + ":" + two(d.getMinutes());
+    });
+  }
+
   function verdicts() {
     document.querySelectorAll("select[name=verdict]").forEach(function (sel) {
       var box = sel.closest("form.decide") || sel.closest("div.bulk");
       if (!box) return;
-      var toggle = function () { box.classList.toggle("show-rectify", sel.value === "rectify"); };
+      // The browser asks for what the server would refuse: a reason for
+      // "不成立", an owner and a date for 整改. The officer stays on the
+      // page with what they typed instead of meeting an error page.
+      var need = function (name, on) {
+        var el = box.querySelector("[name=" + name + "]");
+        if (el) el.required = on;
+      };
+      var toggle = function () {
+        box.classList.toggle("show-rectify", sel.value === "rectify");
+        need("reason", sel.value === "dismissed");
+        need("owner", sel.value === "rectify");
+        need("due", sel.value === "rectify");
+      };
       sel.addEventListener("change", toggle);
       toggle();
     });
@@ -146,5 +183,5 @@
     });
   }
 
-  document.addEventListener("DOMContentLoaded", function () { progress(); upload(); intakeReport(); verdicts(); cells(); });
+  document.addEventListener("DOMContentLoaded", function () { progress(); upload(); chosen(); intakeReport(); localTimes(); verdicts(); cells(); });
 })();
