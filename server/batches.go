@@ -107,8 +107,8 @@ func (s *Server) batchesPage(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, http.StatusInternalServerError, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "batches", map[string]any{"Title": msgText("batches").pick(lang), "Batches": rows,
-		"Profiles": profileChoices(lang), "Jurisdictions": jurisdictionChoices(lang), "Year": s.now().Year() - 1})
+	s.render(w, r, http.StatusOK, "batches", s.withLibrary(r, lang, map[string]any{"Title": msgText("batches").pick(lang), "Batches": rows,
+		"Profiles": profileChoices(lang), "Jurisdictions": jurisdictionChoices(lang), "Year": s.now().Year() - 1}))
 }
 
 // newBatch is what creating a batch asks for.
@@ -124,7 +124,11 @@ func (nb *newBatch) validate() *text {
 		t := msgText("bad_year")
 		return &t
 	}
-	if nb.Profile != "" {
+	if sha, ok := strings.CutPrefix(nb.Profile, storedProfile); ok {
+		if !intake.ValidHash(sha) {
+			return &text{"未知的评分方案：" + nb.Profile, "unknown scoring profile: " + nb.Profile}
+		}
+	} else if nb.Profile != "" {
 		if _, err := check.LoadScoring(nb.Profile); err != nil || strings.ContainsAny(nb.Profile, `/\.`) {
 			return &text{"未知的评分方案：" + nb.Profile, "unknown scoring profile: " + nb.Profile}
 		}
@@ -173,10 +177,23 @@ func (s *Server) createBatch(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	lang := langOf(r)
+	if ref := r.FormValue("roster_ref"); ref != "" && nb.Roster == nil {
+		data, name, err := s.rosterFromLibrary(r, ref)
+		if err != nil {
+			s.fail(w, r, http.StatusBadRequest, err)
+			return
+		}
+		nb.Roster, nb.RosterName = data, name
+	}
+	if sha, ok := strings.CutPrefix(nb.Profile, storedProfile); ok {
+		if _, err := s.blobs.Path(sha); err != nil {
+			nb.Profile = storedProfile + "missing"
+		}
+	}
 	if msg := nb.validate(); msg != nil {
 		rows, _ := s.batchRows(r.Context(), lang)
-		s.render(w, r, http.StatusBadRequest, "batches", map[string]any{"Title": msgText("batches").pick(lang), "Batches": rows,
-			"Profiles": profileChoices(lang), "Jurisdictions": jurisdictionChoices(lang), "Year": nb.Year, "Error": msg.pick(lang), "Form": nb})
+		s.render(w, r, http.StatusBadRequest, "batches", s.withLibrary(r, lang, map[string]any{"Title": msgText("batches").pick(lang), "Batches": rows,
+			"Profiles": profileChoices(lang), "Jurisdictions": jurisdictionChoices(lang), "Year": nb.Year, "Error": msg.pick(lang), "Form": nb}))
 		return
 	}
 	v := userOf(r)

@@ -48,9 +48,8 @@ func (s *Server) libraryProfiles(r *http.Request, lang string) []libraryProfile 
 	}
 	var out []libraryProfile
 	for _, it := range items {
-		lp := libraryProfile{ID: string(it.Data), Name: it.Name, Title: it.Name, LibraryItem: it}
 		// Data holds the blob's hash: the YAML itself is among the blobs.
-		lp.ID = storedProfile + string(it.Data)
+		lp := libraryProfile{ID: storedProfile + string(it.Data), Name: it.Name, Title: it.Name, LibraryItem: it}
 		if p, err := s.blobs.Path(string(it.Data)); err == nil {
 			if sc, err := check.LoadScoring(p); err == nil && sc.Title.Pick(lang) != "" {
 				lp.Title = sc.Title.Pick(lang)
@@ -130,23 +129,27 @@ func (s *Server) uploadLibrary(w http.ResponseWriter, r *http.Request) {
 		}
 	case store.LibraryProfile:
 		sc, err := engine.LoadProfile(path.Base(fh.Filename), data)
+		var hash string
+		if err == nil {
+			hash, _, err = s.blobs.Put(bytes.NewReader(data), maxProfileBytes)
+		}
 		if err == nil {
 			// The profile's rule patterns must name rules of the pack: a
 			// checker built with it says so.
-			_, err = s.cfg.Checker(writeProfileProbe(s, data))
+			var p string
+			if p, err = s.blobs.Path(hash); err == nil {
+				_, err = s.cfg.Checker(p, "")
+			}
 		}
 		if err != nil {
 			s.renderLibrary(w, r, http.StatusUnprocessableEntity, pick(lang, "评分方案无法使用：", "The scoring profile cannot be used: ")+err.Error(), "")
 			return
 		}
-		hash, _, err := s.blobs.Put(bytes.NewReader(data), maxProfileBytes)
-		if err != nil {
-			s.fail(w, r, http.StatusInternalServerError, err)
-			return
-		}
 		if sc.Name != "" && r.FormValue("name") == "" {
 			name = sc.Name
 		}
+		// The library names the YAML by its hash among the blobs, so a
+		// batch that used it keeps it after the library item changes.
 		data = []byte(hash)
 	default:
 		s.fail(w, r, http.StatusBadRequest, errors.New("kind: profile or roster"))
@@ -158,21 +161,6 @@ func (s *Server) uploadLibrary(w http.ResponseWriter, r *http.Request) {
 	}
 	s.audit(r.Context(), v.Name, "library.put", kind+":"+name, fh.Filename, s.remoteIP(r))
 	s.renderLibrary(w, r, http.StatusOK, "", msgText("saved").pick(lang))
-}
-
-// writeProfileProbe gives the checker arguments that load the profile
-// YAML just uploaded: it is put among the blobs first (a blob is only
-// content; an unused one costs its bytes).
-func writeProfileProbe(s *Server, data []byte) (string, string) {
-	hash, _, err := s.blobs.Put(bytes.NewReader(data), maxProfileBytes)
-	if err != nil {
-		return "", ""
-	}
-	p, err := s.blobs.Path(hash)
-	if err != nil {
-		return "", ""
-	}
-	return p, ""
 }
 
 func (s *Server) deleteLibrary(w http.ResponseWriter, r *http.Request) {
@@ -207,4 +195,15 @@ func (s *Server) rosterFromLibrary(r *http.Request, name string) ([]byte, string
 		return nil, "", fmt.Errorf("no roster %q", name)
 	}
 	return it.Data, name + ".csv", nil
+}
+
+// withLibrary adds the stored profiles and rosters to the new-batch form.
+func (s *Server) withLibrary(r *http.Request, lang string, d map[string]any) map[string]any {
+	d["Stored"] = s.libraryProfiles(r, lang)
+	rosters, err := s.db.LibraryItems(r.Context(), store.LibraryRoster)
+	if err != nil {
+		s.log.Warn("library", "err", err)
+	}
+	d["Rosters"] = rosters
+	return d
 }

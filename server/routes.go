@@ -52,6 +52,7 @@ func (s *Server) routes() http.Handler {
 
 	s.apiRoutes(mux)
 	s.pageRoutes(mux)
+	s.libraryRoutes(mux)
 	mux.Handle("/", s.need("view", s.notFound))
 
 	cop := http.NewCrossOriginProtection()

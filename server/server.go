@@ -189,7 +189,11 @@ func (s *Server) checker(profile, juris string) (*check.Checker, error) {
 	if c != nil {
 		return c, nil
 	}
-	c, err := s.cfg.Checker(profile, juris)
+	ref, err := s.resolveProfile(profile)
+	if err != nil {
+		return nil, err
+	}
+	c, err = s.cfg.Checker(ref, juris)
 	if err != nil {
 		return nil, err
 	}
