@@ -124,7 +124,7 @@ func rosterBody(ro *assess.Roster, agency string) (assess.RosterBody, bool) {
 // city or prefecture, and a county or district after it.
 var (
 	cityPattern   = regexp.MustCompile(`^\p{Han}{1,8}?(?:省|自治区|市|自治州|州|盟|地区)`)
-	countyPattern = regexp.MustCompile(`^\p{Han}{1,5}?(?:区|县|自治县|旗|市)`)
+	countyPattern = regexp.MustCompile(`^\p{Han}{1,6}?(?:自治县|区|县|旗|市)`)
 )
 
 // regionOf is the region a body belongs to by its name: 威海市文登区信访局 →
@@ -132,17 +132,17 @@ var (
 func regionOf(agency string) string {
 	a := strings.TrimSpace(agency)
 	city := cityPattern.FindString(a)
-	if city == "" {
-		return ""
-	}
 	rest := strings.TrimPrefix(a, city)
 	county := countyPattern.FindString(rest)
 	// A county-level name is a name before its suffix, not a department
 	// (市场监督管理局 holds 市 too).
-	if county != "" && !strings.HasPrefix(rest[len(county):], "场") && len([]rune(county)) >= 2 {
-		return city + county
+	if county != "" && (strings.HasPrefix(rest[len(county):], "场") || len([]rune(county)) < 2) {
+		county = ""
 	}
-	return city
+	if city == "" && county == "" {
+		return ""
+	}
+	return city + county
 }
 
 // bodyType is a body's type by its name: a township's people's government
@@ -405,7 +405,7 @@ type findingView struct {
 	VerdictName, VerdictClass                string
 	History                                  []store.Decision
 	Report                                   int
-	ReportName                               string
+	ReportName, ReportAgency                 string
 }
 
 type cellView struct{ Addr, Name string }
@@ -415,7 +415,7 @@ func (s *Server) findingViews(ctx context.Context, br *batchResults, idx int, la
 	out := make([]findingView, 0, len(fr.Findings))
 	for _, f := range fr.Findings {
 		fv := findingView{Finding: f, Title: br.title(f.Rule, lang), SeverityName: report.SeverityName(f.Severity, lang),
-			StatusName: report.StatusName(f.Status, lang), Message: f.Message.Pick(lang), Report: idx, ReportName: fr.File}
+			StatusName: report.StatusName(f.Status, lang), Message: f.Message.Pick(lang), Report: idx, ReportName: fr.File, ReportAgency: fr.Agency}
 		for _, c := range f.Cells {
 			fv.Cells = append(fv.Cells, cellView{Addr: c.Address(), Name: engine.CellName(c, lang)})
 		}
