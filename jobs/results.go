@@ -196,7 +196,7 @@ func (r *Runner) decisions(ctx context.Context) (map[string]check.Decision, erro
 	ds := make(map[string]check.Decision, len(kept))
 	for _, k := range kept {
 		ds[k.Finding] = check.Decision{Identity: k.Finding, Values: k.Cells, Review: engine.Review{Verdict: k.Verdict,
-			Reason: k.Reason, By: k.Reviewer, At: k.Decided.UTC().Format(time.RFC3339)}}
+			Reason: k.Reason, By: k.Reviewer, At: k.Decided.UTC().Format(time.RFC3339), Owner: k.Owner, Due: k.Due}}
 	}
 	return ds, nil
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"github.com/ogi-checker/ogi/account"
+	"github.com/ogi-checker/ogi/engine"
 	"github.com/ogi-checker/ogi/report"
 )
 
@@ -113,6 +114,18 @@ func TestAPIToken(t *testing.T) {
 	}
 	if r := bot.postJSON(fmt.Sprintf("/api/batches/%d/decisions", id), map[string]any{"findings": []string{"0123456789ab-abcdef"}, "verdict": "confirmed"}); r.StatusCode != http.StatusUnprocessableEntity {
 		t.Fatalf("unknown finding: %d", r.StatusCode)
+	}
+	// The results carry the decision in force, owner and due date included.
+	var review *engine.Review
+	for _, fr := range bot.results(id).Reports {
+		for _, f := range fr.Findings {
+			if f.ID == fid {
+				review = f.Review
+			}
+		}
+	}
+	if review == nil || review.Verdict != engine.VerdictRectify || review.Owner != "办公室" || review.Due != "2025-06-30" {
+		t.Fatalf("results' review: %+v", review)
 	}
 	r = bot.get("/api/findings/" + fid + "/history")
 	var hist []APIDecision
