@@ -28,6 +28,9 @@ type batchResults struct {
 	Reports []report.FileReport
 	rows    []resultRow
 	titles  map[string]engine.Text
+	// Stale is set when a decision was made after the last run: scores,
+	// counts and ranks are the run's until the batch is checked again.
+	Stale bool
 }
 
 // resultRow is one report as the overview and the ranking show it.
@@ -81,6 +84,9 @@ func (s *Server) results(ctx context.Context, b store.Batch) (*batchResults, err
 				continue
 			}
 			row.Reviewed++
+			if at, err := time.Parse(time.RFC3339, f.Review.At); err == nil && at.After(b.Finished) {
+				br.Stale = true
+			}
 			if f.Review.Verdict == engine.VerdictRectify {
 				row.Rectifies++
 			}
@@ -290,7 +296,7 @@ func (s *Server) overviewPage(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "overview", map[string]any{"Title": b.Name, "Batch": b, "Empty": len(br.Reports) == 0,
 		"Checked": checked, "Unreadable": unreadable, "Mean": mean, "Coverage": cov,
 		"Hist": bars(hist), "Cats": bars(catBars), "Rules": bars(ruleBars), "Ranking": ranking, "Filter": f,
-		"Regions": sortedKeys(regions), "Types": typeOptions(types, lang), "Grades": sortedKeys(grades), "Busy": busy(b)})
+		"Regions": sortedKeys(regions), "Types": typeOptions(types, lang), "Grades": sortedKeys(grades), "Busy": busy(b), "Stale": br.Stale})
 }
 
 func typeName(t, lang string) string { return msgText("type_" + t).pick(lang) }
@@ -464,7 +470,7 @@ func (s *Server) reportPage(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "report", map[string]any{"Title": fr.File, "Batch": br.Batch, "Report": fr, "Row": row,
 		"Idx": idx, "Findings": s.findingViews(r.Context(), br, idx, lang, true), "Tables": tables, "CSS": report.PageCSS(),
 		"HasPrev": prev != nil, "Unreadable": unreadableWords(fr, lang), "Ledger": ledgerRows(fr, br, lang),
-		"Prev": idx - 1, "Next": nextIdx(idx, len(br.Reports))})
+		"Prev": idx - 1, "Next": nextIdx(idx, len(br.Reports)), "Stale": br.Stale})
 }
 
 func nextIdx(idx, n int) int {

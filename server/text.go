@@ -210,6 +210,7 @@ var labels = map[string]text{
 	"last_year":            {"上年度", "Last year"},
 	"open_report":          {"查看", "Open"},
 	"result_of":            {"核查结果", "Result"},
+	"stale":                {"有审核结论在本次核查之后作出：得分、问题数和排名仍按上次核查计算，点击“重新核查”即可更新（审核结论会保留）。", "Decisions were made after this run: scores, counts and ranks are the run's until you check the batch again (the decisions are kept)."},
 	"library":              {"评分方案与名单", "Profiles and rosters"},
 	"stored_roster":        {"已保存的应报单位名单", "Saved roster"},
 	"upload_profile":       {"上传评分方案（YAML）", "Upload a scoring profile (YAML)"},
