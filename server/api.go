@@ -21,7 +21,7 @@ var openAPI []byte
 
 // apiRoutes are the JSON API: everything the pages do, for scripts (with
 // a token: Authorization: Bearer) and for the pages' own JavaScript.
-func (s *Server) apiRoutes(mux *http.ServeMux) {
+func (s *Server) apiRoutes(mux *routeMux) {
 	mux.Handle("GET /api/openapi.json", s.need("view", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json; charset=utf-8")
 		_, _ = w.Write(openAPI)
