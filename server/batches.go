@@ -288,6 +288,14 @@ func (s *Server) uploadFiles(w http.ResponseWriter, r *http.Request) {
 				s.answerIntake(w, r, b, http.StatusRequestEntityTooLarge, res)
 				return
 			}
+			var many errTooManyFiles
+			if errors.As(err, &many) {
+				// The whole upload is refused, not its first MaxFiles files:
+				// which ones those are depends on the browser's order, and
+				// the office is better told to split it.
+				s.answerIntake(w, r, b, http.StatusRequestEntityTooLarge, &intakeResult{Refused: []string{refusal("", err, lang)}})
+				return
+			}
 			res.Refused = append(res.Refused, refusal(name, err, lang))
 			continue
 		}
@@ -479,7 +487,7 @@ func (s *Server) fetchURLs(w http.ResponseWriter, r *http.Request) {
 		urls = append(urls, intake.ParseURLList(strings.Join(rosterURLs(ro), "\n"))...)
 	}
 	if len(urls) > s.cfg.Limits.MaxFiles {
-		s.answerIntake(w, r, b, http.StatusUnprocessableEntity, &intakeResult{Refused: []string{errTooManyFiles{s.cfg.Limits.MaxFiles}.Zh()}})
+		s.answerIntake(w, r, b, http.StatusUnprocessableEntity, &intakeResult{Refused: []string{refusal("", errTooManyFiles{s.cfg.Limits.MaxFiles}, lang)}})
 		return
 	}
 	rc := http.NewResponseController(w)
