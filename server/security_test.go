@@ -25,6 +25,7 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/ogi-checker/ogi/account"
 	"github.com/ogi-checker/ogi/intake"
@@ -1374,6 +1375,50 @@ func TestFetchBlocked(t *testing.T) {
 		got, err := os.ReadFile(filepath.Join(e.dir, "data", "blobs", items[0].Blob[:2], items[0].Blob))
 		if err != nil || !bytes.Equal(got, seed) {
 			t.Fatalf("blob: %v", err)
+		}
+	})
+}
+
+// TestSecurityCleanName: an uploaded file's name is kept as a base name,
+// valid UTF-8, without control or bidirectional-override characters, and
+// cut at a character boundary.
+func TestSecurityCleanName(t *testing.T) {
+	long := strings.Repeat("政", 80) + ".pdf" // 244 bytes
+	for _, tc := range []struct{ in, want string }{
+		{"年报.pdf", "年报.pdf"},
+		{`C:\Users\li\桌面\年报.docx`, "年报.docx"},
+		{"../../etc/passwd", "passwd"},
+		{"..", "report"},
+		{".", "report"},
+		{"", "report"},
+		{"a\x00b\r\n.txt", "ab.txt"},
+		{"report\u202efdp.exe", "reportfdp.exe"},
+		{"x\u2066y\u2069\u200f.pdf", "xy.pdf"},
+		{"\xc4\xea\xb1\xa8.pdf", "年报.pdf"}, // GBK
+		{"  年报.pdf ", "年报.pdf"},
+		{long, strings.Repeat("政", 65) + ".pdf"},
+	} {
+		if got := cleanName(tc.in); got != tc.want {
+			t.Errorf("cleanName(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+// FuzzSecurityCleanName: whatever a browser sends, the name is a
+// non-empty, bounded, valid UTF-8 base name with no control characters.
+func FuzzSecurityCleanName(f *testing.F) {
+	for _, s := range []string{"年报.pdf", `a\b/c`, "..", "\xff\xfe", strings.Repeat("政", 100), "x\u202e.pdf"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		got := cleanName(in)
+		if got == "" || len(got) > maxNameBytes || !utf8.ValidString(got) || strings.ContainsAny(got, "/\\") || got == ".." {
+			t.Fatalf("cleanName(%q) = %q", in, got)
+		}
+		for _, r := range got {
+			if r < 0x20 || r == 0x7f || r >= 0x202a && r <= 0x202e {
+				t.Fatalf("cleanName(%q) = %q keeps %U", in, got, r)
+			}
 		}
 	})
 }
