@@ -21,7 +21,7 @@ var openAPI []byte
 
 // apiRoutes are the JSON API: everything the pages do, for scripts (with
 // a token: Authorization: Bearer) and for the pages' own JavaScript.
-func (s *Server) apiRoutes(mux *http.ServeMux) {
+func (s *Server) apiRoutes(mux *routeMux) {
 	for _, rt := range s.apiTable() {
 		mux.Handle(rt.pattern, s.need(rt.action, rt.h))
 	}

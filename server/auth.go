@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/ogi-checker/ogi/account"
@@ -99,12 +100,19 @@ func (s *Server) need(action string, h http.HandlerFunc) http.Handler {
 func isAPI(r *http.Request) bool { return strings.HasPrefix(r.URL.Path, "/api/") }
 
 // remoteIP is the client's address: the proxy's X-Forwarded-For only when
-// trusted.
+// trusted, and then its last entry, the one our proxy appended: the
+// entries before it are whatever the client sent, and taking the first
+// would let anyone pick a fresh address for each login attempt.
 func (s *Server) remoteIP(r *http.Request) string {
 	if s.cfg.TrustProxy {
-		if xf := r.Header.Get("X-Forwarded-For"); xf != "" {
-			first, _, _ := strings.Cut(xf, ",")
-			return strings.TrimSpace(first)
+		if xf := r.Header.Values("X-Forwarded-For"); len(xf) > 0 {
+			last := xf[len(xf)-1]
+			if i := strings.LastIndexByte(last, ','); i >= 0 {
+				last = last[i+1:]
+			}
+			if ip := strings.TrimSpace(last); ip != "" {
+				return ip
+			}
 		}
 	}
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
@@ -137,9 +145,15 @@ func (s *Server) setSession(w http.ResponseWriter, r *http.Request, u store.User
 	return nil
 }
 
-// safeNext keeps a post-login redirect on this site.
+// safeNext keeps a post-login redirect on this site: a path of ours, not
+// "//host" nor anything a browser turns into it ("/\\host", or "/<tab>/host",
+// since browsers drop tabs and newlines from URLs).
 func safeNext(next string) string {
-	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+	if next == "" || next[0] != '/' || strings.HasPrefix(next, "//") || strings.ContainsRune(next, '\\') ||
+		strings.IndexFunc(next, func(r rune) bool { return r < 0x20 || r == 0x7f }) >= 0 {
+		return "/"
+	}
+	if u, err := url.Parse(next); err != nil || u.Scheme != "" || u.Host != "" {
 		return "/"
 	}
 	return next
@@ -182,6 +196,11 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, status, "login", map[string]any{"Next": next, "Name": name, "Error": msgText(msg).pick(langOf(r))})
 		return
 	}
+	// A session the browser already had ends: a login always starts a
+	// new one.
+	if c, err := r.Cookie(sessionCookie); err == nil && c.Value != "" {
+		_ = s.db.DeleteSession(r.Context(), account.TokenHash(c.Value))
+	}
 	if err := s.setSession(w, r, u); err != nil {
 		s.fail(w, r, http.StatusInternalServerError, err)
 		return
@@ -202,9 +221,14 @@ func (s *Server) checkLogin(r *http.Request, name, pw string) (store.User, error
 	ctx := r.Context()
 	now := s.now()
 	ip := s.remoteIP(r)
-	key := "u:" + strings.ToLower(name)
+	// The same key the store finds the account by, so that "Li", "li"
+	// and a full-width "ｌｉ" share one allowance.
+	key := "u:" + store.NameKey(name)
+	// The name typed is attacker-chosen text of up to 64 KB; the audit
+	// keeps a line of it.
+	actor := clipName(name)
 	if !s.logins.Allow(key, now) || !s.ipLimit.Allow("ip:"+ip, now) {
-		s.audit(ctx, name, "login.limited", "", "", ip)
+		s.audit(ctx, actor, "login.limited", "", "", ip)
 		return store.User{}, errRateLimited
 	}
 	u, found, err := s.db.UserByName(ctx, name)
@@ -212,13 +236,13 @@ func (s *Server) checkLogin(r *http.Request, name, pw string) (store.User, error
 		return store.User{}, err
 	}
 	// A missing account costs the same hashing time as a wrong password.
-	hash := dummyHash
+	hash := dummyHash()
 	if found {
 		hash = u.PasswordHash
 	}
 	ok := account.CheckPassword(hash, pw)
 	if !found || !ok || u.Disabled {
-		s.audit(ctx, name, "login.failed", "", "", ip)
+		s.audit(ctx, actor, "login.failed", "", "", ip)
 		return store.User{}, errLoginFailed
 	}
 	s.logins.Reset(key)
@@ -226,14 +250,25 @@ func (s *Server) checkLogin(r *http.Request, name, pw string) (store.User, error
 	return u, nil
 }
 
-// dummyHash is checked against when the name is unknown.
-var dummyHash = func() string {
+// dummyHash is checked against when the name is unknown. It is made on
+// first use, not when the package loads: every ogi command links this
+// package, and only the server needs the hash.
+var dummyHash = sync.OnceValue(func() string {
 	h, err := account.HashPassword("ogi-no-such-account-password")
 	if err != nil {
 		return ""
 	}
 	return h
-}()
+})
+
+// clipName shortens a typed user name for the audit log.
+func clipName(name string) string {
+	const most = 64
+	if r := []rune(name); len(r) > most {
+		return string(r[:most]) + "…"
+	}
+	return name
+}
 
 func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
 	v := userOf(r)
@@ -254,6 +289,18 @@ func (s *Server) setupAllowed(tok string) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.setupToken != "" && tok != "" && subtle.ConstantTimeCompare([]byte(tok), []byte(s.setupToken)) == 1
+}
+
+// claimSetup uses the one-time token up: true for the one caller that
+// had it.
+func (s *Server) claimSetup(tok string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.setupToken == "" || tok == "" || subtle.ConstantTimeCompare([]byte(tok), []byte(s.setupToken)) != 1 {
+		return false
+	}
+	s.setupToken = ""
+	return true
 }
 
 func (s *Server) setupPage(w http.ResponseWriter, r *http.Request) {
@@ -292,14 +339,20 @@ func (s *Server) setup(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, http.StatusInternalServerError, err)
 		return
 	}
+	// The token is taken before the account is made: two forms sent at
+	// once must not make two administrators.
+	if !s.claimSetup(tok) {
+		s.render(w, r, http.StatusNotFound, "message", map[string]any{"Message": msgText("setup_done").pick(langOf(r))})
+		return
+	}
 	u := store.User{Name: name, Display: display, Role: account.RoleAdmin, PasswordHash: hash, Created: s.now()}
 	if u.ID, err = s.db.CreateUser(r.Context(), u); err != nil {
+		s.mu.Lock()
+		s.setupToken = tok
+		s.mu.Unlock()
 		s.fail(w, r, http.StatusInternalServerError, err)
 		return
 	}
-	s.mu.Lock()
-	s.setupToken = ""
-	s.mu.Unlock()
 	s.audit(r.Context(), name, "user.create", "user:"+name, "role=admin (first account)", s.remoteIP(r))
 	if err := s.setSession(w, r, u); err != nil {
 		s.fail(w, r, http.StatusInternalServerError, err)

@@ -14,6 +14,9 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
+
+	"golang.org/x/text/encoding/simplifiedchinese"
 
 	"github.com/ogi-checker/ogi/assess"
 	"github.com/ogi-checker/ogi/check"
@@ -305,6 +308,14 @@ func (s *Server) uploadFiles(w http.ResponseWriter, r *http.Request) {
 				s.answerIntake(w, r, b, http.StatusRequestEntityTooLarge, res)
 				return
 			}
+			var many errTooManyFiles
+			if errors.As(err, &many) {
+				// The whole upload is refused, not its first MaxFiles files:
+				// which ones those are depends on the browser's order, and
+				// the office is better told to split it.
+				s.answerIntake(w, r, b, http.StatusRequestEntityTooLarge, &intakeResult{Refused: []string{refusal("", err, lang)}})
+				return
+			}
 			res.Refused = append(res.Refused, refusal(name, err, lang))
 			continue
 		}
@@ -363,24 +374,42 @@ func (s *Server) takePart(part *multipart.Part, name string, files *int) ([]stor
 }
 
 // cleanName keeps the base name of an uploaded file (browsers on Windows
-// may send a whole path).
+// may send a whole path) as valid UTF-8 (an old browser's GBK name is
+// decoded), without control characters or the bidirectional overrides
+// that would make "report\u202efdp.exe" read as "reportexe.pdf", and at
+// most maxNameBytes long, cut at a character and keeping the extension.
 func cleanName(name string) string {
+	if !utf8.ValidString(name) {
+		if dec, err := simplifiedchinese.GB18030.NewDecoder().String(name); err == nil && utf8.ValidString(dec) {
+			name = dec
+		} else {
+			name = strings.ToValidUTF8(name, "\uFFFD")
+		}
+	}
 	name = strings.ReplaceAll(name, `\`, "/")
 	name = path.Base(name)
 	name = strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f {
+		if r < 0x20 || r >= 0x7f && r < 0xa0 || r >= 0x202a && r <= 0x202e || r >= 0x2066 && r <= 0x2069 || r == 0x200e || r == 0x200f {
 			return -1
 		}
 		return r
 	}, name)
-	if name == "." || name == "/" || name == "" {
+	name = strings.TrimSpace(name)
+	if name == "." || name == ".." || name == "/" || name == "" {
 		return "report"
 	}
-	if len(name) > 200 {
-		name = name[len(name)-200:]
+	if len(name) > maxNameBytes {
+		cut := len(name) - maxNameBytes
+		for cut < len(name) && !utf8.RuneStart(name[cut]) {
+			cut++
+		}
+		name = name[cut:]
 	}
 	return name
 }
+
+// maxNameBytes bounds a file name as stored and shown.
+const maxNameBytes = 200
 
 // addItems records the files taken and answers with what became of them.
 func (s *Server) addItems(w http.ResponseWriter, r *http.Request, b store.Batch, items []store.Item, res *intakeResult) {
@@ -496,7 +525,7 @@ func (s *Server) fetchURLs(w http.ResponseWriter, r *http.Request) {
 		urls = append(urls, intake.ParseURLList(strings.Join(rosterURLs(ro), "\n"))...)
 	}
 	if len(urls) > s.cfg.Limits.MaxFiles {
-		s.answerIntake(w, r, b, http.StatusUnprocessableEntity, &intakeResult{Refused: []string{errTooManyFiles{s.cfg.Limits.MaxFiles}.Zh()}})
+		s.answerIntake(w, r, b, http.StatusUnprocessableEntity, &intakeResult{Refused: []string{refusal("", errTooManyFiles{s.cfg.Limits.MaxFiles}, lang)}})
 		return
 	}
 	rc := http.NewResponseController(w)

@@ -179,7 +179,7 @@ func (s *Server) deleteLibrary(w http.ResponseWriter, r *http.Request) {
 }
 
 // libraryRoutes are the administrator's profiles and rosters.
-func (s *Server) libraryRoutes(mux *http.ServeMux) {
+func (s *Server) libraryRoutes(mux *routeMux) {
 	mux.Handle("GET /admin/library", s.need("admin", s.libraryPage))
 	mux.Handle("POST /admin/library", s.need("admin", s.uploadLibrary))
 	mux.Handle("POST /admin/library/delete", s.need("admin", s.deleteLibrary))

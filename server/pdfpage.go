@@ -165,7 +165,7 @@ func (s *Server) pagePage(w http.ResponseWriter, r *http.Request) {
 }
 
 // pageRoutes are the original's pages, for PDF reports.
-func (s *Server) pageRoutes(mux *http.ServeMux) {
+func (s *Server) pageRoutes(mux *routeMux) {
 	mux.Handle("GET /batches/{id}/reports/{idx}/pages/{page}", s.need("view", s.pagePage))
 	mux.Handle("GET /batches/{id}/reports/{idx}/pages/{page}/image", s.need("view", s.pageImage))
 }

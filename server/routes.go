@@ -12,7 +12,33 @@ import (
 // setup pages, the health check and the static assets answer without a
 // session; each other route names what its caller must be allowed to do.
 func (s *Server) routes() http.Handler {
-	mux := http.NewServeMux()
+	h, _ := s.mount()
+	return h
+}
+
+// routeMux is the ServeMux the routes are registered on; it keeps each
+// pattern so that the security tests walk every route there is, and a new
+// route cannot be left out of them.
+type routeMux struct {
+	*http.ServeMux
+	patterns []string
+}
+
+// Handle registers h for pattern and remembers the pattern.
+func (m *routeMux) Handle(pattern string, h http.Handler) {
+	m.patterns = append(m.patterns, pattern)
+	m.ServeMux.Handle(pattern, h)
+}
+
+// HandleFunc registers h for pattern and remembers the pattern.
+func (m *routeMux) HandleFunc(pattern string, h func(http.ResponseWriter, *http.Request)) {
+	m.Handle(pattern, http.HandlerFunc(h))
+}
+
+// mount builds the whole handler and returns it with the patterns
+// registered, in the order of registration.
+func (s *Server) mount() (http.Handler, []string) {
+	mux := &routeMux{ServeMux: http.NewServeMux()}
 	assets, _ := fs.Sub(assetFS, "assets")
 	mux.Handle("GET /assets/", http.StripPrefix("/assets/", cacheAssets(http.FileServerFS(assets))))
 	mux.HandleFunc("GET /healthz", s.health)
@@ -60,7 +86,7 @@ func (s *Server) routes() http.Handler {
 		s.log.Warn("cross-origin request refused", "method", r.Method, "path", r.URL.Path, "origin", r.Header.Get("Origin"))
 		s.fail(w, r, http.StatusForbidden, fmt.Errorf("%s", pick(langOf(r), "跨站请求已拒绝", "cross-origin request refused")))
 	}))
-	return s.recoverer(s.logRequests(securityHeaders(cop.Handler(mux))))
+	return s.recoverer(s.logRequests(securityHeaders(cop.Handler(mux)))), mux.patterns
 }
 
 func (s *Server) health(w http.ResponseWriter, r *http.Request) {
