@@ -28,10 +28,13 @@ var CSVEncodings = []string{"utf-8", "gb18030"}
 // raised); the Chinese ones head the same table an officer reads, with
 // the status and the reason in words, then the two codes (状态代码:
 // checked or unreadable, 原因代码: no_text, empty, not_a_report, input or
-// timeout) for a program that filters the table. The last five count the
-// report's findings by the office's decisions (csvReviewHeaders).
+// timeout) for a program that filters the table. Five columns count the
+// report's findings by the office's decisions (csvReviewHeaders): at the
+// end of the English table, before the two codes of the Chinese one, whose
+// codes stay last.
 var csvHeaders = [2][]string{
-	append([]string{"报告文件", "机关", "年度", "格式", "得分", "等级", "排名", "百分位", "错误", "警告", TermNeedsReview, "状态", "无法读取原因", csvStatusCode, csvReasonCode}, csvReviewHeaders[0]...),
+	append(append([]string{"报告文件", "机关", "年度", "格式", "得分", "等级", "排名", "百分位", "错误", "警告", TermNeedsReview, "状态", "无法读取原因"},
+		csvReviewHeaders[0]...), csvStatusCode, csvReasonCode),
 	append([]string{"file", "agency", "year", "template", "score", "grade", "rank", "percentile", "errors", "warnings", "needs_review", "status", "unreadable", "error"}, csvReviewHeaders[1]...),
 }
 
@@ -101,10 +104,11 @@ func writeCSVRows(w io.Writer, reports iter.Seq[Ranked], lang string) error {
 			}
 			row = []string{fr.File, fr.Agency, yearString(fr.Year), "", "", "", "", "", "", "", "", StatusUnreadable, code, fr.Error}
 			if !en {
-				row = append(slices.Clone(row[:11]), fr.UnreadableLabel(lang), fr.UnreadableReason(lang), StatusUnreadable, code)
+				// Nothing was checked: nothing to decide on.
+				row = append(slices.Clone(row[:11]), fr.UnreadableLabel(lang), fr.UnreadableReason(lang), "", "", "", "", "", StatusUnreadable, code)
+			} else {
+				row = append(row, "", "", "", "", "")
 			}
-			// Nothing was checked: nothing to decide on.
-			row = append(row, "", "", "", "", "")
 		} else {
 			tpl := ""
 			if fr.Template != nil {
@@ -118,9 +122,11 @@ func writeCSVRows(w io.Writer, reports iter.Seq[Ranked], lang string) error {
 				fmt.Sprintf("%.3f", r.Percentile), strconv.Itoa(fr.Counts.Error), strconv.Itoa(fr.Counts.Warning),
 				strconv.Itoa(fr.Counts.NeedsReview), StatusChecked, "", ""}
 			if !en {
-				row = append(slices.Clone(row[:11]), "已检查", "", StatusChecked, "")
+				row = append(append(slices.Clone(row[:11]), "已检查", ""), csvReviewCells(fr.Counts.Reviews)...)
+				row = append(row, StatusChecked, "")
+			} else {
+				row = append(row, csvReviewCells(fr.Counts.Reviews)...)
 			}
-			row = append(row, csvReviewCells(fr.Counts.Reviews)...)
 		}
 		if err := cw.Write(row); err != nil {
 			return err

@@ -147,7 +147,7 @@ type dashReport struct {
 	// Reviews are the office's decisions on the findings that have one,
 	// by their index in Findings.
 	Reviews []dashReview `json:"rv,omitempty"`
-	Grid     *Grid       `json:"grid,omitempty"`
+	Grid    *Grid        `json:"grid,omitempty"`
 	// Omitted is set when the drill-down was left out (MaxDetails).
 	Omitted bool `json:"o,omitempty"`
 }
