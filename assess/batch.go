@@ -608,6 +608,9 @@ func (b *batch) check(prevs []string, peers map[int][]peerRef) {
 					if sr.Report.Status == "" {
 						sr.Report.Status = report.StatusChecked // kept before results had a status
 					}
+					// The stored summary leaves the review tally out (it is not
+					// JSON); the findings carry the decisions it counts.
+					sr.Report.Counts.Reviews = report.CountReviews(sr.Report.Findings)
 					b.count(func(s *batchStats) { s.reusedResults++ })
 					break
 				}

@@ -49,6 +49,7 @@ type CohortStats struct {
 	reports    int
 	failed     int
 	findings   int
+	reviews    ReviewCounts
 }
 
 // NewCohortStats starts the statistics for a batch checked with rules.
@@ -88,12 +89,16 @@ func (c *CohortStats) Add(fr FileReport) {
 		}
 	}
 	c.findings += len(fr.Findings)
+	c.reviews = c.reviews.Add(fr.Counts.Reviews)
 	for _, f := range fr.Findings {
 		if !f.Waived && (f.Status == engine.StatusFail || f.Status == engine.StatusNeedsReview) {
 			c.categories[f.Category]++
 		}
 	}
 }
+
+// Reviews tallies the batch's findings by the office's decisions.
+func (c *CohortStats) Reviews() ReviewCounts { return c.reviews }
 
 // Place gives a score's rank (1 for the best; ties share a rank; 0 when
 // there is no score) and percentile (share of scored reports at or below it).

@@ -28,16 +28,35 @@ var CSVEncodings = []string{"utf-8", "gb18030"}
 // raised); the Chinese ones head the same table an officer reads, with
 // the status and the reason in words, then the two codes (状态代码:
 // checked or unreadable, 原因代码: no_text, empty, not_a_report, input or
-// timeout) for a program that filters the table.
+// timeout) for a program that filters the table. Five columns count the
+// report's findings by the office's decisions (csvReviewHeaders): at the
+// end of the English table, before the two codes of the Chinese one, whose
+// codes stay last.
 var csvHeaders = [2][]string{
-	{"报告文件", "机关", "年度", "格式", "得分", "等级", "排名", "百分位", "错误", "警告", TermNeedsReview, "状态", "无法读取原因", csvStatusCode, csvReasonCode},
-	{"file", "agency", "year", "template", "score", "grade", "rank", "percentile", "errors", "warnings", "needs_review", "status", "unreadable", "error"},
+	append(append([]string{"报告文件", "机关", "年度", "格式", "得分", "等级", "排名", "百分位", "错误", "警告", TermNeedsReview, "状态", "无法读取原因"},
+		csvReviewHeaders[0]...), csvStatusCode, csvReasonCode),
+	append([]string{"file", "agency", "year", "template", "score", "grade", "rank", "percentile", "errors", "warnings", "needs_review", "status", "unreadable", "error"}, csvReviewHeaders[1]...),
+}
+
+// csvReviewHeaders head the review columns: 已核实 (confirmed, sent for
+// 整改 or rectified), 不成立, 整改中, 已整改, and 待核实 (no decision yet,
+// or reopened because the cells changed since).
+var csvReviewHeaders = [2][]string{
+	{"已核实", "不成立", "整改中", "已整改", "待核实"},
+	{"confirmed", "dismissed", "being_rectified", "rectified", "to_review"},
+}
+
+// csvReviewCells are a checked report's review columns.
+func csvReviewCells(r ReviewCounts) []string {
+	return []string{strconv.Itoa(r.Verified()), strconv.Itoa(r.Dismissed), strconv.Itoa(r.Rectify), strconv.Itoa(r.Rectified), strconv.Itoa(r.Open())}
 }
 
 // WriteCSV writes the summary table (one row per report) with English
 // headers in UTF-8. status is checked or unreadable; an unreadable report
 // has its reason code in unreadable and the error in error, and no score,
-// rank, percentile or counts.
+// rank, percentile or counts. The last columns count the findings by the
+// office's decisions (confirmed counts those sent for rectification and
+// rectified too; to_review those without a decision and those reopened).
 func WriteCSV(w io.Writer, reports iter.Seq[Ranked]) error { return writeCSV(w, reports, "en", "") }
 
 // writeCSV writes the summary in lang and encoding (CSVEncodings; ""
@@ -85,7 +104,10 @@ func writeCSVRows(w io.Writer, reports iter.Seq[Ranked], lang string) error {
 			}
 			row = []string{fr.File, fr.Agency, yearString(fr.Year), "", "", "", "", "", "", "", "", StatusUnreadable, code, fr.Error}
 			if !en {
-				row = append(slices.Clone(row[:11]), fr.UnreadableLabel(lang), fr.UnreadableReason(lang), StatusUnreadable, code)
+				// Nothing was checked: nothing to decide on.
+				row = append(slices.Clone(row[:11]), fr.UnreadableLabel(lang), fr.UnreadableReason(lang), "", "", "", "", "", StatusUnreadable, code)
+			} else {
+				row = append(row, "", "", "", "", "")
 			}
 		} else {
 			tpl := ""
@@ -100,7 +122,10 @@ func writeCSVRows(w io.Writer, reports iter.Seq[Ranked], lang string) error {
 				fmt.Sprintf("%.3f", r.Percentile), strconv.Itoa(fr.Counts.Error), strconv.Itoa(fr.Counts.Warning),
 				strconv.Itoa(fr.Counts.NeedsReview), StatusChecked, "", ""}
 			if !en {
-				row = append(slices.Clone(row[:11]), "已检查", "", StatusChecked, "")
+				row = append(append(slices.Clone(row[:11]), "已检查", ""), csvReviewCells(fr.Counts.Reviews)...)
+				row = append(row, StatusChecked, "")
+			} else {
+				row = append(row, csvReviewCells(fr.Counts.Reviews)...)
 			}
 		}
 		if err := cw.Write(row); err != nil {

@@ -144,9 +144,22 @@ type dashReport struct {
 	// class), the status, the message, the cells and the word shown for
 	// the severity or status (错误, 无法核验, 已豁免…).
 	Findings [][6]string `json:"fs"`
-	Grid     *Grid       `json:"grid,omitempty"`
+	// Reviews are the office's decisions on the findings that have one,
+	// by their index in Findings.
+	Reviews []dashReview `json:"rv,omitempty"`
+	Grid    *Grid        `json:"grid,omitempty"`
 	// Omitted is set when the drill-down was left out (MaxDetails).
 	Omitted bool `json:"o,omitempty"`
+}
+
+// dashReview is a finding's decision as the drill-down shows it: the
+// verdict (its code, for the colour, and its words) and what came with it
+// (reason, owner, due date, who decided and when).
+type dashReview struct {
+	Index   int    `json:"i"`
+	Verdict string `json:"v"`
+	Label   string `json:"l"`
+	Note    string `json:"n,omitempty"`
 }
 
 // WriteDashboard writes one self-contained HTML page for a batch: score
@@ -284,6 +297,7 @@ func newDashboardPage(c *CohortStats, lang string) *dashboardPage {
 		{Class: "tile", Value: dash(math.Round(mean*10) / 10), Label: pick(lang, "平均分", "mean"), Tip: pick(lang, "已评分报告的平均分", "mean of the scored reports")},
 		{Class: "tile", Value: dash(median), Label: pick(lang, "中位数", "median"), Tip: pick(lang, "已评分报告的中位数", "median of the scored reports")},
 	}
+	p.Tiles = append(p.Tiles, reviewTile(c.Reviews(), lang))
 	var cats []bar
 	for _, cc := range c.Categories() {
 		cats = append(cats, bar{label: CategoryName(cc.Category, lang), value: float64(cc.Findings), text: fmt.Sprint(cc.Findings)})
@@ -302,6 +316,48 @@ func newDashboardPage(c *CohortStats, lang string) *dashboardPage {
 	}
 	p.TopRules = newBars(top, 860, 560)
 	return p
+}
+
+// reviewTile is the batch's review progress: the findings decided on out
+// of all those to decide on, the ones still open in the tip.
+func reviewTile(r ReviewCounts, lang string) dashTile {
+	decided := r.Verified() + r.Dismissed
+	tip := pick(lang, fmt.Sprintf("已作出核实结论的问题 / 需核实的问题：核实成立%d处（其中整改中%d处、已整改%d处），不成立%d处，待核实%d处",
+		r.Verified(), r.Rectify, r.Rectified, r.Dismissed, r.Open()),
+		fmt.Sprintf("findings decided on / findings to decide on: %d confirmed (%d being rectified, %d rectified), %d dismissed, %d to review",
+			r.Verified(), r.Rectify, r.Rectified, r.Dismissed, r.Open()))
+	if r.Reopened > 0 {
+		tip += pick(lang, fmt.Sprintf("（含单元格已变化、需重新核实的%d处）", r.Reopened), fmt.Sprintf(" (%d of them reopened: their cells changed)", r.Reopened))
+	}
+	class := "tile reviews"
+	if r.Open() > 0 {
+		class += " open"
+	}
+	return dashTile{Class: class, Value: fmt.Sprintf("%d / %d", decided, decided+r.Open()), Label: pick(lang, "问题已核实", "findings reviewed"), Tip: tip}
+}
+
+// reviewDetail is what came with a decision, for an officer: the reason,
+// the 整改's owner and due date, the verdict a reopened one had, and who
+// decided when.
+func reviewDetail(r *engine.Review, lang string) string {
+	var parts []string
+	if r.Verdict == engine.VerdictReopened && r.Was != "" {
+		parts = append(parts, pick(lang, "单元格已变化，原结论“"+verdictLabel(&engine.Review{Verdict: r.Was}, lang)+"”失效",
+			"the cells changed: the earlier verdict ("+verdictLabel(&engine.Review{Verdict: r.Was}, lang)+") no longer holds"))
+	}
+	if r.Reason != "" {
+		parts = append(parts, pick(lang, "说明：", "reason: ")+r.Reason)
+	}
+	if r.Owner != "" {
+		parts = append(parts, pick(lang, "整改责任人：", "responsible: ")+r.Owner)
+	}
+	if r.Due != "" {
+		parts = append(parts, pick(lang, "整改期限：", "due: ")+r.Due)
+	}
+	if who := strings.TrimSpace(r.By + " " + r.At); who != "" {
+		parts = append(parts, pick(lang, "核实：", "decided by ")+who)
+	}
+	return strings.Join(parts, pick(lang, "；", "; "))
 }
 
 // newDashReport is one report as the page's script reads it; one scored
@@ -328,6 +384,10 @@ func newDashReport(r Ranked, detailBelow float64, lang string, tt titles) dashRe
 		shown := SeverityName(f.Severity, lang)
 		if status != engine.StatusFail {
 			shown = StatusName(status, lang)
+		}
+		if f.Review != nil {
+			d.Reviews = append(d.Reviews, dashReview{Index: len(d.Findings), Verdict: f.Review.Verdict,
+				Label: verdictLabel(f.Review, lang), Note: reviewDetail(f.Review, lang)})
 		}
 		d.Findings = append(d.Findings, [6]string{tt.of(f.Rule, lang), f.Severity, status, f.Message.Pick(lang), cellList(f, lang), shown})
 	}

@@ -97,6 +97,63 @@ type Counts struct {
 	CannotEvaluate int `json:"cannot_evaluate"`
 	NeedsReview    int `json:"needs_review"`
 	Waived         int `json:"waived"`
+	// Reviews are the findings by the office's decisions. They are kept
+	// out of the JSON, whose findings carry each decision: the outputs
+	// that summarise a report (the CSV, the dashboard) read them here, as
+	// a batch gives those outputs the counts without the findings.
+	Reviews ReviewCounts `json:"-"`
+}
+
+// ReviewCounts tallies a report's findings by the office's decision.
+type ReviewCounts struct {
+	// Confirmed, Dismissed, Rectify and Rectified count the findings with
+	// that verdict; Reopened those whose cells changed since the decision.
+	Confirmed, Dismissed, Rectify, Rectified, Reopened int
+	// Unreviewed counts the findings an office has to decide on (failing
+	// or needing review, not waived) that have no decision yet.
+	Unreviewed int
+}
+
+// Verified counts the findings the office found to hold (已核实):
+// confirmed, sent for 整改 or rectified.
+func (r ReviewCounts) Verified() int { return r.Confirmed + r.Rectify + r.Rectified }
+
+// Open counts the findings still to decide on (待核实): those without a
+// decision and those reopened.
+func (r ReviewCounts) Open() int { return r.Unreviewed + r.Reopened }
+
+// Add sums two tallies, for a batch's.
+func (r ReviewCounts) Add(o ReviewCounts) ReviewCounts {
+	return ReviewCounts{Confirmed: r.Confirmed + o.Confirmed, Dismissed: r.Dismissed + o.Dismissed, Rectify: r.Rectify + o.Rectify,
+		Rectified: r.Rectified + o.Rectified, Reopened: r.Reopened + o.Reopened, Unreviewed: r.Unreviewed + o.Unreviewed}
+}
+
+// CountReviews tallies findings by their decisions.
+func CountReviews(fs []engine.Finding) ReviewCounts {
+	var c ReviewCounts
+	for _, f := range fs {
+		if f.Review == nil {
+			if !f.Waived && (f.Status == engine.StatusFail || f.Status == engine.StatusNeedsReview) {
+				c.Unreviewed++
+			}
+			continue
+		}
+		switch f.Review.Verdict {
+		case engine.VerdictConfirmed:
+			c.Confirmed++
+		case engine.VerdictDismissed:
+			c.Dismissed++
+		case engine.VerdictRectify:
+			c.Rectify++
+		case engine.VerdictRectified:
+			c.Rectified++
+		default:
+			// Reopened, or a verdict this version does not know: either
+			// way still to decide on.
+			c.Reopened++
+		}
+	}
+	return c
 }
 
 // CheckOutput is the whole `ogi check` result.
@@ -182,7 +239,7 @@ func (fr FileReport) UnreadableLabel(lang string) string {
 
 // CountFindings tallies findings.
 func CountFindings(fs []engine.Finding) Counts {
-	var c Counts
+	c := Counts{Reviews: CountReviews(fs)}
 	for _, f := range fs {
 		if f.Waived {
 			c.Waived++

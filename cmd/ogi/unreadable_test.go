@@ -274,13 +274,13 @@ func TestAssessUnreadable(t *testing.T) {
 	// CSV: a status column; no score, rank, percentile or counts for an
 	// unreadable row; the two scored reports are ranked among themselves.
 	rows := strings.Split(strings.TrimSpace(string(first[c])), "\n")
-	if rows[0] != "\ufeff报告文件,机关,年度,格式,得分,等级,排名,百分位,错误,警告,待人工核对,状态,无法读取原因,状态代码,原因代码" {
+	if rows[0] != "\ufeff报告文件,机关,年度,格式,得分,等级,排名,百分位,错误,警告,待人工核对,状态,无法读取原因,已核实,不成立,整改中,已整改,待核实,状态代码,原因代码" {
 		t.Errorf("CSV header %s", rows[0])
 	}
-	if !strings.Contains(rows[1], ",96,优秀,1,1.000,0,3,0,已检查,,checked,") || !strings.Contains(rows[2], ",85,良好,2,0.500,4,3,0,已检查,,checked,") {
+	if !strings.Contains(rows[1], ",96,优秀,1,1.000,0,3,0,已检查,,0,0,0,0,3,checked,") || !strings.Contains(rows[2], ",85,良好,2,0.500,4,3,0,已检查,,0,0,0,0,5,checked,") {
 		t.Errorf("CSV scored rows:\n%s\n%s", rows[1], rows[2])
 	}
-	if want := "/scanned.pdf,,,,,,,,,,,无法读取,没有文字层（扫描件）；ogi 不做文字识别,unreadable,no_text"; !strings.Contains(rows[5], want) {
+	if want := "/scanned.pdf,,,,,,,,,,,无法读取,没有文字层（扫描件）；ogi 不做文字识别,,,,,,unreadable,no_text"; !strings.Contains(rows[5], want) {
 		t.Errorf("CSV scanned row %s, want %s", rows[5], want)
 	}
 
@@ -380,7 +380,7 @@ func TestAssessUnreadableManifest(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
 	data, _ := os.ReadFile(c)
-	if !strings.Contains(string(data), "scan.pdf,丙县人民政府,2023,,,,,,,,,无法读取,没有文字层（扫描件）；ogi 不做文字识别,unreadable,no_text") {
+	if !strings.Contains(string(data), "scan.pdf,丙县人民政府,2023,,,,,,,,,无法读取,没有文字层（扫描件）；ogi 不做文字识别,,,,,,unreadable,no_text") {
 		t.Errorf("CSV:\n%s", data)
 	}
 	if !strings.Contains(out, `"status":"unreadable","agency":"丙县人民政府","year":2023,`) {

@@ -49,10 +49,19 @@ function show(i){
   d.appendChild(el("h3",null,L.findings));
   var ul=el("ul");
   if(r.fs.length===0){ul.appendChild(el("li",null,L.none));}
-  r.fs.forEach(function(f){
+  var rv={};
+  (r.rv||[]).forEach(function(v){rv[v.i]=v;});
+  r.fs.forEach(function(f,j){
     var li=el("li",{"class":f[2]==="waived"?"waived":f[1]});
     li.appendChild(document.createTextNode(f[5]));li.appendChild(el("span",{"class":"rule"},"【"+f[0]+"】"));li.appendChild(document.createTextNode(f[3]));
     if(f[4]){li.appendChild(el("small",null," ["+f[4]+"]"));}
+    var v=rv[j];
+    if(v){
+      var p=el("div",{"class":"verdict"});
+      p.appendChild(el("span",{"class":"verdict-"+v.v},v.l));
+      if(v.n){p.appendChild(document.createTextNode(" "+v.n));}
+      li.appendChild(p);
+    }
     ul.appendChild(li);
   });
   d.appendChild(ul);

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/ogi-checker/ogi/engine"
@@ -405,8 +406,12 @@ func (c *composer) perBody(es []entry) []block {
 	if len(es) == 0 {
 		return []block{para(styleBody, c.pick("本次未检查任何报告。", "No report was reviewed."))}
 	}
-	out := []block{para(styleBody, c.pick("各单位按得分由低到高排列，未评分和无法读取的报告列于最后。",
-		"Bodies are listed from the lowest score up; reports without a score and unreadable ones come last."))}
+	intro := c.pick("各单位按得分由低到高排列，未评分和无法读取的报告列于最后。",
+		"Bodies are listed from the lowest score up; reports without a score and unreadable ones come last.")
+	if rectify, rectified := reviewed(es); rectify || rectified {
+		intro += c.pick(reviewNoteZh(rectify, rectified), reviewNoteEn(rectify, rectified))
+	}
+	out := []block{para(styleBody, intro)}
 	ranked := byRank(es)
 	order := make([]entry, 0, len(ranked))
 	for i := len(ranked) - 1; i >= 0; i-- {
@@ -485,6 +490,12 @@ func (c *composer) problem(n int, f engine.Finding) block {
 		text += c.pick(fmt.Sprintf("见报告第%d页。", f.Source.Page), fmt.Sprintf(" See page %d of the report.", f.Source.Page))
 	}
 	switch {
+	case f.Review != nil && f.Review.Verdict == engine.VerdictRectified:
+		// Settled: the office confirmed the 整改, the body need not act.
+		text += c.pick("（经核实，该问题已整改。）", " (Verified as rectified.)")
+	case f.Review != nil && f.Review.Verdict == engine.VerdictRectify:
+		text += c.pick("（整改责任人："+f.Review.Owner+"，整改期限："+c.due(f.Review.Due)+"。）",
+			" (Responsible: "+f.Review.Owner+"; due by "+c.due(f.Review.Due)+".)")
 	case f.Status == engine.StatusNeedsReview:
 		text += c.pick("（该项涉及识别存疑的数据，请人工核实。）", " (This involves figures that could not be read with certainty: please confirm.)")
 	case f.Severity == engine.SeverityInfo:
@@ -492,6 +503,61 @@ func (c *composer) problem(n int, f engine.Finding) block {
 	}
 	b.Runs = append(b.Runs, run{Text: text})
 	return b
+}
+
+// reviewed tells whether any problem listed was sent for 整改 with an
+// owner and a due date, and whether any is already rectified.
+func reviewed(es []entry) (rectify, rectified bool) {
+	for _, e := range es {
+		for _, f := range e.problems {
+			if f.Review == nil {
+				continue
+			}
+			switch f.Review.Verdict {
+			case engine.VerdictRectify:
+				rectify = true
+			case engine.VerdictRectified:
+				rectified = true
+			}
+		}
+	}
+	return rectify, rectified
+}
+
+// reviewNoteZh and reviewNoteEn say, before the list, how to read the
+// decisions it carries: a problem's own deadline stands in for the
+// general one of 四, and a rectified one is listed (it was found, and the
+// score counts it) but asks for nothing more.
+func reviewNoteZh(rectify, rectified bool) string {
+	var s string
+	if rectify {
+		s += "已明确整改责任人和整改期限的问题，请按所列期限完成整改。"
+	}
+	if rectified {
+		s += "注明“已整改”的问题经核实已完成整改，列出备查，无需重复整改。"
+	}
+	return s
+}
+
+func reviewNoteEn(rectify, rectified bool) string {
+	var s string
+	if rectify {
+		s += " A problem that names who is responsible and a due date is rectified by that date."
+	}
+	if rectified {
+		s += " A problem marked as rectified was verified as such; it is listed for the record and asks for nothing more."
+	}
+	return s
+}
+
+// due writes a 整改期限 as a circular writes dates (2025年6月30日); a
+// date it cannot read is written as given.
+func (c *composer) due(d string) string {
+	t, err := time.Parse(engine.DueLayout, d)
+	if err != nil {
+		return d
+	}
+	return c.pick(fmt.Sprintf("%d年%d月%d日", t.Year(), int(t.Month()), t.Day()), t.Format("2 January 2006"))
 }
 
 func (c *composer) cellName(cell engine.CellRef) string {
