@@ -219,7 +219,7 @@ func TestFullDisk(t *testing.T) {
 			first: []string{"assess", "--db", "M/ogi.db", "--csv", "M/r.csv", s(allSeeds[0])},
 			args:  []string{"assess", "--db", "M/ogi.db", "--csv", "M/r.csv", s(allSeeds[0]), s(allSeeds[1]), s(allSeeds[2])},
 			keep:  []string{"M/r.csv"}, lines: 1},
-		{name: "assess store fills the disk", size: "512k",
+		{name: "assess store fills the disk", size: "1m",
 			first: []string{"assess", "--db", "M/ogi.db", "--csv", "M/r.csv", "--xlsx", "M/r.xlsx", s(allSeeds[0])},
 			args:  []string{"assess", "--db", "M/ogi.db", "--csv", "M/r.csv", "--xlsx", "M/r.xlsx", gen},
 			keep:  []string{"M/r.csv", "M/r.xlsx"}},

@@ -60,7 +60,7 @@ func TestTimedOutReport(t *testing.T) {
 		t.Fatal(err)
 	}
 	rows := strings.Split(strings.TrimSpace(string(b)), "\n")
-	if len(rows) != 2 || !strings.HasSuffix(rows[1], ",检查超时,转换或检查超过时间限制,unreadable,timeout") {
+	if len(rows) != 2 || !strings.HasSuffix(rows[1], ",检查超时,转换或检查超过时间限制,,,,,,unreadable,timeout") {
 		t.Errorf("CSV:\n%s", b)
 	}
 }
