@@ -95,3 +95,18 @@ func (l *Limiter) Reset(key string) {
 		delete(l.keys, h)
 	}
 }
+
+// Refund takes back key's latest attempt: the server refunds a successful
+// login's attempt on the per-address key, so that an office signing in
+// through one address counts only its failures.
+func (l *Limiter) Refund(key string) {
+	h := sha256.Sum256([]byte(key))
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if el, ok := l.keys[h]; ok {
+		e := el.Value.(*limitEntry)
+		if n := len(e.times); n > 0 {
+			e.times = e.times[:n-1]
+		}
+	}
+}

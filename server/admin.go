@@ -216,10 +216,20 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) {
 	}
 	lang := langOf(r)
 	v := userOf(r)
+	// The same per-name limit as the login: a stolen session must not
+	// become a way to guess the password.
+	key := "u:" + store.NameKey(v.Name)
+	if !s.logins.Allow(key, s.now()) {
+		s.audit(r.Context(), v.Name, "login.limited", "user:"+v.Name, "password change", s.remoteIP(r))
+		s.renderAccount(w, r, http.StatusTooManyRequests, msgText("login_limited").pick(lang), "", "")
+		return
+	}
 	if !account.CheckPassword(v.PasswordHash, r.PostForm.Get("current")) {
+		s.audit(r.Context(), v.Name, "login.failed", "user:"+v.Name, "password change", s.remoteIP(r))
 		s.renderAccount(w, r, http.StatusUnprocessableEntity, msgText("wrong_password").pick(lang), "", "")
 		return
 	}
+	s.logins.Reset(key)
 	pw, pw2 := r.PostForm.Get("password"), r.PostForm.Get("password2")
 	if msg := checkNewAccount(v.Name, pw, pw2, lang); msg != "" {
 		s.renderAccount(w, r, http.StatusUnprocessableEntity, msg, "", "")

@@ -246,6 +246,9 @@ func (s *Server) checkLogin(r *http.Request, name, pw string) (store.User, error
 		return store.User{}, errLoginFailed
 	}
 	s.logins.Reset(key)
+	// Only failures count against the address: an office signing in
+	// through one NAT address is not locked out at nine in the morning.
+	s.ipLimit.Refund("ip:" + ip)
 	s.audit(ctx, u.Name, "login", "", "", ip)
 	return u, nil
 }

@@ -1448,3 +1448,26 @@ func FuzzSecurityCleanName(f *testing.F) {
 		}
 	})
 }
+
+// TestPasswordChangeLimited: guessing the current password on the account
+// page is limited like a login, and successful sign-ins through one
+// address do not count against it.
+func TestPasswordChangeLimited(t *testing.T) {
+	e := newEnv(t, nil)
+	e.user("li", account.RoleReviewer)
+	c := e.login("li")
+	codes := []int{}
+	for range 6 {
+		r := c.postForm("/account/password", url.Values{"current": {"guess-guess-guess"}, "password": {"new password 1"}, "password2": {"new password 1"}})
+		codes = append(codes, r.StatusCode)
+	}
+	if codes[4] != http.StatusUnprocessableEntity || codes[5] != http.StatusTooManyRequests {
+		t.Fatalf("codes %v: want five 422 then 429", codes)
+	}
+	// Forty people of one office sign in from one address within a minute.
+	for i := range 40 {
+		name := fmt.Sprintf("staff%02d", i)
+		e.user(name, account.RoleViewer)
+		e.login(name)
+	}
+}
