@@ -87,7 +87,7 @@ func (s *Server) addUser(r *http.Request, name, display, role, pw, pw2, lang str
 	if err != nil {
 		return store.User{}, err.Error()
 	}
-	s.audit(r.Context(), userOf(r).Name, "user.create", "user:"+name, "role="+role, s.remoteIP(r))
+	s.audit(r.Context(), userOf(r).Name, "user.create", "user:"+name, bi("角色："+account.RoleLabel(role, "zh"), "role: "+role), s.remoteIP(r))
 	return u, ""
 }
 
@@ -116,6 +116,7 @@ func (s *Server) updateUser(w http.ResponseWriter, r *http.Request) {
 	}
 	me := userOf(r)
 	var changes []string
+	var zh []string
 	if role := r.PostForm.Get("role"); role != "" && role != u.Role {
 		if !account.ValidRole(role) {
 			s.fail(w, r, http.StatusBadRequest, fmt.Errorf("role %q", role))
@@ -125,7 +126,8 @@ func (s *Server) updateUser(w http.ResponseWriter, r *http.Request) {
 			s.renderUsers(w, r, http.StatusUnprocessableEntity, pick(lang, "不能取消自己的管理员角色", "You cannot take your own administrator role"), "")
 			return
 		}
-		changes = append(changes, "role="+role)
+		changes = append(changes, "role: "+role)
+		zh = append(zh, "角色改为"+account.RoleLabel(role, "zh"))
 		u.Role = role
 	}
 	if d := r.PostForm.Get("disabled"); d != "" {
@@ -135,7 +137,8 @@ func (s *Server) updateUser(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		if dis != u.Disabled {
-			changes = append(changes, "disabled="+strconv.FormatBool(dis))
+			changes = append(changes, "disabled: "+strconv.FormatBool(dis))
+			zh = append(zh, map[bool]string{true: "停用", false: "启用"}[dis])
 			u.Disabled = dis
 		}
 	}
@@ -149,10 +152,12 @@ func (s *Server) updateUser(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		changes = append(changes, "password reset")
+		zh = append(zh, "重设密码")
 	}
 	if disp, ok := r.PostForm["display"]; ok && strings.TrimSpace(disp[0]) != u.Display {
 		u.Display = strings.TrimSpace(disp[0])
-		changes = append(changes, "display="+u.Display)
+		changes = append(changes, "name: "+u.Display)
+		zh = append(zh, "姓名改为"+u.Display)
 	}
 	if len(changes) > 0 {
 		if err := s.db.UpdateUser(r.Context(), u); err != nil {
@@ -162,7 +167,7 @@ func (s *Server) updateUser(w http.ResponseWriter, r *http.Request) {
 		if u.Disabled || strings.Contains(strings.Join(changes, ","), "password") {
 			_ = s.db.DeleteUserSessions(r.Context(), u.ID)
 		}
-		s.audit(r.Context(), me.Name, "user.update", "user:"+u.Name, strings.Join(changes, ", "), s.remoteIP(r))
+		s.audit(r.Context(), me.Name, "user.update", "user:"+u.Name, bi(strings.Join(zh, "；"), strings.Join(changes, ", ")), s.remoteIP(r))
 	}
 	if isAPI(r) {
 		writeJSON(w, http.StatusOK, apiUser(u))
@@ -220,12 +225,12 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) {
 	// become a way to guess the password.
 	key := "u:" + store.NameKey(v.Name)
 	if !s.logins.Allow(key, s.now()) {
-		s.audit(r.Context(), v.Name, "login.limited", "user:"+v.Name, "password change", s.remoteIP(r))
+		s.audit(r.Context(), v.Name, "login.limited", "user:"+v.Name, bi("修改密码时", "password change"), s.remoteIP(r))
 		s.renderAccount(w, r, http.StatusTooManyRequests, msgText("login_limited").pick(lang), "", "")
 		return
 	}
 	if !account.CheckPassword(v.PasswordHash, r.PostForm.Get("current")) {
-		s.audit(r.Context(), v.Name, "login.failed", "user:"+v.Name, "password change", s.remoteIP(r))
+		s.audit(r.Context(), v.Name, "login.failed", "user:"+v.Name, bi("修改密码时", "password change"), s.remoteIP(r))
 		s.renderAccount(w, r, http.StatusUnprocessableEntity, msgText("wrong_password").pick(lang), "", "")
 		return
 	}

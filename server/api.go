@@ -207,7 +207,7 @@ func (s *Server) apiCreateBatch(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, http.StatusInternalServerError, err)
 		return
 	}
-	s.audit(r.Context(), v.Name, "batch.create", batchTarget(id), fmt.Sprintf("%s, %d (api)", nb.Name, nb.Year), s.remoteIP(r))
+	s.audit(r.Context(), v.Name, "batch.create", batchTarget(id), bi(fmt.Sprintf("%s，%d 年度（接口）", nb.Name, nb.Year), fmt.Sprintf("%s, %d (API)", nb.Name, nb.Year)), s.remoteIP(r))
 	b, _, err := s.db.Batch(r.Context(), id)
 	if err != nil {
 		s.fail(w, r, http.StatusInternalServerError, err)
@@ -295,13 +295,16 @@ type APIAudit struct {
 	Action string    `json:"action"`
 	Target string    `json:"target,omitempty"`
 	Detail string    `json:"detail,omitempty"`
-	Remote string    `json:"remote,omitempty"`
+	// DetailZh is the detail in Chinese, as the 操作日志 page shows it.
+	DetailZh string `json:"detail_zh,omitempty"`
+	Remote   string `json:"remote,omitempty"`
 }
 
 func apiAudit(es []store.AuditEntry) []APIAudit {
 	out := make([]APIAudit, len(es))
 	for i, e := range es {
-		out[i] = APIAudit{ID: e.ID, At: e.At.UTC(), Actor: e.Actor, Action: e.Action, Target: e.Target, Detail: e.Detail, Remote: e.Remote}
+		out[i] = APIAudit{ID: e.ID, At: e.At.UTC(), Actor: e.Actor, Action: e.Action, Target: e.Target,
+			Detail: auditDetail(e.Detail, "en"), DetailZh: auditDetail(e.Detail, "zh"), Remote: e.Remote}
 	}
 	return out
 }

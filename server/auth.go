@@ -356,7 +356,7 @@ func (s *Server) setup(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, http.StatusInternalServerError, err)
 		return
 	}
-	s.audit(r.Context(), name, "user.create", "user:"+name, "role=admin (first account)", s.remoteIP(r))
+	s.audit(r.Context(), name, "user.create", "user:"+name, bi("角色：管理员（首个账户）", "role: admin (first account)"), s.remoteIP(r))
 	if err := s.setSession(w, r, u); err != nil {
 		s.fail(w, r, http.StatusInternalServerError, err)
 		return

@@ -205,7 +205,8 @@ func (s *Server) createBatch(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, http.StatusInternalServerError, err)
 		return
 	}
-	s.audit(r.Context(), v.Name, "batch.create", batchTarget(id), fmt.Sprintf("%s, %d, profile=%s, jurisdiction=%s, roster=%s", nb.Name, nb.Year, nb.Profile, nb.Jurisdiction, nb.RosterName), s.remoteIP(r))
+	s.audit(r.Context(), v.Name, "batch.create", batchTarget(id), bi(fmt.Sprintf("%s，%d 年度，评分方案 %s，适用规定 %s，名单 %s", nb.Name, nb.Year, nb.Profile, orDash(nb.Jurisdiction), orDash(nb.RosterName)),
+		fmt.Sprintf("%s, %d, profile %s, jurisdiction %s, roster %s", nb.Name, nb.Year, nb.Profile, orDash(nb.Jurisdiction), orDash(nb.RosterName))), s.remoteIP(r))
 	http.Redirect(w, r, fmt.Sprintf("/batches/%d", id), http.StatusSeeOther)
 }
 
@@ -439,7 +440,7 @@ func (s *Server) addItems(w http.ResponseWriter, r *http.Request, b store.Batch,
 			return
 		}
 		v := userOf(r)
-		s.audit(r.Context(), v.Name, "batch.add", batchTarget(b.ID), fmt.Sprintf("%d files", len(fresh)), s.remoteIP(r))
+		s.audit(r.Context(), v.Name, "batch.add", batchTarget(b.ID), bi(fmt.Sprintf("%d 个文件", len(fresh)), fmt.Sprintf("%d files", len(fresh))), s.remoteIP(r))
 	}
 	status := http.StatusOK
 	if len(res.Added) == 0 && len(res.Refused) > 0 {
@@ -584,7 +585,7 @@ func (s *Server) removeItem(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, http.StatusInternalServerError, err)
 		return
 	}
-	s.audit(r.Context(), userOf(r).Name, "batch.remove", batchTarget(b.ID), "item "+strconv.Itoa(seq), s.remoteIP(r))
+	s.audit(r.Context(), userOf(r).Name, "batch.remove", batchTarget(b.ID), bi("第 "+strconv.Itoa(seq)+" 个文件", "file "+strconv.Itoa(seq)), s.remoteIP(r))
 	if isAPI(r) {
 		w.WriteHeader(http.StatusNoContent)
 		return
@@ -650,7 +651,10 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 				return
 			}
 			ev := progressEvent{Batch: p.Batch, State: p.State, StateName: msgText("state_" + p.State).pick(lang),
-				Phase: p.Phase, PhaseName: msgText("phase_" + p.Phase).pick(lang), Done: p.Done, Total: p.Total, Error: p.Error}
+				Phase: p.Phase, Done: p.Done, Total: p.Total, Error: p.Error}
+			if p.Phase != "" {
+				ev.PhaseName = msgText("phase_" + p.Phase).pick(lang)
+			}
 			if p.Total > 0 {
 				ev.Percent = p.Done * 100 / p.Total
 			}

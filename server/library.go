@@ -159,7 +159,7 @@ func (s *Server) uploadLibrary(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, http.StatusInternalServerError, err)
 		return
 	}
-	s.audit(r.Context(), v.Name, "library.put", kind+":"+name, fh.Filename, s.remoteIP(r))
+	s.audit(r.Context(), v.Name, "library.put", kind+":"+name, bi("文件 "+fh.Filename, "file "+fh.Filename), s.remoteIP(r))
 	s.renderLibrary(w, r, http.StatusOK, "", msgText("saved").pick(lang))
 }
 

@@ -36,3 +36,21 @@ func TestBodyType(t *testing.T) {
 		}
 	}
 }
+
+func TestAuditWords(t *testing.T) {
+	d := bi("角色：查看者", "role: viewer")
+	if auditDetail(d, "zh") != "角色：查看者" || auditDetail(d, "en") != "role: viewer" || auditDetail("plain", "en") != "plain" {
+		t.Fatalf("detail %q", d)
+	}
+	for _, tc := range []struct{ target, lang, want string }{
+		{"batch:3", "zh", "批次 3"},
+		{"finding:ab12-cd batch:3", "zh", "问题 ab12-cd，批次 3"},
+		{"user:li", "en", "account li"},
+		{"roster:市直部门", "zh", "名单 市直部门"},
+		{"", "zh", ""},
+	} {
+		if got := auditTarget(tc.target, tc.lang); got != tc.want {
+			t.Errorf("auditTarget(%q, %s) = %q, want %q", tc.target, tc.lang, got, tc.want)
+		}
+	}
+}

@@ -48,9 +48,11 @@ var funcs = template.FuncMap{
 		}
 		return done * 100 / total
 	},
-	"role": account.RoleLabel,
-	"add":  func(a, b int) int { return a + b },
-	"can":  func(v *viewer, action string) bool { return v != nil && account.Can(v.Role, action) },
+	"role":   account.RoleLabel,
+	"detail": auditDetail,
+	"target": auditTarget,
+	"add":    func(a, b int) int { return a + b },
+	"can":    func(v *viewer, action string) bool { return v != nil && account.Can(v.Role, action) },
 }
 
 func humanSize(n int64) string {

@@ -624,7 +624,7 @@ func (s *Server) export(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, http.StatusInternalServerError, err)
 		return
 	}
-	s.audit(r.Context(), userOf(r).Name, "batch.export", batchTarget(b.ID), format, s.remoteIP(r))
+	s.audit(r.Context(), userOf(r).Name, "batch.export", batchTarget(b.ID), bi(msgText("export_"+format).Zh, msgText("export_"+format).En), s.remoteIP(r))
 	w.Header().Set("Content-Disposition", attachment(name))
 	if ct := mime.TypeByExtension(extOf(name)); ct != "" {
 		w.Header().Set("Content-Type", ct)

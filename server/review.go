@@ -132,12 +132,18 @@ func (s *Server) decide(w http.ResponseWriter, r *http.Request) {
 			s.fail(w, r, http.StatusInternalServerError, err)
 			return
 		}
-		detail := d.Verdict
-		for _, part := range []string{d.Reason, d.Owner, d.Due} {
-			if part != "" {
-				detail += "; " + part
+		zh, en := msgText("verdict_"+d.Verdict).Zh, msgText("verdict_"+d.Verdict).En
+		if d.Verdict == verdictWithdraw {
+			zh, en = msgText("undo").Zh, "withdrawn"
+		}
+		for _, part := range [][2]string{{"理由", "reason"}, {"整改责任人", "owner"}, {"整改期限", "due"}} {
+			val := map[string]string{"reason": d.Reason, "owner": d.Owner, "due": d.Due}[part[1]]
+			if val != "" {
+				zh += "；" + part[0] + "：" + val
+				en += "; " + part[1] + ": " + val
 			}
 		}
+		detail := bi(zh, en)
 		s.audit(r.Context(), v.Name, "decision", "finding:"+id+" "+batchTarget(b.ID), detail, s.remoteIP(r))
 	}
 	s.answerDecision(w, r, http.StatusOK, back, msgText("decided").pick(lang), d.Findings)

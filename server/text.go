@@ -2,6 +2,7 @@ package server
 
 import (
 	"net/http"
+	"strings"
 )
 
 // text is one message in both languages.
@@ -235,4 +236,53 @@ var labels = map[string]text{
 	"audit_batch.run":      {"开始核查", "check started"},
 	"audit_batch.export":   {"导出", "export"},
 	"audit_decision":       {"审核结论", "decision"},
+}
+
+// auditSep joins the Chinese and English of an audit entry's detail: the
+// log keeps both, and each page shows its own.
+const auditSep = "\x1f"
+
+// bi is an audit detail in both languages.
+func bi(zh, en string) string {
+	if zh == en {
+		return zh
+	}
+	return zh + auditSep + en
+}
+
+// auditDetail is the detail of an audit entry in the page's language.
+func auditDetail(detail, lang string) string {
+	zh, en, ok := strings.Cut(detail, auditSep)
+	if !ok {
+		return detail
+	}
+	return pick(lang, zh, en)
+}
+
+// auditTarget names an audit entry's target for a person: 批次 3, 账户 li,
+// 问题 …（批次 3）.
+func auditTarget(target, lang string) string {
+	var parts []string
+	for _, f := range strings.Fields(target) {
+		kind, name, ok := strings.Cut(f, ":")
+		if !ok {
+			parts = append(parts, f)
+			continue
+		}
+		label := map[string]text{"batch": {"批次", "batch"}, "user": {"账户", "account"}, "finding": {"问题", "finding"},
+			"profile": {"评分方案", "profile"}, "roster": {"名单", "roster"}}[kind]
+		if label.Zh == "" {
+			parts = append(parts, f)
+			continue
+		}
+		parts = append(parts, label.pick(lang)+" "+name)
+	}
+	return strings.Join(parts, pick(lang, "，", ", "))
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "—"
+	}
+	return s
 }
