@@ -655,9 +655,7 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 			if p.Phase != "" {
 				ev.PhaseName = msgText("phase_" + p.Phase).pick(lang)
 			}
-			if p.Total > 0 {
-				ev.Percent = p.Done * 100 / p.Total
-			}
+			ev.Percent = overall(p.Phase, p.Done, p.Total)
 			if p.State == store.BatchDone {
 				ev.Percent = 100
 			}
@@ -667,6 +665,19 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
+}
+
+// overall is a run's progress over both passes: converting is the first
+// half, checking the second, and 100 only once the outputs are written.
+func overall(phase string, done, total int) int {
+	if total <= 0 {
+		return 0
+	}
+	p := done * 50 / total
+	if phase == "check" {
+		p += 50
+	}
+	return min(p, 99)
 }
 
 // progressEvent is one server-sent progress event.

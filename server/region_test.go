@@ -54,3 +54,15 @@ func TestAuditWords(t *testing.T) {
 		}
 	}
 }
+
+func TestOverallProgress(t *testing.T) {
+	for _, tc := range []struct {
+		phase       string
+		done, total int
+		want        int
+	}{{"convert", 0, 10, 0}, {"convert", 10, 10, 50}, {"check", 0, 10, 50}, {"check", 5, 10, 75}, {"check", 10, 10, 99}, {"", 0, 0, 0}} {
+		if got := overall(tc.phase, tc.done, tc.total); got != tc.want {
+			t.Errorf("overall(%s, %d, %d) = %d, want %d", tc.phase, tc.done, tc.total, got, tc.want)
+		}
+	}
+}

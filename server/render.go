@@ -48,11 +48,12 @@ var funcs = template.FuncMap{
 		}
 		return done * 100 / total
 	},
-	"role":   account.RoleLabel,
-	"detail": auditDetail,
-	"target": auditTarget,
-	"add":    func(a, b int) int { return a + b },
-	"can":    func(v *viewer, action string) bool { return v != nil && account.Can(v.Role, action) },
+	"role":    account.RoleLabel,
+	"overall": overall,
+	"detail":  auditDetail,
+	"target":  auditTarget,
+	"add":     func(a, b int) int { return a + b },
+	"can":     func(v *viewer, action string) bool { return v != nil && account.Can(v.Role, action) },
 }
 
 func humanSize(n int64) string {
