@@ -17,6 +17,8 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"time"
@@ -121,6 +123,13 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	}
 	s := &Server{cfg: cfg, log: log, checkers: map[[2]string]*check.Checker{}, now: time.Now,
 		logins: account.NewLimiter(5, time.Minute), ipLimit: account.NewLimiter(30, time.Minute)}
+	// The store's and the data's directories are made as ogi assess makes
+	// its --db's: a first start needs nothing prepared.
+	for _, dir := range []string{filepath.Dir(cfg.DB), cfg.DataDir} {
+		if err := os.MkdirAll(dir, 0o750); err != nil {
+			return nil, fmt.Errorf("serve: %w", err)
+		}
+	}
 	db, err := store.Open(ctx, cfg.DB)
 	if err != nil {
 		return nil, fmt.Errorf("serve: %w", err)

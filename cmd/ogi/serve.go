@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"log/slog"
@@ -26,6 +27,7 @@ func newServeCmd(stdout, stderr io.Writer, code *int) *cobra.Command {
 		maxFiles, workers                          int
 		fetchTimeout, sessionTTL, grace            time.Duration
 	)
+	var serve func() error
 	cmd := &cobra.Command{
 		Use:   "serve",
 		Short: "Run the web application an oversight office works in",
@@ -49,64 +51,71 @@ URL downloads refuse private, loopback and link-local addresses (and follow at m
 redirects, each checked) unless --fetch-allow names their range.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			*code = exitUsage
-			var prefixes []netip.Prefix
-			for _, a := range allow {
-				for _, part := range strings.Split(a, ",") {
-					part = strings.TrimSpace(part)
-					if part == "" {
-						continue
-					}
-					p, err := netip.ParsePrefix(part)
-					if err != nil {
-						if ip, ierr := netip.ParseAddr(part); ierr == nil {
-							p = netip.PrefixFrom(ip, ip.BitLen())
-						} else {
-							return fmt.Errorf("--fetch-allow %q: not an address range such as 10.1.0.0/16", part)
-						}
-					}
-					prefixes = append(prefixes, p.Masked())
-				}
-			}
-			if maxUploadMB <= 0 || maxFileMB <= 0 || maxFiles <= 0 {
-				return fmt.Errorf("--max-upload-mb, --max-file-mb and --max-files must be positive")
-			}
-			var h slog.Handler
-			switch logFormat {
-			case "text":
-				h = slog.NewTextHandler(stderr, nil)
-			case "json":
-				h = slog.NewJSONHandler(stderr, nil)
-			default:
-				return fmt.Errorf("--log-format must be text or json, not %q", logFormat)
-			}
-			lim := intake.DefaultLimits()
-			lim.MaxFile = maxFileMB << 20
-			lim.MaxFiles = maxFiles
-			cfg := server.Config{Addr: addr, DB: db, DataDir: data, TLSCert: tlsCert, TLSKey: tlsKey, TrustProxy: trustProxy,
-				FetchAllow: prefixes, MaxUpload: maxUploadMB << 20, Limits: lim, FetchTimeout: fetchTimeout, SessionTTL: sessionTTL,
-				Workers: workers, Version: readVersion().Version, Converter: converterID(), Log: slog.New(h)}
-			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
-			defer stop()
-			srv, err := server.New(ctx, cfg)
+			err := serve()
 			if err != nil {
-				*code = exitUsage
-				return err
+				writeErr(stderr, err)
 			}
-			*code = exitOK
-			err = srv.Serve(ctx, grace, func(url string) {
-				_, _ = fmt.Fprintf(stdout, "ogi serve: listening on %s\n", url)
-				if setup := srv.SetupURL(url); setup != "" {
-					_, _ = fmt.Fprintf(stdout, "No account yet. Open this link once to create the first administrator:\n  %s\n", setup)
-					_, _ = fmt.Fprintf(stdout, "尚无账户。请在浏览器中打开上面的链接，创建第一个管理员账户。\n")
-				}
-			})
-			if err != nil {
-				*code = exitUsage
-				return err
-			}
-			return nil
+			return err
 		},
+	}
+	serve = func() error {
+		*code = exitUsage
+		var prefixes []netip.Prefix
+		for _, a := range allow {
+			for _, part := range strings.Split(a, ",") {
+				part = strings.TrimSpace(part)
+				if part == "" {
+					continue
+				}
+				p, err := netip.ParsePrefix(part)
+				if err != nil {
+					if ip, ierr := netip.ParseAddr(part); ierr == nil {
+						p = netip.PrefixFrom(ip, ip.BitLen())
+					} else {
+						return fmt.Errorf("--fetch-allow %q: not an address range such as 10.1.0.0/16", part)
+					}
+				}
+				prefixes = append(prefixes, p.Masked())
+			}
+		}
+		if maxUploadMB <= 0 || maxFileMB <= 0 || maxFiles <= 0 {
+			return fmt.Errorf("--max-upload-mb, --max-file-mb and --max-files must be positive")
+		}
+		var h slog.Handler
+		switch logFormat {
+		case "text":
+			h = slog.NewTextHandler(stderr, nil)
+		case "json":
+			h = slog.NewJSONHandler(stderr, nil)
+		default:
+			return fmt.Errorf("--log-format must be text or json, not %q", logFormat)
+		}
+		lim := intake.DefaultLimits()
+		lim.MaxFile = maxFileMB << 20
+		lim.MaxFiles = maxFiles
+		cfg := server.Config{Addr: addr, DB: db, DataDir: data, TLSCert: tlsCert, TLSKey: tlsKey, TrustProxy: trustProxy,
+			FetchAllow: prefixes, MaxUpload: maxUploadMB << 20, Limits: lim, FetchTimeout: fetchTimeout, SessionTTL: sessionTTL,
+			Workers: workers, Version: readVersion().Version, Converter: converterID(), Log: slog.New(h)}
+		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+		defer stop()
+		srv, err := server.New(ctx, cfg)
+		if err != nil {
+			*code = exitUsage
+			return err
+		}
+		*code = exitOK
+		err = srv.Serve(ctx, grace, func(url string) {
+			_, _ = fmt.Fprintf(stdout, "ogi serve: listening on %s\n", url)
+			if setup := srv.SetupURL(url); setup != "" {
+				_, _ = fmt.Fprintf(stdout, "No account yet. Open this link once to create the first administrator:\n  %s\n", setup)
+				_, _ = fmt.Fprintf(stdout, "尚无账户。请在浏览器中打开上面的链接，创建第一个管理员账户。\n")
+			}
+		})
+		if err != nil {
+			*code = exitUsage
+			return err
+		}
+		return nil
 	}
 	f := cmd.Flags()
 	f.StringVar(&addr, "addr", "127.0.0.1:8080", "address to listen on (host:port); 0.0.0.0:8080 for every interface")
