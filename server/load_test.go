@@ -551,7 +551,11 @@ func TestWebVsCLI(t *testing.T) {
 		return d
 	}
 	web := func(round int) time.Duration {
-		e := newEnvAt(t, filepath.Join(dir, fmt.Sprintf("web-%d", round)), func(c *Config) {
+		at := filepath.Join(dir, fmt.Sprintf("web-%d", round))
+		if err := os.MkdirAll(at, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		e := newEnvAt(t, at, func(c *Config) {
 			c.Checker = func(string, string) (*check.Checker, error) { return chk, nil }
 			c.Workers = 0
 		})
