@@ -91,6 +91,7 @@ type Runner struct {
 	// them back does not hold up progress.
 	cacheMu sync.Mutex
 	cache   map[int64]*results
+	docs    docCache
 }
 
 // New checks the configuration and makes the batches directory.

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -232,6 +233,9 @@ func (r *Runner) Document(ctx context.Context, batch int64, idx int) (*schema.Do
 	if err != nil {
 		return nil, fmt.Errorf("jobs: batch %d: %w", batch, err)
 	}
+	if doc := r.docs.get(it.Blob); doc != nil {
+		return doc, nil
+	}
 	path, err := r.cfg.Blobs.Path(it.Blob)
 	if err != nil {
 		return nil, fmt.Errorf("jobs: %s: %w", it.Name, err)
@@ -241,14 +245,51 @@ func (r *Runner) Document(ctx context.Context, batch int64, idx int) (*schema.Do
 		return nil, fmt.Errorf("jobs: %s: %w", it.Name, err)
 	}
 	key := assess.StoreKey(data, check.Input{})
-	if doc, ok := r.stored(ctx, key); ok {
-		return doc, nil
+	doc, ok := r.stored(ctx, key)
+	if !ok {
+		if doc, err = chk.ConvertBytes(ctx, check.Input{File: it.Name}, data); err != nil {
+			return nil, fmt.Errorf("jobs: %w", err)
+		}
 	}
-	doc, err := chk.ConvertBytes(ctx, check.Input{File: it.Name}, data)
-	if err != nil {
-		return nil, fmt.Errorf("jobs: %w", err)
-	}
+	r.docs.put(it.Blob, doc)
 	return doc, nil
+}
+
+// docCache keeps the documents pages asked for last: a report page reads
+// its document, the previous year's and again for the comparison, and
+// each read would decode the stored JSON. A document depends only on the
+// original's bytes and the converter, so the blob's hash is its key; the
+// documents are shared, never changed.
+type docCache struct {
+	mu    sync.Mutex
+	docs  map[string]*schema.Document
+	order []string
+}
+
+// docCacheSize is how many documents are kept (a few hundred KB each).
+const docCacheSize = 32
+
+func (c *docCache) get(key string) *schema.Document {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.docs[key]
+}
+
+func (c *docCache) put(key string, doc *schema.Document) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.docs == nil {
+		c.docs = map[string]*schema.Document{}
+	}
+	if _, ok := c.docs[key]; ok {
+		return
+	}
+	if len(c.order) >= docCacheSize {
+		delete(c.docs, c.order[0])
+		c.order = c.order[1:]
+	}
+	c.docs[key] = doc
+	c.order = append(c.order, key)
 }
 
 // stored reads a document from the store, when the store has it from

@@ -232,8 +232,8 @@ func (s *Server) apiResults(w http.ResponseWriter, r *http.Request) {
 	if frs == nil {
 		frs = []report.FileReport{}
 	}
-	writeJSON(w, http.StatusOK, &report.CheckOutput{SchemaVersion: report.CheckSchemaVersion,
-		Tool: report.Tool{Name: "ogi", Version: s.cfg.Version}, Reports: frs})
+	writeJSONAs(w, http.StatusOK, &report.CheckOutput{SchemaVersion: report.CheckSchemaVersion,
+		Tool: report.Tool{Name: "ogi", Version: s.cfg.Version}, Reports: frs}, false)
 }
 
 func (s *Server) apiReport(w http.ResponseWriter, r *http.Request) {

@@ -55,15 +55,28 @@ func busy(b store.Batch) bool { return b.State == store.BatchQueued || b.State =
 type profileChoice struct{ ID, Label string }
 
 func profileChoices(lang string) []profileChoice {
-	var out []profileChoice
-	for _, name := range check.ScoringProfiles() {
-		label := name
-		if sc, err := check.LoadScoring(name); err == nil && sc.Title.Pick(lang) != "" {
-			label = sc.Title.Pick(lang)
+	builtinChoices.once.Do(func() {
+		builtinChoices.by = map[string][]profileChoice{}
+		for _, l := range []string{"zh", "en"} {
+			var out []profileChoice
+			for _, name := range check.ScoringProfiles() {
+				label := name
+				if sc, err := check.LoadScoring(name); err == nil && sc.Title.Pick(l) != "" {
+					label = sc.Title.Pick(l)
+				}
+				out = append(out, profileChoice{ID: name, Label: label})
+			}
+			builtinChoices.by[l] = out
 		}
-		out = append(out, profileChoice{ID: name, Label: label})
-	}
-	return out
+	})
+	return builtinChoices.by[pick(lang, "zh", "en")]
+}
+
+// builtinChoices are the built-in scoring profiles by language: they are
+// embedded, so read once.
+var builtinChoices struct {
+	once sync.Once
+	by   map[string][]profileChoice
 }
 
 func jurisdictionChoices(lang string) []profileChoice {
@@ -92,13 +105,13 @@ func (s *Server) batchRows(ctx context.Context, lang string) ([]batchRow, error)
 	if err != nil {
 		return nil, err
 	}
+	counts, err := s.db.ItemCounts(ctx)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]batchRow, len(bs))
 	for i, b := range bs {
-		items, err := s.db.Items(ctx, b.ID)
-		if err != nil {
-			return nil, err
-		}
-		out[i] = batchRow{Batch: b, StateName: msgText("state_" + b.State).pick(lang), Items: len(items)}
+		out[i] = batchRow{Batch: b, StateName: msgText("state_" + b.State).pick(lang), Items: counts[b.ID]}
 	}
 	return out, nil
 }
@@ -333,6 +346,9 @@ func (e errTooManyFiles) Error() string {
 }
 func (e errTooManyFiles) Zh() string { return fmt.Sprintf("一次上传的文件超过 %d 个", e.max) }
 
+// putConcurrency is how many files of a zip are stored at once.
+const putConcurrency = 8
+
 // takePart stores one uploaded file, or each report of an uploaded zip.
 func (s *Server) takePart(part *multipart.Part, name string, files *int) ([]store.Item, error) {
 	lim := s.cfg.Limits
@@ -351,16 +367,31 @@ func (s *Server) takePart(part *multipart.Part, name string, files *int) ([]stor
 		if err != nil {
 			return nil, err
 		}
-		var out []store.Item
-		for _, e := range entries {
-			if *files++; *files > lim.MaxFiles {
-				return out, errTooManyFiles{lim.MaxFiles}
-			}
-			h, n, err := s.blobs.Put(bytes.NewReader(e.Data), lim.MaxFile)
+		if *files += len(entries); *files > lim.MaxFiles {
+			return nil, errTooManyFiles{lim.MaxFiles}
+		}
+		// Each blob is synced to disk before it is renamed into place;
+		// done one after another, a zip of a thousand reports waits on a
+		// thousand syncs. A few at once let the disk's journal merge them.
+		out := make([]store.Item, len(entries))
+		errs := make([]error, len(entries))
+		var wg sync.WaitGroup
+		sem := make(chan struct{}, putConcurrency)
+		for i, e := range entries {
+			wg.Add(1)
+			sem <- struct{}{}
+			go func() {
+				defer wg.Done()
+				defer func() { <-sem }()
+				h, n, err := s.blobs.Put(bytes.NewReader(e.Data), lim.MaxFile)
+				out[i], errs[i] = store.Item{Name: e.Name, Blob: h, Size: n, Source: "zip:" + name, Added: now}, err
+			}()
+		}
+		wg.Wait()
+		for _, err := range errs {
 			if err != nil {
-				return out, err
+				return nil, err
 			}
-			out = append(out, store.Item{Name: e.Name, Blob: h, Size: n, Source: "zip:" + name, Added: now})
 		}
 		return out, nil
 	}

@@ -144,7 +144,12 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, status int, err er
 	detail := ""
 	if status >= 500 {
 		key = "server_error"
-		s.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+		if r.Context().Err() != nil {
+			// The client went away: nothing failed on our side.
+			s.log.Debug("request abandoned", "method", r.Method, "path", r.URL.Path, "err", err)
+		} else {
+			s.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+		}
 	} else if err != nil {
 		detail = err.Error()
 	}
@@ -186,12 +191,17 @@ func writeJSONError(w http.ResponseWriter, status int, t text) {
 	writeJSON(w, status, apiError{Error: t.En, ErrorZh: t.Zh})
 }
 
-func writeJSON(w http.ResponseWriter, status int, v any) {
+func writeJSON(w http.ResponseWriter, status int, v any) { writeJSONAs(w, status, v, true) }
+
+// writeJSONAs writes v, indented or (for the large results) compact.
+func writeJSONAs(w http.ResponseWriter, status int, v any, indent bool) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
+	if indent {
+		enc.SetIndent("", "  ")
+	}
 	_ = enc.Encode(v)
 }

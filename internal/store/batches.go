@@ -311,3 +311,23 @@ func (s *Store) RemoveItem(ctx context.Context, batch int64, seq int) error {
 	return s.updateOne(ctx, fmt.Sprintf("batch %d: remove item %d", batch, seq),
 		`DELETE FROM batch_items WHERE batch = ? AND seq = ?`, batch, seq)
 }
+
+// ItemCounts is the number of items of every batch, in one query (the
+// batch list shows them all).
+func (s *Store) ItemCounts(ctx context.Context) (map[int64]int, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT batch, COUNT(*) FROM batch_items GROUP BY batch`)
+	if err != nil {
+		return nil, fmt.Errorf("store: item counts: %w", err)
+	}
+	defer func() { _ = rows.Close() }()
+	out := map[int64]int{}
+	for rows.Next() {
+		var id int64
+		var n int
+		if err := rows.Scan(&id, &n); err != nil {
+			return nil, fmt.Errorf("store: item counts: %w", err)
+		}
+		out[id] = n
+	}
+	return out, rows.Err()
+}
