@@ -218,8 +218,8 @@ func (s *Server) createBatch(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, http.StatusInternalServerError, err)
 		return
 	}
-	s.audit(r.Context(), v.Name, "batch.create", batchTarget(id), bi(fmt.Sprintf("%s，%d 年度，评分方案 %s，适用规定 %s，名单 %s", nb.Name, nb.Year, nb.Profile, orDash(nb.Jurisdiction), orDash(nb.RosterName)),
-		fmt.Sprintf("%s, %d, profile %s, jurisdiction %s, roster %s", nb.Name, nb.Year, nb.Profile, orDash(nb.Jurisdiction), orDash(nb.RosterName))), s.remoteIP(r))
+	s.audit(r.Context(), v.Name, "batch.create", batchTarget(id), bi(fmt.Sprintf("%s，%d 年度，评分方案 %s，适用规定 %s，名单 %s", nb.Name, nb.Year, s.profileLabel(r, nb.Profile, "zh"), orDash(nb.Jurisdiction), orDash(nb.RosterName)),
+		fmt.Sprintf("%s, %d, profile %s, jurisdiction %s, roster %s", nb.Name, nb.Year, s.profileLabel(r, nb.Profile, "en"), orDash(nb.Jurisdiction), orDash(nb.RosterName))), s.remoteIP(r))
 	http.Redirect(w, r, fmt.Sprintf("/batches/%d", id), http.StatusSeeOther)
 }
 

@@ -446,6 +446,21 @@ func TestBrowserFlow(t *testing.T) {
 	if v := verdictOf(confirmed); v != "确认" {
 		t.Errorf("confirmed finding shows %q", v)
 	}
+	// The page says the score is the run's until the next check.
+	if !eval[bool](u, "!!document.querySelector('p.stale')") {
+		t.Error("decisions made after the run, but the report page does not say the score is the run's")
+	}
+
+	// A finding read from a PDF page opens that page with its cells boxed.
+	if eval[bool](u, "!!document.querySelector('a.page-link')") {
+		u.submit("pdfpage", "open the original's page", chromedp.Click(chromedp.CSS("a.page-link")))
+		u.waitJS("the page image", "(() => { const i = document.querySelector('.pdfpage img'); return i && i.complete && i.naturalWidth > 0; })()")
+		if n := eval[int](u, "document.querySelectorAll('.pdfpage .cellbox').length + document.querySelectorAll('main p.hint').length"); n == 0 {
+			t.Error("the page view neither boxes the finding's cells nor says why not")
+		}
+		u.check("pdfpage")
+		u.open("report", reportPath)
+	}
 
 	// Re-run: both decisions stay.
 	u.open("batch", batchPath)
@@ -456,6 +471,9 @@ func TestBrowserFlow(t *testing.T) {
 	}
 	if v := verdictOf(confirmed); v != "确认" {
 		t.Errorf("after the re-run the confirmed finding shows %q", v)
+	}
+	if eval[bool](u, "!!document.querySelector('p.stale')") {
+		t.Error("after the re-run the page still says the score is stale")
 	}
 	if note := eval[string](u, fmt.Sprintf(`document.querySelector('article[id="f-%s"] .review-note').textContent`, dismissed)); !strings.Contains(note, reason) || !strings.Contains(note, display) {
 		t.Errorf("dismissal note %q", note)
@@ -507,6 +525,11 @@ func TestBrowserFlow(t *testing.T) {
 		t.Errorf("audit log has %d entries", n)
 	}
 	u.check("audit")
+	u.open("library", "/admin/library")
+	if n := eval[int](u, "document.querySelectorAll('#profiles tbody tr').length"); n < 2 {
+		t.Errorf("the library lists %d scoring profiles, not the built-in ones", n)
+	}
+	u.check("library")
 
 	// English, once: the overview and the report, then back to Chinese.
 	u.open("overview", batchPath+"/overview?lang=en")
@@ -525,7 +548,7 @@ func TestBrowserFlow(t *testing.T) {
 	u.open("batches", "/batches?lang=zh")
 	u.check("batches-list")
 
-	for _, p := range []string{"setup", "login", "batches", "batch", "overview", "findings", "report", "account", "users", "audit"} {
+	for _, p := range []string{"setup", "login", "batches", "batch", "overview", "findings", "report", "account", "users", "audit", "library"} {
 		if !u.visited[p] {
 			t.Errorf("page %s not visited", p)
 		}

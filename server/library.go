@@ -207,3 +207,18 @@ func (s *Server) withLibrary(r *http.Request, lang string, d map[string]any) map
 	d["Rosters"] = rosters
 	return d
 }
+
+// profileLabel names a batch's scoring profile for a person: its title.
+func (s *Server) profileLabel(r *http.Request, profile, lang string) string {
+	for _, c := range profileChoices(lang) {
+		if c.ID == profile {
+			return c.Label
+		}
+	}
+	for _, p := range s.libraryProfiles(r, lang) {
+		if p.ID == profile {
+			return p.Title
+		}
+	}
+	return orDash(profile)
+}

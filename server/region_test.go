@@ -44,7 +44,7 @@ func TestAuditWords(t *testing.T) {
 	}
 	for _, tc := range []struct{ target, lang, want string }{
 		{"batch:3", "zh", "批次 3"},
-		{"finding:ab12-cd batch:3", "zh", "问题 ab12-cd，批次 3"},
+		{"finding:ab12-cd batch:3", "zh", "问题编号 ab12-cd，批次 3"},
 		{"user:li", "en", "account li"},
 		{"roster:市直部门", "zh", "名单 市直部门"},
 		{"", "zh", ""},

@@ -50,6 +50,7 @@ var funcs = template.FuncMap{
 	},
 	"role":    account.RoleLabel,
 	"overall": overall,
+	"source":  itemSource,
 	"detail":  auditDetail,
 	"target":  auditTarget,
 	"add":     func(a, b int) int { return a + b },

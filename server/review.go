@@ -99,16 +99,25 @@ func (s *Server) decide(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, http.StatusInternalServerError, err)
 		return
 	}
-	known := map[string]bool{}
+	// known names each finding of the batch for the audit log: its rule's
+	// title and its report's body and year.
+	known := map[string]text{}
 	for _, fr := range br.Reports {
+		body := fr.Agency
+		if body == "" {
+			body = fr.File
+		}
+		if fr.Year != nil {
+			body += " " + strconv.Itoa(*fr.Year)
+		}
 		for _, f := range fr.Findings {
 			if f.ID != "" {
-				known[f.ID] = true
+				known[f.ID] = text{br.title(f.Rule, "zh") + "（" + body + "）", br.title(f.Rule, "en") + " (" + body + ")"}
 			}
 		}
 	}
 	for _, id := range d.Findings {
-		if !known[id] {
+		if _, ok := known[id]; !ok {
 			s.answerDecision(w, r, http.StatusUnprocessableEntity, back, msgText("unknown_finding").pick(lang)+"："+id, nil)
 			return
 		}
@@ -143,7 +152,7 @@ func (s *Server) decide(w http.ResponseWriter, r *http.Request) {
 				en += "; " + part[1] + ": " + val
 			}
 		}
-		detail := bi(zh, en)
+		detail := bi(known[id].Zh+"："+zh, known[id].En+": "+en)
 		s.audit(r.Context(), v.Name, "decision", "finding:"+id+" "+batchTarget(b.ID), detail, s.remoteIP(r))
 	}
 	s.answerDecision(w, r, http.StatusOK, back, msgText("decided").pick(lang), d.Findings)

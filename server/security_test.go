@@ -584,7 +584,7 @@ func TestAuditTrail(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, tc := range []struct{ actor, action, target, detail string }{
-		{"li", "decision", "finding:" + f.finding + " " + batchTarget(f.batch), "确认" + auditSep + "confirmed"},
+		{"li", "decision", "finding:" + f.finding + " " + batchTarget(f.batch), "）：确认" + auditSep},
 		{"wang", "user.create", "user:sun", "角色：查看者" + auditSep + "role: viewer"},
 		{"wang", "user.update", "user:sun", "角色改为审核员" + auditSep + "role: reviewer"},
 		{"li", "batch.create", batchTarget(nb), ""},

@@ -269,7 +269,7 @@ func auditTarget(target, lang string) string {
 			parts = append(parts, f)
 			continue
 		}
-		label := map[string]text{"batch": {"批次", "batch"}, "user": {"账户", "account"}, "finding": {"问题", "finding"},
+		label := map[string]text{"batch": {"批次", "batch"}, "user": {"账户", "account"}, "finding": {"问题编号", "finding"},
 			"profile": {"评分方案", "profile"}, "roster": {"名单", "roster"}}[kind]
 		if label.Zh == "" {
 			parts = append(parts, f)
@@ -285,4 +285,16 @@ func orDash(s string) string {
 		return "—"
 	}
 	return s
+}
+
+// itemSource says where a batch's file came from: 上传, 压缩包 X, or its
+// URL.
+func itemSource(src, lang string) string {
+	switch {
+	case src == "upload":
+		return pick(lang, "上传", "uploaded")
+	case strings.HasPrefix(src, "zip:"):
+		return pick(lang, "压缩包 ", "from ") + strings.TrimPrefix(src, "zip:")
+	}
+	return src
 }
