@@ -281,6 +281,9 @@ func (u *ui) downloadBy(sel string) []byte {
 // and read back; every page looked at (screenshots) with no console error,
 // and one page in English.
 func TestBrowserFlow(t *testing.T) {
+	if raceEnabled {
+		t.Skip("the browser walk runs without -race (go test ./server); its requests run under -race in the API and load tests")
+	}
 	e := newEnv(t, nil)
 	u := newUI(t, e.ts.URL)
 	const admin, display = "wang", "王主任"
