@@ -271,19 +271,29 @@ func refusal(name string, err error, lang string) string {
 	return name + pick(lang, "：", ": ") + msg
 }
 
+// intakeBatch is the batch of the path, when files may be added to it:
+// not while it is being checked.
+func (s *Server) intakeBatch(w http.ResponseWriter, r *http.Request) (store.Batch, bool) {
+	b, ok := s.batchOf(w, r)
+	if !ok {
+		return b, false
+	}
+	if busy(b) {
+		s.answerIntake(w, r, b, http.StatusConflict, &intakeResult{Refused: []string{msgText("busy").pick(langOf(r))}})
+		return b, false
+	}
+	return b, true
+}
+
 // uploadFiles takes report files and zips from a multipart form, read as
 // a stream (nothing is buffered whole but a zip, which is stored first and
 // then opened from the store), each file under the per-file limit.
 func (s *Server) uploadFiles(w http.ResponseWriter, r *http.Request) {
-	b, ok := s.batchOf(w, r)
+	b, ok := s.intakeBatch(w, r)
 	if !ok {
 		return
 	}
 	lang := langOf(r)
-	if busy(b) {
-		s.answerIntake(w, r, b, http.StatusConflict, &intakeResult{Refused: []string{msgText("busy").pick(lang)}})
-		return
-	}
 	r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxUpload)
 	mr, err := r.MultipartReader()
 	if err != nil {
@@ -518,15 +528,11 @@ const fetchConcurrency = 4
 // fetcher's limits; the request waits for them, its write deadline moved
 // on as they arrive.
 func (s *Server) fetchURLs(w http.ResponseWriter, r *http.Request) {
-	b, ok := s.batchOf(w, r)
+	b, ok := s.intakeBatch(w, r)
 	if !ok {
 		return
 	}
 	lang := langOf(r)
-	if busy(b) {
-		s.answerIntake(w, r, b, http.StatusConflict, &intakeResult{Refused: []string{msgText("busy").pick(lang)}})
-		return
-	}
 	r.Body = http.MaxBytesReader(w, r.Body, 4<<20)
 	var urls []string
 	if strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {

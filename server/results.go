@@ -202,16 +202,11 @@ var scoreBins = []struct {
 }{{90, "90–100", "good"}, {80, "80–89", "ok"}, {70, "70–79", "fair"}, {60, "60–69", "weak"}, {0, "0–59", "bad"}}
 
 func (s *Server) overviewPage(w http.ResponseWriter, r *http.Request) {
-	b, ok := s.batchOf(w, r)
+	br, ok := s.resultsOf(w, r)
 	if !ok {
 		return
 	}
-	lang := langOf(r)
-	br, err := s.results(r.Context(), b)
-	if err != nil {
-		s.fail(w, r, http.StatusInternalServerError, err)
-		return
-	}
+	b, lang := br.Batch, langOf(r)
 	q := r.URL.Query()
 	f := overviewFilter{Region: q.Get("region"), Type: q.Get("type"), Grade: q.Get("grade")}
 	regions, types, grades := map[string]bool{}, map[string]bool{}, map[string]bool{}
@@ -383,15 +378,24 @@ func (s *Server) coverage(br *batchResults, f overviewFilter) coverageTiles {
 	return ct
 }
 
-// reportOf reads the {idx} of the path against the batch's results.
-func (s *Server) reportOf(w http.ResponseWriter, r *http.Request) (*batchResults, int, bool) {
+// resultsOf is the last results of the path's batch.
+func (s *Server) resultsOf(w http.ResponseWriter, r *http.Request) (*batchResults, bool) {
 	b, ok := s.batchOf(w, r)
 	if !ok {
-		return nil, 0, false
+		return nil, false
 	}
 	br, err := s.results(r.Context(), b)
 	if err != nil {
 		s.fail(w, r, http.StatusInternalServerError, err)
+		return nil, false
+	}
+	return br, true
+}
+
+// reportOf reads the {idx} of the path against the batch's results.
+func (s *Server) reportOf(w http.ResponseWriter, r *http.Request) (*batchResults, int, bool) {
+	br, ok := s.resultsOf(w, r)
+	if !ok {
 		return nil, 0, false
 	}
 	idx, err := strconv.Atoi(r.PathValue("idx"))

@@ -178,16 +178,11 @@ func (s *Server) answerDecision(w http.ResponseWriter, r *http.Request, status i
 // person should look at, filtered by rule, verdict or report, with bulk
 // actions.
 func (s *Server) findingsPage(w http.ResponseWriter, r *http.Request) {
-	b, ok := s.batchOf(w, r)
+	br, ok := s.resultsOf(w, r)
 	if !ok {
 		return
 	}
-	lang := langOf(r)
-	br, err := s.results(r.Context(), b)
-	if err != nil {
-		s.fail(w, r, http.StatusInternalServerError, err)
-		return
-	}
+	b, lang := br.Batch, langOf(r)
 	q := r.URL.Query()
 	rule, verdict := q.Get("rule"), q.Get("verdict")
 	var views []findingView
