@@ -85,20 +85,41 @@ var nested = map[string]bool{
 // the declared size, so a header that lies is caught within a byte of it.
 // Directories, __MACOSX/, dot files and folders, Thumbs.db and desktop.ini,
 // and nested archives are skipped. Memory use is at most MaxTotal plus the
-// central directory.
+// central directory; UnzipEach holds one file at a time.
 func Unzip(r io.ReaderAt, size int64, lim Limits) ([]File, error) {
+	var out []File
+	if err := UnzipEach(r, size, lim, func(f File) error {
+		out = append(out, f)
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	if out == nil {
+		out = []File{}
+	}
+	return out, nil
+}
+
+// UnzipEach hands the files of a zip archive to fn one at a time, in the
+// archive's order, under the checks of Unzip: every entry's name, kind
+// and declared size are judged before fn sees the first file, so an unsafe
+// or admitted bomb is refused with fn never called; a header that lies is
+// caught while its entry inflates, after fn has had the files before it
+// (fn's caller must treat the archive as refused on any error). An error
+// from fn stops the walk and is returned.
+func UnzipEach(r io.ReaderAt, size int64, lim Limits, fn func(File) error) error {
 	lim = lim.withDefaults()
 	if r == nil || size < 0 {
-		return nil, &ArchiveError{Err: errors.New("no archive")}
+		return &ArchiveError{Err: errors.New("no archive")}
 	}
 	zr, err := zip.NewReader(r, size)
 	if err != nil && !errors.Is(err, zip.ErrInsecurePath) {
 		// ErrInsecurePath comes with a usable reader (GODEBUG
 		// zipinsecurepath=0); the names are judged below either way.
-		return nil, &ArchiveError{Err: err}
+		return &ArchiveError{Err: err}
 	}
 	if len(zr.File) > lim.MaxFiles {
-		return nil, &TooManyFilesError{Count: len(zr.File), Max: lim.MaxFiles}
+		return &TooManyFilesError{Count: len(zr.File), Max: lim.MaxFiles}
 	}
 	type entry struct {
 		f    *zip.File
@@ -110,10 +131,10 @@ func Unzip(r io.ReaderAt, size int64, lim Limits) ([]File, error) {
 	for _, f := range zr.File {
 		name := entryName(f)
 		if unsafeName(name) {
-			return nil, &UnsafeEntryError{Name: clip(name)}
+			return &UnsafeEntryError{Name: clip(name)}
 		}
 		if f.Mode()&fs.ModeSymlink != 0 {
-			return nil, &UnsafeEntryError{Name: clip(name), Link: true}
+			return &UnsafeEntryError{Name: clip(name), Link: true}
 		}
 		if skipEntry(f, name) {
 			continue
@@ -124,34 +145,35 @@ func Unzip(r io.ReaderAt, size int64, lim Limits) ([]File, error) {
 		}
 		shown := clip(name)
 		if f.Flags&0x1 != 0 {
-			return nil, &EncryptedEntryError{Name: shown}
+			return &EncryptedEntryError{Name: shown}
 		}
 		if f.Method != zip.Store && f.Method != zip.Deflate {
-			return nil, &ArchiveError{Name: shown, Err: errMethod}
+			return &ArchiveError{Name: shown, Err: errMethod}
 		}
 		if f.UncompressedSize64 > uint64(lim.MaxFile) {
-			return nil, &BombError{Name: shown, Limit: BombFile, Max: lim.MaxFile, Declared: true}
+			return &BombError{Name: shown, Limit: BombFile, Max: lim.MaxFile, Declared: true}
 		}
 		declared += f.UncompressedSize64
 		if declared > uint64(lim.MaxTotal) {
-			return nil, &BombError{Name: shown, Limit: BombTotal, Max: lim.MaxTotal, Declared: true}
+			return &BombError{Name: shown, Limit: BombTotal, Max: lim.MaxTotal, Declared: true}
 		}
 		if f.UncompressedSize64 > ratioGrace && f.UncompressedSize64/max(compressed(f, size), 1) > uint64(lim.MaxRatio) {
-			return nil, &BombError{Name: shown, Limit: BombRatio, Max: lim.MaxRatio, Declared: true}
+			return &BombError{Name: shown, Limit: BombRatio, Max: lim.MaxRatio, Declared: true}
 		}
 		keep = append(keep, entry{f: f, name: shown, base: base})
 	}
-	out := make([]File, 0, len(keep))
 	var total int64
 	for _, e := range keep {
 		data, err := inflate(e.f, e.name, size, lim, lim.MaxTotal-total)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		total += int64(len(data))
-		out = append(out, File{Name: e.base, Data: data})
+		if err := fn(File{Name: e.base, Data: data}); err != nil {
+			return err
+		}
 	}
-	return out, nil
+	return nil
 }
 
 // compressed is the entry's compressed size as far as it can be true: the

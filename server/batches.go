@@ -373,35 +373,46 @@ func (s *Server) takePart(part *multipart.Part, name string, files *int) ([]stor
 			return nil, err
 		}
 		defer func() { _ = f.Close() }()
-		entries, err := intake.Unzip(f, size, lim)
-		if err != nil {
-			return nil, err
-		}
-		if *files += len(entries); *files > lim.MaxFiles {
-			return nil, errTooManyFiles{lim.MaxFiles}
-		}
 		// Each blob is synced to disk before it is renamed into place;
 		// done one after another, a zip of a thousand reports waits on a
-		// thousand syncs. A few at once let the disk's journal merge them.
-		out := make([]store.Item, len(entries))
-		errs := make([]error, len(entries))
-		var wg sync.WaitGroup
+		// thousand syncs. A few at once let the disk's journal merge them,
+		// and at most that many files are in memory, not the whole zip.
+		var (
+			out  []store.Item
+			mu   sync.Mutex
+			perr error
+			wg   sync.WaitGroup
+		)
 		sem := make(chan struct{}, putConcurrency)
-		for i, e := range entries {
+		err = intake.UnzipEach(f, size, lim, func(e intake.File) error {
+			if *files++; *files > lim.MaxFiles {
+				return errTooManyFiles{lim.MaxFiles}
+			}
+			mu.Lock()
+			i := len(out)
+			out = append(out, store.Item{Name: e.Name, Source: "zip:" + name, Added: now})
+			mu.Unlock()
 			wg.Add(1)
 			sem <- struct{}{}
 			go func() {
 				defer wg.Done()
 				defer func() { <-sem }()
 				h, n, err := s.blobs.Put(bytes.NewReader(e.Data), lim.MaxFile)
-				out[i], errs[i] = store.Item{Name: e.Name, Blob: h, Size: n, Source: "zip:" + name, Added: now}, err
+				mu.Lock()
+				defer mu.Unlock()
+				out[i].Blob, out[i].Size = h, n
+				if err != nil && perr == nil {
+					perr = err
+				}
 			}()
-		}
+			return nil
+		})
 		wg.Wait()
-		for _, err := range errs {
-			if err != nil {
-				return nil, err
-			}
+		if err == nil {
+			err = perr
+		}
+		if err != nil {
+			return nil, err
 		}
 		return out, nil
 	}
