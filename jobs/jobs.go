@@ -57,6 +57,17 @@ type Config struct {
 	Lang string
 	// Log receives what goes wrong outside a request (nil: discarded).
 	Log *slog.Logger
+	// Observe, when set, is told of each pass a run finished (convert,
+	// check, and "outputs" for what follows the last report) with its
+	// duration, and of each run's end with its state, duration and
+	// number of reports: the server turns them into metrics.
+	Observe Observer
+}
+
+// Observer receives what a run did, for metrics.
+type Observer interface {
+	Pass(phase string, d time.Duration)
+	RunEnded(state string, d time.Duration, reports int)
 }
 
 // Progress is a batch's state as subscribers see it.
@@ -308,6 +319,12 @@ func (r *Runner) run(ctx context.Context, id int64) {
 	}
 	r.publish(Progress{Batch: id, State: store.BatchRunning})
 	err := r.assess(ctx, id)
+	if o := r.cfg.Observe; o != nil {
+		defer func() {
+			b, _, _ := st.Batch(context.WithoutCancel(ctx), id)
+			o.RunEnded(b.State, time.Since(now), b.Total)
+		}()
+	}
 	// The state is written whatever ctx says: the run is over.
 	bg := context.WithoutCancel(ctx)
 	switch {
@@ -381,10 +398,15 @@ func (r *Runner) assess(ctx context.Context, id int64) error {
 	if err != nil {
 		return err
 	}
-	prog := &progressSink{r: r, id: id}
+	prog := &progressSink{r: r, id: id, since: time.Now()}
 	opts.Progress = prog.step
 	out, err := assess.Run(ctx, inputs, opts)
 	prog.flush()
+	// What follows the last report (pairing, comparing, the outputs) is
+	// the outputs pass.
+	if o := r.cfg.Observe; o != nil && ctx.Err() == nil {
+		o.Pass("outputs", time.Since(prog.since))
+	}
 	if ctx.Err() != nil {
 		return ctx.Err()
 	}
@@ -445,11 +467,17 @@ type progressSink struct {
 	last  time.Time
 	cur   Progress
 	saved bool
+	// since is when the current pass began (the run's start for the
+	// first).
+	since time.Time
 }
 
 func (p *progressSink) step(phase string, done, total int) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	if phase != p.cur.Phase {
+		p.endPass(time.Now())
+	}
 	p.cur = Progress{Batch: p.id, State: store.BatchRunning, Phase: phase, Done: done, Total: total}
 	p.saved = false
 	p.r.publish(p.cur)
@@ -459,10 +487,19 @@ func (p *progressSink) step(phase string, done, total int) {
 	}
 }
 
+// endPass tells the observer the current pass is over.
+func (p *progressSink) endPass(now time.Time) {
+	if p.cur.Phase != "" && p.r.cfg.Observe != nil {
+		p.r.cfg.Observe.Pass(p.cur.Phase, now.Sub(p.since))
+	}
+	p.since = now
+}
+
 // flush writes the last progress if it was not written.
 func (p *progressSink) flush() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	p.endPass(time.Now())
 	if !p.saved && p.cur.Phase != "" {
 		p.save()
 	}
@@ -473,4 +510,22 @@ func (p *progressSink) save() {
 	if err := p.r.cfg.Store.SetBatchProgress(context.Background(), p.id, p.cur.Phase, p.cur.Done, p.cur.Total); err != nil {
 		p.r.cfg.Log.Warn("batch progress not kept", "batch", p.id, "err", err)
 	}
+}
+
+// Load is how much work the runner holds: batches waiting and running.
+func (r *Runner) Load() (queued, running int) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.running != 0 {
+		running = 1
+	}
+	return len(r.queue), running
+}
+
+// Ready reports whether the runner takes work: started and not shutting
+// down.
+func (r *Runner) Ready() bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.started && !r.closed
 }

@@ -42,6 +42,7 @@ func (s *Server) mount() (http.Handler, []string) {
 	assets, _ := fs.Sub(assetFS, "assets")
 	mux.Handle("GET /assets/", http.StripPrefix("/assets/", cacheAssets(http.FileServerFS(assets))))
 	mux.HandleFunc("GET /healthz", s.health)
+	mux.HandleFunc("GET /readyz", s.ready)
 	mux.HandleFunc("GET /login", s.loginPage)
 	mux.HandleFunc("POST /login", s.login)
 	mux.HandleFunc("POST /api/login", s.login)
@@ -146,7 +147,11 @@ func (s *Server) logRequests(h http.Handler) http.Handler {
 		t0 := time.Now()
 		sw := &statusWriter{ResponseWriter: w}
 		h.ServeHTTP(sw, r)
-		s.log.Info("request", "method", r.Method, "path", r.URL.Path, "status", sw.status, "ms", time.Since(t0).Milliseconds())
+		d := time.Since(t0)
+		s.log.Info("request", "method", r.Method, "path", r.URL.Path, "status", sw.status, "ms", d.Milliseconds())
+		if s.metrics != nil {
+			s.metrics.observe(r, sw.status, d)
+		}
 	})
 }
 

@@ -44,6 +44,7 @@ import (
 var routeAction = map[string]string{
 	"GET /assets/":    "public",
 	"GET /healthz":    "public",
+	"GET /readyz":     "public",
 	"GET /login":      "public",
 	"POST /login":     "public",
 	"POST /api/login": "public",
@@ -199,6 +200,7 @@ func TestRoutesNeedSession(t *testing.T) {
 	public := map[string]int{
 		"GET /assets/":    http.StatusOK,
 		"GET /healthz":    http.StatusOK,
+		"GET /readyz":     http.StatusOK,
 		"GET /login":      http.StatusOK,
 		"POST /login":     http.StatusUnauthorized, // an empty form is a failed login
 		"POST /api/login": http.StatusUnauthorized,

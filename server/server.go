@@ -63,6 +63,10 @@ type Config struct {
 	Checker func(profile, jurisdiction string) (*check.Checker, error)
 	// Log receives the server's log; nil: discard.
 	Log *slog.Logger
+	// MetricsAddr, when set, is a second address serving /metrics
+	// (Prometheus), /healthz and /readyz without a session, for a scraper
+	// and a load balancer on the operators' network.
+	MetricsAddr string
 }
 
 // Server is a running web application.
@@ -77,6 +81,7 @@ type Server struct {
 	ipLimit *account.Limiter
 	pages   *pageSet
 	handler http.Handler
+	metrics *metrics
 
 	mu       sync.Mutex
 	checkers map[[2]string]*check.Checker
@@ -139,8 +144,9 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		_ = db.Close()
 		return nil, fmt.Errorf("serve: --data %s: %w", cfg.DataDir, err)
 	}
+	s.metrics = newMetrics(s)
 	s.runner, err = jobs.New(jobs.Config{Store: db, StorePath: cfg.DB, Blobs: s.blobs, DataDir: cfg.DataDir,
-		Checker: s.checker, Version: cfg.Version, Converter: cfg.Converter, Workers: cfg.Workers, Log: log})
+		Checker: s.checker, Version: cfg.Version, Converter: cfg.Converter, Workers: cfg.Workers, Log: log, Observe: s.metrics})
 	if err != nil {
 		_ = db.Close()
 		return nil, fmt.Errorf("serve: %w", err)
@@ -265,8 +271,20 @@ func (s *Server) Serve(ctx context.Context, grace time.Duration, ready func(url 
 	srv := &http.Server{Handler: s.handler, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 10 * time.Minute,
 		WriteTimeout: 2 * time.Minute, IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 64 << 10,
 		ErrorLog: slog.NewLogLogger(s.log.Handler(), slog.LevelWarn)}
-	errc := make(chan error, 1)
+	errc := make(chan error, 2)
 	go func() { errc <- srv.Serve(ln) }()
+	var msrv *http.Server
+	if s.cfg.MetricsAddr != "" {
+		mln, err := net.Listen("tcp", s.cfg.MetricsAddr)
+		if err != nil {
+			_ = srv.Close()
+			_ = s.Close(context.Background())
+			return fmt.Errorf("serve: --metrics-addr %s: %w", s.cfg.MetricsAddr, err)
+		}
+		msrv = &http.Server{Handler: s.MetricsHandler(), ReadHeaderTimeout: 10 * time.Second, WriteTimeout: time.Minute}
+		go func() { errc <- msrv.Serve(mln) }()
+		s.log.Info("metrics", "addr", mln.Addr().String())
+	}
 	if ready != nil {
 		ready(scheme + "://" + ln.Addr().String())
 	}
@@ -280,6 +298,9 @@ func (s *Server) Serve(ctx context.Context, grace time.Duration, ready func(url 
 	sctx, cancel := context.WithTimeout(context.Background(), grace)
 	defer cancel()
 	err = srv.Shutdown(sctx)
+	if msrv != nil {
+		_ = msrv.Shutdown(sctx)
+	}
 	if cerr := s.Close(sctx); err == nil {
 		err = cerr
 	}

@@ -20,12 +20,12 @@ import (
 
 func newServeCmd(stdout, stderr io.Writer, code *int) *cobra.Command {
 	var (
-		addr, db, data, tlsCert, tlsKey, logFormat string
-		allow                                      []string
-		trustProxy                                 bool
-		maxUploadMB, maxFileMB                     int64
-		maxFiles, workers                          int
-		fetchTimeout, sessionTTL, grace            time.Duration
+		addr, db, data, tlsCert, tlsKey, logFormat, metricsAddr string
+		allow                                                   []string
+		trustProxy                                              bool
+		maxUploadMB, maxFileMB                                  int64
+		maxFiles, workers                                       int
+		fetchTimeout, sessionTTL, grace                         time.Duration
 	)
 	var serve func() error
 	cmd := &cobra.Command{
@@ -95,7 +95,7 @@ redirects, each checked) unless --fetch-allow names their range.`,
 		lim.MaxFiles = maxFiles
 		cfg := server.Config{Addr: addr, DB: db, DataDir: data, TLSCert: tlsCert, TLSKey: tlsKey, TrustProxy: trustProxy,
 			FetchAllow: prefixes, MaxUpload: maxUploadMB << 20, Limits: lim, FetchTimeout: fetchTimeout, SessionTTL: sessionTTL,
-			Workers: workers, Version: readVersion().Version, Converter: converterID(), Log: slog.New(h)}
+			Workers: workers, Version: readVersion().Version, Converter: converterID(), Log: slog.New(h), MetricsAddr: metricsAddr}
 		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 		defer stop()
 		srv, err := server.New(ctx, cfg)
@@ -133,5 +133,6 @@ redirects, each checked) unless --fetch-allow names their range.`,
 	f.DurationVar(&grace, "shutdown-grace", 30*time.Second, "time requests in flight get to finish on SIGTERM")
 	f.IntVar(&workers, "jobs", 0, "reports converted and checked at once (0: one per CPU)")
 	f.StringVar(&logFormat, "log-format", "text", "log format on standard error: text or json")
+	f.StringVar(&metricsAddr, "metrics-addr", "", "second address serving /metrics (Prometheus), /healthz and /readyz without a session, e.g. 127.0.0.1:9090 (\"\": none)")
 	return cmd
 }

@@ -7,7 +7,9 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -21,13 +23,13 @@ import (
 // store left where --db said.
 func TestServeProcess(t *testing.T) {
 	dir := t.TempDir()
-	c := ogiChild(t, dir, nil, "serve", "--addr", "127.0.0.1:0", "--db", "s/ogi.db", "--data", "s/data", "--log-format", "json")
+	c := ogiChild(t, dir, nil, "serve", "--addr", "127.0.0.1:0", "--db", "s/ogi.db", "--data", "s/data", "--log-format", "json", "--metrics-addr", "127.0.0.1:0")
 	out, err := c.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
 	}
-	var errb bytes.Buffer
-	c.Stderr = &errb
+	errb := &lockedBuffer{}
+	c.Stderr = errb
 	if err := c.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -69,6 +71,20 @@ func TestServeProcess(t *testing.T) {
 	}
 	_, _ = io.Copy(io.Discard, resp.Body)
 	_ = resp.Body.Close()
+	// The metrics listener, at the address its log line names.
+	m := regexp.MustCompile(`"msg":"metrics","addr":"([^"]+)"`).FindStringSubmatch(errb.String())
+	if m == nil {
+		t.Fatalf("no metrics line in the log:\n%s", errb.String())
+	}
+	resp, err = http.Get("http://" + m[1] + "/metrics")
+	if err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("/metrics: %v %v", resp, err)
+	}
+	mb, _ := io.ReadAll(resp.Body)
+	_ = resp.Body.Close()
+	if !strings.Contains(string(mb), "ogi_jobs_queued 0") {
+		t.Errorf("/metrics lacks ogi_jobs_queued:\n%.400s", mb)
+	}
 	if err := c.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
@@ -90,6 +106,24 @@ func TestServeProcess(t *testing.T) {
 	}
 }
 
+// lockedBuffer is a log the child writes while the test reads it.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
 // TestServeHelp: ogi serve --help documents every flag it has.
 func TestServeHelp(t *testing.T) {
 	code, stdout, _ := runOgi(t, "serve", "--help")
@@ -97,7 +131,7 @@ func TestServeHelp(t *testing.T) {
 		t.Fatalf("exit %d", code)
 	}
 	for _, f := range []string{"--addr", "--db", "--data", "--tls-cert", "--tls-key", "--trust-proxy", "--fetch-allow",
-		"--max-upload-mb", "--max-file-mb", "--max-files", "--fetch-timeout", "--session-ttl", "--shutdown-grace", "--jobs", "--log-format"} {
+		"--max-upload-mb", "--max-file-mb", "--max-files", "--fetch-timeout", "--session-ttl", "--shutdown-grace", "--jobs", "--log-format", "--metrics-addr"} {
 		if !strings.Contains(stdout, f) {
 			t.Errorf("--help does not mention %s", f)
 		}
