@@ -1,4 +1,9 @@
-// Package store is the embedded SQLite database behind `ogi assess`.
+// Package store is the database behind `ogi assess` and `ogi serve`: an
+// embedded SQLite file by default, or a PostgreSQL database that several
+// processes share (Open takes a postgres:// connection string). Both run
+// the same queries and the same numbered migrations; what differs is in
+// db.go, postgres.go and each migration's PostgreSQL script. The notes on
+// writers and readers below are about SQLite.
 //
 // It exists so that a re-run of a batch can skip every document whose report
 // file, rule pack and configuration are unchanged, and so that cross-year
