@@ -48,18 +48,15 @@ func (s *Store) CreateUser(ctx context.Context, u User) (int64, error) {
 	if key == "" || u.Role == "" || u.PasswordHash == "" {
 		return 0, fmt.Errorf("store: create user %q: name, role and password hash needed", u.Name)
 	}
-	res, err := s.w.ExecContext(ctx, `INSERT INTO users (name, name_key, display, role, password_hash, created, disabled)
-		VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(name_key) DO NOTHING`,
-		u.Name, key, u.Display, u.Role, u.PasswordHash, formatTime(u.Created), u.Disabled)
-	if err != nil {
-		return 0, fmt.Errorf("store: create user %q: %w", u.Name, err)
-	}
-	if n, err := res.RowsAffected(); err != nil {
-		return 0, fmt.Errorf("store: create user %q: %w", u.Name, err)
-	} else if n == 0 {
+	// RETURNING rather than LastInsertId, which PostgreSQL's driver
+	// lacks; a conflict returns no row.
+	var id int64
+	err := s.w.QueryRowContext(ctx, `INSERT INTO users (name, name_key, display, role, password_hash, created, disabled)
+		VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(name_key) DO NOTHING RETURNING id`,
+		u.Name, key, u.Display, u.Role, u.PasswordHash, formatTime(u.Created), boolInt(u.Disabled)).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
 		return 0, fmt.Errorf("store: create user %q: %w", u.Name, ErrExists)
 	}
-	id, err := res.LastInsertId()
 	if err != nil {
 		return 0, fmt.Errorf("store: create user %q: %w", u.Name, err)
 	}
@@ -124,7 +121,7 @@ func (s *Store) UpdateUser(ctx context.Context, u User) error {
 		return fmt.Errorf("store: update user %d: role and password hash needed", u.ID)
 	}
 	res, err := s.w.ExecContext(ctx, `UPDATE users SET display = ?, role = ?, password_hash = ?, disabled = ? WHERE id = ?`,
-		u.Display, u.Role, u.PasswordHash, u.Disabled, u.ID)
+		u.Display, u.Role, u.PasswordHash, boolInt(u.Disabled), u.ID)
 	if err != nil {
 		return fmt.Errorf("store: update user %d: %w", u.ID, err)
 	}
@@ -144,6 +141,15 @@ func (s *Store) CountUsers(ctx context.Context) (int, error) {
 		return 0, fmt.Errorf("store: count users: %w", err)
 	}
 	return n, nil
+}
+
+// boolInt stores a flag as 0 or 1: the column is an integer on both
+// engines, and PostgreSQL will not take a bool for one.
+func boolInt(b bool) int64 {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // scanner is a *sql.Row or *sql.Rows.

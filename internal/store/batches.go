@@ -57,15 +57,12 @@ func (s *Store) CreateBatch(ctx context.Context, b Batch) (int64, error) {
 	if b.Created.IsZero() {
 		b.Created = time.Now()
 	}
-	res, err := s.w.ExecContext(ctx, `INSERT INTO batches
+	var id int64
+	err := s.w.QueryRowContext(ctx, `INSERT INTO batches
 	(name, year, profile, jurisdiction, roster_name, roster, created_by, created, state, phase, done, total, error, started, finished, runs)
-	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		b.Name, b.Year, b.Profile, b.Jurisdiction, b.RosterName, b.Roster, b.CreatedBy, formatTime(b.Created), b.State,
-		b.Phase, b.Done, b.Total, b.Error, optTime(b.Started), optTime(b.Finished), b.Runs)
-	if err != nil {
-		return 0, fmt.Errorf("store: create batch %q: %w", b.Name, err)
-	}
-	id, err := res.LastInsertId()
+		b.Phase, b.Done, b.Total, b.Error, optTime(b.Started), optTime(b.Finished), b.Runs).Scan(&id)
 	if err != nil {
 		return 0, fmt.Errorf("store: create batch %q: %w", b.Name, err)
 	}
@@ -241,12 +238,16 @@ func (s *Store) AddItems(ctx context.Context, batch int64, items []Item) (added 
 		return 0, fmt.Errorf("store: batch %d: add items: %w", batch, err)
 	}
 	defer func() { _ = tx.Rollback() }() // a no-op once committed
-	var exists int
-	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM batches WHERE id = ?`, batch).Scan(&exists); err != nil {
-		return 0, fmt.Errorf("store: batch %d: add items: %w", batch, err)
-	}
-	if exists == 0 {
+	// The batch's row is locked (on PostgreSQL; SQLite's writer is alone
+	// anyway) so that two uploads to one batch number their items one
+	// after the other instead of both taking the same seq.
+	var id int64
+	err = tx.QueryRowContext(ctx, `SELECT id FROM batches WHERE id = ?`+tx.dialect.forUpdate(), batch).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
 		return 0, fmt.Errorf("store: batch %d: add items: %w", batch, errNoBatch)
+	}
+	if err != nil {
+		return 0, fmt.Errorf("store: batch %d: add items: %w", batch, err)
 	}
 	var seq int
 	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(seq), 0) FROM batch_items WHERE batch = ?`, batch).Scan(&seq); err != nil {
@@ -261,7 +262,8 @@ func (s *Store) AddItems(ctx context.Context, batch int64, items []Item) (added 
 		if at.IsZero() {
 			at = now
 		}
-		res, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO batch_items (batch, seq, name, blob, size, source, added) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		res, err := tx.ExecContext(ctx, `INSERT INTO batch_items (batch, seq, name, blob, size, source, added) VALUES (?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT DO NOTHING`,
 			batch, seq+1, it.Name, it.Blob, it.Size, it.Source, formatTime(at))
 		if err != nil {
 			return 0, fmt.Errorf("store: batch %d: add item %q: %w", batch, it.Name, err)

@@ -42,9 +42,11 @@ func (s *Store) PutDecision(ctx context.Context, d Decision) error {
 	if d.Finding == "" || d.Verdict == "" {
 		return fmt.Errorf("store: put decision %q: finding and verdict needed", d.Finding)
 	}
-	err := s.decisionTx(ctx, func(tx *sql.Tx) error {
+	err := s.decisionTx(ctx, func(tx *txn) error {
 		args := []any{d.Finding, d.Cells, d.Verdict, d.Reason, d.Reviewer, formatTime(d.Decided), d.Source, d.Owner, d.Due}
-		if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO decisions (`+decisionCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, args...); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO decisions (`+decisionCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT (finding) DO UPDATE SET cells = excluded.cells, verdict = excluded.verdict, reason = excluded.reason,
+			reviewer = excluded.reviewer, decided = excluded.decided, source = excluded.source, owner = excluded.owner, due = excluded.due`, args...); err != nil {
 			return err
 		}
 		_, err := tx.ExecContext(ctx, `INSERT INTO decision_history (`+decisionCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, args...)
@@ -61,9 +63,9 @@ func (s *Store) PutDecision(ctx context.Context, d Decision) error {
 // undid it and when (with the cell digest of what was undone). A finding
 // without a decision is left as it is, so undoing twice is harmless.
 func (s *Store) DeleteDecision(ctx context.Context, finding, reviewer string, at time.Time) error {
-	err := s.decisionTx(ctx, func(tx *sql.Tx) error {
+	err := s.decisionTx(ctx, func(tx *txn) error {
 		var cells string
-		err := tx.QueryRowContext(ctx, `SELECT cells FROM decisions WHERE finding = ?`, finding).Scan(&cells)
+		err := tx.QueryRowContext(ctx, `SELECT cells FROM decisions WHERE finding = ?`+tx.dialect.forUpdate(), finding).Scan(&cells)
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil
 		}
@@ -85,7 +87,7 @@ func (s *Store) DeleteDecision(ctx context.Context, finding, reviewer string, at
 
 // decisionTx runs fn in a write transaction, so that a decision and its
 // history row are written together or not at all.
-func (s *Store) decisionTx(ctx context.Context, fn func(*sql.Tx) error) error {
+func (s *Store) decisionTx(ctx context.Context, fn func(*txn) error) error {
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return err

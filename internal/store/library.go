@@ -29,7 +29,8 @@ func (s *Store) PutLibraryItem(ctx context.Context, it LibraryItem) error {
 	if !validKind(it.Kind) || it.Name == "" || len(it.Data) == 0 {
 		return fmt.Errorf("store: library item %s %q: kind, name and data needed", it.Kind, it.Name)
 	}
-	_, err := s.w.ExecContext(ctx, `INSERT OR REPLACE INTO library (kind, name, data, created_by, created) VALUES (?, ?, ?, ?, ?)`,
+	_, err := s.w.ExecContext(ctx, `INSERT INTO library (kind, name, data, created_by, created) VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT (kind, name) DO UPDATE SET data = excluded.data, created_by = excluded.created_by, created = excluded.created`,
 		it.Kind, it.Name, it.Data, it.CreatedBy, formatTime(it.Created))
 	if err != nil {
 		return fmt.Errorf("store: library item %s %q: %w", it.Kind, it.Name, err)

@@ -50,7 +50,8 @@ func preparePair(a, b string) (string, string, error) {
 
 // putPair writes an ordered, checked pair through e.
 func putPair(ctx context.Context, e execer, a, b string, score float64) error {
-	if _, err := e.ExecContext(ctx, `INSERT OR REPLACE INTO pairs (a, b, score) VALUES (?, ?, ?)`, a, b, score); err != nil {
+	if _, err := e.ExecContext(ctx, `INSERT INTO pairs (a, b, score) VALUES (?, ?, ?)
+		ON CONFLICT (a, b) DO UPDATE SET score = excluded.score`, a, b, score); err != nil {
 		return fmt.Errorf("store: put pair %s %s: %w", a, b, err)
 	}
 	return nil

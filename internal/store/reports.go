@@ -72,9 +72,12 @@ func putReport(ctx context.Context, e execer, r Report, doc []byte) error {
 	if r.Year != nil {
 		year = sql.NullInt64{Int64: int64(*r.Year), Valid: true}
 	}
-	_, err := e.ExecContext(ctx, `INSERT OR REPLACE INTO reports
+	_, err := e.ExecContext(ctx, `INSERT INTO reports
 	(hash, converter, file, agency, body, year, template, document, created, signature, unreadable)
-	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+	ON CONFLICT (hash) DO UPDATE SET converter = excluded.converter, file = excluded.file, agency = excluded.agency,
+	body = excluded.body, year = excluded.year, template = excluded.template, document = excluded.document,
+	created = excluded.created, signature = excluded.signature, unreadable = excluded.unreadable`,
 		r.Hash, r.Converter, r.File, r.Agency, r.Body, year, r.Template, doc, formatTime(time.Now()), r.Signature, r.Unreadable)
 	if err != nil {
 		return fmt.Errorf("store: put report %s: %w", r.Hash, err)

@@ -107,9 +107,12 @@ func putResult(ctx context.Context, e execer, r Result, summary []byte) error {
 	if r.Score != nil {
 		score = sql.NullFloat64{Float64: *r.Score, Valid: true}
 	}
-	if _, err := e.ExecContext(ctx, `INSERT OR REPLACE INTO results
+	if _, err := e.ExecContext(ctx, `INSERT INTO results
 	(report_hash, rules_hash, config_digest, prev_hash, run_id, score, grade, errors, warnings, summary)
-	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+	ON CONFLICT (report_hash, rules_hash, config_digest, prev_hash) DO UPDATE SET run_id = excluded.run_id,
+	score = excluded.score, grade = excluded.grade, errors = excluded.errors, warnings = excluded.warnings,
+	summary = excluded.summary`,
 		k.ReportHash, k.RulesHash, k.ConfigDigest, k.PrevHash, runID, score, r.Grade, r.Errors, r.Warnings, summary); err != nil {
 		return fmt.Errorf("store: put result %s: %w", k.ReportHash, err)
 	}

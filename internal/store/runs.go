@@ -28,12 +28,9 @@ type Run struct {
 // written during the run refer to. The run stays unfinished until FinishRun,
 // so an interrupted run remains recognisable.
 func (s *Store) BeginRun(ctx context.Context, ogiVersion, rulesHash, configDigest string, started time.Time) (int64, error) {
-	res, err := s.w.ExecContext(ctx, `INSERT INTO runs (ogi_version, rules_hash, config_digest, started)
-	VALUES (?, ?, ?, ?)`, ogiVersion, rulesHash, configDigest, formatTime(started))
-	if err != nil {
-		return 0, fmt.Errorf("store: begin run: %w", err)
-	}
-	id, err := res.LastInsertId()
+	var id int64
+	err := s.w.QueryRowContext(ctx, `INSERT INTO runs (ogi_version, rules_hash, config_digest, started)
+	VALUES (?, ?, ?, ?) RETURNING id`, ogiVersion, rulesHash, configDigest, formatTime(started)).Scan(&id)
 	if err != nil {
 		return 0, fmt.Errorf("store: begin run: %w", err)
 	}

@@ -1,4 +1,9 @@
-// Package store is the embedded SQLite database behind `ogi assess`.
+// Package store is the database behind `ogi assess` and `ogi serve`: an
+// embedded SQLite file by default, or a PostgreSQL database that several
+// processes share (Open takes a postgres:// connection string). Both run
+// the same queries and the same numbered migrations; what differs is in
+// db.go, postgres.go and each migration's PostgreSQL script. The notes on
+// writers and readers below are about SQLite.
 //
 // It exists so that a re-run of a batch can skip every document whose report
 // file, rule pack and configuration are unchanged, and so that cross-year
@@ -34,15 +39,16 @@ import (
 // Store is an open ogi database. It is safe for concurrent use by multiple
 // goroutines because `ogi assess` converts and checks documents in parallel.
 type Store struct {
-	// w is limited to one connection: it is the single SQLite writer, and
-	// queueing for it in database/sql means concurrent writers never see
-	// SQLITE_BUSY from each other.
-	w *sql.DB
+	// w is limited to one connection on SQLite: it is the single SQLite
+	// writer, and queueing for it in database/sql means concurrent writers
+	// never see SQLITE_BUSY from each other. On PostgreSQL, which has row
+	// locks and many writers, w and r are one pool.
+	w *db
 	// r serves reads on its own connections so that lookups made while
 	// deciding whether to convert are not stuck behind queued writes; WAL
 	// lets them run alongside the writer. It is w itself when separate
 	// readers are disabled.
-	r *sql.DB
+	r *db
 }
 
 // separateReaders chooses between a dedicated read pool and sharing the
@@ -61,12 +67,21 @@ const dsnParams = "_busy_timeout=5000&_foreign_keys=1&_journal_mode=WAL&_synchro
 // timeFormat is fixed-width UTC so that stored times sort as text.
 const timeFormat = "2006-01-02T15:04:05.000000000Z"
 
-// Open opens or creates the database at path and brings its schema up to
-// date, so that callers never see a half-migrated database. A database
-// written by a newer ogi is refused rather than used, because this binary
-// cannot know what the newer schema means.
-func Open(ctx context.Context, path string) (*Store, error) {
-	return openAt(ctx, path, len(migrations))
+// Open opens or creates the database at pathOrDSN and brings its schema up
+// to date, so that callers never see a half-migrated database. A name
+// starting with postgres:// or postgresql:// is a PostgreSQL connection
+// string (see IsPostgres); anything else is the path of an SQLite file. A
+// database written by a newer ogi is refused rather than used, because
+// this binary cannot know what the newer schema means.
+func Open(ctx context.Context, pathOrDSN string) (*Store, error) {
+	return openAt(ctx, pathOrDSN, len(migrations))
+}
+
+// IsPostgres reports whether Open takes name for a PostgreSQL connection
+// string rather than a file path.
+func IsPostgres(name string) bool {
+	l := strings.ToLower(name)
+	return strings.HasPrefix(l, "postgres://") || strings.HasPrefix(l, "postgresql://")
 }
 
 // openAt is Open for a binary that knows only the first maxVersion
@@ -79,14 +94,18 @@ func openAt(ctx context.Context, path string, maxVersion int) (*Store, error) {
 		// An empty name would silently give a private temporary database.
 		return nil, errors.New("store: open: empty database path")
 	}
+	if IsPostgres(path) {
+		return openPostgres(ctx, path, maxVersion)
+	}
 	name, err := dsn(path)
 	if err != nil {
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
-	w, err := sql.Open("sqlite", name+"?"+dsnParams)
+	sw, err := sql.Open("sqlite", name+"?"+dsnParams)
 	if err != nil {
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
+	w := &db{DB: sw, dialect: sqliteDialect}
 	w.SetMaxOpenConns(1)
 	w.SetMaxIdleConns(1)
 	// Ping forces the first connection open, which is where the driver
@@ -103,11 +122,12 @@ func openAt(ctx context.Context, path string, maxVersion int) (*Store, error) {
 	if separateReaders {
 		// query_only guards against a write slipping onto a reader and
 		// racing the writer connection for the lock.
-		r, err := sql.Open("sqlite", name+"?"+dsnParams+"&_query_only=1")
+		sr, err := sql.Open("sqlite", name+"?"+dsnParams+"&_query_only=1")
 		if err != nil {
 			_ = w.Close() // the open error is the one worth reporting
 			return nil, fmt.Errorf("store: open %s: %w", path, err)
 		}
+		r := &db{DB: sr, dialect: sqliteDialect}
 		n := min(max(runtime.GOMAXPROCS(0), 2), 8)
 		r.SetMaxOpenConns(n)
 		r.SetMaxIdleConns(n)
@@ -139,9 +159,9 @@ func dsn(path string) (string, error) {
 // migrate applies the pending migrations up to target, each in its own
 // transaction so that a failure leaves the database at the last good
 // version rather than half-way through one.
-func migrate(ctx context.Context, db *sql.DB, path string, target int) error {
+func migrate(ctx context.Context, d *db, path string, target int) error {
 	for {
-		done, err := migrateStep(ctx, db, path, target)
+		done, err := migrateStep(ctx, d, path, target)
 		if err != nil || done {
 			return err
 		}
@@ -149,14 +169,22 @@ func migrate(ctx context.Context, db *sql.DB, path string, target int) error {
 }
 
 // migrateStep applies at most one migration. The version is read inside the
-// (immediate) transaction so that two processes opening the same new
-// database cannot both apply the same script.
-func migrateStep(ctx context.Context, db *sql.DB, path string, target int) (done bool, err error) {
-	tx, err := db.BeginTx(ctx, nil)
+// transaction, which is immediate on SQLite and holds an advisory lock on
+// PostgreSQL, so that two processes opening the same new database cannot
+// both apply the same script.
+func migrateStep(ctx context.Context, d *db, path string, target int) (done bool, err error) {
+	tx, err := d.BeginTx(ctx, nil)
 	if err != nil {
 		return false, fmt.Errorf("store: open %s: %w", path, err)
 	}
 	defer func() { _ = tx.Rollback() }() // a no-op once committed
+	if d.dialect == postgresDialect {
+		// The lock is released with the transaction; every ogi process
+		// migrating a database takes it before reading the version.
+		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(?)`, migrationLock); err != nil {
+			return false, fmt.Errorf("store: open %s: waiting for the migration lock: %w", path, err)
+		}
+	}
 	if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
 	version INTEGER PRIMARY KEY,
 	applied TEXT NOT NULL
@@ -177,7 +205,7 @@ func migrateStep(ctx context.Context, db *sql.DB, path string, target int) (done
 		}
 		return true, tx.Commit()
 	}
-	if _, err := tx.ExecContext(ctx, migrations[v]); err != nil {
+	if _, err := tx.ExecContext(ctx, migrations[v].script(d.dialect)); err != nil {
 		return false, fmt.Errorf("store: %s: migration %d: %w", path, v+1, err)
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations(version, applied) VALUES (?, ?)`,
@@ -197,7 +225,10 @@ func migrateStep(ctx context.Context, db *sql.DB, path string, target int) (done
 // the migrations table's version, in the same transaction: tools that know
 // only SQLite (sqlite3, backup scripts) read the schema version there. It is
 // written only when it differs, so an up-to-date open writes nothing.
-func setUserVersion(ctx context.Context, tx *sql.Tx, v int) error {
+func setUserVersion(ctx context.Context, tx *txn, v int) error {
+	if tx.dialect != sqliteDialect {
+		return nil // the migrations table is the only record
+	}
 	var cur int
 	if err := tx.QueryRowContext(ctx, `PRAGMA user_version`).Scan(&cur); err != nil {
 		return fmt.Errorf("reading user_version: %w", err)
@@ -212,8 +243,8 @@ func setUserVersion(ctx context.Context, tx *sql.Tx, v int) error {
 	return nil
 }
 
-// Close releases the database; the last connection to close checkpoints
-// the WAL so that the file can be copied on its own afterwards.
+// Close releases the database; on SQLite the last connection to close
+// checkpoints the WAL so that the file can be copied on its own afterwards.
 func (s *Store) Close() error {
 	var err error
 	if s.r != s.w {
