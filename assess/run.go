@@ -134,8 +134,12 @@ func Run(ctx context.Context, inputs []check.Input, opts Options) (*Outcome, err
 	spoolDir := ""
 	if opts.Store != "" {
 		// Its directory is made as an output's would be.
-		if err := outfile.MkdirFor(opts.Store); err != nil {
-			return nil, check.OutputError(fmt.Errorf("--db %s: %w", opts.Store, err))
+		// A file store's directory is made as an output's would be; a
+		// PostgreSQL store has none.
+		if !store.IsPostgres(opts.Store) {
+			if err := outfile.MkdirFor(opts.Store); err != nil {
+				return nil, check.OutputError(fmt.Errorf("--db %s: %w", opts.Store, err))
+			}
 		}
 		db, err := store.Open(ctx, opts.Store)
 		if err != nil {
@@ -154,9 +158,11 @@ func Run(ctx context.Context, inputs []check.Input, opts Options) (*Outcome, err
 	if b.db != nil {
 		db := b.db
 		if b.runID, err = db.BeginRun(ctx, opts.Version, rulesHash, b.set.config, started); err != nil {
-			return nil, check.OutputError(fmt.Errorf("%s: %w", opts.Store, err))
+			return nil, check.OutputError(fmt.Errorf("%s: %w", store.Redact(opts.Store), err))
 		}
-		spoolDir = filepath.Dir(opts.Store)
+		if !store.IsPostgres(opts.Store) {
+			spoolDir = filepath.Dir(opts.Store)
+		}
 	}
 	// Results and narratives always wait in temporary files; documents too
 	// when there is no store.
@@ -216,7 +222,7 @@ func Run(ctx context.Context, inputs []check.Input, opts Options) (*Outcome, err
 	flush := func() {
 		if b.dbw != nil {
 			if err := b.dbw.Flush(); err != nil {
-				fails.Add("%s: %v", opts.Store, err)
+				fails.Add("%s: %v", store.Redact(opts.Store), err)
 			}
 		}
 	}
@@ -229,7 +235,7 @@ func Run(ctx context.Context, inputs []check.Input, opts Options) (*Outcome, err
 	phase("check", func() { b.check(prevs, peers); flush() })
 	if b.dbw != nil {
 		if err := b.dbw.Close(); err != nil {
-			fails.Add("%s: %v", opts.Store, err)
+			fails.Add("%s: %v", store.Redact(opts.Store), err)
 		}
 	}
 
@@ -261,7 +267,7 @@ func Run(ctx context.Context, inputs []check.Input, opts Options) (*Outcome, err
 	out.Stats.Elapsed = time.Since(started)
 	if b.db != nil {
 		if err := b.db.FinishRun(ctx, b.runID, st.reports, st.converted, st.reusedDocs, time.Now()); err != nil {
-			fails.Add("%s: %v", opts.Store, err)
+			fails.Add("%s: %v", store.Redact(opts.Store), err)
 		}
 	}
 	if fails.Any() {

@@ -14,6 +14,7 @@ import (
 
 	"github.com/ogi-checker/ogi/account"
 	"github.com/ogi-checker/ogi/engine"
+	"github.com/ogi-checker/ogi/internal/pgtest"
 	"github.com/ogi-checker/ogi/report"
 )
 
@@ -87,8 +88,17 @@ func (c *client) results(id int64) report.CheckOutput {
 // TestBatchFlow is an office's spring through the API: a batch, the
 // corpus as a zip, a run, two decisions, a re-run that keeps them, and
 // the workbook with the review columns.
-func TestBatchFlow(t *testing.T) {
-	e := newEnv(t, nil)
+func TestBatchFlow(t *testing.T) { batchFlow(t, newEnv(t, nil)) }
+
+// TestBatchFlowPostgres is the same spring with the store on PostgreSQL
+// (issue #16): accounts, sessions, batches, documents, results and
+// decisions all there.
+func TestBatchFlowPostgres(t *testing.T) {
+	dsn := pgtest.Location(t)
+	batchFlow(t, newEnv(t, func(c *Config) { c.DB = dsn }))
+}
+
+func batchFlow(t *testing.T, e *testEnv) {
 	e.user("li", account.RoleReviewer)
 	c := e.login("li")
 	id := c.createBatch(2024)

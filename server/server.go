@@ -130,7 +130,11 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		logins: account.NewLimiter(5, time.Minute), ipLimit: account.NewLimiter(30, time.Minute)}
 	// The store's and the data's directories are made as ogi assess makes
 	// its --db's: a first start needs nothing prepared.
-	for _, dir := range []string{filepath.Dir(cfg.DB), cfg.DataDir} {
+	dirs := []string{cfg.DataDir}
+	if !store.IsPostgres(cfg.DB) {
+		dirs = append(dirs, filepath.Dir(cfg.DB))
+	}
+	for _, dir := range dirs {
 		if err := os.MkdirAll(dir, 0o750); err != nil {
 			return nil, fmt.Errorf("serve: %w", err)
 		}

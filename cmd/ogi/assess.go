@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"github.com/ogi-checker/ogi/internal/store"
 	"io"
 	"os"
 	"os/user"
@@ -207,7 +208,7 @@ func runAssess(ctx context.Context, stdout, stderr io.Writer, chk *check.Checker
 	say(stderr, "ogi: %d reports, %d scored, %d unreadable, %s; converted %d, reused %d documents; checked %d, reused %d results",
 		st.Reports, st.Scored, st.Unreadable, meanText, st.Converted, st.ReusedDocs, st.Checked, st.ReusedResults)
 	if db != "" {
-		say(stderr, " (%s, run %d)", db, st.RunID)
+		say(stderr, " (%s, run %d)", store.Redact(db), st.RunID)
 	}
 	say(stderr, "; %.1f s (%s)\n", st.Elapsed.Seconds(), strings.Join(st.Timings, ", "))
 	if res.Coverage != nil {

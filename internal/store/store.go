@@ -277,3 +277,12 @@ func formatTime(t time.Time) string { return t.UTC().Format(timeFormat) }
 // parseTime accepts what formatTime writes; RFC 3339 also covers any
 // hand-edited value with another offset.
 func parseTime(s string) (time.Time, error) { return time.Parse(time.RFC3339Nano, s) }
+
+// Redact is a store's name as messages show it: a path as it is, a
+// PostgreSQL connection string without its password.
+func Redact(name string) string {
+	if IsPostgres(name) {
+		return redactDSN(name)
+	}
+	return name
+}
