@@ -414,13 +414,17 @@ type findingView struct {
 	Line, Page                               int
 	VerdictName, VerdictClass                string
 	History                                  []store.Decision
-	Report                                   int
-	ReportName, ReportAgency                 string
+	// Version is the decision version the reviewer sees (store.Decision
+	// Version), sent back with a decision so that a later one made by
+	// someone else is not silently replaced.
+	Version                  int64
+	Report                   int
+	ReportName, ReportAgency string
 }
 
 type cellView struct{ Addr, Name string }
 
-func (s *Server) findingViews(ctx context.Context, br *batchResults, idx int, lang string, history bool) []findingView {
+func (s *Server) findingViews(ctx context.Context, br *batchResults, idx int, lang string, history bool, versions map[string]int64) []findingView {
 	fr := br.Reports[idx]
 	out := make([]findingView, 0, len(fr.Findings))
 	for _, f := range fr.Findings {
@@ -433,9 +437,16 @@ func (s *Server) findingViews(ctx context.Context, br *batchResults, idx int, la
 			fv.Line, fv.Page = f.Source.Line, f.Source.Page
 		}
 		fv.VerdictName, fv.VerdictClass = verdictName(f.Review, lang)
-		if history && f.ID != "" {
+		if f.ID != "" {
 			identity, _ := engine.SplitFindingID(f.ID)
-			fv.History, _ = s.db.DecisionHistory(ctx, identity)
+			if history {
+				fv.History, _ = s.db.DecisionHistory(ctx, identity)
+				if n := len(fv.History); n > 0 {
+					fv.Version = fv.History[n-1].Version
+				}
+			} else {
+				fv.Version = versions[identity]
+			}
 		}
 		out = append(out, fv)
 	}
@@ -472,7 +483,7 @@ func (s *Server) reportPage(w http.ResponseWriter, r *http.Request) {
 	row := br.rows[idx]
 	row.TypeName = typeName(row.Type, lang)
 	s.render(w, r, http.StatusOK, "report", map[string]any{"Title": fr.File, "Batch": br.Batch, "Report": fr, "Row": row,
-		"Idx": idx, "Findings": s.findingViews(r.Context(), br, idx, lang, true), "Tables": tables, "CSS": report.PageCSS(),
+		"Idx": idx, "Findings": s.findingViews(r.Context(), br, idx, lang, true, nil), "Tables": tables, "CSS": report.PageCSS(),
 		"HasPrev": prev != nil, "Unreadable": unreadableWords(fr, lang), "Ledger": ledgerRows(fr, br, lang),
 		"Prev": idx - 1, "Next": nextIdx(idx, len(br.Reports)), "Stale": br.Stale})
 }

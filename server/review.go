@@ -2,6 +2,7 @@ package server
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"regexp"
@@ -17,6 +18,11 @@ import (
 // decision is one review request: findings by ID and what was decided.
 type decision struct {
 	Findings []string `json:"findings"`
+	// Versions are the decision versions the reviewer saw, by finding id
+	// (0: none decided yet); a finding decided by someone else since is
+	// refused (409) and its current decision returned. A finding without
+	// a version is decided whatever happened since.
+	Versions map[string]int64 `json:"versions,omitempty"`
 	// Verdict is confirmed, dismissed, rectify, rectified, or withdraw (take
 	// the decision back).
 	Verdict string `json:"verdict"`
@@ -87,7 +93,18 @@ func (s *Server) decide(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		d = decision{Findings: r.PostForm["finding"], Verdict: r.PostForm.Get("verdict"), Reason: r.PostForm.Get("reason"),
-			Owner: r.PostForm.Get("owner"), Due: r.PostForm.Get("due")}
+			Owner: r.PostForm.Get("owner"), Due: r.PostForm.Get("due"), Versions: map[string]int64{}}
+		// The report page sends one finding and its version; the review
+		// queue a version per row.
+		for _, id := range d.Findings {
+			raw := r.PostForm.Get("version_" + id)
+			if raw == "" && len(d.Findings) == 1 {
+				raw = r.PostForm.Get("version")
+			}
+			if v, err := strconv.ParseInt(raw, 10, 64); err == nil && v >= 0 {
+				d.Versions[id] = v
+			}
+		}
 		back = r.PostForm.Get("back")
 	}
 	if msg := d.validate(); msg != nil {
@@ -128,14 +145,28 @@ func (s *Server) decide(w http.ResponseWriter, r *http.Request) {
 		by = v.Display + "（" + v.Name + "）"
 	}
 	now := s.now()
+	var conflicts []conflict
+	var decided []string
 	for _, id := range d.Findings {
 		identity, values := engine.SplitFindingID(id)
+		seen, checked := d.Versions[id]
+		nd := store.Decision{Finding: identity, Cells: values, Verdict: d.Verdict, Reason: d.Reason,
+			Owner: d.Owner, Due: d.Due, Reviewer: by, Decided: now, Source: "web"}
 		var err error
-		if d.Verdict == verdictWithdraw {
+		switch {
+		case d.Verdict == verdictWithdraw && checked:
+			err = s.db.DeleteDecisionIf(r.Context(), identity, by, now, seen)
+		case d.Verdict == verdictWithdraw:
 			err = s.db.DeleteDecision(r.Context(), identity, by, now)
-		} else {
-			err = s.db.PutDecision(r.Context(), store.Decision{Finding: identity, Cells: values, Verdict: d.Verdict, Reason: d.Reason,
-				Owner: d.Owner, Due: d.Due, Reviewer: by, Decided: now, Source: "web"})
+		case checked:
+			err = s.db.PutDecisionIf(r.Context(), nd, seen)
+		default:
+			err = s.db.PutDecision(r.Context(), nd)
+		}
+		var ce *store.ConflictError
+		if errors.As(err, &ce) {
+			conflicts = append(conflicts, conflictOf(id, known[id], ce.Current, lang))
+			continue
 		}
 		if err != nil {
 			s.fail(w, r, http.StatusInternalServerError, err)
@@ -154,8 +185,56 @@ func (s *Server) decide(w http.ResponseWriter, r *http.Request) {
 		}
 		detail := bi(known[id].Zh+"："+zh, known[id].En+": "+en)
 		s.audit(r.Context(), v.Name, "decision", "finding:"+id+" "+batchTarget(b.ID), detail, s.remoteIP(r))
+		decided = append(decided, id)
+	}
+	if len(conflicts) > 0 {
+		s.answerConflicts(w, r, back, decided, conflicts)
+		return
 	}
 	s.answerDecision(w, r, http.StatusOK, back, msgText("decided").pick(lang), d.Findings)
+}
+
+// conflict is a decision refused because someone else decided the
+// finding after the reviewer saw it.
+type conflict struct {
+	Finding  string    `json:"finding"`
+	Verdict  string    `json:"verdict"`
+	Reason   string    `json:"reason,omitempty"`
+	Reviewer string    `json:"reviewer"`
+	Decided  time.Time `json:"decided"`
+	Version  int64     `json:"version"`
+	// Message says it in the page's language.
+	Message string `json:"message"`
+}
+
+func conflictOf(id string, what text, cur store.Decision, lang string) conflict {
+	verdict := msgText("verdict_" + cur.Verdict).pick(lang)
+	if cur.Verdict == store.VerdictWithdrawn {
+		verdict = msgText("undo").pick(lang)
+	}
+	at := cur.Decided.Local().Format("2006-01-02 15:04")
+	msg := pick(lang, fmt.Sprintf("%s：%s 已于 %s 改为“%s”，您的结论未保存。请查看后重新决定。", what.Zh, cur.Reviewer, at, verdict),
+		fmt.Sprintf("%s: %s changed it to %q at %s; your decision was not saved. Look again and decide.", what.En, cur.Reviewer, verdict, at))
+	return conflict{Finding: id, Verdict: cur.Verdict, Reason: cur.Reason, Reviewer: cur.Reviewer, Decided: cur.Decided.UTC(),
+		Version: cur.Version, Message: msg}
+}
+
+// answerConflicts says which decisions were refused, and that the others
+// were recorded: 409, the person sees who decided what in their place.
+func (s *Server) answerConflicts(w http.ResponseWriter, r *http.Request, back string, decided []string, cs []conflict) {
+	if isAPI(r) || strings.Contains(r.Header.Get("Accept"), "application/json") {
+		if decided == nil {
+			decided = []string{}
+		}
+		writeJSON(w, http.StatusConflict, map[string]any{"error": "decided by someone else since you looked", "error_zh": "已有他人作出新的审核结论",
+			"decided": decided, "conflicts": cs})
+		return
+	}
+	var msgs []string
+	for _, c := range cs {
+		msgs = append(msgs, c.Message)
+	}
+	s.render(w, r, http.StatusConflict, "message", map[string]any{"Message": strings.Join(msgs, "\n"), "Back": safeNext(back)})
 }
 
 func (s *Server) answerDecision(w http.ResponseWriter, r *http.Request, status int, back, msg string, ids []string) {
@@ -187,8 +266,13 @@ func (s *Server) findingsPage(w http.ResponseWriter, r *http.Request) {
 	rule, verdict := q.Get("rule"), q.Get("verdict")
 	var views []findingView
 	rules := map[string]string{}
+	versions, err := s.db.DecisionVersions(r.Context())
+	if err != nil {
+		s.fail(w, r, http.StatusInternalServerError, err)
+		return
+	}
 	for i := range br.Reports {
-		for _, fv := range s.findingViews(r.Context(), br, i, lang, false) {
+		for _, fv := range s.findingViews(r.Context(), br, i, lang, false, versions) {
 			if fv.Status != engine.StatusFail && fv.Status != engine.StatusNeedsReview && fv.Review == nil {
 				continue
 			}

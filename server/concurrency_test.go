@@ -1,0 +1,112 @@
+package server
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/ogi-checker/ogi/account"
+	"github.com/ogi-checker/ogi/internal/pgtest"
+)
+
+// TestReviewersRace: twenty reviewers decide the same findings at once
+// over the API, each from the view they loaded: for each finding exactly
+// one wins, the others get 409 naming the winner, and nothing is lost —
+// every finding's history has one row. On SQLite and on PostgreSQL (two
+// servers over one database: two replicas).
+func TestReviewersRace(t *testing.T) {
+	t.Run("sqlite", func(t *testing.T) { reviewersRace(t, newEnv(t, nil), nil) })
+	t.Run("postgres", func(t *testing.T) {
+		dsn := pgtest.Location(t)
+		dir := t.TempDir()
+		a := newEnvAt(t, dir, func(c *Config) { c.DB = dsn })
+		b := newEnvAt(t, t.TempDir(), func(c *Config) { c.DB = dsn; c.DataDir = a.srv.cfg.DataDir })
+		reviewersRace(t, a, b)
+	})
+}
+
+func reviewersRace(t *testing.T, e, replica *testEnv) {
+	for i := range 20 {
+		e.user(fmt.Sprintf("r%02d", i), account.RoleReviewer)
+	}
+	c := e.login("r00")
+	id := c.createBatch(2024)
+	files := map[string][]byte{}
+	for name, b := range corpusFiles(t) {
+		if strings.HasSuffix(name, ".txt") {
+			files[name] = b
+		}
+	}
+	c.upload(fmt.Sprintf("/api/batches/%d/files", id), files, "")
+	c.postJSON(fmt.Sprintf("/api/batches/%d/run", id), nil)
+	e.waitDone(id)
+	var ids []string
+	for _, fr := range c.results(id).Reports {
+		for _, f := range fr.Findings {
+			if f.ID != "" && len(ids) < 5 {
+				ids = append(ids, f.ID)
+			}
+		}
+	}
+	seen := map[string]int64{}
+	for _, id := range ids {
+		seen[id] = 0
+	}
+	clients := make([]*client, 20)
+	for i := range clients {
+		host := e
+		if replica != nil && i%2 == 1 {
+			host = replica
+		}
+		clients[i] = host.login(fmt.Sprintf("r%02d", i))
+	}
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	codes := map[int]int{}
+	winners := map[string][]string{}
+	for i, cl := range clients {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r := cl.postJSON(fmt.Sprintf("/api/batches/%d/decisions", id), map[string]any{"findings": ids, "verdict": "confirmed", "versions": seen})
+			mu.Lock()
+			defer mu.Unlock()
+			codes[r.StatusCode]++
+			var body struct {
+				Decided   []string
+				Conflicts []conflict
+			}
+			_ = json.Unmarshal([]byte(r.body), &body)
+			for _, f := range body.Decided {
+				winners[f] = append(winners[f], fmt.Sprintf("r%02d", i))
+			}
+			if r.StatusCode == http.StatusConflict && len(body.Conflicts) == 0 {
+				t.Errorf("409 without the decisions in force: %s", r.body)
+			}
+		}()
+	}
+	wg.Wait()
+	for _, f := range ids {
+		if len(winners[f]) != 1 {
+			t.Errorf("finding %s decided by %v: want exactly one", f, winners[f])
+		}
+		identity := strings.SplitN(f, "-", 2)[0]
+		hist, err := e.srv.db.DecisionHistory(t.Context(), identity)
+		if err != nil || len(hist) != 1 {
+			t.Errorf("finding %s: %d history rows (%v), want 1", f, len(hist), err)
+		}
+	}
+	if codes[http.StatusConflict] < 19 {
+		t.Errorf("answers %v: want at least 19 refused", codes)
+	}
+	// The report page's form refuses a stale view too, and says who won.
+	r := clients[3].postForm(fmt.Sprintf("/batches/%d/decisions", id), url.Values{"finding": {ids[0]}, "verdict": {"dismissed"},
+		"reason": {"原文无误"}, "version": {"0"}, "back": {"/"}})
+	if r.StatusCode != http.StatusConflict || !strings.Contains(r.body, "您的结论未保存") {
+		t.Fatalf("stale form: %d", r.StatusCode)
+	}
+}
