@@ -63,6 +63,10 @@ type Config struct {
 	Checker func(profile, jurisdiction string) (*check.Checker, error)
 	// Log receives the server's log; nil: discard.
 	Log *slog.Logger
+	// NoMigrate opens the store without changing its schema: one behind
+	// this binary is refused (ogi migrate first), as replicas started
+	// after an explicit migration expect.
+	NoMigrate bool
 	// MetricsAddr, when set, is a second address serving /metrics
 	// (Prometheus), /healthz and /readyz without a session, for a scraper
 	// and a load balancer on the operators' network.
@@ -139,7 +143,11 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 			return nil, fmt.Errorf("serve: %w", err)
 		}
 	}
-	db, err := store.Open(ctx, cfg.DB)
+	open := store.Open
+	if cfg.NoMigrate {
+		open = store.OpenCurrent
+	}
+	db, err := open(ctx, cfg.DB)
 	if err != nil {
 		return nil, fmt.Errorf("serve: %w", err)
 	}

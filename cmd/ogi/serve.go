@@ -22,7 +22,7 @@ func newServeCmd(stdout, stderr io.Writer, code *int) *cobra.Command {
 	var (
 		addr, db, data, tlsCert, tlsKey, logFormat, metricsAddr string
 		allow                                                   []string
-		trustProxy                                              bool
+		trustProxy, noMigrate                                   bool
 		maxUploadMB, maxFileMB                                  int64
 		maxFiles, workers                                       int
 		fetchTimeout, sessionTTL, grace                         time.Duration
@@ -95,7 +95,7 @@ redirects, each checked) unless --fetch-allow names their range.`,
 		lim.MaxFiles = maxFiles
 		cfg := server.Config{Addr: addr, DB: db, DataDir: data, TLSCert: tlsCert, TLSKey: tlsKey, TrustProxy: trustProxy,
 			FetchAllow: prefixes, MaxUpload: maxUploadMB << 20, Limits: lim, FetchTimeout: fetchTimeout, SessionTTL: sessionTTL,
-			Workers: workers, Version: readVersion().Version, Converter: converterID(), Log: slog.New(h), MetricsAddr: metricsAddr}
+			Workers: workers, Version: readVersion().Version, Converter: converterID(), Log: slog.New(h), MetricsAddr: metricsAddr, NoMigrate: noMigrate}
 		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 		defer stop()
 		srv, err := server.New(ctx, cfg)
@@ -133,6 +133,7 @@ redirects, each checked) unless --fetch-allow names their range.`,
 	f.DurationVar(&grace, "shutdown-grace", 30*time.Second, "time requests in flight get to finish on SIGTERM")
 	f.IntVar(&workers, "jobs", 0, "reports converted and checked at once (0: one per CPU)")
 	f.StringVar(&logFormat, "log-format", "text", "log format on standard error: text or json")
+	f.BoolVar(&noMigrate, "no-migrate", false, "refuse a store whose schema is behind this ogi instead of migrating it (run ogi migrate first; for replicas)")
 	f.StringVar(&metricsAddr, "metrics-addr", "", "second address serving /metrics (Prometheus), /healthz and /readyz without a session, e.g. 127.0.0.1:9090 (\"\": none)")
 	return cmd
 }

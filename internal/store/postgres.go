@@ -20,7 +20,7 @@ const migrationLock int64 = 0x6f6769
 // string (pgx's syntax: host, port, user, password, dbname, sslmode and
 // search_path among the parameters). Unlike SQLite, PostgreSQL takes
 // writers concurrently, so one pool serves reads and writes.
-func openPostgres(ctx context.Context, dsn string, maxVersion int) (*Store, error) {
+func openPostgres(ctx context.Context, dsn string, maxVersion int, mode migrateMode) (*Store, error) {
 	label := redactDSN(dsn)
 	cfg, err := pgx.ParseConfig(dsn)
 	if err != nil {
@@ -38,7 +38,7 @@ func openPostgres(ctx context.Context, dsn string, maxVersion int) (*Store, erro
 		_ = d.Close()
 		return nil, fmt.Errorf("store: open %s: %w", label, err)
 	}
-	if err := migrate(ctx, d, label, maxVersion); err != nil {
+	if err := migrate(ctx, d, label, maxVersion, mode); err != nil {
 		_ = d.Close()
 		return nil, err
 	}

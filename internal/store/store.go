@@ -77,6 +77,53 @@ func Open(ctx context.Context, pathOrDSN string) (*Store, error) {
 	return openAt(ctx, pathOrDSN, len(migrations))
 }
 
+// migrateMode says what opening does about a schema older than this
+// binary's: bring it up to date (Open), refuse it (OpenCurrent), or only
+// read its version (Version).
+type migrateMode int
+
+const (
+	migrateApply migrateMode = iota
+	migrateRequire
+	migrateRead
+)
+
+// LatestVersion is the schema version this binary writes.
+func LatestVersion() int { return len(migrations) }
+
+// OpenCurrent opens a database without changing its schema: one that is
+// behind this binary is refused with an error saying to run ogi migrate,
+// for deployments that migrate explicitly before starting replicas.
+func OpenCurrent(ctx context.Context, pathOrDSN string) (*Store, error) {
+	return openMode(ctx, pathOrDSN, len(migrations), migrateRequire)
+}
+
+// Version is the schema version of the database at pathOrDSN, changing
+// nothing (a new SQLite file is created empty, at version 0).
+func Version(ctx context.Context, pathOrDSN string) (int, error) {
+	s, err := openMode(ctx, pathOrDSN, len(migrations), migrateRead)
+	if err != nil {
+		return 0, err
+	}
+	defer func() { _ = s.Close() }()
+	return s.SchemaVersion(ctx)
+}
+
+// Migrate brings the database at pathOrDSN up to this binary's schema and
+// says from which version to which.
+func Migrate(ctx context.Context, pathOrDSN string) (from, to int, err error) {
+	if from, err = Version(ctx, pathOrDSN); err != nil {
+		return 0, 0, err
+	}
+	s, err := Open(ctx, pathOrDSN)
+	if err != nil {
+		return from, 0, err
+	}
+	defer func() { _ = s.Close() }()
+	to, err = s.SchemaVersion(ctx)
+	return from, to, err
+}
+
 // IsPostgres reports whether Open takes name for a PostgreSQL connection
 // string rather than a file path.
 func IsPostgres(name string) bool {
@@ -87,6 +134,10 @@ func IsPostgres(name string) bool {
 // openAt is Open for a binary that knows only the first maxVersion
 // migrations; tests use it to build databases at old schema versions.
 func openAt(ctx context.Context, path string, maxVersion int) (*Store, error) {
+	return openMode(ctx, path, maxVersion, migrateApply)
+}
+
+func openMode(ctx context.Context, path string, maxVersion int, mode migrateMode) (*Store, error) {
 	if maxVersion < 0 || maxVersion > len(migrations) {
 		return nil, fmt.Errorf("store: schema version %d out of range 0..%d", maxVersion, len(migrations))
 	}
@@ -95,7 +146,7 @@ func openAt(ctx context.Context, path string, maxVersion int) (*Store, error) {
 		return nil, errors.New("store: open: empty database path")
 	}
 	if IsPostgres(path) {
-		return openPostgres(ctx, path, maxVersion)
+		return openPostgres(ctx, path, maxVersion, mode)
 	}
 	name, err := dsn(path)
 	if err != nil {
@@ -114,7 +165,7 @@ func openAt(ctx context.Context, path string, maxVersion int) (*Store, error) {
 		_ = w.Close() // the open error is the one worth reporting
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
-	if err := migrate(ctx, w, path, maxVersion); err != nil {
+	if err := migrate(ctx, w, path, maxVersion, mode); err != nil {
 		_ = w.Close() // the open error is the one worth reporting
 		return nil, err
 	}
@@ -159,9 +210,9 @@ func dsn(path string) (string, error) {
 // migrate applies the pending migrations up to target, each in its own
 // transaction so that a failure leaves the database at the last good
 // version rather than half-way through one.
-func migrate(ctx context.Context, d *db, path string, target int) error {
+func migrate(ctx context.Context, d *db, path string, target int, mode migrateMode) error {
 	for {
-		done, err := migrateStep(ctx, d, path, target)
+		done, err := migrateStep(ctx, d, path, target, mode)
 		if err != nil || done {
 			return err
 		}
@@ -172,7 +223,7 @@ func migrate(ctx context.Context, d *db, path string, target int) error {
 // transaction, which is immediate on SQLite and holds an advisory lock on
 // PostgreSQL, so that two processes opening the same new database cannot
 // both apply the same script.
-func migrateStep(ctx context.Context, d *db, path string, target int) (done bool, err error) {
+func migrateStep(ctx context.Context, d *db, path string, target int, mode migrateMode) (done bool, err error) {
 	tx, err := d.BeginTx(ctx, nil)
 	if err != nil {
 		return false, fmt.Errorf("store: open %s: %w", path, err)
@@ -197,6 +248,12 @@ func migrateStep(ctx context.Context, d *db, path string, target int) (done bool
 	}
 	if v > target {
 		return false, fmt.Errorf("store: %s has schema version %d, newer than version %d known to this ogi; use a newer ogi or another database file", path, v, target)
+	}
+	if v < target && mode == migrateRequire {
+		return false, fmt.Errorf("store: %s has schema version %d, older than version %d this ogi needs: run `ogi migrate --db %s` first", path, v, target, path)
+	}
+	if v < target && mode == migrateRead {
+		return true, tx.Commit()
 	}
 	if v == target {
 		// A database migrated before user_version was kept gets it now.
