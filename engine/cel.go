@@ -7,6 +7,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"sync"
 
 	"cel.dev/cel-go/cel"
 	celast "cel.dev/cel-go/common/ast"
@@ -205,14 +206,46 @@ func formatNumber(v float64) string {
 	return strconv.FormatFloat(v, 'f', -1, 64)
 }
 
-// sourceLines keeps the lines of the file being compiled, for positions in
-// block scalars. Compilation of a pack is sequential.
-var sourceLines = map[string][]string{}
+// sources keeps the lines of the files being compiled, for positions in
+// block scalars. A server builds engines concurrently (a checker per
+// scoring profile), so the same file may be compiled twice at once: the
+// entry is counted and guarded.
+var sources = struct {
+	sync.Mutex
+	files map[string]*sourceFile
+}{files: map[string]*sourceFile{}}
+
+type sourceFile struct {
+	lines []string
+	users int
+}
+
+func sourceLines(file string) []string {
+	sources.Lock()
+	defer sources.Unlock()
+	if f := sources.files[file]; f != nil {
+		return f.lines
+	}
+	return nil
+}
 
 // compileCELFile parses and compiles every rule in one YAML file.
 func compileCELFile(file string, data []byte) ([]*Rule, error) {
-	sourceLines[file] = strings.Split(string(data), "\n")
-	defer delete(sourceLines, file)
+	sources.Lock()
+	sf := sources.files[file]
+	if sf == nil {
+		sf = &sourceFile{lines: strings.Split(string(data), "\n")}
+		sources.files[file] = sf
+	}
+	sf.users++
+	sources.Unlock()
+	defer func() {
+		sources.Lock()
+		if sf.users--; sf.users == 0 {
+			delete(sources.files, file)
+		}
+		sources.Unlock()
+	}()
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
 		pos, msg := yamlError(file, data, err)
@@ -372,7 +405,7 @@ func nodePos(file string, n *yaml.Node, line, col int) Pos {
 		// Content lines are indented by the block's indentation, which the
 		// scalar's value no longer shows: read it from the source.
 		indent := 0
-		if src := sourceLines[file]; n.Line < len(src) {
+		if src := sourceLines(file); n.Line < len(src) {
 			l := src[n.Line] // the first content line (0-based index = 1-based line + 1 - 1)
 			indent = len(l) - len(strings.TrimLeft(l, " "))
 		}

@@ -88,7 +88,7 @@ type Server struct {
 	metrics *metrics
 
 	mu       sync.Mutex
-	checkers map[[2]string]*check.Checker
+	checkers map[[2]string]*checkerEntry
 	// setupToken lets the first visitor create the first administrator;
 	// empty once an account exists.
 	setupToken string
@@ -130,7 +130,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	s := &Server{cfg: cfg, log: log, checkers: map[[2]string]*check.Checker{}, now: time.Now,
+	s := &Server{cfg: cfg, log: log, checkers: map[[2]string]*checkerEntry{}, now: time.Now,
 		logins: account.NewLimiter(5, time.Minute), ipLimit: account.NewLimiter(30, time.Minute)}
 	// The store's and the data's directories are made as ogi assess makes
 	// its --db's: a first start needs nothing prepared.
@@ -211,23 +211,37 @@ func defaultChecker(profile, juris string) (*check.Checker, error) {
 func (s *Server) checker(profile, juris string) (*check.Checker, error) {
 	k := [2]string{profile, juris}
 	s.mu.Lock()
-	c := s.checkers[k]
+	e := s.checkers[k]
+	if e == nil {
+		e = &checkerEntry{}
+		s.checkers[k] = e
+	}
 	s.mu.Unlock()
-	if c != nil {
-		return c, nil
+	// Requests that need the same checker at once wait for one build.
+	e.once.Do(func() {
+		ref, err := s.resolveProfile(profile)
+		if err == nil {
+			e.c, err = s.cfg.Checker(ref, juris)
+		}
+		e.err = err
+	})
+	if e.err != nil {
+		// A failed build is not kept: the next request tries again (a
+		// stored profile may have been restored meanwhile).
+		s.mu.Lock()
+		if s.checkers[k] == e {
+			delete(s.checkers, k)
+		}
+		s.mu.Unlock()
 	}
-	ref, err := s.resolveProfile(profile)
-	if err != nil {
-		return nil, err
-	}
-	c, err = s.cfg.Checker(ref, juris)
-	if err != nil {
-		return nil, err
-	}
-	s.mu.Lock()
-	s.checkers[k] = c
-	s.mu.Unlock()
-	return c, nil
+	return e.c, e.err
+}
+
+// checkerEntry is one cached checker, built once.
+type checkerEntry struct {
+	once sync.Once
+	c    *check.Checker
+	err  error
 }
 
 // Handler is the whole application, for tests and for embedding.
