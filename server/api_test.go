@@ -78,20 +78,7 @@ func TestAPIToken(t *testing.T) {
 	if r := bot.postJSON("/api/tokens", map[string]string{"name": "more"}); r.StatusCode != http.StatusForbidden {
 		t.Fatalf("token minted a token: %d", r.StatusCode)
 	}
-	id := bot.createBatch(2024)
-	files := map[string][]byte{}
-	for name, b := range corpusFiles(t) {
-		if strings.HasSuffix(name, ".txt") {
-			files[name] = b
-		}
-	}
-	if r := bot.upload(fmt.Sprintf("/api/batches/%d/files", id), files, ""); r.StatusCode != http.StatusOK {
-		t.Fatalf("upload: %d %s", r.StatusCode, r.body)
-	}
-	if r := bot.postJSON(fmt.Sprintf("/api/batches/%d/run", id), nil); r.StatusCode != http.StatusAccepted {
-		t.Fatalf("run: %d", r.StatusCode)
-	}
-	e.waitDone(id)
+	id := bot.checkedBatch(textFiles(t))
 	r = bot.get(fmt.Sprintf("/api/batches/%d/results", id))
 	validateCheckJSON(t, []byte(r.body))
 	out := bot.results(id)

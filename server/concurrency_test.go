@@ -34,16 +34,7 @@ func reviewersRace(t *testing.T, e, replica *testEnv) {
 		e.user(fmt.Sprintf("r%02d", i), account.RoleReviewer)
 	}
 	c := e.login("r00")
-	id := c.createBatch(2024)
-	files := map[string][]byte{}
-	for name, b := range corpusFiles(t) {
-		if strings.HasSuffix(name, ".txt") {
-			files[name] = b
-		}
-	}
-	c.upload(fmt.Sprintf("/api/batches/%d/files", id), files, "")
-	c.postJSON(fmt.Sprintf("/api/batches/%d/run", id), nil)
-	e.waitDone(id)
+	id := c.checkedBatch(textFiles(t))
 	var ids []string
 	for _, fr := range c.results(id).Reports {
 		for _, f := range fr.Findings {

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"mime/multipart"
@@ -284,4 +285,34 @@ func (e *testEnv) waitDone(id int64) store.Batch {
 	}
 	e.t.Fatalf("batch %d did not finish", id)
 	return store.Batch{}
+}
+
+// textFiles are the corpus's text reports: quick to check, enough to
+// have findings.
+func textFiles(t *testing.T) map[string][]byte {
+	t.Helper()
+	files := map[string][]byte{}
+	for name, b := range corpusFiles(t) {
+		if strings.HasSuffix(name, ".txt") {
+			files[name] = b
+		}
+	}
+	return files
+}
+
+// checkedBatch creates a batch of files through the API, runs it and
+// waits until it is done.
+func (c *client) checkedBatch(files map[string][]byte) int64 {
+	c.e.t.Helper()
+	id := c.createBatch(2024)
+	if r := c.upload(fmt.Sprintf("/api/batches/%d/files", id), files, ""); r.StatusCode != http.StatusOK {
+		c.e.t.Fatalf("upload: %d %s", r.StatusCode, r.body)
+	}
+	if r := c.postJSON(fmt.Sprintf("/api/batches/%d/run", id), nil); r.StatusCode != http.StatusAccepted {
+		c.e.t.Fatalf("run: %d", r.StatusCode)
+	}
+	if b := c.e.waitDone(id); b.State != "done" {
+		c.e.t.Fatalf("batch: %+v", b)
+	}
+	return id
 }

@@ -20,16 +20,8 @@ func TestMetrics(t *testing.T) {
 	e := newEnv(t, nil)
 	e.user("li", account.RoleReviewer)
 	c := e.login("li")
-	id := c.createBatch(2024)
-	files := map[string][]byte{}
-	for name, b := range corpusFiles(t) {
-		if strings.HasSuffix(name, ".txt") {
-			files[name] = b
-		}
-	}
-	c.upload(fmt.Sprintf("/api/batches/%d/files", id), files, "")
-	c.postJSON(fmt.Sprintf("/api/batches/%d/run", id), nil)
-	e.waitDone(id)
+	files := textFiles(t)
+	id := c.checkedBatch(files)
 	c.get(fmt.Sprintf("/batches/%d/overview", id))
 	ms := httptest.NewServer(e.srv.MetricsHandler())
 	defer ms.Close()
