@@ -427,6 +427,18 @@ type cellView struct{ Addr, Name string }
 func (s *Server) findingViews(ctx context.Context, br *batchResults, idx int, lang string, history bool, versions map[string]int64) []findingView {
 	fr := br.Reports[idx]
 	out := make([]findingView, 0, len(fr.Findings))
+	// The report page shows each finding's history: read in one query.
+	var hists map[string][]store.Decision
+	if history {
+		var ids []string
+		for _, f := range fr.Findings {
+			if f.ID != "" {
+				identity, _ := engine.SplitFindingID(f.ID)
+				ids = append(ids, identity)
+			}
+		}
+		hists, _ = s.db.DecisionHistories(ctx, ids)
+	}
 	for _, f := range fr.Findings {
 		fv := findingView{Finding: f, Title: br.title(f.Rule, lang), SeverityName: report.SeverityName(f.Severity, lang),
 			StatusName: report.StatusName(f.Status, lang), Message: f.Message.Pick(lang), Report: idx, ReportName: fr.File, ReportAgency: fr.Agency}
@@ -440,7 +452,7 @@ func (s *Server) findingViews(ctx context.Context, br *batchResults, idx int, la
 		if f.ID != "" {
 			identity, _ := engine.SplitFindingID(f.ID)
 			if history {
-				fv.History, _ = s.db.DecisionHistory(ctx, identity)
+				fv.History = hists[identity]
 				if n := len(fv.History); n > 0 {
 					fv.Version = fv.History[n-1].Version
 				}

@@ -76,6 +76,10 @@ func TestDecisionConflict(t *testing.T) {
 		if err != nil || len(hist) != 3 {
 			t.Fatalf("history %d rows (%v): want li, wang and the one winner", len(hist), err)
 		}
+		hs, err := s.DecisionHistories(ctx, []string{"f1", "none"})
+		if err != nil || len(hs) != 1 || len(hs["f1"]) != 3 || hs["f1"][2] != hist[2] {
+			t.Fatalf("histories %v (%v), want f1's three rows", hs, err)
+		}
 		vs, err := s.DecisionVersions(ctx)
 		if err != nil || vs["f1"] != hist[2].Version || len(vs) != 1 {
 			t.Fatalf("versions %v (%v), want f1 at %d", vs, err, hist[2].Version)

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -249,4 +250,26 @@ func (s *Store) DecisionVersions(ctx context.Context) (map[string]int64, error) 
 		out[f] = v
 	}
 	return out, rows.Err()
+}
+
+// DecisionHistories is DecisionHistory for many findings in one query (a
+// report page shows every finding's history), by finding.
+func (s *Store) DecisionHistories(ctx context.Context, findings []string) (map[string][]Decision, error) {
+	out := map[string][]Decision{}
+	if len(findings) == 0 {
+		return out, nil
+	}
+	args := make([]any, len(findings))
+	for i, f := range findings {
+		args[i] = f
+	}
+	ds, err := s.queryDecisions(ctx, `SELECT `+decisionCols+`, id FROM decision_history WHERE finding IN (?`+
+		strings.Repeat(", ?", len(findings)-1)+`) ORDER BY id`, args...)
+	if err != nil {
+		return nil, err
+	}
+	for _, d := range ds {
+		out[d.Finding] = append(out[d.Finding], d)
+	}
+	return out, nil
 }
