@@ -260,7 +260,11 @@ func TestRunBatch(t *testing.T) {
 // same line again (nothing of a FileReport is lost on the way back).
 func testRoundTrip(t *testing.T, r *Runner, id int64, res []report.FileReport) {
 	t.Helper()
-	f, err := os.Open(filepath.Join(r.batchDir(id), "results.jsonl"))
+	dir, _, err := currentRun(r.batchDir(id))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(filepath.Join(dir, "results.jsonl"))
 	if err != nil {
 		t.Fatal(err)
 	}

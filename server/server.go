@@ -19,7 +19,6 @@ import (
 	"net/netip"
 	"os"
 	"path/filepath"
-	"strings"
 	"sync"
 	"time"
 
@@ -28,7 +27,6 @@ import (
 	"github.com/ogi-checker/ogi/intake"
 	"github.com/ogi-checker/ogi/internal/store"
 	"github.com/ogi-checker/ogi/jobs"
-	"github.com/ogi-checker/ogi/jurisdiction"
 )
 
 // Config is how the server is set up; ogi serve fills it from its flags.
@@ -88,7 +86,7 @@ type Server struct {
 	metrics *metrics
 
 	mu       sync.Mutex
-	checkers map[[2]string]*checkerEntry
+	checkers *jobs.Checkers
 	// setupToken lets the first visitor create the first administrator;
 	// empty once an account exists.
 	setupToken string
@@ -130,7 +128,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	s := &Server{cfg: cfg, log: log, checkers: map[[2]string]*checkerEntry{}, now: time.Now,
+	s := &Server{cfg: cfg, log: log, now: time.Now,
 		logins: account.NewLimiter(5, time.Minute), ipLimit: account.NewLimiter(30, time.Minute)}
 	// The store's and the data's directories are made as ogi assess makes
 	// its --db's: a first start needs nothing prepared.
@@ -156,6 +154,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		_ = db.Close()
 		return nil, fmt.Errorf("serve: --data %s: %w", cfg.DataDir, err)
 	}
+	s.checkers = jobs.NewCheckers(cfg.Checker, s.blobs)
 	s.metrics = newMetrics(s)
 	s.runner, err = jobs.New(jobs.Config{Store: db, StorePath: cfg.DB, Blobs: s.blobs, DataDir: cfg.DataDir,
 		Checker: s.checker, Version: cfg.Version, Converter: cfg.Converter, Workers: cfg.Workers, Log: log, Observe: s.metrics})
@@ -188,60 +187,12 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 
 // defaultChecker is the CLI's checker with the built-in rules.
 func defaultChecker(profile, juris string) (*check.Checker, error) {
-	o := check.Options{}
-	if profile != "" {
-		sc, err := check.LoadScoring(profile)
-		if err != nil {
-			return nil, err
-		}
-		o.Score = &sc
-	}
-	if juris != "" {
-		jp, ok := jurisdiction.Builtin(juris)
-		if !ok {
-			return nil, fmt.Errorf("no built-in jurisdiction %q (%s)", juris, strings.Join(jurisdiction.Names(), ", "))
-		}
-		o.Engine.Jurisdiction = jp
-	}
-	return check.New(o)
+	return jobs.DefaultChecker(profile, juris)
 }
 
-// checker is the cached checker for a profile and jurisdiction: compiling
-// the rules costs tens of milliseconds, and every batch and page needs one.
+// checker is the cached checker for a profile and jurisdiction.
 func (s *Server) checker(profile, juris string) (*check.Checker, error) {
-	k := [2]string{profile, juris}
-	s.mu.Lock()
-	e := s.checkers[k]
-	if e == nil {
-		e = &checkerEntry{}
-		s.checkers[k] = e
-	}
-	s.mu.Unlock()
-	// Requests that need the same checker at once wait for one build.
-	e.once.Do(func() {
-		ref, err := s.resolveProfile(profile)
-		if err == nil {
-			e.c, err = s.cfg.Checker(ref, juris)
-		}
-		e.err = err
-	})
-	if e.err != nil {
-		// A failed build is not kept: the next request tries again (a
-		// stored profile may have been restored meanwhile).
-		s.mu.Lock()
-		if s.checkers[k] == e {
-			delete(s.checkers, k)
-		}
-		s.mu.Unlock()
-	}
-	return e.c, e.err
-}
-
-// checkerEntry is one cached checker, built once.
-type checkerEntry struct {
-	once sync.Once
-	c    *check.Checker
-	err  error
+	return s.checkers.Get(profile, juris)
 }
 
 // Handler is the whole application, for tests and for embedding.
