@@ -253,6 +253,13 @@ func (q *queue) enqueue(ctx context.Context, id int64) error {
 	if err != nil {
 		return fmt.Errorf("jobs: %w", err)
 	}
+	if running {
+		// The run under way is the run, unless its job is gone (a worker
+		// killed on its last attempt): then a new job takes it over.
+		if live, err := q.liveBatchJob(ctx, id); err != nil || live {
+			return err
+		}
+	}
 	res, err := q.client.Insert(ctx, batchArgs{Batch: id}, &river.InsertOpts{Priority: priority(len(items))})
 	if err != nil {
 		if !running {
@@ -481,11 +488,11 @@ func (w *batchWorker) Work(ctx context.Context, job *river.Job[batchArgs]) error
 		return err
 	case err != nil:
 		r.cfg.Log.Warn("batch failed", "batch", id, "err", err)
-		if serr := st.SetBatchState(bg, id, store.BatchFailed, err.Error(), time.Now()); serr != nil {
+		if serr := q.finish(bg, job, store.BatchFailed, err.Error()); serr != nil {
 			return serr
 		}
 	default:
-		if err := st.SetBatchState(bg, id, store.BatchDone, "", time.Now()); err != nil {
+		if err := q.finish(bg, job, store.BatchDone, ""); err != nil {
 			return err
 		}
 	}
@@ -494,6 +501,40 @@ func (w *batchWorker) Work(ctx context.Context, job *river.Job[batchArgs]) error
 		o.RunEnded(nb.State, time.Since(nb.Started), nb.Total)
 	}
 	return nil
+}
+
+// finish records how the batch ended and completes its job in one
+// transaction: a batch is never done while its job still runs (a new run
+// submitted then would be taken for the same) nor its job completed while
+// the batch still shows running.
+func (q *queue) finish(ctx context.Context, job *river.Job[batchArgs], state, msg string) error {
+	stmt, args, err := store.BatchStateStatement(job.Args.Batch, state, msg, time.Now())
+	if err != nil {
+		return err
+	}
+	tx, err := q.pool.Begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer func() { _ = tx.Rollback(ctx) }()
+	if _, err := tx.Exec(ctx, stmt, args...); err != nil {
+		return err
+	}
+	if _, err := river.JobCompleteTx[*riverpgxv5.Driver](ctx, tx, job); err != nil {
+		return err
+	}
+	return tx.Commit(ctx)
+}
+
+// liveBatchJob reports whether the batch has a job not finished.
+func (q *queue) liveBatchJob(ctx context.Context, id int64) (bool, error) {
+	var live bool
+	err := q.pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM river_job WHERE kind = $1
+		AND state IN ('available', 'pending', 'retryable', 'running', 'scheduled') AND (args->>'batch')::bigint = $2)`, kindBatch, id).Scan(&live)
+	if err != nil {
+		return false, fmt.Errorf("jobs: the job queue: %w", err)
+	}
+	return live, nil
 }
 
 // transientError marks a run failure worth another attempt (the store or

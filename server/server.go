@@ -19,6 +19,7 @@ import (
 	"net/netip"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sync"
 	"time"
 
@@ -33,8 +34,10 @@ import (
 type Config struct {
 	// Addr is the address to listen on (host:port).
 	Addr string
-	// DB is the SQLite store's path; DataDir holds the uploaded originals
-	// (by hash) and each batch's work files. Neither is ever served as is.
+	// DB is the store: a SQLite file's path or a postgres:// URL. DataDir
+	// holds the uploaded originals (by hash) and each batch's results; with
+	// PostgreSQL every replica and worker must share it (a network file
+	// system, or one machine). Neither is ever served as is.
 	DB, DataDir string
 	// TLSCert and TLSKey, when both set, make the server speak HTTPS.
 	TLSCert, TLSKey string
@@ -69,6 +72,10 @@ type Config struct {
 	// (Prometheus), /healthz and /readyz without a session, for a scraper
 	// and a load balancer on the operators' network.
 	MetricsAddr string
+	// Queue configures the shared job queue a PostgreSQL store gets (nil:
+	// one report job per CPU worked in this process). A SQLite store runs
+	// batches in this process and takes no Queue.
+	Queue *jobs.QueueConfig
 }
 
 // Server is a running web application.
@@ -156,8 +163,13 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	}
 	s.checkers = jobs.NewCheckers(cfg.Checker, s.blobs)
 	s.metrics = newMetrics(s)
-	s.runner, err = jobs.New(jobs.Config{Store: db, StorePath: cfg.DB, Blobs: s.blobs, DataDir: cfg.DataDir,
-		Checker: s.checker, Version: cfg.Version, Converter: cfg.Converter, Workers: cfg.Workers, Log: log, Observe: s.metrics})
+	jc := jobs.Config{Store: db, StorePath: cfg.DB, Blobs: s.blobs, DataDir: cfg.DataDir,
+		Checker: s.checker, Version: cfg.Version, Converter: cfg.Converter, Workers: cfg.Workers, Log: log, Observe: s.metrics}
+	if jc.Queue, err = queueConfig(ctx, cfg); err != nil {
+		_ = db.Close()
+		return nil, err
+	}
+	s.runner, err = jobs.New(jc)
 	if err != nil {
 		_ = db.Close()
 		return nil, fmt.Errorf("serve: %w", err)
@@ -183,6 +195,29 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	}
 	s.handler = s.routes()
 	return s, nil
+}
+
+// queueConfig is the job queue a PostgreSQL store gets, its tables
+// migrated (or, with NoMigrate, found current); nil for SQLite.
+func queueConfig(ctx context.Context, cfg Config) (*jobs.QueueConfig, error) {
+	if !store.IsPostgres(cfg.DB) {
+		if cfg.Queue != nil && cfg.Queue.Workers == 0 {
+			return nil, errors.New("serve: a process that only queues work (--queue-workers 0) needs a PostgreSQL store shared with workers (--db postgres://…)")
+		}
+		return nil, nil
+	}
+	q := jobs.QueueConfig{Workers: runtime.GOMAXPROCS(0)}
+	if cfg.Queue != nil {
+		q = *cfg.Queue
+	}
+	current, err := jobs.MigrateQueue(ctx, cfg.DB, cfg.NoMigrate)
+	if err != nil {
+		return nil, fmt.Errorf("serve: %w", err)
+	}
+	if !current {
+		return nil, fmt.Errorf("serve: the job queue's tables in %s are behind this ogi: run ogi migrate --db … first", store.Redact(cfg.DB))
+	}
+	return &q, nil
 }
 
 // defaultChecker is the CLI's checker with the built-in rules.
@@ -282,4 +317,45 @@ func (s *Server) Serve(ctx context.Context, grace time.Duration, ready func(url 
 		err = cerr
 	}
 	return err
+}
+
+// Work runs this process as a worker only (ogi worker): it works the
+// shared job queue, serves nothing but MetricsAddr, and on ctx's end
+// gives the jobs in hand back to the queue, waiting at most grace.
+func (s *Server) Work(ctx context.Context, grace time.Duration, ready func()) error {
+	if !store.IsPostgres(s.cfg.DB) {
+		_ = s.Close(context.Background())
+		return errors.New("worker: needs the PostgreSQL store the replicas share (--db postgres://…)")
+	}
+	if err := s.Start(ctx); err != nil {
+		return err
+	}
+	errc := make(chan error, 1)
+	var msrv *http.Server
+	if s.cfg.MetricsAddr != "" {
+		mln, err := net.Listen("tcp", s.cfg.MetricsAddr)
+		if err != nil {
+			_ = s.Close(context.Background())
+			return fmt.Errorf("worker: --metrics-addr %s: %w", s.cfg.MetricsAddr, err)
+		}
+		msrv = &http.Server{Handler: s.MetricsHandler(), ReadHeaderTimeout: 10 * time.Second, WriteTimeout: time.Minute}
+		go func() { errc <- msrv.Serve(mln) }()
+		s.log.Info("metrics", "addr", mln.Addr().String())
+	}
+	if ready != nil {
+		ready()
+	}
+	select {
+	case err := <-errc:
+		_ = s.Close(context.Background())
+		return err
+	case <-ctx.Done():
+	}
+	s.log.Info("worker stopping", "grace", grace.String())
+	sctx, cancel := context.WithTimeout(context.Background(), grace)
+	defer cancel()
+	if msrv != nil {
+		_ = msrv.Shutdown(sctx)
+	}
+	return s.Close(sctx)
 }
