@@ -586,6 +586,18 @@ func (r *Runner) Load() (queued, running int) {
 	return len(r.queue), running
 }
 
+// Failed is the number of jobs that failed for good and that the shared
+// queue still keeps (River keeps them a week); always 0 in a process that
+// runs its batches itself, whose failed runs are counted as they end.
+func (r *Runner) Failed() int {
+	if r.q == nil {
+		return 0
+	}
+	r.q.counts.Lock()
+	defer r.q.counts.Unlock()
+	return r.q.counts.failed
+}
+
 // Ready reports whether the runner takes work: started and not shutting
 // down.
 func (r *Runner) Ready() bool {

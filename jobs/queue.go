@@ -112,7 +112,7 @@ type queue struct {
 	// counts are the jobs by state, read by poll for Load.
 	counts struct {
 		sync.Mutex
-		queued, running int
+		queued, running, failed int
 	}
 }
 
@@ -190,6 +190,7 @@ func newQueue(ctx context.Context, r *Runner, cfg QueueConfig) (*queue, error) {
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &batchWorker{q: q})
 	river.AddWorker(workers, &reportWorker{q: q})
+	river.AddWorker(workers, &exportWorker{q: q})
 	rc := &river.Config{Workers: workers, Logger: r.cfg.Log, RescueStuckJobsAfter: cfg.RescueAfter,
 		// Report jobs take milliseconds: fetch again soon after a burst.
 		FetchCooldown: 20 * time.Millisecond, FetchPollInterval: cfg.Poll}
@@ -199,6 +200,8 @@ func newQueue(ctx context.Context, r *Runner, cfg QueueConfig) (*queue, error) {
 			// A batch job mostly waits (snoozed, holding no worker) and then
 			// writes the outputs, which use every core themselves.
 			queueBatch: {MaxWorkers: 2},
+			// Exports re-run a batch from the store; someone waits for each.
+			queueExport: {MaxWorkers: 2},
 		}
 	}
 	q.client, err = river.NewClient(riverpgxv5.New(pool), rc)
@@ -358,17 +361,18 @@ func (q *queue) unfinished(ctx context.Context, items []store.Item) (int, error)
 
 // refreshCounts reads the jobs waiting and running, for Load.
 func (q *queue) refreshCounts(ctx context.Context) {
-	var queued, running int
+	var queued, running, failed int
 	err := q.pool.QueryRow(ctx, `SELECT
 		count(*) FILTER (WHERE state IN ('available', 'pending', 'retryable', 'scheduled')),
-		count(*) FILTER (WHERE state = 'running')
-		FROM river_job WHERE kind IN ($1, $2) AND state IN ('available', 'pending', 'retryable', 'scheduled', 'running')`,
-		kindBatch, kindReport).Scan(&queued, &running)
+		count(*) FILTER (WHERE state = 'running'),
+		count(*) FILTER (WHERE state = 'discarded')
+		FROM river_job WHERE kind IN ($1, $2, $3) AND state IN ('available', 'pending', 'retryable', 'scheduled', 'running', 'discarded')`,
+		kindBatch, kindReport, kindExport).Scan(&queued, &running, &failed)
 	if err != nil {
 		return
 	}
 	q.counts.Lock()
-	q.counts.queued, q.counts.running = queued, running
+	q.counts.queued, q.counts.running, q.counts.failed = queued, running, failed
 	q.counts.Unlock()
 }
 

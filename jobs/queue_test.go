@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 
@@ -161,7 +162,92 @@ func TestQueueBatch(t *testing.T) {
 		if !bytes.Equal(g.Bytes(), w.Bytes()) {
 			t.Errorf("%s export differs between the shared queue and one process", f)
 		}
+		// Asked again: the same file, no second job.
+		var again bytes.Buffer
+		if _, err := replica.Export(ctx, id, f, &again); err != nil || !bytes.Equal(again.Bytes(), g.Bytes()) {
+			t.Errorf("%s export asked again: %v, same bytes %v", f, err, bytes.Equal(again.Bytes(), g.Bytes()))
+		}
+	}
+	var exports int
+	if err := replica.q.pool.QueryRow(ctx, `SELECT count(*) FROM river_job WHERE kind = $1`, kindExport).Scan(&exports); err != nil {
+		t.Fatal(err)
+	}
+	if exports != 3 {
+		t.Errorf("%d export jobs for 3 formats asked twice each, want 3", exports)
+	}
+	// A decision changes what an export shows: a new export job.
+	if err := q.st.PutDecision(ctx, store.Decision{Finding: "f-x", Verdict: "confirmed", Reviewer: "王", Decided: time.Unix(1700000000, 0)}); err != nil {
+		t.Fatal(err)
+	}
+	var g bytes.Buffer
+	if _, err := replica.Export(ctx, id, "csv", &g); err != nil {
+		t.Fatal(err)
+	}
+	if err := replica.q.pool.QueryRow(ctx, `SELECT count(*) FROM river_job WHERE kind = $1`, kindExport).Scan(&exports); err != nil || exports != 4 {
+		t.Errorf("after a decision: %d export jobs (%v), want 4", exports, err)
 	}
 }
 
 func mkdir(dir string) error { return os.MkdirAll(dir, 0o700) }
+
+// TestQueueShutdown: a worker stopped in the middle of a report job gives
+// it back to the queue at once, without spending an attempt, and another
+// worker finishes the batch.
+func TestQueueShutdown(t *testing.T) {
+	ctx := context.Background()
+	q := newQueueEnv(t)
+	replica := q.process(0)
+	id := q.batch("2024年度", 0, seed000, seed002)
+	held := make(chan struct{})
+	release := make(chan struct{})
+	var once sync.Once
+	q.blobs.block = func() {
+		once.Do(func() {
+			close(held)
+			<-release
+		})
+	}
+	first := q.process(1)
+	ch, unsub := replica.Subscribe(id)
+	defer unsub()
+	if err := replica.Enqueue(ctx, id); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-held:
+	case <-time.After(30 * time.Second):
+		t.Fatal("no report job started")
+	}
+	stopped := make(chan error, 1)
+	go func() { stopped <- first.Shutdown(ctx) }()
+	// The job's context is cancelled; the blob lookup returns when let go.
+	time.Sleep(200 * time.Millisecond)
+	close(release)
+	if err := <-stopped; err != nil {
+		t.Fatal(err)
+	}
+	// Both report jobs wait in the queue: the one the worker held came
+	// back at once, with no failed attempt recorded.
+	var available, failedAttempts int
+	if err := replica.q.pool.QueryRow(ctx, `SELECT count(*) FILTER (WHERE state = 'available'),
+		count(*) FILTER (WHERE COALESCE(jsonb_array_length(to_jsonb(errors)), 0) > 0 OR state = 'retryable')
+		FROM river_job WHERE kind = $1`, kindReport).Scan(&available, &failedAttempts); err != nil {
+		t.Fatal(err)
+	}
+	if available != 2 || failedAttempts != 0 {
+		t.Errorf("after the worker stopped: %d report jobs available, %d with a failed attempt; want 2 and 0", available, failedAttempts)
+	}
+	q.process(1)
+	if last, _ := waitEnd(t, ch); last.State != store.BatchDone {
+		t.Fatalf("batch ended %+v", last)
+	}
+	res, err := replica.Results(ctx, id)
+	if err != nil || len(res) != 2 {
+		t.Fatalf("results %d, %v", len(res), err)
+	}
+	for _, fr := range res {
+		if fr.Score == nil {
+			t.Errorf("%s: not scored: %s", fr.File, fr.Error)
+		}
+	}
+}
