@@ -94,8 +94,8 @@ type Server struct {
 
 	mu       sync.Mutex
 	checkers *jobs.Checkers
-	// setupToken lets the first visitor create the first administrator;
-	// empty once an account exists.
+	// setupToken is the one-time link this process printed at a start
+	// without accounts (the store keeps its hash, and the others').
 	setupToken string
 	// now is the clock, replaced in tests.
 	now func() time.Time
@@ -186,7 +186,10 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		return nil, fmt.Errorf("serve: %w", err)
 	}
 	if n == 0 {
-		tok, _, err := account.NewToken()
+		tok, hash, err := account.NewToken()
+		if err == nil {
+			err = db.AddSetupToken(ctx, hash, s.now())
+		}
 		if err != nil {
 			_ = db.Close()
 			return nil, err
@@ -237,11 +240,12 @@ func (s *Server) Handler() http.Handler { return s.handler }
 // "" when an account exists.
 func (s *Server) SetupURL(base string) string {
 	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.setupToken == "" {
+	tok := s.setupToken
+	s.mu.Unlock()
+	if tok == "" || !s.setupAllowed(context.Background(), tok) {
 		return ""
 	}
-	return base + "/setup?token=" + s.setupToken
+	return base + "/setup?token=" + tok
 }
 
 // Start resumes the batches a previous process left unfinished.
