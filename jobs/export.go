@@ -52,10 +52,23 @@ var zipTime = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
 // writes the file into the data directory, and the same batch, run,
 // settings and decisions are exported once (see exportJob).
 func (r *Runner) Export(ctx context.Context, batch int64, format string, w io.Writer) (filename string, err error) {
+	if !knownExport(format) {
+		return "", fmt.Errorf("jobs: unknown export format %q (one of %s)", format, strings.Join(ExportFormats(), ", "))
+	}
 	if r.q != nil {
 		return r.q.export(ctx, batch, format, w)
 	}
 	return r.export(ctx, batch, format, w)
+}
+
+// knownExport reports whether Export takes format.
+func knownExport(format string) bool {
+	for _, f := range ExportFormats() {
+		if f == format {
+			return true
+		}
+	}
+	return false
 }
 
 // export writes the batch's export in this process.

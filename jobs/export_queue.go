@@ -177,7 +177,12 @@ func (w *exportWorker) Work(ctx context.Context, job *river.Job[exportArgs]) err
 		err = cerr
 	}
 	if err != nil {
-		return interrupted(ctx, err)
+		if ctx.Err() != nil {
+			return interrupted(ctx, err)
+		}
+		// The same batch and decisions fail the same way again: the one
+		// waiting is told now rather than after the retries.
+		return river.JobCancel(err)
 	}
 	meta, _ := json.Marshal(exportFile{Name: name})
 	if err := atomicfile.WriteFile(filepath.Join(tmp, "name.json"), meta); err != nil {

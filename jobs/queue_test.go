@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"sync"
@@ -47,6 +48,16 @@ func newQueueEnv(t *testing.T) *queueEnv {
 // queues.
 func (q *queueEnv) process(workers int) *Runner {
 	q.t.Helper()
+	r := q.runner(workers)
+	if err := r.Start(context.Background()); err != nil {
+		q.t.Fatal(err)
+	}
+	return r
+}
+
+// runner is a process's runner, not started.
+func (q *queueEnv) runner(workers int) *Runner {
+	q.t.Helper()
 	ctx := context.Background()
 	st, err := store.Open(ctx, q.dsn)
 	if err != nil {
@@ -55,11 +66,8 @@ func (q *queueEnv) process(workers int) *Runner {
 	q.t.Cleanup(func() { _ = st.Close() })
 	r, err := New(Config{Store: st, StorePath: q.dsn, Blobs: q.blobs, DataDir: filepath.Join(q.dir, "data"),
 		Checker: builtin, Version: "test", Converter: "test", Workers: 2,
-		Queue: &QueueConfig{Workers: workers, Poll: 100 * time.Millisecond}})
+		Queue: &QueueConfig{Workers: workers, Poll: 100 * time.Millisecond}, Log: testLog})
 	if err != nil {
-		q.t.Fatal(err)
-	}
-	if err := r.Start(ctx); err != nil {
 		q.t.Fatal(err)
 	}
 	q.t.Cleanup(func() { _ = r.Shutdown(context.Background()) })
@@ -251,3 +259,6 @@ func TestQueueShutdown(t *testing.T) {
 		}
 	}
 }
+
+// testLog is the runners' log in these tests (nil: discarded).
+var testLog *slog.Logger
