@@ -191,7 +191,9 @@ func newQueue(ctx context.Context, r *Runner, cfg QueueConfig) (*queue, error) {
 	river.AddWorker(workers, &batchWorker{q: q})
 	river.AddWorker(workers, &reportWorker{q: q})
 	river.AddWorker(workers, &exportWorker{q: q})
-	rc := &river.Config{Workers: workers, Logger: r.cfg.Log, RescueStuckJobsAfter: cfg.RescueAfter,
+	// River tells of every fetch and every few seconds' counts at Info:
+	// an operator's log gets its warnings and errors only.
+	rc := &river.Config{Workers: workers, Logger: slog.New(minLevel{r.cfg.Log.Handler(), slog.LevelWarn}), RescueStuckJobsAfter: cfg.RescueAfter,
 		// Report jobs take milliseconds: fetch again soon after a burst.
 		FetchCooldown: 20 * time.Millisecond, FetchPollInterval: cfg.Poll}
 	if cfg.Workers > 0 {
@@ -550,4 +552,25 @@ func (e transientError) Unwrap() error { return e.error }
 func isTransient(err error) bool {
 	var t transientError
 	return errors.As(err, &t)
+}
+
+// minLevel passes on the records of at least min.
+type minLevel struct {
+	slog.Handler
+	min slog.Level
+}
+
+// Enabled drops what is below min.
+func (h minLevel) Enabled(ctx context.Context, l slog.Level) bool {
+	return l >= h.min && h.Handler.Enabled(ctx, l)
+}
+
+// WithAttrs keeps the level.
+func (h minLevel) WithAttrs(as []slog.Attr) slog.Handler {
+	return minLevel{h.Handler.WithAttrs(as), h.min}
+}
+
+// WithGroup keeps the level.
+func (h minLevel) WithGroup(name string) slog.Handler {
+	return minLevel{h.Handler.WithGroup(name), h.min}
 }
