@@ -4,12 +4,20 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
 	"database/sql"
 	"encoding/json"
+	"encoding/pem"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
+	"math/big"
 	"mime/multipart"
 	"net"
 	"net/http"
@@ -250,11 +258,12 @@ func (p *proc) stop(t *testing.T) {
 }
 
 // replica is an HTTP client of one replica, sending what the nginx
-// snippet sends.
+// snippet sends; through nginx itself (proxied), what a browser sends.
 type replica struct {
-	t    *testing.T
-	base string
-	hc   *http.Client
+	t       *testing.T
+	base    string
+	hc      *http.Client
+	proxied bool
 }
 
 func (r replica) do(method, path, cookie, ctype string, body io.Reader) (*http.Response, []byte) {
@@ -263,8 +272,10 @@ func (r replica) do(method, path, cookie, ctype string, body io.Reader) (*http.R
 	if err != nil {
 		r.t.Fatal(err)
 	}
-	req.Header.Set("X-Forwarded-Proto", "https")
-	req.Header.Set("X-Forwarded-For", "203.0.113.7")
+	if !r.proxied {
+		req.Header.Set("X-Forwarded-Proto", "https")
+		req.Header.Set("X-Forwarded-For", "203.0.113.7")
+	}
 	if method != http.MethodGet {
 		req.Header.Set("Origin", r.base)
 		req.Header.Set("Sec-Fetch-Site", "same-origin")
@@ -322,7 +333,7 @@ func TestDeployUnits(t *testing.T) {
 	dsn := pgtest.Location(t)
 	dir := t.TempDir()
 	data := filepath.Join(dir, "data")
-	ports := freePorts(t, 4)
+	ports := freePorts(t, 6)
 	env := map[string]string{}
 	for k, v := range example {
 		env[k] = v
@@ -362,8 +373,8 @@ func TestDeployUnits(t *testing.T) {
 		t.Fatalf("setup link of replica 1 not on 127.0.0.1:%s:\n%s", ports[0], r1.out)
 	}
 	hc := &http.Client{Timeout: 2 * time.Minute, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	c1 := replica{t, "http://127.0.0.1:" + ports[0], hc}
-	c2 := replica{t, "http://127.0.0.1:" + ports[1], hc}
+	c1 := replica{t: t, base: "http://127.0.0.1:" + ports[0], hc: hc}
+	c2 := replica{t: t, base: "http://127.0.0.1:" + ports[1], hc: hc}
 	const pw = "correct horse battery"
 	if resp, b := c1.do(http.MethodGet, strings.TrimPrefix(m[0], c1.base), "", "", nil); resp.StatusCode != http.StatusOK {
 		t.Fatalf("setup page: %d %s", resp.StatusCode, b)
@@ -470,13 +481,13 @@ func TestDeployUnits(t *testing.T) {
 
 	// The metrics addresses answer without a session.
 	metrics := func(port, path string) string {
-		resp, b := replica{t, "http://127.0.0.2:" + port, hc}.do(http.MethodGet, path, "", "", nil)
+		resp, b := replica{t: t, base: "http://127.0.0.2:" + port, hc: hc}.do(http.MethodGet, path, "", "", nil)
 		if resp.StatusCode != http.StatusOK {
 			t.Errorf("metrics address :%s%s: %d %s", port, path, resp.StatusCode, b)
 		}
 		return string(b)
 	}
-	for _, p := range ports {
+	for _, p := range ports[:4] {
 		if got := metrics(p, "/readyz"); got != "ready\n" {
 			t.Errorf(":%s/readyz: %q", p, got)
 		}
@@ -507,6 +518,7 @@ func TestDeployUnits(t *testing.T) {
 		"data directory %d bytes (%v), %d per report", n, uploaded, dbBytes, dbBytes/n, dataBytes[""], dataBytes, dataBytes[""]/n)
 
 	logLargestTables(t, db)
+	throughNginx(t, dir, ports, path, res1)
 
 	for _, p := range []*proc{w1, w2, r2, r1} {
 		p.stop(t)
@@ -651,4 +663,159 @@ func verifyUnits(t *testing.T) {
 	if err != nil || len(bad) > 0 {
 		t.Errorf("systemd-analyze verify: %v\n%s", err, out)
 	}
+}
+
+// throughNginx runs nginx, when the machine has it, with docs/deploy's
+// snippet in front of the two replicas (their ports and its own made the
+// test's, a certificate made for it) and signs in, reads the batch's
+// results and its progress stream through it, as a browser would.
+func throughNginx(t *testing.T, dir string, ports []string, batchPath string, results []byte) {
+	t.Helper()
+	bin, err := exec.LookPath("nginx")
+	if err != nil {
+		t.Log("nginx not found: the snippet is not run")
+		return
+	}
+	const host = "ogi.example.gov.cn"
+	ndir := filepath.Join(dir, "nginx")
+	if err := os.MkdirAll(ndir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	pool := selfSigned(t, host, filepath.Join(ndir, "tls.crt"), filepath.Join(ndir, "tls.key"))
+	b, err := os.ReadFile(filepath.Join(deployDir, "nginx-ogi.conf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	conf := string(b)
+	for _, r := range [][2]string{
+		{"server 127.0.0.1:8081 ", "server 127.0.0.1:" + ports[0] + " "},
+		{"server 127.0.0.1:8082 ", "server 127.0.0.1:" + ports[1] + " "},
+		{"listen 80;", "listen 127.0.0.1:" + ports[5] + ";"},
+		{"listen 443 ssl http2;", "listen 127.0.0.1:" + ports[4] + " ssl http2;"},
+		{"/etc/nginx/tls/" + host + ".crt", filepath.Join(ndir, "tls.crt")},
+		{"/etc/nginx/tls/" + host + ".key", filepath.Join(ndir, "tls.key")},
+	} {
+		if strings.Count(conf, r[0]) != 1 {
+			t.Fatalf("nginx-ogi.conf: %q not found once; the test replaces it", r[0])
+		}
+		conf = strings.Replace(conf, r[0], r[1], 1)
+	}
+	if err := os.WriteFile(filepath.Join(ndir, "ogi.conf"), []byte(conf), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var temps strings.Builder
+	for _, k := range []string{"client_body", "proxy", "fastcgi", "uwsgi", "scgi"} {
+		fmt.Fprintf(&temps, "  %s_temp_path %s;\n", k, filepath.Join(ndir, k))
+	}
+	main := fmt.Sprintf("pid %s;\nerror_log %s;\nevents {}\nhttp {\n  access_log off;\n%s  include %s;\n}\n",
+		filepath.Join(ndir, "nginx.pid"), filepath.Join(ndir, "error.log"), temps.String(), filepath.Join(ndir, "ogi.conf"))
+	if err := os.WriteFile(filepath.Join(ndir, "nginx.conf"), []byte(main), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	args := []string{"-p", ndir, "-e", filepath.Join(ndir, "error.log"), "-c", filepath.Join(ndir, "nginx.conf")}
+	if out, err := exec.Command(bin, append(args, "-t")...).CombinedOutput(); err != nil {
+		t.Fatalf("nginx -t: %v\n%s", err, out)
+	}
+	ng := exec.Command(bin, append(args, "-g", "daemon off;")...)
+	var nerr lockedBuffer
+	ng.Stderr = &nerr
+	if err := ng.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		_ = ng.Process.Signal(syscall.SIGTERM)
+		_ = ng.Wait()
+	}()
+
+	hc := &http.Client{Timeout: 2 * time.Minute,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+		Transport:     &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool, ServerName: host, MinVersion: tls.VersionTLS12}}}
+	px := replica{t: t, base: "https://127.0.0.1:" + ports[4], hc: hc, proxied: true}
+	deadline := time.Now().Add(time.Minute)
+	for {
+		req, _ := http.NewRequest(http.MethodGet, px.base+"/readyz", nil)
+		resp, err := hc.Do(req)
+		if err == nil {
+			_ = resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				break
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("nginx does not answer /readyz: %v\n%s", err, nerr.String())
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	resp, body := px.do(http.MethodPost, "/login", "", "application/x-www-form-urlencoded",
+		strings.NewReader(url.Values{"name": {"admin"}, "password": {"correct horse battery"}}.Encode()))
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("login through nginx: %d %s", resp.StatusCode, body)
+	}
+	cookie := sessionCookie(t, resp) // Secure: nginx said X-Forwarded-Proto https
+	for range 2 {                    // both replicas, round robin
+		if resp, got := px.do(http.MethodGet, batchPath+"/results", cookie, "", nil); resp.StatusCode != http.StatusOK || !bytes.Equal(got, results) {
+			t.Errorf("results through nginx: %d, same as direct: %v", resp.StatusCode, bytes.Equal(got, results))
+		}
+	}
+	// The progress stream: its first event (the batch's state) arrives
+	// through the proxy while the stream stays open.
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, px.base+batchPath+"/events", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Cookie", cookie)
+	resp, err = hc.Do(req)
+	if err != nil {
+		t.Fatalf("events through nginx: %v", err)
+	}
+	defer func() { _ = resp.Body.Close() }()
+	if resp.StatusCode != http.StatusOK || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/event-stream") {
+		t.Fatalf("events through nginx: %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
+	}
+	sc := bufio.NewScanner(resp.Body)
+	for sc.Scan() {
+		if strings.HasPrefix(sc.Text(), "data:") {
+			if !strings.Contains(sc.Text(), `"state":"done"`) {
+				t.Errorf("first event through nginx: %s", sc.Text())
+			}
+			return
+		}
+	}
+	t.Errorf("no event through nginx: %v", sc.Err())
+}
+
+// selfSigned writes a certificate and key for host and returns a pool
+// that trusts the certificate.
+func selfSigned(t *testing.T, host, certPath, keyPath string) *x509.CertPool {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: host}, DNSNames: []string{host},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(24 * time.Hour),
+		KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kder, err := x509.MarshalECPrivateKey(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(certPath, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(keyPath, pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: kder}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cert, err := x509.ParseCertificate(der)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pool := x509.NewCertPool()
+	pool.AddCert(cert)
+	return pool
 }
