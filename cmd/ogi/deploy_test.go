@@ -364,10 +364,13 @@ func TestDeployUnits(t *testing.T) {
 	}
 	baseDB := schemaBytes(t, db)
 
-	// First start: one replica, whose setup link makes the administrator;
-	// the second replica started after it offers none.
+	// First start: both replicas print a setup link; replica 1's, used
+	// through replica 2, makes the administrator, and replica 2's own link
+	// is dead after it (the store keeps the links).
 	r1 := startUnit(t, dir, "ogi-serve@"+ports[0], args("ogi-serve@.service", ports[0]), environ)
+	r2 := startUnit(t, dir, "ogi-serve@"+ports[1], args("ogi-serve@.service", ports[1]), environ)
 	r1.waitOutput(t, "/setup?token=")
+	r2.waitOutput(t, "/setup?token=")
 	m := regexp.MustCompile(`http://\S+/setup\?token=(\S+)`).FindStringSubmatch(r1.out.String())
 	if m == nil || !strings.HasPrefix(m[0], "http://127.0.0.1:"+ports[0]+"/") {
 		t.Fatalf("setup link of replica 1 not on 127.0.0.1:%s:\n%s", ports[0], r1.out)
@@ -376,23 +379,25 @@ func TestDeployUnits(t *testing.T) {
 	c1 := replica{t: t, base: "http://127.0.0.1:" + ports[0], hc: hc}
 	c2 := replica{t: t, base: "http://127.0.0.1:" + ports[1], hc: hc}
 	const pw = "correct horse battery"
-	if resp, b := c1.do(http.MethodGet, strings.TrimPrefix(m[0], c1.base), "", "", nil); resp.StatusCode != http.StatusOK {
-		t.Fatalf("setup page: %d %s", resp.StatusCode, b)
+	m2 := regexp.MustCompile(`http://\S+/setup\?token=(\S+)`).FindStringSubmatch(r2.out.String())
+	if m2 == nil || m2[1] == m[1] {
+		t.Fatalf("replica 2's setup link: %v (replica 1's token %s)", m2, m[1])
+	}
+	if resp, b := c2.do(http.MethodGet, strings.TrimPrefix(m[0], c1.base), "", "", nil); resp.StatusCode != http.StatusOK {
+		t.Fatalf("replica 1's setup page through replica 2: %d %s", resp.StatusCode, b)
 	}
 	form := url.Values{"token": {m[1]}, "name": {"admin"}, "display": {"运维"}, "password": {pw}, "password2": {pw}}
-	if resp, b := c1.do(http.MethodPost, "/setup", "", "application/x-www-form-urlencoded", strings.NewReader(form.Encode())); resp.StatusCode != http.StatusSeeOther {
-		t.Fatalf("setup: %d %s", resp.StatusCode, b)
+	if resp, b := c2.do(http.MethodPost, "/setup", "", "application/x-www-form-urlencoded", strings.NewReader(form.Encode())); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("setup through replica 2: %d %s", resp.StatusCode, b)
 	}
-
-	r2 := startUnit(t, dir, "ogi-serve@"+ports[1], args("ogi-serve@.service", ports[1]), environ)
-	r2.waitOutput(t, "ogi serve: listening on http://127.0.0.1:"+ports[1])
+	form = url.Values{"token": {m2[1]}, "name": {"evil"}, "display": {"x"}, "password": {pw}, "password2": {pw}}
+	if resp, _ := c2.do(http.MethodPost, "/setup", "", "application/x-www-form-urlencoded", strings.NewReader(form.Encode())); resp.StatusCode != http.StatusNotFound {
+		t.Fatalf("replica 2's own link after the administrator exists: %d, want 404", resp.StatusCode)
+	}
 	w1 := startUnit(t, dir, "ogi-worker@"+ports[2], args("ogi-worker@.service", ports[2]), environ)
 	w2 := startUnit(t, dir, "ogi-worker@"+ports[3], args("ogi-worker@.service", ports[3]), environ)
 	w1.waitOutput(t, "ogi worker: working the job queue")
 	w2.waitOutput(t, "ogi worker: working the job queue")
-	if strings.Contains(r2.out.String(), "setup?token=") {
-		t.Errorf("replica 2, started after the administrator, offers a setup link:\n%s", r2.out)
-	}
 
 	// Log in through replica 1, work there, look through replica 2.
 	resp, b := c1.do(http.MethodPost, "/login", "", "application/x-www-form-urlencoded",
