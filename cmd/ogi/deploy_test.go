@@ -678,6 +678,10 @@ func throughNginx(t *testing.T, dir string, ports []string, batchPath string, re
 	t.Helper()
 	bin, err := exec.LookPath("nginx")
 	if err != nil {
+		// Debian puts it in /usr/sbin, which a user's PATH may lack.
+		bin, err = exec.LookPath("/usr/sbin/nginx")
+	}
+	if err != nil {
 		t.Log("nginx not found: the snippet is not run")
 		return
 	}
