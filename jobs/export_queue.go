@@ -149,7 +149,7 @@ type exportWorker struct {
 }
 
 // Timeout: an export of a large batch re-runs it from the store.
-func (w *exportWorker) Timeout(*river.Job[exportArgs]) time.Duration { return exportWait }
+func (w *exportWorker) Timeout(*river.Job[exportArgs]) time.Duration { return w.q.timeout(exportWait) }
 
 // Work writes the export to a directory of its own, then renames it into
 // place: a reader sees a whole export or none.

@@ -193,7 +193,7 @@ func newQueue(ctx context.Context, r *Runner, cfg QueueConfig) (*queue, error) {
 	river.AddWorker(workers, &exportWorker{q: q})
 	// River tells of every fetch and every few seconds' counts at Info:
 	// an operator's log gets its warnings and errors only.
-	rc := &river.Config{Workers: workers, Logger: slog.New(minLevel{r.cfg.Log.Handler(), slog.LevelWarn}), RescueStuckJobsAfter: cfg.RescueAfter,
+	rc := &river.Config{Workers: workers, Logger: slog.New(minLevel{r.cfg.Log.Handler(), slog.LevelWarn}), RescueStuckJobsAfter: q.rescueAfter(),
 		// Report jobs take milliseconds: fetch again soon after a burst.
 		FetchCooldown: 20 * time.Millisecond, FetchPollInterval: cfg.Poll}
 	if cfg.Workers > 0 {
@@ -235,6 +235,20 @@ func (q *queue) stop(ctx context.Context, started bool) error {
 	}
 	return q.client.StopAndCancel(ctx)
 }
+
+// rescueAfter is QueueConfig.RescueAfter or its default.
+func (q *queue) rescueAfter() time.Duration {
+	if q.cfg.RescueAfter > 0 {
+		return q.cfg.RescueAfter
+	}
+	return time.Hour
+}
+
+// timeout is a job kind's time limit: its own, but no longer than
+// RescueAfter, because River rescues a job only once both have passed.
+// A worker killed mid-job thus has its job taken over after RescueAfter,
+// whatever the kind.
+func (q *queue) timeout(own time.Duration) time.Duration { return min(own, q.rescueAfter()) }
 
 // priority is a batch's and its reports' place in the queue (1 first).
 func priority(items int) int {
@@ -395,7 +409,7 @@ type reportWorker struct {
 }
 
 // Timeout bounds one report: the readers bound themselves far below it.
-func (w *reportWorker) Timeout(*river.Job[reportArgs]) time.Duration { return 5 * time.Minute }
+func (w *reportWorker) Timeout(*river.Job[reportArgs]) time.Duration { return w.q.timeout(5 * time.Minute) }
 
 // Work prepares the report (assess.Prepare).
 func (w *reportWorker) Work(ctx context.Context, job *river.Job[reportArgs]) error {
@@ -434,9 +448,11 @@ type batchWorker struct {
 	q *queue
 }
 
-// Timeout: a batch's job is as long as its outputs take; RescueAfter
-// bounds it.
-func (w *batchWorker) Timeout(*river.Job[batchArgs]) time.Duration { return -1 }
+// Timeout: a batch's job is as long as its outputs take, up to
+// RescueAfter. It must not be infinite: River never rescues a job whose
+// timeout is, and a worker killed while writing a batch's results would
+// leave the batch running for ever.
+func (w *batchWorker) Timeout(*river.Job[batchArgs]) time.Duration { return w.q.rescueAfter() }
 
 // Work is one look at the batch: the first queues its reports, each
 // reports progress, and the one that finds them all done runs the batch.

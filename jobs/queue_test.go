@@ -262,3 +262,26 @@ func TestQueueShutdown(t *testing.T) {
 
 // testLog is the runners' log in these tests (nil: discarded).
 var testLog *slog.Logger
+
+// TestQueueTimeouts: no job kind runs without a limit, and none longer
+// than RescueAfter: River rescues a job only when both have passed, and
+// never one whose limit is infinite, so a worker killed in a batch's last
+// job would otherwise leave the batch running for ever.
+func TestQueueTimeouts(t *testing.T) {
+	for _, tc := range []struct {
+		rescue                  time.Duration
+		batch, report, exported time.Duration
+	}{
+		{0, time.Hour, 5 * time.Minute, exportWait},
+		{10 * time.Second, 10 * time.Second, 10 * time.Second, 10 * time.Second},
+		{2 * time.Hour, 2 * time.Hour, 5 * time.Minute, exportWait},
+	} {
+		q := &queue{cfg: QueueConfig{RescueAfter: tc.rescue}}
+		b := (&batchWorker{q: q}).Timeout(nil)
+		r := (&reportWorker{q: q}).Timeout(nil)
+		e := (&exportWorker{q: q}).Timeout(nil)
+		if b != tc.batch || r != tc.report || e != tc.exported {
+			t.Errorf("rescue after %v: timeouts batch %v, report %v, export %v; want %v, %v, %v", tc.rescue, b, r, e, tc.batch, tc.report, tc.exported)
+		}
+	}
+}
