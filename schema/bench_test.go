@@ -47,6 +47,19 @@ func BenchmarkValidate(b *testing.B) {
 	}
 }
 
+// BenchmarkValidateFull is what Validate cost before the fast validator:
+// the full JSON Schema validator on the same document.
+func BenchmarkValidateFull(b *testing.B) {
+	doc := benchDoc(b)
+	b.SetBytes(int64(len(doc)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := ValidateFull(doc); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
 // BenchmarkValidateParts splits the full validator's cost into the parse and
 // the schema walk, and shows the typed decode the reader does afterwards.
 func BenchmarkValidateParts(b *testing.B) {
