@@ -6,10 +6,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
+	"github.com/santhosh-tekuri/jsonschema/v6/kind"
 	"golang.org/x/text/language"
 	"golang.org/x/text/message"
 
@@ -97,6 +99,11 @@ func ValidateFull(doc []byte) error {
 // leafErrors flattens a validation error tree to "/pointer: reason" lines.
 func leafErrors(ve *jsonschema.ValidationError) []string {
 	if len(ve.Causes) == 0 {
+		if ap, ok := ve.ErrorKind.(*kind.AdditionalProperties); ok {
+			// The validator lists them in map order: the same document
+			// must give the same message.
+			slices.Sort(ap.Properties)
+		}
 		ptr := "/" + strings.Join(ve.InstanceLocation, "/")
 		return []string{fmt.Sprintf("%s: %s", ptr, ve.ErrorKind.LocalizedString(printer))}
 	}
