@@ -59,6 +59,8 @@ func Prepare(ctx context.Context, db *store.Store, inputs []check.Input, opts Op
 		defer (*sp).close()
 	}
 	b.dbw = db.NewWriter(ctx, 256)
+	// What Prepare writes, a batch's Run computes again if it is lost.
+	b.dbw.Relax()
 	b.docs.w = b.dbw
 	b.entries = make([]entry, len(inputs))
 	for i, in := range inputs {

@@ -1,28 +1,24 @@
 package main
 
 import (
-	"flag"
 	"testing"
 	"time"
 
 	"github.com/ogi-checker/ogi/internal/pgtest"
 )
 
-var clusterBatchRescue = flag.Bool("cluster-batch-rescue", false, "run TestClusterBatchJobRescue (fails today: a batch job is never rescued)")
-
 // TestClusterBatchJobRescue kills the only worker while it writes a
 // batch's results (the batch job, after its reports are prepared) and
-// starts another: the batch must end, once River takes the job for stuck
-// (--rescue-after 1m, checked every 30 s). Behind a flag because it fails
-// today: batchWorker.Timeout is -1 (jobs/queue.go), and River's rescuer
-// ignores a running job whose worker's timeout is negative, so the batch
-// stays running for ever.
+// starts another: the batch ends once River takes the job for stuck
+// (--rescue-after, the rescuer running every 30 s). With the batch job's
+// time limit infinite, as it once was, River never rescued it and the
+// batch stayed running for ever.
 func TestClusterBatchJobRescue(t *testing.T) {
-	if !*clusterBatchRescue {
-		t.Skip("reproduction of a known fault: run with -cluster-batch-rescue")
+	if testing.Short() {
+		t.Skip("starts 3 processes and waits for a rescue")
 	}
 	dsn := pgtest.Location(t)
-	files := generated(t, clusterCount)
+	files := generated(t, 400)
 	c := newCluster(t, dsn)
 	createReviewer(t, dsn, "reviewer")
 	a := c.serve("replica")

@@ -116,16 +116,11 @@ func (c *cluster) serve(name string, extra ...string) *ogiProc {
 	return c.start(name, args)
 }
 
-// rescueAfter is the workers' --rescue-after. The design says 10s, but
-// ogi worker refuses anything below River's default job timeout of one
-// minute ("RescueStuckJobsAfter cannot be less than JobTimeout": jobs/queue.go
-// gives River no JobTimeout), so the shortest that starts. River's rescuer
-// moreover waits for the worker's own Timeout when it is longer: a report
-// job (reportWorker.Timeout, 5 minutes) is taken from a killed worker only
-// after 5 minutes, whatever --rescue-after says, which is most of
-// TestClusterFaults's run time; a batch job (Timeout -1) never is
-// (TestClusterBatchJobRescue).
-const rescueAfter = "1m"
+// rescueAfter is the workers' --rescue-after: how long a killed worker's
+// jobs wait before another worker takes them (River's rescuer also runs
+// only every 30 s). Every job kind's time limit is at most this, so that
+// it holds for report, batch and export jobs alike.
+const rescueAfter = "15s"
 
 // worker starts an ogi worker with queueWorkers report workers.
 func (c *cluster) worker(name string, queueWorkers int, extra ...string) *ogiProc {
