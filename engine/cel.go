@@ -71,8 +71,11 @@ const celInterruptEvery = 64
 // it is first evaluated: most rules pass, so their messages, operands and
 // cells are never evaluated in a process that checks one report.
 type celProgram struct {
-	env   *cel.Env
-	ast   *cel.Ast
+	env *cel.Env
+	ast *cel.Ast
+	// raw is the expression as the cache keeps it, decoded when planned:
+	// decoding is most of what reading the cache costs.
+	raw   []byte
 	plan  sync.Once
 	prg   cel.Program
 	err   error
@@ -88,10 +91,16 @@ func planCEL(env *cel.Env, ast *cel.Ast) (cel.Program, error) {
 // done (a context that never is, such as Background, costs nothing).
 func (p *celProgram) Eval(act *docActivation) (ref.Val, *cel.EvalDetails, error) {
 	p.plan.Do(func() {
-		if p.prg == nil {
+		if p.ast == nil && p.raw != nil {
+			p.ast, p.err = decodeCELExpr(p.raw)
+			if p.err == nil {
+				p.loops = hasComprehension(p.ast)
+			}
+		}
+		if p.prg == nil && p.err == nil {
 			p.prg, p.err = planCEL(p.env, p.ast)
 		}
-		p.env, p.ast = nil, nil
+		p.env, p.ast, p.raw = nil, nil, nil
 	})
 	if p.err != nil {
 		return nil, nil, p.err
@@ -302,11 +311,15 @@ func compileCELFile(file string, data []byte) ([]*Rule, error) {
 			errs = append(errs, &LoadError{Pos: Pos{File: file, Line: r.Line}, RuleID: r.ID, Msg: err.Error()})
 			continue
 		}
-		var cached []*cel.Ast
+		var cached [][]byte
 		if hit != nil {
 			cached = hit[i]
 		}
 		impl, asts, err := compileCELRule(file, &r, s, cached)
+		if err != nil && cached != nil {
+			// An entry this cel-go cannot read: compile as without one.
+			impl, asts, err = compileCELRule(file, &r, s, nil)
+		}
 		if err != nil {
 			errs = append(errs, err)
 			continue
@@ -316,6 +329,8 @@ func compileCELFile(file string, data []byte) ([]*Rule, error) {
 		rules = append(rules, &r)
 	}
 	if len(errs) == 0 && hit == nil {
+		// Only a file that compiled whole is kept: its errors are the
+		// compiler's on every run.
 		writeCELCache(cachePath, store)
 	}
 	return rules, errors.Join(errs...)
@@ -384,7 +399,7 @@ func (st celStep) present(s *celRuleSpec) bool {
 // the rule has none; nil when the cache has none): an expression in the
 // cache passed every check below when it was stored, under the same
 // declarations. It returns the rule and its checked expressions.
-func compileCELRule(file string, r *Rule, s *celRuleSpec, hit []*cel.Ast) (*celRule, []*cel.Ast, error) {
+func compileCELRule(file string, r *Rule, s *celRuleSpec, hit [][]byte) (*celRule, []*cel.Ast, error) {
 	if s.Assert.Value == "" {
 		return nil, nil, &LoadError{Pos: Pos{File: file, Line: r.Line}, RuleID: r.ID, Msg: "a CEL rule needs an assert expression"}
 	}
@@ -399,12 +414,22 @@ func compileCELRule(file string, r *Rule, s *celRuleSpec, hit []*cel.Ast) (*celR
 			continue
 		}
 		var p *celProgram
-		if hit != nil {
-			p = &celProgram{env: env, ast: hit[i], loops: hasComprehension(hit[i])}
-		} else if p, err = compileCEL(env, file, r.ID, st.node(s), st.want, st.name); err != nil {
-			return nil, nil, err
+		switch {
+		case hit != nil && st.name == "for_each":
+			// Its type is item's in the others: decoded now.
+			a, err := decodeCELExpr(hit[i])
+			if err != nil {
+				return nil, nil, err
+			}
+			p = &celProgram{env: env, ast: a, loops: hasComprehension(a)}
+		case hit != nil:
+			p = &celProgram{env: env, raw: hit[i]}
+		default:
+			if p, err = compileCEL(env, file, r.ID, st.node(s), st.want, st.name); err != nil {
+				return nil, nil, err
+			}
+			asts[i] = p.ast
 		}
-		asts[i] = p.ast
 		*st.dst(cr) = p
 		if st.name != "for_each" {
 			continue

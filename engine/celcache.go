@@ -138,8 +138,9 @@ func celCachePath(data []byte) string {
 
 // readCELCache returns the checked expressions of every rule of spec, by
 // rule and step (nil where the rule has no such expression), or nil when
-// there is no usable entry.
-func readCELCache(path string, spec *celRuleFile) [][]*cel.Ast {
+// there is no usable entry. Each is a CheckedExpr in protobuf, for
+// decodeCELExpr.
+func readCELCache(path string, spec *celRuleFile) [][][]byte {
 	if path == "" {
 		return nil
 	}
@@ -156,7 +157,7 @@ func readCELCache(path string, spec *celRuleFile) [][]*cel.Ast {
 
 var errCELCache = errors.New("not a cache entry for this file")
 
-func decodeCELCache(data []byte, spec *celRuleFile) ([][]*cel.Ast, error) {
+func decodeCELCache(data []byte, spec *celRuleFile) ([][][]byte, error) {
 	head := len(celCacheFormat) + sha256.Size
 	if len(data) < head || !bytes.HasPrefix(data, []byte(celCacheFormat)) {
 		return nil, errCELCache
@@ -170,9 +171,9 @@ func decodeCELCache(data []byte, spec *celRuleFile) ([][]*cel.Ast, error) {
 		return nil, errCELCache
 	}
 	payload = payload[k:]
-	out := make([][]*cel.Ast, len(spec.Rules))
+	out := make([][][]byte, len(spec.Rules))
 	for i := range spec.Rules {
-		out[i] = make([]*cel.Ast, len(celSteps))
+		out[i] = make([][]byte, len(celSteps))
 		for j, st := range celSteps {
 			size, k := binary.Uvarint(payload)
 			if k <= 0 || size > uint64(len(payload)-k) {
@@ -183,20 +184,28 @@ func decodeCELCache(data []byte, spec *celRuleFile) ([][]*cel.Ast, error) {
 			if (size > 0) != st.present(&spec.Rules[i]) {
 				return nil, errCELCache
 			}
-			if size == 0 {
-				continue
+			if size > 0 {
+				out[i][j] = b
 			}
-			ce := &exprpb.CheckedExpr{}
-			if err := proto.Unmarshal(b, ce); err != nil || ce.GetExpr() == nil {
-				return nil, errCELCache
-			}
-			out[i][j] = cel.CheckedExprToAst(ce)
 		}
 	}
 	if len(payload) != 0 {
 		return nil, errCELCache
 	}
 	return out, nil
+}
+
+// decodeCELExpr reads one checked expression of an entry, whose digest
+// held: an error here is a cel-go that reads its own output differently.
+func decodeCELExpr(b []byte) (*cel.Ast, error) {
+	ce := &exprpb.CheckedExpr{}
+	if err := proto.Unmarshal(b, ce); err != nil {
+		return nil, fmt.Errorf("cached expression: %w", err)
+	}
+	if ce.GetExpr() == nil {
+		return nil, fmt.Errorf("cached expression: %w", errCELCache)
+	}
+	return cel.CheckedExprToAst(ce), nil
 }
 
 func encodeCELCache(asts [][]*cel.Ast) ([]byte, error) {
