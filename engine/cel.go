@@ -82,14 +82,8 @@ type celProgram struct {
 	loops bool
 }
 
-// planCEL makes the program of a checked expression.
-func planCEL(env *cel.Env, ast *cel.Ast) (cel.Program, error) {
-	return env.Program(ast, cel.EvalOptions(cel.OptOptimize), cel.InterruptCheckFrequency(celInterruptEvery))
-}
-
-// Eval evaluates the expression on act, stopping when act's context is
-// done (a context that never is, such as Background, costs nothing).
-func (p *celProgram) Eval(act *docActivation) (ref.Val, *cel.EvalDetails, error) {
+// ready decodes and plans the expression if that is not done yet.
+func (p *celProgram) ready() {
 	p.plan.Do(func() {
 		if p.ast == nil && p.raw != nil {
 			p.ast, p.err = decodeCELExpr(p.raw)
@@ -102,6 +96,17 @@ func (p *celProgram) Eval(act *docActivation) (ref.Val, *cel.EvalDetails, error)
 		}
 		p.env, p.ast, p.raw = nil, nil, nil
 	})
+}
+
+// planCEL makes the program of a checked expression.
+func planCEL(env *cel.Env, ast *cel.Ast) (cel.Program, error) {
+	return env.Program(ast, cel.EvalOptions(cel.OptOptimize), cel.InterruptCheckFrequency(celInterruptEvery))
+}
+
+// Eval evaluates the expression on act, stopping when act's context is
+// done (a context that never is, such as Background, costs nothing).
+func (p *celProgram) Eval(act *docActivation) (ref.Val, *cel.EvalDetails, error) {
+	p.ready()
 	if p.err != nil {
 		return nil, nil, p.err
 	}
