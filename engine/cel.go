@@ -454,6 +454,7 @@ func compileCELRule(file string, r *Rule, s *celRuleSpec, hit [][]byte) (*celRul
 
 // compileCEL parses, checks and plans one expression of a rule.
 func compileCEL(env *cel.Env, file, id string, n *yaml.Node, want *cel.Type, what string) (*celProgram, error) {
+	celCompiled.Add(1)
 	ast, iss := env.Compile(n.Value)
 	if iss.Err() != nil {
 		return nil, celIssueError(file, id, what, n, iss)

@@ -13,6 +13,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"cel.dev/cel-go/cel"
 	exprpb "google.golang.org/genproto/googleapis/api/expr/v1alpha1"
@@ -148,7 +149,7 @@ func readCELCache(path string, spec *celRuleFile) [][][]byte {
 	if err != nil {
 		return nil
 	}
-	asts, err := decodeCELCache(data, spec)
+	asts, err := decodeCELCache(data, filepath.Base(path), spec)
 	if err != nil {
 		return nil
 	}
@@ -157,7 +158,11 @@ func readCELCache(path string, spec *celRuleFile) [][][]byte {
 
 var errCELCache = errors.New("not a cache entry for this file")
 
-func decodeCELCache(data []byte, spec *celRuleFile) ([][][]byte, error) {
+// celCompiled counts expressions parsed and checked, for the tests that
+// show a cached file is not compiled again.
+var celCompiled atomic.Int64
+
+func decodeCELCache(data []byte, key string, spec *celRuleFile) ([][][]byte, error) {
 	head := len(celCacheFormat) + sha256.Size
 	if len(data) < head || !bytes.HasPrefix(data, []byte(celCacheFormat)) {
 		return nil, errCELCache
@@ -166,6 +171,12 @@ func decodeCELCache(data []byte, spec *celRuleFile) ([][][]byte, error) {
 	if sum := sha256.Sum256(payload); !bytes.Equal(sum[:], data[len(celCacheFormat):head]) {
 		return nil, errCELCache
 	}
+	// The entry names its key: a file copied under another name is not
+	// taken for that file's.
+	if !bytes.HasPrefix(payload, []byte(key+"\n")) {
+		return nil, errCELCache
+	}
+	payload = payload[len(key)+1:]
 	n, k := binary.Uvarint(payload)
 	if k <= 0 || n != uint64(len(spec.Rules)) {
 		return nil, errCELCache
@@ -208,8 +219,8 @@ func decodeCELExpr(b []byte) (*cel.Ast, error) {
 	return cel.CheckedExprToAst(ce), nil
 }
 
-func encodeCELCache(asts [][]*cel.Ast) ([]byte, error) {
-	payload := binary.AppendUvarint(nil, uint64(len(asts)))
+func encodeCELCache(key string, asts [][]*cel.Ast) ([]byte, error) {
+	payload := binary.AppendUvarint([]byte(key+"\n"), uint64(len(asts)))
 	for _, rule := range asts {
 		if len(rule) != len(celSteps) {
 			return nil, errCELCache
@@ -223,7 +234,7 @@ func encodeCELCache(asts [][]*cel.Ast) ([]byte, error) {
 			if err != nil {
 				return nil, err
 			}
-			b, err := proto.Marshal(ce)
+			b, err := proto.MarshalOptions{Deterministic: true}.Marshal(ce)
 			if err != nil {
 				return nil, err
 			}
@@ -242,7 +253,7 @@ func writeCELCache(path string, asts [][]*cel.Ast) {
 	if path == "" {
 		return
 	}
-	data, err := encodeCELCache(asts)
+	data, err := encodeCELCache(filepath.Base(path), asts)
 	if err != nil {
 		return
 	}
