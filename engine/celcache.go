@@ -260,5 +260,33 @@ func writeCELCache(path string, asts [][]*cel.Ast) {
 	if os.MkdirAll(filepath.Dir(path), 0o755) != nil {
 		return
 	}
-	_ = atomicfile.WriteFile(path, data)
+	if atomicfile.WriteFile(path, data) == nil {
+		pruneCELCache(filepath.Dir(path))
+	}
+}
+
+// celCacheKeep bounds the entries kept: each edit of a rule file, and each
+// new ogi, leaves one behind. The oldest written go first; one still in
+// use is only compiled and written again.
+const celCacheKeep = 512
+
+func pruneCELCache(dir string) {
+	es, err := os.ReadDir(dir)
+	if err != nil || len(es) <= celCacheKeep {
+		return
+	}
+	type entry struct {
+		name string
+		mod  int64
+	}
+	var list []entry
+	for _, e := range es {
+		if info, err := e.Info(); err == nil && info.Mode().IsRegular() {
+			list = append(list, entry{e.Name(), info.ModTime().UnixNano()})
+		}
+	}
+	sort.Slice(list, func(i, j int) bool { return list[i].mod < list[j].mod })
+	for _, e := range list[:max(0, len(list)-celCacheKeep*3/4)] {
+		_ = os.Remove(filepath.Join(dir, e.name))
+	}
 }

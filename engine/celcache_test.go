@@ -3,11 +3,13 @@ package engine
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"testing/fstest"
+	"time"
 
 	"github.com/ogi-checker/ogi/rules"
 	"github.com/ogi-checker/ogi/schema"
@@ -188,5 +190,29 @@ func TestCELCacheErrorsNotKept(t *testing.T) {
 	}
 	if es := cacheEntries(t, dir); len(es) != 1 {
 		t.Fatalf("entries %v, want one", es)
+	}
+}
+
+// TestCELCachePrune: past celCacheKeep entries the oldest written are
+// removed, the newest kept.
+func TestCELCachePrune(t *testing.T) {
+	dir := t.TempDir()
+	for i := range celCacheKeep + 10 {
+		p := filepath.Join(dir, fmt.Sprintf("e%04d", i))
+		if err := os.WriteFile(p, nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		at := time.Unix(1_700_000_000+int64(i), 0)
+		if err := os.Chtimes(p, at, at); err != nil {
+			t.Fatal(err)
+		}
+	}
+	pruneCELCache(dir)
+	es := cacheEntries(t, dir)
+	if len(es) != celCacheKeep*3/4 {
+		t.Fatalf("%d entries left, want %d", len(es), celCacheKeep*3/4)
+	}
+	if filepath.Base(es[0]) != fmt.Sprintf("e%04d", celCacheKeep+10-celCacheKeep*3/4) || filepath.Base(es[len(es)-1]) != fmt.Sprintf("e%04d", celCacheKeep+9) {
+		t.Fatalf("kept %s … %s", es[0], es[len(es)-1])
 	}
 }
