@@ -52,13 +52,15 @@ var celCacheDir = func() string {
 // celFingerprint digests the declarations rules are checked against.
 var celFingerprint = sync.OnceValue(func() string {
 	h := sha256.New()
-	fmt.Fprint(h, celCacheFormat, celGoVersion(), "\n", celCostLimit, "\n")
+	// A hash's Write never fails.
+	line := func(format string, a ...any) { _, _ = fmt.Fprintf(h, format+"\n", a...) }
+	line("%s%s\n%d", celCacheFormat, celGoVersion(), celCostLimit)
 	env, err := celCore()
 	if err != nil {
 		return ""
 	}
 	for _, v := range env.Variables() {
-		fmt.Fprintf(h, "var %s %s\n", v.Name(), v.Type())
+		line("var %s %s", v.Name(), v.Type())
 	}
 	fns := env.Functions()
 	names := make([]string, 0, len(fns))
@@ -68,11 +70,11 @@ var celFingerprint = sync.OnceValue(func() string {
 	sort.Strings(names)
 	for _, n := range names {
 		for _, o := range fns[n].OverloadDecls() {
-			fmt.Fprintf(h, "fn %s %s member=%v %v -> %s\n", n, o.ID(), o.IsMemberFunction(), o.ArgTypes(), o.ResultType())
+			line("fn %s %s member=%v %v -> %s", n, o.ID(), o.IsMemberFunction(), o.ArgTypes(), o.ResultType())
 		}
 	}
 	for _, m := range env.Macros() {
-		fmt.Fprintf(h, "macro %s\n", m.MacroKey())
+		line("macro %s", m.MacroKey())
 	}
 	objs := make([]string, 0, len(objectFields))
 	for t := range objectFields {
@@ -85,7 +87,7 @@ var celFingerprint = sync.OnceValue(func() string {
 			fields = append(fields, f+" "+d.t.String())
 		}
 		sort.Strings(fields)
-		fmt.Fprintf(h, "type %s {%s}\n", t, strings.Join(fields, "; "))
+		line("type %s {%s}", t, strings.Join(fields, "; "))
 	}
 	roots := make([]string, 0, len(idLevels))
 	for r := range idLevels {
@@ -99,7 +101,7 @@ var celFingerprint = sync.OnceValue(func() string {
 				list = append(list, id)
 			}
 			sort.Strings(list)
-			fmt.Fprintf(h, "ids %s %d %s\n", r, depth, strings.Join(list, ","))
+			line("ids %s %d %s", r, depth, strings.Join(list, ","))
 		}
 	}
 	return hex.EncodeToString(h.Sum(nil))
