@@ -414,7 +414,9 @@ type reportWorker struct {
 }
 
 // Timeout bounds one report: the readers bound themselves far below it.
-func (w *reportWorker) Timeout(*river.Job[reportArgs]) time.Duration { return w.q.timeout(5 * time.Minute) }
+func (w *reportWorker) Timeout(*river.Job[reportArgs]) time.Duration {
+	return w.q.timeout(5 * time.Minute)
+}
 
 // Work prepares the report (assess.Prepare).
 func (w *reportWorker) Work(ctx context.Context, job *river.Job[reportArgs]) error {

@@ -383,23 +383,13 @@ func (c *apiClient) batch(base string, id int64) (apiBatch, error) {
 // call watch (nil: none) with the state seen.
 func (c *apiClient) waitDone(t *testing.T, base func() string, id int64, limit time.Duration, watch func(apiBatch)) apiBatch {
 	t.Helper()
-	deadline := time.Now().Add(limit)
-	var last apiBatch
-	for time.Now().Before(deadline) {
-		ab, err := c.batch(base(), id)
-		if err == nil {
-			last = ab
-			if ab.State == "done" || ab.State == "failed" {
-				return ab
-			}
-			if watch != nil {
-				watch(ab)
-			}
+	ab := c.waitDoneOr(t, base, id, limit, func(ab apiBatch) bool {
+		if watch != nil {
+			watch(ab)
 		}
-		time.Sleep(100 * time.Millisecond)
-	}
-	t.Fatalf("batch %d not done within %s: %+v", id, limit, last)
-	return last
+		return false
+	})
+	return ab
 }
 
 func (c *apiClient) results(t *testing.T, base string, id int64) report.CheckOutput {
