@@ -293,11 +293,7 @@ func (b *batch) applyReviews(now time.Time) error {
 		if err != nil {
 			return check.OutputError(err)
 		}
-		ds = ds[:0]
-		for _, k := range kept {
-			ds = append(ds, check.Decision{Identity: k.Finding, Values: k.Cells, Review: engine.Review{Verdict: k.Verdict,
-				Reason: k.Reason, By: k.Reviewer, At: k.Decided.UTC().Format(time.RFC3339), Owner: k.Owner, Due: k.Due}})
-		}
+		ds = Reviews(kept)
 	}
 	if len(ds) > 0 {
 		b.chk = b.chk.WithReviews(ds)

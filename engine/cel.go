@@ -66,14 +66,50 @@ const celInterruptEvery = 64
 // template), so only expressions with one are evaluated under the
 // document's context: a context per evaluation costs more than most
 // expressions.
+//
+// An expression read from the cache of checked expressions is planned when
+// it is first evaluated: most rules pass, so their messages, operands and
+// cells are never evaluated in a process that checks one report.
 type celProgram struct {
+	env *cel.Env
+	ast *cel.Ast
+	// raw is the expression as the cache keeps it, decoded when planned:
+	// decoding is most of what reading the cache costs.
+	raw   []byte
+	plan  sync.Once
 	prg   cel.Program
+	err   error
 	loops bool
+}
+
+// ready decodes and plans the expression if that is not done yet.
+func (p *celProgram) ready() {
+	p.plan.Do(func() {
+		if p.ast == nil && p.raw != nil {
+			p.ast, p.err = decodeCELExpr(p.raw)
+			if p.err == nil {
+				p.loops = hasComprehension(p.ast)
+			}
+		}
+		if p.prg == nil && p.err == nil {
+			p.prg, p.err = planCEL(p.env, p.ast)
+		}
+		p.env, p.ast, p.raw = nil, nil, nil
+	})
+}
+
+// planCEL makes the program of a checked expression.
+func planCEL(env *cel.Env, ast *cel.Ast) (cel.Program, error) {
+	return env.Program(ast, cel.EvalOptions(cel.OptOptimize), cel.InterruptCheckFrequency(celInterruptEvery))
 }
 
 // Eval evaluates the expression on act, stopping when act's context is
 // done (a context that never is, such as Background, costs nothing).
 func (p *celProgram) Eval(act *docActivation) (ref.Val, *cel.EvalDetails, error) {
+	p.ready()
+	if p.err != nil {
+		return nil, nil, p.err
+	}
 	if p.loops && act.ctx != nil && act.ctx.Done() != nil {
 		return p.prg.ContextEval(act.ctx, act)
 	}
@@ -91,9 +127,9 @@ func hasComprehension(a *cel.Ast) bool {
 	return found
 }
 
-// celEnv builds the environment rules are checked against. itemType is the
-// element type of the rule's for_each list (dyn without one).
-func celEnv(itemType *cel.Type) (*cel.Env, error) {
+// celCoreEnv builds the environment rules are checked against, less the
+// item variable, whose type depends on the rule (celEnvFor).
+func celCoreEnv() (*cel.Env, error) {
 	prov, ad := newCELTypes()
 	docType := cel.ObjectType(tDocument)
 	opts := []cel.EnvOption{
@@ -113,7 +149,6 @@ func celEnv(itemType *cel.Type) (*cel.Env, error) {
 		cel.Variable("similarity", cel.MapType(cel.StringType, cel.DynType)),
 		// The jurisdiction's rules resolved for the report (jurisdictionFacts).
 		cel.Variable("jurisdiction", cel.ObjectType(tJurisdiction)),
-		cel.Variable("item", itemType),
 		ext.Strings(),
 		ext.Lists(),
 		ext.Math(),
@@ -264,6 +299,9 @@ func compileCELFile(file string, data []byte) ([]*Rule, error) {
 			}
 		}
 	}
+	cachePath := celCachePath(data)
+	hit := readCELCache(cachePath, &spec)
+	store := make([][]*cel.Ast, len(spec.Rules))
 	var rules []*Rule
 	var errs []error
 	for i := range spec.Rules {
@@ -278,13 +316,27 @@ func compileCELFile(file string, data []byte) ([]*Rule, error) {
 			errs = append(errs, &LoadError{Pos: Pos{File: file, Line: r.Line}, RuleID: r.ID, Msg: err.Error()})
 			continue
 		}
-		impl, err := compileCELRule(file, &r, s)
+		var cached [][]byte
+		if hit != nil {
+			cached = hit[i]
+		}
+		impl, asts, err := compileCELRule(file, &r, s, cached)
+		if err != nil && cached != nil {
+			// An entry this cel-go cannot read: compile as without one.
+			impl, asts, err = compileCELRule(file, &r, s, nil)
+		}
 		if err != nil {
 			errs = append(errs, err)
 			continue
 		}
+		store[i] = asts
 		r.impl = impl
 		rules = append(rules, &r)
+	}
+	if len(errs) == 0 && hit == nil {
+		// Only a file that compiled whole is kept: its errors are the
+		// compiler's on every run.
+		writeCELCache(cachePath, store)
 	}
 	return rules, errors.Join(errs...)
 }
@@ -317,85 +369,116 @@ func yamlErrPos(file string, err error) Pos {
 	return Pos{File: file}
 }
 
-func compileCELRule(file string, r *Rule, s *celRuleSpec) (*celRule, error) {
-	if s.Assert.Value == "" {
-		return nil, &LoadError{Pos: Pos{File: file, Line: r.Line}, RuleID: r.ID, Msg: "a CEL rule needs an assert expression"}
-	}
-	itemType := cel.DynType
-	cr := &celRule{rule: r}
-	baseEnv, err := celEnv(cel.DynType)
-	if err != nil {
-		return nil, err
-	}
-	compile := func(env *cel.Env, n *yaml.Node, want *cel.Type, what string) (*celProgram, *cel.Type, error) {
-		if n.Kind == 0 || strings.TrimSpace(n.Value) == "" {
-			return nil, nil, nil
-		}
-		ast, iss := env.Compile(n.Value)
-		if iss.Err() != nil {
-			return nil, nil, celIssueError(file, r.ID, what, n, iss)
-		}
-		if want != nil && !ast.OutputType().IsAssignableType(want) && ast.OutputType() != cel.DynType {
-			return nil, nil, &LoadError{Pos: nodePos(file, n, 1, 0), RuleID: r.ID,
-				Msg: fmt.Sprintf("%s must be %s, is %s", what, want, ast.OutputType())}
-		}
-		if err := checkPaths(ast, file, r.ID, what, n); err != nil {
-			return nil, nil, err
-		}
-		est, err := env.EstimateCost(ast, costEstimator{})
-		if err != nil {
-			return nil, nil, &LoadError{Pos: nodePos(file, n, 1, 0), RuleID: r.ID, Msg: what + ": cost estimate: " + err.Error()}
-		}
-		if est.Max > celCostLimit {
-			return nil, nil, &LoadError{Pos: nodePos(file, n, 1, 0), RuleID: r.ID,
-				Msg: fmt.Sprintf("%s is too expensive: estimated cost up to %d, limit %d", what, est.Max, celCostLimit)}
-		}
-		prg, err := env.Program(ast, cel.EvalOptions(cel.OptOptimize), cel.InterruptCheckFrequency(celInterruptEvery))
-		if err != nil {
-			return nil, nil, &LoadError{Pos: nodePos(file, n, 1, 0), RuleID: r.ID, Msg: what + ": " + err.Error()}
-		}
-		return &celProgram{prg: prg, loops: hasComprehension(ast)}, ast.OutputType(), nil
-	}
-	var out *cel.Type
-	if cr.forEach, out, err = compile(baseEnv, &s.ForEach, nil, "for_each"); err != nil {
-		return nil, err
-	}
-	if cr.forEach != nil {
-		if out.Kind() != types.ListKind && out != cel.DynType {
-			return nil, &LoadError{Pos: nodePos(file, &s.ForEach, 1, 0), RuleID: r.ID, Msg: "for_each must be a list, is " + out.String()}
-		}
-		if out.Kind() == types.ListKind && len(out.Parameters()) == 1 {
-			itemType = out.Parameters()[0]
-		}
-	}
-	env := baseEnv
-	if itemType != cel.DynType {
-		if env, err = celEnv(itemType); err != nil {
-			return nil, err
-		}
-	}
+// celStep is one expression of a rule, in the order a rule compiles them:
+// for_each first, since its element type is item's type in the others.
+type celStep struct {
+	name string
+	want *cel.Type
+	node func(*celRuleSpec) *yaml.Node
+	dst  func(*celRule) **celProgram
+}
+
+var celSteps = func() []celStep {
 	cellList := cel.ListType(cel.ObjectType(tCell))
-	steps := []struct {
-		dst  **celProgram
-		node *yaml.Node
-		want *cel.Type
-		name string
-	}{
-		{&cr.when, &s.When, cel.BoolType, "when"},
-		{&cr.operands, &s.Operands, cellList, "operands"},
-		{&cr.assert, &s.Assert, cel.BoolType, "assert"},
-		{&cr.expected, &s.Expected, cel.DoubleType, "expected"},
-		{&cr.actual, &s.Actual, cel.DoubleType, "actual"},
-		{&cr.cells, &s.Cells, cellList, "cells"},
-		{&cr.msgZh, &s.Message.Zh, cel.StringType, "message.zh"},
-		{&cr.msgEn, &s.Message.En, cel.StringType, "message.en"},
+	return []celStep{
+		{"for_each", nil, func(s *celRuleSpec) *yaml.Node { return &s.ForEach }, func(r *celRule) **celProgram { return &r.forEach }},
+		{"when", cel.BoolType, func(s *celRuleSpec) *yaml.Node { return &s.When }, func(r *celRule) **celProgram { return &r.when }},
+		{"operands", cellList, func(s *celRuleSpec) *yaml.Node { return &s.Operands }, func(r *celRule) **celProgram { return &r.operands }},
+		{"assert", cel.BoolType, func(s *celRuleSpec) *yaml.Node { return &s.Assert }, func(r *celRule) **celProgram { return &r.assert }},
+		{"expected", cel.DoubleType, func(s *celRuleSpec) *yaml.Node { return &s.Expected }, func(r *celRule) **celProgram { return &r.expected }},
+		{"actual", cel.DoubleType, func(s *celRuleSpec) *yaml.Node { return &s.Actual }, func(r *celRule) **celProgram { return &r.actual }},
+		{"cells", cellList, func(s *celRuleSpec) *yaml.Node { return &s.Cells }, func(r *celRule) **celProgram { return &r.cells }},
+		{"message.zh", cel.StringType, func(s *celRuleSpec) *yaml.Node { return &s.Message.Zh }, func(r *celRule) **celProgram { return &r.msgZh }},
+		{"message.en", cel.StringType, func(s *celRuleSpec) *yaml.Node { return &s.Message.En }, func(r *celRule) **celProgram { return &r.msgEn }},
 	}
-	for _, st := range steps {
-		if *st.dst, _, err = compile(env, st.node, st.want, st.name); err != nil {
-			return nil, err
+}()
+
+// present says whether the rule writes the expression.
+func (st celStep) present(s *celRuleSpec) bool {
+	n := st.node(s)
+	return n.Kind != 0 && strings.TrimSpace(n.Value) != ""
+}
+
+// compileCELRule compiles a rule's expressions, or takes them from hit,
+// the rule's checked expressions from the cache (one per step, nil where
+// the rule has none; nil when the cache has none): an expression in the
+// cache passed every check below when it was stored, under the same
+// declarations. It returns the rule and its checked expressions.
+func compileCELRule(file string, r *Rule, s *celRuleSpec, hit [][]byte) (*celRule, []*cel.Ast, error) {
+	if s.Assert.Value == "" {
+		return nil, nil, &LoadError{Pos: Pos{File: file, Line: r.Line}, RuleID: r.ID, Msg: "a CEL rule needs an assert expression"}
+	}
+	cr := &celRule{rule: r}
+	env, err := celEnvFor(cel.DynType)
+	if err != nil {
+		return nil, nil, err
+	}
+	asts := make([]*cel.Ast, len(celSteps))
+	for i, st := range celSteps {
+		if !st.present(s) {
+			continue
+		}
+		var p *celProgram
+		switch {
+		case hit != nil && st.name == "for_each":
+			// Its type is item's in the others: decoded now.
+			a, err := decodeCELExpr(hit[i])
+			if err != nil {
+				return nil, nil, err
+			}
+			p = &celProgram{env: env, ast: a, loops: hasComprehension(a)}
+		case hit != nil:
+			p = &celProgram{env: env, raw: hit[i]}
+		default:
+			if p, err = compileCEL(env, file, r.ID, st.node(s), st.want, st.name); err != nil {
+				return nil, nil, err
+			}
+			asts[i] = p.ast
+		}
+		*st.dst(cr) = p
+		if st.name != "for_each" {
+			continue
+		}
+		out := p.ast.OutputType()
+		if out.Kind() != types.ListKind && out != cel.DynType {
+			return nil, nil, &LoadError{Pos: nodePos(file, &s.ForEach, 1, 0), RuleID: r.ID, Msg: "for_each must be a list, is " + out.String()}
+		}
+		if out.Kind() == types.ListKind && len(out.Parameters()) == 1 && out.Parameters()[0] != cel.DynType {
+			if env, err = celEnvFor(out.Parameters()[0]); err != nil {
+				return nil, nil, err
+			}
 		}
 	}
-	return cr, nil
+	return cr, asts, nil
+}
+
+// compileCEL parses, checks and plans one expression of a rule.
+func compileCEL(env *cel.Env, file, id string, n *yaml.Node, want *cel.Type, what string) (*celProgram, error) {
+	celCompiled.Add(1)
+	ast, iss := env.Compile(n.Value)
+	if iss.Err() != nil {
+		return nil, celIssueError(file, id, what, n, iss)
+	}
+	if want != nil && !ast.OutputType().IsAssignableType(want) && ast.OutputType() != cel.DynType {
+		return nil, &LoadError{Pos: nodePos(file, n, 1, 0), RuleID: id,
+			Msg: fmt.Sprintf("%s must be %s, is %s", what, want, ast.OutputType())}
+	}
+	if err := checkPaths(ast, file, id, what, n); err != nil {
+		return nil, err
+	}
+	est, err := env.EstimateCost(ast, costEstimator{})
+	if err != nil {
+		return nil, &LoadError{Pos: nodePos(file, n, 1, 0), RuleID: id, Msg: what + ": cost estimate: " + err.Error()}
+	}
+	if est.Max > celCostLimit {
+		return nil, &LoadError{Pos: nodePos(file, n, 1, 0), RuleID: id,
+			Msg: fmt.Sprintf("%s is too expensive: estimated cost up to %d, limit %d", what, est.Max, celCostLimit)}
+	}
+	prg, err := planCEL(env, ast)
+	if err != nil {
+		return nil, &LoadError{Pos: nodePos(file, n, 1, 0), RuleID: id, Msg: what + ": " + err.Error()}
+	}
+	return &celProgram{ast: ast, prg: prg, loops: hasComprehension(ast)}, nil
 }
 
 // nodePos maps a position inside an expression (1-based line, 0-based

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"runtime"
 	"sort"
 	"strings"
 	"sync"
@@ -51,8 +52,13 @@ type regoPack struct {
 	// need is the part of the input the pack's modules read.
 	need *inputNeed
 	// single holds a query per package, for documents the pack's query
-	// fails on.
-	single map[string]rego.PreparedEvalQuery
+	// fails on: prepared by singles when one first does, since most
+	// processes never need them.
+	single     map[string]rego.PreparedEvalQuery
+	singleErr  error
+	singleOnce sync.Once
+	byPkg      map[string][]string
+	prepare    func([]string) (rego.PreparedEvalQuery, error)
 	// ids are the pack's Rego rules, which a deadline stops together.
 	ids []string
 }
@@ -77,10 +83,28 @@ func compileRego(files map[string][]byte) ([]*Rule, error) {
 		names = append(names, n)
 	}
 	sort.Strings(names)
+	// Parsing is a third of compiling a pack's Rego and each module parses
+	// on its own: on as many cores as there are, the errors still in the
+	// order of the names.
+	type parsed struct {
+		m   *ast.Module
+		err error
+	}
+	out := make([]parsed, len(names))
+	var wg sync.WaitGroup
+	slots := make(chan struct{}, runtime.GOMAXPROCS(0))
+	for i, n := range names {
+		slots <- struct{}{}
+		wg.Go(func() {
+			defer func() { <-slots }()
+			out[i].m, out[i].err = ast.ParseModuleWithOpts(n, string(files[n]), ast.ParserOptions{ProcessAnnotation: true, RegoVersion: ast.RegoV1})
+		})
+	}
+	wg.Wait()
 	modules := map[string]*ast.Module{}
 	var errs []error
-	for _, n := range names {
-		m, err := ast.ParseModuleWithOpts(n, string(files[n]), ast.ParserOptions{ProcessAnnotation: true, RegoVersion: ast.RegoV1})
+	for i, n := range names {
+		m, err := out[i].m, out[i].err
 		if err != nil {
 			errs = append(errs, regoErrors(n, err)...)
 			continue
@@ -169,17 +193,28 @@ func compileRego(files map[string][]byte) ([]*Rule, error) {
 		return nil, fmt.Errorf("rego: %w", err)
 	}
 	pack.query = q
-	// One query per package as well: when a rule fails at run time (a type
-	// error on an odd document), the pack's query fails as a whole, and
-	// each package is then asked on its own so that only the failing rule
-	// reports the error.
-	pack.single = map[string]rego.PreparedEvalQuery{}
-	for pkg, ex := range byPkg {
-		if pack.single[pkg], err = prepare(ex); err != nil {
-			return nil, fmt.Errorf("rego: %w", err)
-		}
-	}
+	pack.byPkg, pack.prepare = byPkg, prepare
 	return rules, nil
+}
+
+// singles prepares one query per package: when a rule fails at run time (a
+// type error on an odd document), the pack's query fails as a whole, and
+// each package is then asked on its own so that only the failing rule
+// reports the error. Each is part of the pack's query, which prepared.
+func (p *regoPack) singles() (map[string]rego.PreparedEvalQuery, error) {
+	p.singleOnce.Do(func() {
+		single := map[string]rego.PreparedEvalQuery{}
+		for pkg, ex := range p.byPkg {
+			q, err := p.prepare(ex)
+			if err != nil {
+				p.singleErr = fmt.Errorf("rego: %w", err)
+				return
+			}
+			single[pkg] = q
+		}
+		p.single = single
+	})
+	return p.single, p.singleErr
 }
 
 // regoErrors turns OPA errors into load errors with file:line:col.
@@ -267,7 +302,14 @@ func (dc *docContext) regoResult(p *regoPack) *regoPackResult {
 		return res
 	}
 	res.errByPkg = map[string]error{}
-	for pkg, q := range p.single {
+	single, serr := p.singles()
+	if serr != nil {
+		for pkg := range p.byPkg {
+			res.errByPkg[pkg] = err
+		}
+		return res
+	}
+	for pkg, q := range single {
 		if dc.ctx.Err() != nil {
 			// Stopped by the deadline: asking each package again would
 			// only run past it.

@@ -47,7 +47,32 @@ var zipTime = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
 // assess with the store, which reuses every stored result, so that the
 // export scores and shows the decisions in force now. The same results and
 // decisions give the same bytes.
+//
+// With a shared queue the export is a job: whichever worker takes it
+// writes the file into the data directory, and the same batch, run,
+// settings and decisions are exported once (see exportJob).
 func (r *Runner) Export(ctx context.Context, batch int64, format string, w io.Writer) (filename string, err error) {
+	if !knownExport(format) {
+		return "", fmt.Errorf("jobs: unknown export format %q (one of %s)", format, strings.Join(ExportFormats(), ", "))
+	}
+	if r.q != nil {
+		return r.q.export(ctx, batch, format, w)
+	}
+	return r.export(ctx, batch, format, w)
+}
+
+// knownExport reports whether Export takes format.
+func knownExport(format string) bool {
+	for _, f := range ExportFormats() {
+		if f == format {
+			return true
+		}
+	}
+	return false
+}
+
+// export writes the batch's export in this process.
+func (r *Runner) export(ctx context.Context, batch int64, format string, w io.Writer) (filename string, err error) {
 	var formats []struct{ name, ext string }
 	for _, f := range exportFormats {
 		if f.name == format || format == "zip" {

@@ -62,6 +62,10 @@ type Config struct {
 	// duration, and of each run's end with its state, duration and
 	// number of reports: the server turns them into metrics.
 	Observe Observer
+	// Queue, when set, shares the work with other processes through the
+	// job queue in the PostgreSQL store (see QueueConfig); nil runs the
+	// batches in this process, one at a time.
+	Queue *QueueConfig
 }
 
 // Observer receives what a run did, for metrics.
@@ -103,6 +107,9 @@ type Runner struct {
 	cacheMu sync.Mutex
 	cache   map[int64]*results
 	docs    docCache
+
+	// q is the shared job queue (nil: batches run in this process).
+	q *queue
 }
 
 // New checks the configuration and makes the batches directory.
@@ -126,12 +133,26 @@ func New(cfg Config) (*Runner, error) {
 	if cfg.Log == nil {
 		cfg.Log = slog.New(slog.DiscardHandler)
 	}
-	if err := os.MkdirAll(filepath.Join(cfg.DataDir, "batches"), 0o700); err != nil {
-		return nil, fmt.Errorf("jobs: %w", err)
+	for _, d := range []string{"batches", "work"} {
+		if err := os.MkdirAll(filepath.Join(cfg.DataDir, d), 0o700); err != nil {
+			return nil, fmt.Errorf("jobs: %w", err)
+		}
 	}
-	return &Runner{cfg: cfg, queued: map[int64]bool{}, wake: make(chan struct{}, 1), stop: make(chan struct{}),
-		done: make(chan struct{}), subs: map[int64]map[chan Progress]struct{}{}, cache: map[int64]*results{}}, nil
+	r := &Runner{cfg: cfg, queued: map[int64]bool{}, wake: make(chan struct{}, 1), stop: make(chan struct{}),
+		done: make(chan struct{}), subs: map[int64]map[chan Progress]struct{}{}, cache: map[int64]*results{}}
+	if cfg.Queue != nil {
+		q, err := newQueue(context.Background(), r, *cfg.Queue)
+		if err != nil {
+			return nil, err
+		}
+		r.q = q
+	}
+	return r, nil
 }
+
+// workRoot is where report jobs put their inputs for the readers: in the
+// data directory, so that a hard link to the blob is possible.
+func (r *Runner) workRoot() string { return filepath.Join(r.cfg.DataDir, "work") }
 
 // batchDir is where a batch's results and work files are.
 func (r *Runner) batchDir(id int64) string {
@@ -148,6 +169,11 @@ func (r *Runner) Start(ctx context.Context) error {
 	}
 	r.started = true
 	r.mu.Unlock()
+	if r.q != nil {
+		// River keeps the jobs: what a stopped process left is in the queue.
+		close(r.done)
+		return r.q.start(ctx)
+	}
 	left, err := r.cfg.Store.BatchesInState(ctx, store.BatchQueued, store.BatchRunning)
 	if err != nil {
 		return fmt.Errorf("jobs: %w", err)
@@ -169,6 +195,15 @@ func (r *Runner) Enqueue(ctx context.Context, batch int64) error {
 		return fmt.Errorf("jobs: %w", err)
 	} else if !ok {
 		return fmt.Errorf("jobs: no batch %d", batch)
+	}
+	if r.q != nil {
+		r.mu.Lock()
+		closed := r.closed
+		r.mu.Unlock()
+		if closed {
+			return errors.New("jobs: the runner is shut down")
+		}
+		return r.q.enqueue(ctx, batch)
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -239,6 +274,9 @@ func (r *Runner) Shutdown(ctx context.Context) error {
 	}
 	started := r.started
 	r.mu.Unlock()
+	if r.q != nil {
+		return r.q.stop(ctx, started)
+	}
 	if !started {
 		return nil
 	}
@@ -318,7 +356,7 @@ func (r *Runner) run(ctx context.Context, id int64) {
 		return
 	}
 	r.publish(Progress{Batch: id, State: store.BatchRunning})
-	err := r.assess(ctx, id)
+	err := r.assess(ctx, id, false)
 	if o := r.cfg.Observe; o != nil {
 		defer func() {
 			b, _, _ := st.Batch(context.WithoutCancel(ctx), id)
@@ -365,7 +403,10 @@ func runError(zh, en string, err error) error {
 }
 
 // assess runs the batch and, when it completes, puts its results in place.
-func (r *Runner) assess(ctx context.Context, id int64) error {
+// shared: its reports were prepared by report jobs, whose progress the
+// batch showed as the convert pass; this run's own quick convert pass is
+// not shown again.
+func (r *Runner) assess(ctx context.Context, id int64, shared bool) error {
 	b, ok, err := r.cfg.Store.Batch(ctx, id)
 	if err != nil || !ok {
 		return runError("读取批次失败", "cannot read the batch", err)
@@ -378,11 +419,22 @@ func (r *Runner) assess(ctx context.Context, id int64) error {
 		return runError("批次中没有文件", "the batch has no files", nil)
 	}
 	dir := r.batchDir(id)
-	work := filepath.Join(dir, "work")
-	if err := os.RemoveAll(work); err != nil {
-		return runError("无法清理工作目录", "cannot clear the work directory", err)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return runError("无法创建工作目录", "cannot create the work directory", err)
 	}
-	defer func() { _ = os.RemoveAll(work) }()
+	// A directory of this run's own: another process may be running the
+	// same batch (a job taken for stuck), and readers keep reading the
+	// last results until the new ones are complete.
+	work, err := os.MkdirTemp(dir, runPrefix)
+	if err != nil {
+		return runError("无法创建工作目录", "cannot create the work directory", err)
+	}
+	kept := false
+	defer func() {
+		if !kept {
+			_ = os.RemoveAll(work)
+		}
+	}()
 	inputs, err := r.materialise(filepath.Join(work, "in"), items)
 	if err != nil {
 		return err
@@ -399,6 +451,9 @@ func (r *Runner) assess(ctx context.Context, id int64) error {
 		return err
 	}
 	prog := &progressSink{r: r, id: id, since: time.Now()}
+	if shared {
+		prog.hide = "convert"
+	}
 	opts.Progress = prog.step
 	out, err := assess.Run(ctx, inputs, opts)
 	prog.flush()
@@ -411,24 +466,22 @@ func (r *Runner) assess(ctx context.Context, id int64) error {
 		return ctx.Err()
 	}
 	if err != nil {
-		return runError("运行失败", "the run failed", err)
+		return transientError{runError("运行失败", "the run failed", err)}
 	}
 	if len(problems) > 0 || out.Code == check.ExitOutput {
-		return runError("结果无法写入", "the results could not be written", errors.New(strings.Join(problems, "; ")))
+		return transientError{runError("结果无法写入", "the results could not be written", errors.New(strings.Join(problems, "; ")))}
 	}
 	if err := writeRunItems(filepath.Join(work, "items.json"), items); err != nil {
-		return runError("结果无法写入", "the results could not be written", err)
+		return transientError{runError("结果无法写入", "the results could not be written", err)}
 	}
+	_ = os.RemoveAll(filepath.Join(work, "in"))
 	r.cacheMu.Lock()
 	defer r.cacheMu.Unlock()
 	delete(r.cache, id)
-	// items.json first: results.jsonl without the items of its run would
-	// be read against the wrong items.
-	for _, name := range []string{"items.json", "results.jsonl"} {
-		if err := os.Rename(filepath.Join(work, name), filepath.Join(dir, name)); err != nil {
-			return runError("结果无法写入", "the results could not be written", err)
-		}
+	if err := publishRun(dir, filepath.Base(work)); err != nil {
+		return transientError{runError("结果无法写入", "the results could not be written", err)}
 	}
+	kept = true
 	return nil
 }
 
@@ -470,11 +523,17 @@ type progressSink struct {
 	// since is when the current pass began (the run's start for the
 	// first).
 	since time.Time
+	// hide is a pass not shown (see Runner.assess).
+	hide string
 }
 
 func (p *progressSink) step(phase string, done, total int) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	if phase == p.hide {
+		p.since = time.Now()
+		return
+	}
 	if phase != p.cur.Phase {
 		p.endPass(time.Now())
 	}
@@ -514,6 +573,11 @@ func (p *progressSink) save() {
 
 // Load is how much work the runner holds: batches waiting and running.
 func (r *Runner) Load() (queued, running int) {
+	if r.q != nil {
+		r.q.counts.Lock()
+		defer r.q.counts.Unlock()
+		return r.q.counts.queued, r.q.counts.running
+	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.running != 0 {
@@ -522,10 +586,57 @@ func (r *Runner) Load() (queued, running int) {
 	return len(r.queue), running
 }
 
+// Failed is the number of jobs that failed for good and that the shared
+// queue still keeps (River keeps them a week); always 0 in a process that
+// runs its batches itself, whose failed runs are counted as they end.
+func (r *Runner) Failed() int {
+	if r.q == nil {
+		return 0
+	}
+	r.q.counts.Lock()
+	defer r.q.counts.Unlock()
+	return r.q.counts.failed
+}
+
 // Ready reports whether the runner takes work: started and not shutting
 // down.
 func (r *Runner) Ready() bool {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return r.started && !r.closed
+}
+
+// poll publishes, every interval, the progress of the batches someone
+// subscribed to, as the store has it: with a shared queue the work is done
+// in other processes, which reach this one only through the store.
+func (r *Runner) poll(interval time.Duration) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	last := map[int64]Progress{}
+	for {
+		select {
+		case <-r.stop:
+			return
+		case <-t.C:
+		}
+		ctx := context.Background()
+		if r.q != nil {
+			r.q.refreshCounts(ctx)
+		}
+		r.mu.Lock()
+		ids := make([]int64, 0, len(r.subs))
+		for id := range r.subs {
+			ids = append(ids, id)
+		}
+		r.mu.Unlock()
+		seen := map[int64]Progress{}
+		for _, id := range ids {
+			p := r.current(ctx, id)
+			seen[id] = p
+			if last[id] != p {
+				r.publish(p)
+			}
+		}
+		last = seen
+	}
 }

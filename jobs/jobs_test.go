@@ -149,11 +149,23 @@ func waitEnd(t *testing.T, ch <-chan Progress) (last Progress, seen []Progress) 
 	return
 }
 
+// TestRunBatch runs a batch in this process on SQLite, and through the
+// shared job queue on PostgreSQL (one process queueing and working):
+// the same progress, results, documents, decisions and exports.
 func TestRunBatch(t *testing.T) {
+	t.Run("sqlite", func(t *testing.T) {
+		e := newEnv(t)
+		testRunBatch(t, e, e.runner())
+	})
+	t.Run("postgres", func(t *testing.T) {
+		q := newQueueEnv(t)
+		testRunBatch(t, q.env, q.runner(2))
+	})
+}
+
+func testRunBatch(t *testing.T, e *env, r *Runner) {
 	ctx := context.Background()
-	e := newEnv(t)
 	id := e.batch("2024年度", 0, fullUploads...)
-	r := e.runner()
 	ch, unsub := r.Subscribe(id)
 	defer unsub()
 	if p := <-ch; p.State != store.BatchDraft {
@@ -260,7 +272,11 @@ func TestRunBatch(t *testing.T) {
 // same line again (nothing of a FileReport is lost on the way back).
 func testRoundTrip(t *testing.T, r *Runner, id int64, res []report.FileReport) {
 	t.Helper()
-	f, err := os.Open(filepath.Join(r.batchDir(id), "results.jsonl"))
+	dir, _, err := currentRun(r.batchDir(id))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(filepath.Join(dir, "results.jsonl"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -31,6 +31,67 @@ import (
 type results struct {
 	reports []report.FileReport
 	items   []store.Item
+	// run names the run directory they were read from (see currentRun).
+	run string
+}
+
+// A batch's results are in a directory per run, batches/<id>/run-*, and
+// the file current names the one in force: a run writes its directory
+// and then replaces current, so that a reader in any process sharing the
+// data directory sees one whole run's items and results, never one's
+// items with another's results.
+const (
+	runPrefix   = "run-"
+	currentFile = "current"
+	// staleRun is how old a run directory that is neither current nor
+	// the one before must be to be removed: younger, it may be another
+	// process's run still being written.
+	staleRun = time.Hour
+)
+
+// currentRun is the directory of the batch's results in force and its
+// name ("" and the batch directory itself for results written before
+// runs had directories).
+func currentRun(dir string) (string, string, error) {
+	b, err := os.ReadFile(filepath.Join(dir, currentFile))
+	if errors.Is(err, fs.ErrNotExist) {
+		return dir, "", nil
+	}
+	if err != nil {
+		return "", "", err
+	}
+	name := strings.TrimSpace(string(b))
+	if !strings.HasPrefix(name, runPrefix) || strings.ContainsAny(name, `/\`) {
+		return "", "", fmt.Errorf("%s names no run directory", filepath.Join(dir, currentFile))
+	}
+	return filepath.Join(dir, name), name, nil
+}
+
+// publishRun makes the run directory name the batch's results in force
+// and removes the runs before the one it replaces.
+func publishRun(dir, name string) error {
+	_, prev, _ := currentRun(dir)
+	if err := atomicfile.WriteFile(filepath.Join(dir, currentFile), []byte(name+"\n")); err != nil {
+		return err
+	}
+	// The results of before runs had directories give way to the new ones.
+	for _, legacy := range []string{"items.json", "results.jsonl"} {
+		_ = os.Remove(filepath.Join(dir, legacy))
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil
+	}
+	for _, e := range entries {
+		n := e.Name()
+		if !e.IsDir() || !strings.HasPrefix(n, runPrefix) || n == name || n == prev {
+			continue
+		}
+		if info, err := e.Info(); err == nil && time.Since(info.ModTime()) > staleRun {
+			_ = os.RemoveAll(filepath.Join(dir, n))
+		}
+	}
+	return nil
 }
 
 // maxResultLine bounds one report's JSON line when results are read back:
@@ -126,10 +187,13 @@ func writeRunItems(path string, items []store.Item) error {
 func (r *Runner) load(batch int64) (*results, error) {
 	r.cacheMu.Lock()
 	defer r.cacheMu.Unlock()
-	if res, ok := r.cache[batch]; ok {
+	dir, name, err := currentRun(r.batchDir(batch))
+	if err != nil {
+		return nil, fmt.Errorf("jobs: batch %d: %w", batch, err)
+	}
+	if res, ok := r.cache[batch]; ok && res.run == name {
 		return res, nil
 	}
-	dir := r.batchDir(batch)
 	data, err := os.ReadFile(filepath.Join(dir, "items.json"))
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
@@ -137,7 +201,7 @@ func (r *Runner) load(batch int64) (*results, error) {
 	if err != nil {
 		return nil, fmt.Errorf("jobs: batch %d: %w", batch, err)
 	}
-	res := &results{}
+	res := &results{run: name}
 	if err := json.Unmarshal(data, &res.items); err != nil {
 		return nil, fmt.Errorf("jobs: batch %d: items.json: %w", batch, err)
 	}

@@ -117,6 +117,9 @@ func (s *Server) updateUser(w http.ResponseWriter, r *http.Request) {
 	me := userOf(r)
 	var changes []string
 	var zh []string
+	// Only what this administrator changed is written: another one may be
+	// changing the same account through another replica.
+	var ch store.UserChange
 	if role := r.PostForm.Get("role"); role != "" && role != u.Role {
 		if !account.ValidRole(role) {
 			s.fail(w, r, http.StatusBadRequest, fmt.Errorf("role %q", role))
@@ -129,6 +132,7 @@ func (s *Server) updateUser(w http.ResponseWriter, r *http.Request) {
 		changes = append(changes, "role: "+role)
 		zh = append(zh, "角色改为"+account.RoleLabel(role, "zh"))
 		u.Role = role
+		ch.Role = &role
 	}
 	if d := r.PostForm.Get("disabled"); d != "" {
 		dis := d == "1" || d == "true"
@@ -140,6 +144,7 @@ func (s *Server) updateUser(w http.ResponseWriter, r *http.Request) {
 			changes = append(changes, "disabled: "+strconv.FormatBool(dis))
 			zh = append(zh, map[bool]string{true: "停用", false: "启用"}[dis])
 			u.Disabled = dis
+			ch.Disabled = &dis
 		}
 	}
 	if pw := r.PostForm.Get("password"); pw != "" {
@@ -151,21 +156,28 @@ func (s *Server) updateUser(w http.ResponseWriter, r *http.Request) {
 			s.fail(w, r, http.StatusInternalServerError, err)
 			return
 		}
+		ch.PasswordHash = &u.PasswordHash
 		changes = append(changes, "password reset")
 		zh = append(zh, "重设密码")
 	}
 	if disp, ok := r.PostForm["display"]; ok && strings.TrimSpace(disp[0]) != u.Display {
 		u.Display = strings.TrimSpace(disp[0])
+		ch.Display = &u.Display
 		changes = append(changes, "name: "+u.Display)
 		zh = append(zh, "姓名改为"+u.Display)
 	}
 	if len(changes) > 0 {
-		if err := s.db.UpdateUser(r.Context(), u); err != nil {
+		if u, err = s.db.ChangeUser(r.Context(), u.ID, ch); errors.Is(err, store.ErrLastAdmin) {
+			msg := pick(lang, "至少需要保留一个启用的管理员账户，此更改未保存", "At least one enabled administrator must remain; the change was not saved")
+			if isAPI(r) {
+				s.fail(w, r, http.StatusConflict, errors.New(msg))
+			} else {
+				s.renderUsers(w, r, http.StatusConflict, msg, "")
+			}
+			return
+		} else if err != nil {
 			s.fail(w, r, http.StatusInternalServerError, err)
 			return
-		}
-		if u.Disabled || strings.Contains(strings.Join(changes, ","), "password") {
-			_ = s.db.DeleteUserSessions(r.Context(), u.ID)
 		}
 		s.audit(r.Context(), me.Name, "user.update", "user:"+u.Name, bi(strings.Join(zh, "；"), strings.Join(changes, ", ")), s.remoteIP(r))
 	}
@@ -245,14 +257,14 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, http.StatusInternalServerError, err)
 		return
 	}
-	u := v.User
-	u.PasswordHash = hash
-	if err := s.db.UpdateUser(r.Context(), u); err != nil {
+	// The password only: an administrator may be changing this account's
+	// role at the same time.
+	u, err := s.db.ChangeUser(r.Context(), v.ID, store.UserChange{PasswordHash: &hash})
+	if err != nil {
 		s.fail(w, r, http.StatusInternalServerError, err)
 		return
 	}
-	// Other sessions end; this one carries on.
-	_ = s.db.DeleteUserSessions(r.Context(), u.ID)
+	// Other sessions ended with the change; this one carries on.
 	if err := s.setSession(w, r, u); err != nil {
 		s.fail(w, r, http.StatusInternalServerError, err)
 		return

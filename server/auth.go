@@ -2,7 +2,6 @@ package server
 
 import (
 	"context"
-	"crypto/subtle"
 	"errors"
 	"net"
 	"net/http"
@@ -287,28 +286,35 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/login", http.StatusSeeOther)
 }
 
-// setupAllowed checks the one-time token printed at the first start.
-func (s *Server) setupAllowed(tok string) bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.setupToken != "" && tok != "" && subtle.ConstantTimeCompare([]byte(tok), []byte(s.setupToken)) == 1
-}
-
-// claimSetup uses the one-time token up: true for the one caller that
-// had it.
-func (s *Server) claimSetup(tok string) bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.setupToken == "" || tok == "" || subtle.ConstantTimeCompare([]byte(tok), []byte(s.setupToken)) != 1 {
+// setupAllowed checks a one-time token printed at a first start, by this
+// replica or another: the store keeps them.
+func (s *Server) setupAllowed(ctx context.Context, tok string) bool {
+	if tok == "" {
 		return false
 	}
-	s.setupToken = ""
-	return true
+	ok, err := s.db.SetupTokenValid(ctx, account.TokenHash(tok))
+	if err != nil {
+		s.log.Warn("setup token", "err", err)
+	}
+	return ok
+}
+
+// claimSetup uses the setup tokens up: true for the one caller, in any
+// replica, whose token was valid.
+func (s *Server) claimSetup(ctx context.Context, tok string) bool {
+	if tok == "" {
+		return false
+	}
+	ok, err := s.db.ClaimSetup(ctx, account.TokenHash(tok))
+	if err != nil {
+		s.log.Warn("setup token", "err", err)
+	}
+	return ok
 }
 
 func (s *Server) setupPage(w http.ResponseWriter, r *http.Request) {
 	tok := r.URL.Query().Get("token")
-	if !s.setupAllowed(tok) {
+	if !s.setupAllowed(r.Context(), tok) {
 		s.render(w, r, http.StatusNotFound, "message", map[string]any{"Message": msgText("setup_done").pick(langOf(r))})
 		return
 	}
@@ -323,7 +329,7 @@ func (s *Server) setup(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	tok := r.PostForm.Get("token")
-	if !s.setupAllowed(tok) {
+	if !s.setupAllowed(r.Context(), tok) {
 		s.render(w, r, http.StatusNotFound, "message", map[string]any{"Message": msgText("setup_done").pick(langOf(r))})
 		return
 	}
@@ -344,15 +350,16 @@ func (s *Server) setup(w http.ResponseWriter, r *http.Request) {
 	}
 	// The token is taken before the account is made: two forms sent at
 	// once must not make two administrators.
-	if !s.claimSetup(tok) {
+	if !s.claimSetup(r.Context(), tok) {
 		s.render(w, r, http.StatusNotFound, "message", map[string]any{"Message": msgText("setup_done").pick(langOf(r))})
 		return
 	}
 	u := store.User{Name: name, Display: display, Role: account.RoleAdmin, PasswordHash: hash, Created: s.now()}
 	if u.ID, err = s.db.CreateUser(r.Context(), u); err != nil {
-		s.mu.Lock()
-		s.setupToken = tok
-		s.mu.Unlock()
+		// The token is given back, so that the link works again.
+		if aerr := s.db.AddSetupToken(context.WithoutCancel(r.Context()), account.TokenHash(tok), s.now()); aerr != nil {
+			s.log.Warn("setup token", "err", aerr)
+		}
 		s.fail(w, r, http.StatusInternalServerError, err)
 		return
 	}

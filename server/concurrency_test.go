@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -99,5 +100,60 @@ func reviewersRace(t *testing.T, e, replica *testEnv) {
 		"reason": {"原文无误"}, "version": {"0"}, "back": {"/"}})
 	if r.StatusCode != http.StatusConflict || !strings.Contains(r.body, "您的结论未保存") {
 		t.Fatalf("stale form: %d", r.StatusCode)
+	}
+}
+
+// TestSetupAcrossReplicas: two replicas started on an empty store print
+// two setup links; each works through either replica, and the two sent at
+// once through different replicas make one administrator, after which
+// neither link works.
+func TestSetupAcrossReplicas(t *testing.T) {
+	dsn := pgtest.Location(t)
+	a := newEnvAt(t, t.TempDir(), func(c *Config) { c.DB = dsn })
+	b := newEnvAt(t, t.TempDir(), func(c *Config) { c.DB = dsn; c.DataDir = a.srv.cfg.DataDir })
+	la, lb := a.srv.SetupURL(""), b.srv.SetupURL("")
+	if la == "" || lb == "" || la == lb {
+		t.Fatalf("setup links %q and %q: want two", la, lb)
+	}
+	ta, tb := strings.TrimPrefix(la, "/setup?token="), strings.TrimPrefix(lb, "/setup?token=")
+	// A's link through B and B's through A.
+	if r := b.anon().get(la); r.StatusCode != http.StatusOK {
+		t.Fatalf("replica A's link through B: %d", r.StatusCode)
+	}
+	var wg sync.WaitGroup
+	codes := make([]int, 2)
+	for i, try := range []struct {
+		e   *testEnv
+		tok string
+	}{{b, ta}, {a, tb}} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r := try.e.anon().postForm("/setup", url.Values{"token": {try.tok}, "name": {fmt.Sprintf("admin%d", i)},
+				"display": {"管理员"}, "password": {testPassword}, "password2": {testPassword}})
+			codes[i] = r.StatusCode
+		}()
+	}
+	wg.Wait()
+	created := 0
+	for _, c := range codes {
+		if c == http.StatusSeeOther {
+			created++
+		}
+	}
+	n, err := a.srv.db.CountUsers(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if created != 1 || n != 1 {
+		t.Fatalf("two setups at once through two replicas: answers %v, %d accounts; want one administrator", codes, n)
+	}
+	if a.srv.SetupURL("") != "" || b.srv.SetupURL("") != "" {
+		t.Error("a setup link is still offered after the first administrator")
+	}
+	for _, l := range []string{la, lb} {
+		if r := a.anon().get(l); r.StatusCode != http.StatusNotFound {
+			t.Errorf("%s after setup: %d, want 404", l, r.StatusCode)
+		}
 	}
 }

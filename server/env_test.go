@@ -272,7 +272,7 @@ func zipOf(t *testing.T, files map[string][]byte) []byte {
 // waitDone polls the batch until its run ends and returns its state.
 func (e *testEnv) waitDone(id int64) store.Batch {
 	e.t.Helper()
-	deadline := time.Now().Add(5 * time.Minute)
+	deadline := time.Now().Add(waitLimit)
 	for time.Now().Before(deadline) {
 		b, _, err := e.srv.db.Batch(context.Background(), id)
 		if err != nil {
@@ -283,7 +283,8 @@ func (e *testEnv) waitDone(id int64) store.Batch {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	e.t.Fatalf("batch %d did not finish", id)
+	b, _, _ := e.srv.db.Batch(context.Background(), id)
+	e.t.Fatalf("batch %d did not finish: %+v\n%s", id, b, e.log.String())
 	return store.Batch{}
 }
 
@@ -316,3 +317,6 @@ func (c *client) checkedBatch(files map[string][]byte) int64 {
 	}
 	return id
 }
+
+// waitLimit bounds how long a test waits for a batch to end.
+var waitLimit = 5 * time.Minute

@@ -13,26 +13,15 @@ import (
 	"github.com/ogi-checker/ogi/check"
 	"github.com/ogi-checker/ogi/engine"
 	"github.com/ogi-checker/ogi/internal/store"
+	"github.com/ogi-checker/ogi/jobs"
 )
 
-// storedProfile prefixes a batch's profile when it is one an
-// administrator uploaded: the rest is the YAML's hash among the blobs, so
-// the batch keeps the profile it was created with.
-const storedProfile = "stored:"
+// storedProfile prefixes a batch's profile kept in the library.
+const storedProfile = jobs.StoredProfile
 
 // maxProfileBytes bounds an uploaded scoring profile (engine.LoadProfile
 // has its own, lower bound).
 const maxProfileBytes = 1 << 20
-
-// resolveProfile turns a stored profile into the path of its YAML, which
-// check.LoadScoring reads; a built-in name stays as it is.
-func (s *Server) resolveProfile(profile string) (string, error) {
-	sha, ok := strings.CutPrefix(profile, storedProfile)
-	if !ok {
-		return profile, nil
-	}
-	return s.blobs.Path(sha)
-}
 
 // libraryProfile is a stored scoring profile as the pages offer it.
 type libraryProfile struct {

@@ -37,11 +37,16 @@ func newMetrics(s *Server) *metrics {
 		Help: "Time a pass of a batch run took: convert, check, outputs.", Buckets: prometheus.ExponentialBuckets(0.05, 2, 14)}, []string{"pass"})
 	m.reports = prometheus.NewCounter(prometheus.CounterOpts{Name: "ogi_batch_reports_total",
 		Help: "Reports in the batch runs that ended done."})
-	queued := prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "ogi_jobs_queued", Help: "Batches waiting to run."},
+	queued := prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "ogi_jobs_queued",
+		Help: "Jobs waiting: this process's batches (SQLite), or every batch, report and export job in the shared queue (PostgreSQL)."},
 		func() float64 { q, _ := s.runner.Load(); return float64(q) })
-	running := prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "ogi_jobs_running", Help: "Batches running now."},
+	running := prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "ogi_jobs_running",
+		Help: "Jobs running now: this process's batch (SQLite), or the shared queue's jobs in any worker (PostgreSQL)."},
 		func() float64 { _, r := s.runner.Load(); return float64(r) })
-	m.reg.MustRegister(m.requests, m.latency, m.runs, m.runTime, m.passTime, m.reports, queued, running,
+	failed := prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "ogi_jobs_failed",
+		Help: "Jobs of the shared queue that failed for good and are still kept (PostgreSQL; a week); a failed batch run is also counted in ogi_batch_runs_total{state=\"failed\"}."},
+		func() float64 { return float64(s.runner.Failed()) })
+	m.reg.MustRegister(m.requests, m.latency, m.runs, m.runTime, m.passTime, m.reports, queued, running, failed,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }

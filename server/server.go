@@ -19,7 +19,7 @@ import (
 	"net/netip"
 	"os"
 	"path/filepath"
-	"strings"
+	"runtime"
 	"sync"
 	"time"
 
@@ -28,15 +28,16 @@ import (
 	"github.com/ogi-checker/ogi/intake"
 	"github.com/ogi-checker/ogi/internal/store"
 	"github.com/ogi-checker/ogi/jobs"
-	"github.com/ogi-checker/ogi/jurisdiction"
 )
 
 // Config is how the server is set up; ogi serve fills it from its flags.
 type Config struct {
 	// Addr is the address to listen on (host:port).
 	Addr string
-	// DB is the SQLite store's path; DataDir holds the uploaded originals
-	// (by hash) and each batch's work files. Neither is ever served as is.
+	// DB is the store: a SQLite file's path or a postgres:// URL. DataDir
+	// holds the uploaded originals (by hash) and each batch's results; with
+	// PostgreSQL every replica and worker must share it (a network file
+	// system, or one machine). Neither is ever served as is.
 	DB, DataDir string
 	// TLSCert and TLSKey, when both set, make the server speak HTTPS.
 	TLSCert, TLSKey string
@@ -71,6 +72,10 @@ type Config struct {
 	// (Prometheus), /healthz and /readyz without a session, for a scraper
 	// and a load balancer on the operators' network.
 	MetricsAddr string
+	// Queue configures the shared job queue a PostgreSQL store gets (nil:
+	// one report job per CPU worked in this process). A SQLite store runs
+	// batches in this process and takes no Queue.
+	Queue *jobs.QueueConfig
 }
 
 // Server is a running web application.
@@ -88,9 +93,9 @@ type Server struct {
 	metrics *metrics
 
 	mu       sync.Mutex
-	checkers map[[2]string]*checkerEntry
-	// setupToken lets the first visitor create the first administrator;
-	// empty once an account exists.
+	checkers *jobs.Checkers
+	// setupToken is the one-time link this process printed at a start
+	// without accounts (the store keeps its hash, and the others').
 	setupToken string
 	// now is the clock, replaced in tests.
 	now func() time.Time
@@ -130,7 +135,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	s := &Server{cfg: cfg, log: log, checkers: map[[2]string]*checkerEntry{}, now: time.Now,
+	s := &Server{cfg: cfg, log: log, now: time.Now,
 		logins: account.NewLimiter(5, time.Minute), ipLimit: account.NewLimiter(30, time.Minute)}
 	// The store's and the data's directories are made as ogi assess makes
 	// its --db's: a first start needs nothing prepared.
@@ -156,9 +161,15 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		_ = db.Close()
 		return nil, fmt.Errorf("serve: --data %s: %w", cfg.DataDir, err)
 	}
+	s.checkers = jobs.NewCheckers(cfg.Checker, s.blobs)
 	s.metrics = newMetrics(s)
-	s.runner, err = jobs.New(jobs.Config{Store: db, StorePath: cfg.DB, Blobs: s.blobs, DataDir: cfg.DataDir,
-		Checker: s.checker, Version: cfg.Version, Converter: cfg.Converter, Workers: cfg.Workers, Log: log, Observe: s.metrics})
+	jc := jobs.Config{Store: db, StorePath: cfg.DB, Blobs: s.blobs, DataDir: cfg.DataDir,
+		Checker: s.checker, Version: cfg.Version, Converter: cfg.Converter, Workers: cfg.Workers, Log: log, Observe: s.metrics}
+	if jc.Queue, err = queueConfig(ctx, cfg); err != nil {
+		_ = db.Close()
+		return nil, err
+	}
+	s.runner, err = jobs.New(jc)
 	if err != nil {
 		_ = db.Close()
 		return nil, fmt.Errorf("serve: %w", err)
@@ -175,7 +186,10 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		return nil, fmt.Errorf("serve: %w", err)
 	}
 	if n == 0 {
-		tok, _, err := account.NewToken()
+		tok, hash, err := account.NewToken()
+		if err == nil {
+			err = db.AddSetupToken(ctx, hash, s.now())
+		}
 		if err != nil {
 			_ = db.Close()
 			return nil, err
@@ -186,62 +200,37 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	return s, nil
 }
 
+// queueConfig is the job queue a PostgreSQL store gets, its tables
+// migrated (or, with NoMigrate, found current); nil for SQLite.
+func queueConfig(ctx context.Context, cfg Config) (*jobs.QueueConfig, error) {
+	if !store.IsPostgres(cfg.DB) {
+		if cfg.Queue != nil && cfg.Queue.Workers == 0 {
+			return nil, errors.New("serve: a process that only queues work (--queue-workers 0) needs a PostgreSQL store shared with workers (--db postgres://…)")
+		}
+		return nil, nil
+	}
+	q := jobs.QueueConfig{Workers: runtime.GOMAXPROCS(0)}
+	if cfg.Queue != nil {
+		q = *cfg.Queue
+	}
+	current, err := jobs.MigrateQueue(ctx, cfg.DB, cfg.NoMigrate)
+	if err != nil {
+		return nil, fmt.Errorf("serve: %w", err)
+	}
+	if !current {
+		return nil, fmt.Errorf("serve: the job queue's tables in %s are behind this ogi: run ogi migrate --db … first", store.Redact(cfg.DB))
+	}
+	return &q, nil
+}
+
 // defaultChecker is the CLI's checker with the built-in rules.
 func defaultChecker(profile, juris string) (*check.Checker, error) {
-	o := check.Options{}
-	if profile != "" {
-		sc, err := check.LoadScoring(profile)
-		if err != nil {
-			return nil, err
-		}
-		o.Score = &sc
-	}
-	if juris != "" {
-		jp, ok := jurisdiction.Builtin(juris)
-		if !ok {
-			return nil, fmt.Errorf("no built-in jurisdiction %q (%s)", juris, strings.Join(jurisdiction.Names(), ", "))
-		}
-		o.Engine.Jurisdiction = jp
-	}
-	return check.New(o)
+	return jobs.DefaultChecker(profile, juris)
 }
 
-// checker is the cached checker for a profile and jurisdiction: compiling
-// the rules costs tens of milliseconds, and every batch and page needs one.
+// checker is the cached checker for a profile and jurisdiction.
 func (s *Server) checker(profile, juris string) (*check.Checker, error) {
-	k := [2]string{profile, juris}
-	s.mu.Lock()
-	e := s.checkers[k]
-	if e == nil {
-		e = &checkerEntry{}
-		s.checkers[k] = e
-	}
-	s.mu.Unlock()
-	// Requests that need the same checker at once wait for one build.
-	e.once.Do(func() {
-		ref, err := s.resolveProfile(profile)
-		if err == nil {
-			e.c, err = s.cfg.Checker(ref, juris)
-		}
-		e.err = err
-	})
-	if e.err != nil {
-		// A failed build is not kept: the next request tries again (a
-		// stored profile may have been restored meanwhile).
-		s.mu.Lock()
-		if s.checkers[k] == e {
-			delete(s.checkers, k)
-		}
-		s.mu.Unlock()
-	}
-	return e.c, e.err
-}
-
-// checkerEntry is one cached checker, built once.
-type checkerEntry struct {
-	once sync.Once
-	c    *check.Checker
-	err  error
+	return s.checkers.Get(profile, juris)
 }
 
 // Handler is the whole application, for tests and for embedding.
@@ -251,11 +240,12 @@ func (s *Server) Handler() http.Handler { return s.handler }
 // "" when an account exists.
 func (s *Server) SetupURL(base string) string {
 	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.setupToken == "" {
+	tok := s.setupToken
+	s.mu.Unlock()
+	if tok == "" || !s.setupAllowed(context.Background(), tok) {
 		return ""
 	}
-	return base + "/setup?token=" + s.setupToken
+	return base + "/setup?token=" + tok
 }
 
 // Start resumes the batches a previous process left unfinished.
@@ -331,4 +321,45 @@ func (s *Server) Serve(ctx context.Context, grace time.Duration, ready func(url 
 		err = cerr
 	}
 	return err
+}
+
+// Work runs this process as a worker only (ogi worker): it works the
+// shared job queue, serves nothing but MetricsAddr, and on ctx's end
+// gives the jobs in hand back to the queue, waiting at most grace.
+func (s *Server) Work(ctx context.Context, grace time.Duration, ready func()) error {
+	if !store.IsPostgres(s.cfg.DB) {
+		_ = s.Close(context.Background())
+		return errors.New("worker: needs the PostgreSQL store the replicas share (--db postgres://…)")
+	}
+	if err := s.Start(ctx); err != nil {
+		return err
+	}
+	errc := make(chan error, 1)
+	var msrv *http.Server
+	if s.cfg.MetricsAddr != "" {
+		mln, err := net.Listen("tcp", s.cfg.MetricsAddr)
+		if err != nil {
+			_ = s.Close(context.Background())
+			return fmt.Errorf("worker: --metrics-addr %s: %w", s.cfg.MetricsAddr, err)
+		}
+		msrv = &http.Server{Handler: s.MetricsHandler(), ReadHeaderTimeout: 10 * time.Second, WriteTimeout: time.Minute}
+		go func() { errc <- msrv.Serve(mln) }()
+		s.log.Info("metrics", "addr", mln.Addr().String())
+	}
+	if ready != nil {
+		ready()
+	}
+	select {
+	case err := <-errc:
+		_ = s.Close(context.Background())
+		return err
+	case <-ctx.Done():
+	}
+	s.log.Info("worker stopping", "grace", grace.String())
+	sctx, cancel := context.WithTimeout(context.Background(), grace)
+	defer cancel()
+	if msrv != nil {
+		_ = msrv.Shutdown(sctx)
+	}
+	return s.Close(sctx)
 }

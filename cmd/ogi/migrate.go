@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/ogi-checker/ogi/internal/store"
+	"github.com/ogi-checker/ogi/jobs"
 )
 
 func newMigrateCmd(stdout, stderr io.Writer, code *int) *cobra.Command {
@@ -23,7 +24,10 @@ either way).
 
 With --check nothing is changed: exit 0 when the store is up to date, 1 when it is
 behind (the line says what ogi migrate would do), 2 when it cannot be read or is newer
-than this ogi.`,
+than this ogi.
+
+On PostgreSQL the job queue's tables (River's, which the replicas and ogi worker
+processes share) are migrated and checked with the store.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			*code = exitUsage
@@ -40,6 +44,18 @@ than this ogi.`,
 					*code = exitCompliance
 					return nil
 				}
+				if store.IsPostgres(db) {
+					ok, err := jobs.MigrateQueue(ctx, db, true)
+					if err != nil {
+						writeErr(stderr, err)
+						return err
+					}
+					if !ok {
+						_, _ = fmt.Fprintf(stdout, "%s: the job queue's tables are behind: ogi migrate would bring them up to date\n", name)
+						*code = exitCompliance
+						return nil
+					}
+				}
 				_, _ = fmt.Fprintf(stdout, "%s: schema version %d, up to date\n", name, v)
 				*code = exitOK
 				return nil
@@ -48,6 +64,12 @@ than this ogi.`,
 			if err != nil {
 				writeErr(stderr, err)
 				return err
+			}
+			if store.IsPostgres(db) {
+				if _, err := jobs.MigrateQueue(ctx, db, false); err != nil {
+					writeErr(stderr, err)
+					return err
+				}
 			}
 			if from == to {
 				_, _ = fmt.Fprintf(stdout, "%s: schema version %d, up to date\n", name, to)

@@ -62,6 +62,6 @@ printed on the tables, timeliness, template version and more.
 		newSchemaCmd(stdout, code), newEvalCmd(stdout, stderr, code),
 		newRulesCmd(stdout, stderr, code), newExplainCmd(stdout, stderr, code),
 		newConfigCmd(stdout, stderr, code), newGenerateCmd(stdout, stderr, code),
-		newAssessCmd(stdout, stderr, code), newVersionCmd(stdout, stderr, code), newBriefCmd(stdout, stderr, code), newServeCmd(stdout, stderr, code), newMigrateCmd(stdout, stderr, code))
+		newAssessCmd(stdout, stderr, code), newVersionCmd(stdout, stderr, code), newBriefCmd(stdout, stderr, code), newServeCmd(stdout, stderr, code), newMigrateCmd(stdout, stderr, code), newWorkerCmd(stdout, stderr, code))
 	return root, code
 }

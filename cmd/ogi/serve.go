@@ -8,13 +8,16 @@ import (
 	"net/netip"
 	"os"
 	"os/signal"
+	"runtime"
 	"strings"
 	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/ogi-checker/ogi/intake"
+	"github.com/ogi-checker/ogi/jobs"
 	"github.com/ogi-checker/ogi/server"
 )
 
@@ -24,8 +27,8 @@ func newServeCmd(stdout, stderr io.Writer, code *int) *cobra.Command {
 		allow                                                   []string
 		trustProxy, noMigrate                                   bool
 		maxUploadMB, maxFileMB                                  int64
-		maxFiles, workers                                       int
-		fetchTimeout, sessionTTL, grace                         time.Duration
+		maxFiles, workers, queueWorkers                         int
+		fetchTimeout, sessionTTL, grace, rescueAfter            time.Duration
 	)
 	var serve func() error
 	cmd := &cobra.Command{
@@ -44,7 +47,12 @@ in a browser to create the first administrator, who then creates the others on t
 
 Everything is kept in --db (accounts, sessions, batches, decisions, the audit log, the
 converted documents and results) and --data (the uploaded originals, stored by hash,
-never served as files). SIGTERM or Ctrl-C stops gracefully: requests in flight get
+never served as files, and each batch's results).
+
+With --db postgres://… several ogi serve replicas and ogi worker processes share one
+deployment (docs/deploy.md): the store and the job queue are in PostgreSQL, --data is a
+directory they all reach, any replica serves any user, and a batch's reports are jobs
+that any worker does. --queue-workers 0 makes a replica that only queues work. SIGTERM or Ctrl-C stops gracefully: requests in flight get
 --shutdown-grace to finish and a batch being checked resumes at the next start.
 
 URL downloads refuse private, loopback and link-local addresses (and follow at most 5
@@ -81,14 +89,9 @@ redirects, each checked) unless --fetch-allow names their range.`,
 		if maxUploadMB <= 0 || maxFileMB <= 0 || maxFiles <= 0 {
 			return fmt.Errorf("--max-upload-mb, --max-file-mb and --max-files must be positive")
 		}
-		var h slog.Handler
-		switch logFormat {
-		case "text":
-			h = slog.NewTextHandler(stderr, nil)
-		case "json":
-			h = slog.NewJSONHandler(stderr, nil)
-		default:
-			return fmt.Errorf("--log-format must be text or json, not %q", logFormat)
+		h, err := logHandler(logFormat, stderr)
+		if err != nil {
+			return err
 		}
 		lim := intake.DefaultLimits()
 		lim.MaxFile = maxFileMB << 20
@@ -96,6 +99,9 @@ redirects, each checked) unless --fetch-allow names their range.`,
 		cfg := server.Config{Addr: addr, DB: db, DataDir: data, TLSCert: tlsCert, TLSKey: tlsKey, TrustProxy: trustProxy,
 			FetchAllow: prefixes, MaxUpload: maxUploadMB << 20, Limits: lim, FetchTimeout: fetchTimeout, SessionTTL: sessionTTL,
 			Workers: workers, Version: readVersion().Version, Converter: converterID(), Log: slog.New(h), MetricsAddr: metricsAddr, NoMigrate: noMigrate}
+		if cmd.Flags().Changed("queue-workers") || cmd.Flags().Changed("rescue-after") {
+			cfg.Queue = &jobs.QueueConfig{Workers: queueWorkers, RescueAfter: rescueAfter}
+		}
 		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 		defer stop()
 		srv, err := server.New(ctx, cfg)
@@ -134,6 +140,24 @@ redirects, each checked) unless --fetch-allow names their range.`,
 	f.IntVar(&workers, "jobs", 0, "reports converted and checked at once (0: one per CPU)")
 	f.StringVar(&logFormat, "log-format", "text", "log format on standard error: text or json")
 	f.BoolVar(&noMigrate, "no-migrate", false, "refuse a store whose schema is behind this ogi instead of migrating it (run ogi migrate first; for replicas)")
+	queueFlags(f, &queueWorkers, &rescueAfter)
 	f.StringVar(&metricsAddr, "metrics-addr", "", "second address serving /metrics (Prometheus), /healthz and /readyz without a session, e.g. 127.0.0.1:9090 (\"\": none)")
 	return cmd
+}
+
+// queueFlags are the job queue's, which ogi serve and ogi worker share.
+func queueFlags(f *pflag.FlagSet, workers *int, rescueAfter *time.Duration) {
+	f.IntVar(workers, "queue-workers", runtime.GOMAXPROCS(0), "with --db postgres://…: report jobs this process works at once (0: none, only queue them for ogi worker processes)")
+	f.DurationVar(rescueAfter, "rescue-after", time.Hour, "with --db postgres://…: how long a job may run before it counts as stuck (its worker killed) and another worker takes it; longer than the longest batch's outputs")
+}
+
+// logHandler is the --log-format's handler on stderr.
+func logHandler(format string, stderr io.Writer) (slog.Handler, error) {
+	switch format {
+	case "text":
+		return slog.NewTextHandler(stderr, nil), nil
+	case "json":
+		return slog.NewJSONHandler(stderr, nil), nil
+	}
+	return nil, fmt.Errorf("--log-format must be text or json, not %q", format)
 }

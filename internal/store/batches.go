@@ -172,24 +172,38 @@ func (s *Store) batches(ctx context.Context, q string, args ...any) ([]Batch, er
 // kept only for BatchFailed). Entering BatchRunning sets Started, clears
 // Finished and counts a run; BatchDone and BatchFailed set Finished.
 func (s *Store) SetBatchState(ctx context.Context, id int64, state, errMsg string, at time.Time) error {
-	var (
-		q    string
-		args []any
-	)
+	q, args, err := batchStateQuery(id, state, errMsg, at)
+	if err != nil {
+		return err
+	}
+	return s.updateOne(ctx, fmt.Sprintf("batch %d: set state %s", id, state), q, args...)
+}
+
+// BatchStateStatement is SetBatchState's statement for a PostgreSQL
+// transaction that is not the store's: the job queue records a batch's
+// end in the transaction that completes the batch's job, so that neither
+// is kept without the other.
+func BatchStateStatement(id int64, state, errMsg string, at time.Time) (string, []any, error) {
+	q, args, err := batchStateQuery(id, state, errMsg, at)
+	if err != nil {
+		return "", nil, err
+	}
+	return postgresDialect.rebind(q), cleanArgs(args), nil
+}
+
+func batchStateQuery(id int64, state, errMsg string, at time.Time) (string, []any, error) {
 	switch state {
 	case BatchRunning:
-		q, args = `UPDATE batches SET state = ?, error = '', started = ?, finished = '', runs = runs + 1 WHERE id = ?`, []any{state, formatTime(at), id}
+		return `UPDATE batches SET state = ?, error = '', started = ?, finished = '', runs = runs + 1 WHERE id = ?`, []any{state, formatTime(at), id}, nil
 	case BatchDone, BatchFailed:
 		if state == BatchDone {
 			errMsg = ""
 		}
-		q, args = `UPDATE batches SET state = ?, error = ?, finished = ? WHERE id = ?`, []any{state, errMsg, formatTime(at), id}
+		return `UPDATE batches SET state = ?, error = ?, finished = ? WHERE id = ?`, []any{state, errMsg, formatTime(at), id}, nil
 	case BatchDraft, BatchQueued:
-		q, args = `UPDATE batches SET state = ?, error = '' WHERE id = ?`, []any{state, id}
-	default:
-		return fmt.Errorf("store: batch %d: unknown state %q", id, state)
+		return `UPDATE batches SET state = ?, error = '' WHERE id = ?`, []any{state, id}, nil
 	}
-	return s.updateOne(ctx, fmt.Sprintf("batch %d: set state %s", id, state), q, args...)
+	return "", nil, fmt.Errorf("store: batch %d: unknown state %q", id, state)
 }
 
 // SetBatchProgress records how far the running pass has got.

@@ -26,28 +26,31 @@ func (d dialect) String() string {
 }
 
 // db is a connection pool that speaks the Store's SQL: it rewrites '?'
-// placeholders into PostgreSQL's $n, so that every query has one text.
+// placeholders into PostgreSQL's $n, so that every query has one text, and
+// cleans the text arguments of every statement (cleanArgs), so that text
+// PostgreSQL would refuse is stored, and stored the same on both engines.
 type db struct {
 	*sql.DB
 	dialect dialect
 }
 
-// txn is a transaction of a db, rewriting placeholders the same way.
+// txn is a transaction of a db, rewriting placeholders and cleaning
+// arguments the same way.
 type txn struct {
 	*sql.Tx
 	dialect dialect
 }
 
 func (d *db) ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error) {
-	return d.DB.ExecContext(ctx, d.dialect.rebind(q), args...)
+	return d.DB.ExecContext(ctx, d.dialect.rebind(q), cleanArgs(args)...)
 }
 
 func (d *db) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
-	return d.DB.QueryContext(ctx, d.dialect.rebind(q), args...)
+	return d.DB.QueryContext(ctx, d.dialect.rebind(q), cleanArgs(args)...)
 }
 
 func (d *db) QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row {
-	return d.DB.QueryRowContext(ctx, d.dialect.rebind(q), args...)
+	return d.DB.QueryRowContext(ctx, d.dialect.rebind(q), cleanArgs(args)...)
 }
 
 // Exec, Query and QueryRow are the context-free forms the tests use.
@@ -73,15 +76,15 @@ func (d *db) BeginTx(ctx context.Context, opts *sql.TxOptions) (*txn, error) {
 }
 
 func (t *txn) ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error) {
-	return t.Tx.ExecContext(ctx, t.dialect.rebind(q), args...)
+	return t.Tx.ExecContext(ctx, t.dialect.rebind(q), cleanArgs(args)...)
 }
 
 func (t *txn) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
-	return t.Tx.QueryContext(ctx, t.dialect.rebind(q), args...)
+	return t.Tx.QueryContext(ctx, t.dialect.rebind(q), cleanArgs(args)...)
 }
 
 func (t *txn) QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row {
-	return t.Tx.QueryRowContext(ctx, t.dialect.rebind(q), args...)
+	return t.Tx.QueryRowContext(ctx, t.dialect.rebind(q), cleanArgs(args)...)
 }
 
 // forUpdate is the clause that locks the rows a SELECT reads until the

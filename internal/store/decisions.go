@@ -268,8 +268,16 @@ func (s *Store) DecisionHistories(ctx context.Context, findings []string) (map[s
 	if err != nil {
 		return nil, err
 	}
+	stored := map[string][]Decision{}
 	for _, d := range ds {
-		out[d.Finding] = append(out[d.Finding], d)
+		stored[d.Finding] = append(stored[d.Finding], d)
+	}
+	// Keyed by the findings as the caller wrote them, which the stored
+	// ones are not when text had to be cleaned (cleanText).
+	for _, f := range findings {
+		if h, ok := stored[cleanText(f)]; ok {
+			out[f] = h
+		}
 	}
 	return out, nil
 }

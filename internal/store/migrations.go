@@ -443,4 +443,18 @@ CREATE TABLE library (
 	PRIMARY KEY (kind, name)
 );
 `},
+	// 11: the one-time setup tokens, by hash: with several replicas the
+	// link one of them prints must work whichever replica the browser
+	// reaches, and only one first administrator may come of them.
+	{sqlite: `
+CREATE TABLE setup_tokens (
+	hash    TEXT PRIMARY KEY,
+	created TEXT NOT NULL
+) WITHOUT ROWID;
+`, postgres: `
+CREATE TABLE setup_tokens (
+	hash    TEXT COLLATE "C" PRIMARY KEY,
+	created TEXT COLLATE "C" NOT NULL
+);
+`},
 }

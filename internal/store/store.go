@@ -33,7 +33,9 @@ import (
 	"strings"
 	"time"
 
-	_ "modernc.org/sqlite" // registers the pure-Go "sqlite" driver, so ogi stays cgo-free
+	// The import registers the pure-Go "sqlite" driver, so ogi stays cgo-free.
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
 )
 
 // Store is an open ogi database. It is safe for concurrent use by multiple
@@ -161,7 +163,7 @@ func openMode(ctx context.Context, path string, maxVersion int, mode migrateMode
 	w.SetMaxIdleConns(1)
 	// Ping forces the first connection open, which is where the driver
 	// finds out whether the file is an SQLite database at all.
-	if err := w.PingContext(ctx); err != nil {
+	if err := pingSQLite(ctx, w); err != nil {
 		_ = w.Close() // the open error is the one worth reporting
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
@@ -182,7 +184,7 @@ func openMode(ctx context.Context, path string, maxVersion int, mode migrateMode
 		n := min(max(runtime.GOMAXPROCS(0), 2), 8)
 		r.SetMaxOpenConns(n)
 		r.SetMaxIdleConns(n)
-		if err := r.PingContext(ctx); err != nil {
+		if err := pingSQLite(ctx, r); err != nil {
 			_ = r.Close()
 			_ = w.Close()
 			return nil, fmt.Errorf("store: open %s: %w", path, err)
@@ -190,6 +192,33 @@ func openMode(ctx context.Context, path string, maxVersion int, mode migrateMode
 		s.r = r
 	}
 	return s, nil
+}
+
+// sqliteBusyWait is how long opening waits for a database another process
+// is switching to WAL, as long as dsnParams' busy timeout.
+const sqliteBusyWait = 5 * time.Second
+
+// pingSQLite opens d's first connection. Its pragmas switch a new database
+// to WAL, which needs an exclusive lock that SQLite does not wait for (the
+// busy timeout does not cover it), so two processes opening a new
+// database at once could have one refused with SQLITE_BUSY; it tries
+// again, for as long as the busy timeout would have waited.
+func pingSQLite(ctx context.Context, d *db) error {
+	deadline := time.Now().Add(sqliteBusyWait)
+	for delay := 5 * time.Millisecond; ; delay = min(2*delay, 200*time.Millisecond) {
+		err := d.PingContext(ctx)
+		var se *sqlite.Error
+		if err == nil || !errors.As(err, &se) || se.Code()&0xff != sqlite3.SQLITE_BUSY || time.Now().Add(delay).After(deadline) {
+			return err
+		}
+		t := time.NewTimer(delay)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return err
+		case <-t.C:
+		}
+	}
 }
 
 // dsn turns a file path into a file: URI, because the driver treats a '?'

@@ -964,60 +964,70 @@ func TestPairScore(t *testing.T) {
 
 // TestWriter: queued writes are visible after Flush; a bad write is
 // reported and undone while the rest of its batch is kept.
+// TestWriter runs every write through the writer, durable and relaxed
+// (Relax: PostgreSQL commits without waiting for the disk).
 func TestWriter(t *testing.T) {
 	eachBackend(t, func(t *testing.T, bk backend) {
-		ctx := context.Background()
-		s, err := Open(ctx, bk.location(t))
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer s.Close()
-		w := s.NewWriter(ctx, 64)
-		var wg sync.WaitGroup
-		for g := range 4 {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				for i := range 100 {
-					h := fmt.Sprintf("w%d-%d", g, i)
-					if err := w.PutReport(Report{Hash: h, Document: []byte(`{"n":1}`)}); err != nil {
-						t.Error(err)
-					}
-					if err := w.PutResult(Result{Key: Key{ReportHash: h, RulesHash: "r"}, Summary: []byte(`{}`),
-						Findings: []Finding{{Seq: 0, Rule: "x"}, {Seq: 1, Rule: "y"}}}); err != nil {
-						t.Error(err)
-					}
-				}
-			}()
-		}
-		wg.Wait()
-		if err := w.Flush(); err != nil {
-			t.Fatal(err)
-		}
-		if _, ok, err := s.Document(ctx, "w3-99"); !ok || err != nil {
-			t.Fatalf("queued report not stored: %v %v", ok, err)
-		}
-		if fs, err := s.Findings(ctx, Key{ReportHash: "w2-50", RulesHash: "r"}); err != nil || len(fs) != 2 {
-			t.Fatalf("findings %v %v", fs, err)
-		}
-		// Duplicate seq: the result fails as a whole; the next write lands.
-		if err := w.PutResult(Result{Key: Key{ReportHash: "bad", RulesHash: "r"}, Summary: []byte(`{}`),
-			Findings: []Finding{{Seq: 0}, {Seq: 0}}}); err != nil {
-			t.Fatal(err)
-		}
-		if err := w.PutPairScore("w0-0", "w0-1", 0.9); err != nil {
-			t.Fatal(err)
-		}
-		if err := w.Close(); err == nil {
-			t.Error("the bad result was not reported")
-		}
-		if _, ok, _ := s.Result(ctx, Key{ReportHash: "bad", RulesHash: "r"}); ok {
-			t.Error("half of the bad result was kept")
-		}
-		if v, ok, _ := s.PairScore(ctx, "w0-1", "w0-0"); !ok || v != 0.9 {
-			t.Error("the write after the bad one was lost")
-		}
+		t.Run("durable", func(t *testing.T) { testWriter(t, bk, false) })
+		t.Run("relaxed", func(t *testing.T) { testWriter(t, bk, true) })
 	})
+}
+
+func testWriter(t *testing.T, bk backend, relaxed bool) {
+	ctx := context.Background()
+	s, err := Open(ctx, bk.location(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	w := s.NewWriter(ctx, 64)
+	if relaxed {
+		w.Relax()
+	}
+	var wg sync.WaitGroup
+	for g := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 100 {
+				h := fmt.Sprintf("w%d-%d", g, i)
+				if err := w.PutReport(Report{Hash: h, Document: []byte(`{"n":1}`)}); err != nil {
+					t.Error(err)
+				}
+				if err := w.PutResult(Result{Key: Key{ReportHash: h, RulesHash: "r"}, Summary: []byte(`{}`),
+					Findings: []Finding{{Seq: 0, Rule: "x"}, {Seq: 1, Rule: "y"}}}); err != nil {
+					t.Error(err)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if err := w.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok, err := s.Document(ctx, "w3-99"); !ok || err != nil {
+		t.Fatalf("queued report not stored: %v %v", ok, err)
+	}
+	if fs, err := s.Findings(ctx, Key{ReportHash: "w2-50", RulesHash: "r"}); err != nil || len(fs) != 2 {
+		t.Fatalf("findings %v %v", fs, err)
+	}
+	// Duplicate seq: the result fails as a whole; the next write lands.
+	if err := w.PutResult(Result{Key: Key{ReportHash: "bad", RulesHash: "r"}, Summary: []byte(`{}`),
+		Findings: []Finding{{Seq: 0}, {Seq: 0}}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.PutPairScore("w0-0", "w0-1", 0.9); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err == nil {
+		t.Error("the bad result was not reported")
+	}
+	if _, ok, _ := s.Result(ctx, Key{ReportHash: "bad", RulesHash: "r"}); ok {
+		t.Error("half of the bad result was kept")
+	}
+	if v, ok, _ := s.PairScore(ctx, "w0-1", "w0-0"); !ok || v != 0.9 {
+		t.Error("the write after the bad one was lost")
+	}
 }
 
 // TestUserVersion: PRAGMA user_version follows the migrations table at

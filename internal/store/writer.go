@@ -19,6 +19,8 @@ type Writer struct {
 	mu   sync.Mutex
 	err  error // the first failed write, reported by Flush and Close
 	size int
+	// relaxed commits without waiting for the disk (see Relax).
+	relaxed bool
 }
 
 type writeOp struct {
@@ -90,6 +92,12 @@ func (w *Writer) commit(batch []writeOp) {
 		return
 	}
 	defer func() { _ = tx.Rollback() }()
+	if w.relaxed && w.s.w.dialect == postgresDialect {
+		if _, err := tx.ExecContext(w.ctx, `SET LOCAL synchronous_commit = off`); err != nil {
+			w.fail(fmt.Errorf("store: %w", err))
+			return
+		}
+	}
 	for _, op := range batch {
 		if op.fn == nil {
 			continue
@@ -114,6 +122,15 @@ func (w *Writer) commit(batch []writeOp) {
 		w.fail(fmt.Errorf("store: commit: %w", err))
 	}
 }
+
+// Relax makes the writer's commits on PostgreSQL return before the write
+// is on disk (synchronous_commit off for its transactions): for writes
+// that are a cache, which a crash may lose because whoever needs them
+// computes them again — a report job's prepared document and result,
+// which the batch's run converts or checks itself when they are missing.
+// A commit costs a round trip instead of a flush of the WAL. Call it
+// before the first write; SQLite's commits are unchanged.
+func (w *Writer) Relax() { w.relaxed = true }
 
 // PutReport queues Store.PutReport.
 func (w *Writer) PutReport(r Report) error {
