@@ -510,6 +510,16 @@ func (w *batchWorker) Work(ctx context.Context, job *river.Job[batchArgs]) error
 	err = r.assess(ctx, id, true)
 	bg := context.WithoutCancel(ctx)
 	switch {
+	case errors.Is(ctx.Err(), context.DeadlineExceeded):
+		// Past its time limit the run would be cut off again at every
+		// attempt: the officer is told, and the operator what to raise.
+		msg := fmt.Sprintf("写入批次结果超过时限 %s，未完成；请管理员调大 --rescue-after（writing the batch's results took longer than %s: raise --rescue-after）",
+			q.rescueAfter(), q.rescueAfter())
+		r.cfg.Log.Error("batch over its time limit", "batch", id, "limit", q.rescueAfter().String())
+		if err := q.finish(bg, job, store.BatchFailed, msg); err != nil {
+			return err
+		}
+		return nil
 	case ctx.Err() != nil:
 		_ = st.SetBatchState(bg, id, store.BatchQueued, "", time.Now())
 		return interrupted(ctx, ctx.Err())

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -283,5 +284,49 @@ func TestQueueTimeouts(t *testing.T) {
 		if b != tc.batch || r != tc.report || e != tc.exported {
 			t.Errorf("rescue after %v: timeouts batch %v, report %v, export %v; want %v, %v, %v", tc.rescue, b, r, e, tc.batch, tc.report, tc.exported)
 		}
+	}
+}
+
+// TestQueueBatchTimeLimit: a batch whose last job runs past its time
+// limit (RescueAfter) fails with a sentence that says what to raise,
+// instead of being cut off again at every attempt.
+func TestQueueBatchTimeLimit(t *testing.T) {
+	ctx := context.Background()
+	q := newQueueEnv(t)
+	id := q.batch("2024年度", 0, seed000, seed002)
+	var mu sync.Mutex
+	calls := 0
+	q.blobs.block = func() {
+		mu.Lock()
+		calls++
+		n := calls
+		mu.Unlock()
+		if n > 2 { // the batch's own run, after the two report jobs
+			time.Sleep(3 * time.Second)
+		}
+	}
+	st, err := store.Open(ctx, q.dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = st.Close() })
+	r, err := New(Config{Store: st, StorePath: q.dsn, Blobs: q.blobs, DataDir: filepath.Join(q.dir, "data"),
+		Checker: builtin, Version: "test", Converter: "test", Workers: 1,
+		Queue: &QueueConfig{Workers: 1, Poll: 100 * time.Millisecond, RescueAfter: 2 * time.Second}, Log: testLog})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ch, unsub := r.Subscribe(id)
+	defer unsub()
+	if err := r.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = r.Shutdown(context.Background()) })
+	if err := r.Enqueue(ctx, id); err != nil {
+		t.Fatal(err)
+	}
+	last, _ := waitEnd(t, ch)
+	if last.State != store.BatchFailed || !strings.Contains(last.Error, "--rescue-after") || !strings.Contains(last.Error, "2s") {
+		t.Fatalf("batch over its time limit ended %+v", last)
 	}
 }

@@ -163,7 +163,7 @@ func TestClusterFaults(t *testing.T) {
 	api.run(t, a.url, big)
 
 	// Mid-way: some reports converted, not all.
-	mid := api.waitDoneOr(t, func() string { return a.url }, big, 10*time.Minute, func(ab apiBatch) bool {
+	mid := api.waitDoneOr(t, func() string { return a.url }, big, 3*time.Minute, func(ab apiBatch) bool {
 		return ab.Phase == "convert" && ab.Done > 0 && ab.Done < ab.Total*3/4
 	})
 	if mid.State == "done" || mid.State == "failed" {
@@ -238,7 +238,7 @@ func TestClusterFaults(t *testing.T) {
 
 	// Polled through B, the restarted replica, to the end.
 	lastLog := time.Now()
-	end := api.waitDone(t, func() string { return urlOf(1) }, big, 10*time.Minute, func(ab apiBatch) {
+	end := api.waitDone(t, func() string { return urlOf(1) }, big, 5*time.Minute, func(ab apiBatch) {
 		if time.Since(lastLog) > 10*time.Second {
 			lastLog = time.Now()
 			t.Logf("%s: %s %d/%d; report jobs %s", time.Since(t0).Round(time.Second), ab.Phase, ab.Done, ab.Total, jobStates(t, pg))
@@ -370,7 +370,7 @@ func referenceExports(t *testing.T, seeds, bigZip map[string][]byte, final map[s
 	api.upload(t, srv.url, big, bigZip)
 	t0 := time.Now()
 	api.run(t, srv.url, big)
-	if ab := api.waitDone(t, base, big, 10*time.Minute, nil); ab.State != "done" || ab.Runs != 1 {
+	if ab := api.waitDone(t, base, big, 3*time.Minute, nil); ab.State != "done" || ab.Runs != 1 {
 		t.Fatalf("single-process batch: %+v", ab)
 	}
 	t.Logf("single process on SQLite: run to done %s", time.Since(t0).Round(time.Millisecond))

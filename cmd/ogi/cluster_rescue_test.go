@@ -28,7 +28,7 @@ func TestClusterBatchJobRescue(t *testing.T) {
 	api.upload(t, a.url, id, map[string][]byte{"reports.zip": zipFiles(t, files)})
 	api.run(t, a.url, id)
 	base := func() string { return a.url }
-	ab := api.waitDoneOr(t, base, id, 10*time.Minute, func(ab apiBatch) bool { return ab.Phase != "" && ab.Phase != "convert" })
+	ab := api.waitDoneOr(t, base, id, 3*time.Minute, func(ab apiBatch) bool { return ab.Phase != "" && ab.Phase != "convert" })
 	if ab.State == "done" || ab.State == "failed" {
 		t.Fatalf("the batch ended before its results were being written: %+v", ab)
 	}
