@@ -58,10 +58,13 @@ func timeRules(t *testing.T, e *engine.Engine, doc *schema.Document, rules []*en
 	return took
 }
 
-// TestContentRulesManySections: the section content rules on 100,000
-// sections take a second or so. conversion.debris looked each section's
-// text up by id among all sections: 41 s for 10,000 sections, minutes for
-// 100,000.
+// TestContentRulesManySections: the section content rules are linear in
+// the number of sections (about a second for 100,000 here; the figure is
+// logged, not asserted, as a loaded machine may take longer).
+// conversion.debris looked each section's text up by id among all
+// sections: 41 s for 10,000 sections, minutes for 100,000 — a hundred
+// times the time for ten times the sections, which the ratio catches
+// whatever the machine's speed.
 func TestContentRulesManySections(t *testing.T) {
 	e := builtin(t)
 	var rules []*engine.Rule
@@ -73,13 +76,14 @@ func TestContentRulesManySections(t *testing.T) {
 	if len(rules) < 5 {
 		t.Fatalf("found %d rules of content.yaml", len(rules))
 	}
+	var took []time.Duration
 	for _, n := range sectionSizes(t) {
-		doc := manySections(n)
-		took := timeRules(t, e, doc, rules)
-		t.Logf("content.yaml, %d sections: %v", n, took)
-		if took > 3*time.Second {
-			t.Errorf("content.yaml rules on %d sections took %v, want about a second", n, took)
-		}
+		d := timeRules(t, e, manySections(n), rules)
+		t.Logf("content.yaml, %d sections: %v", n, d)
+		took = append(took, d)
+	}
+	if len(took) == 2 && took[1] > 25*took[0] {
+		t.Errorf("10 times the sections took %.0f times as long (%v, then %v): not linear", float64(took[1])/float64(took[0]), took[0], took[1])
 	}
 }
 
