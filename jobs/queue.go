@@ -72,16 +72,21 @@ func (batchArgs) InsertOpts() river.InsertOpts {
 			rivertype.JobStateRunning, rivertype.JobStateScheduled}}}
 }
 
-// reportArgs are a report job's. The unique ones say what its result
-// depends on: the bytes, the rules, the profile, the jurisdiction and the
-// decisions; the same report in two batches (or submitted twice) is
-// converted and checked once.
+// reportArgs are a report job's. The unique ones say what its document
+// and result depend on: the bytes, the rules, the profile and the
+// jurisdiction; the same report in two batches (or submitted twice) is
+// converted and checked once. The decisions are not among them: they
+// change while a batch runs (officers review), and a batch queueing its
+// reports again must find the same jobs, not a new set per decision. A
+// result prepared under older decisions is checked again by the batch's
+// run, whose key holds the decisions in force.
 type reportArgs struct {
 	Blob         string `json:"blob" river:"unique"`
 	Profile      string `json:"profile" river:"unique"`
 	Jurisdiction string `json:"jurisdiction" river:"unique"`
 	Rules        string `json:"rules" river:"unique"`
-	Decisions    int64  `json:"decisions" river:"unique"`
+	// Decisions is the decisions version when queued, for the record.
+	Decisions int64 `json:"decisions"`
 	// Name is the file name as uploaded: the readers go by its extension.
 	Name string `json:"name"`
 }
@@ -339,7 +344,10 @@ func (q *queue) checker(ctx context.Context, profile, juris string) (chk *check.
 
 // fanOut queues a report job for every item (those already prepared or
 // under way are not queued again).
-func (q *queue) fanOut(ctx context.Context, b store.Batch, items []store.Item) error {
+// With again set (a retry of the batch's job), it first counts the files
+// that have a report job of these rules in any state and queues nothing
+// when all have: a retried job looks again every poll.
+func (q *queue) fanOut(ctx context.Context, b store.Batch, items []store.Item, again bool) error {
 	chk, v, err := q.checker(ctx, b.Profile, b.Jurisdiction)
 	if err != nil {
 		return nil // the batch's Run says why the configuration is not valid
@@ -347,6 +355,17 @@ func (q *queue) fanOut(ctx context.Context, b store.Batch, items []store.Item) e
 	rules, err := chk.RulesDigest()
 	if err != nil {
 		return nil
+	}
+	if again {
+		var known int
+		if err := q.pool.QueryRow(ctx, `SELECT count(DISTINCT args->>'blob') FROM river_job WHERE kind = $1
+			AND args->>'blob' = ANY($2) AND args->>'rules' = $3 AND args->>'profile' = $4 AND args->>'jurisdiction' = $5`,
+			kindReport, blobsOf(items), rules, b.Profile, b.Jurisdiction).Scan(&known); err != nil {
+			return fmt.Errorf("jobs: the job queue: %w", err)
+		}
+		if known >= len(items) {
+			return nil
+		}
 	}
 	opts := &river.InsertOpts{Queue: queueReport, Priority: priority(len(items)), MaxAttempts: 5, UniqueOpts: reportUnique}
 	const chunk = 1000
@@ -366,10 +385,7 @@ func (q *queue) fanOut(ctx context.Context, b store.Batch, items []store.Item) e
 // unfinished counts the report jobs not finished among those of the
 // batch's files (whichever batch queued them).
 func (q *queue) unfinished(ctx context.Context, items []store.Item) (int, error) {
-	blobs := make([]string, len(items))
-	for i, it := range items {
-		blobs[i] = it.Blob
-	}
+	blobs := blobsOf(items)
 	var n int
 	err := q.pool.QueryRow(ctx, `SELECT count(DISTINCT args->>'blob') FROM river_job
 		WHERE kind = $1 AND state IN ('available', 'pending', 'retryable', 'running', 'scheduled') AND args->>'blob' = ANY($2)`,
@@ -378,6 +394,15 @@ func (q *queue) unfinished(ctx context.Context, items []store.Item) (int, error)
 		return 0, fmt.Errorf("jobs: the job queue: %w", err)
 	}
 	return n, nil
+}
+
+// blobsOf are the items' blob hashes.
+func blobsOf(items []store.Item) []string {
+	blobs := make([]string, len(items))
+	for i, it := range items {
+		blobs[i] = it.Blob
+	}
+	return blobs
 }
 
 // refreshCounts reads the jobs waiting and running, for Load.
@@ -489,7 +514,7 @@ func (w *batchWorker) Work(ctx context.Context, job *river.Job[batchArgs]) error
 		// After a failed or rescued attempt too: a worker may have died
 		// between the state and the fan-out. Queueing twice is harmless.
 		if first || job.Attempt > 1 {
-			if err := q.fanOut(ctx, b, items); err != nil {
+			if err := q.fanOut(ctx, b, items, !first); err != nil {
 				return interrupted(ctx, err)
 			}
 		}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -328,5 +329,49 @@ func TestQueueBatchTimeLimit(t *testing.T) {
 	last, _ := waitEnd(t, ch)
 	if last.State != store.BatchFailed || !strings.Contains(last.Error, "--rescue-after") || !strings.Contains(last.Error, "2s") {
 		t.Fatalf("batch over its time limit ended %+v", last)
+	}
+}
+
+// TestQueueFanOutOnce: queueing a batch's reports again — a retried batch
+// job looks again at every poll, while officers keep deciding — adds no
+// report job: the decisions are not part of a report job's identity. (With
+// them, a cluster test's killed batch job queued 2,000 new jobs every half
+// second while a reviewer decided.)
+func TestQueueFanOutOnce(t *testing.T) {
+	ctx := context.Background()
+	q := newQueueEnv(t)
+	r := q.process(1)
+	id := q.batch("2024年度", 0, seed000, seed002)
+	ch, unsub := r.Subscribe(id)
+	defer unsub()
+	if err := r.Enqueue(ctx, id); err != nil {
+		t.Fatal(err)
+	}
+	if last, _ := waitEnd(t, ch); last.State != store.BatchDone {
+		t.Fatalf("batch ended %+v", last)
+	}
+	b, _, err := q.st.Batch(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	items, err := q.st.Items(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 3 {
+		if err := q.st.PutDecision(ctx, store.Decision{Finding: fmt.Sprintf("f-%d", i), Verdict: "confirmed", Reviewer: "王",
+			Decided: time.Unix(1700000000, 0)}); err != nil {
+			t.Fatal(err)
+		}
+		if err := r.q.fanOut(ctx, b, items, i%2 == 0); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var n int
+	if err := r.q.pool.QueryRow(ctx, `SELECT count(*) FROM river_job WHERE kind = $1`, kindReport).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	if n != len(items) {
+		t.Errorf("%d report jobs after queueing %d reports 4 times with new decisions in between, want %d", n, len(items), len(items))
 	}
 }
