@@ -42,6 +42,7 @@ func TestClusterFaults(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts 5 processes and checks 2,000 reports")
 	}
+	skipUnderRace(t)
 	dsn := pgtest.Location(t)
 	files := generated(t, clusterCount)
 	bigZip := map[string][]byte{"reports.zip": zipFiles(t, files)}

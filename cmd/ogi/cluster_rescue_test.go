@@ -17,6 +17,7 @@ func TestClusterBatchJobRescue(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts 3 processes and waits for a rescue")
 	}
+	skipUnderRace(t)
 	dsn := pgtest.Location(t)
 	files := generated(t, 400)
 	c := newCluster(t, dsn)

@@ -525,3 +525,15 @@ func (l *syncLog) all() []string {
 	defer l.mu.Unlock()
 	return append([]string{}, l.errs...)
 }
+
+// skipUnderRace skips a cluster test under the race detector: its
+// processes are this test binary, which the detector slows five- to
+// tenfold, so that a batch's last job overruns --rescue-after and fails,
+// as it should. The plain run is the test; the race detector covers the
+// queue in process (go test -race ./jobs, two runners on one database).
+func skipUnderRace(t *testing.T) {
+	t.Helper()
+	if raceEnabled {
+		t.Skip("the race detector slows the cluster's processes past the batch's time limit; the plain test run is the measure")
+	}
+}
