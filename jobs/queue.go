@@ -121,7 +121,9 @@ type queue struct {
 	}
 }
 
-// OpenQueuePool connects to the PostgreSQL database dsn names for River.
+// openQueuePool connects to the PostgreSQL database dsn names for River:
+// a pgx pool of its own, as River's driver takes one (the store speaks
+// database/sql).
 func openQueuePool(ctx context.Context, dsn string) (*pgxpool.Pool, error) {
 	pc, err := pgxpool.ParseConfig(dsn)
 	if err != nil {
