@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"archive/zip"
+	"bufio"
 	"bytes"
 	"encoding/xml"
 	"errors"
@@ -38,35 +39,69 @@ func readDOCX(data []byte, lim Limits) (*Layout, error) {
 		return nil, fmt.Errorf("word/document.xml: %w", err)
 	}
 	defer func() { _ = rc.Close() }()
-	max := lim.MaxDOCXUncompressed
-	if max <= 0 {
-		max = 1 << 62
-	}
-	// The zip header's size is not trusted: read at most max+1 bytes. It
-	// only sizes the buffer, bounded by a plausible compression ratio, so a
-	// lying header cannot make a small file allocate much.
-	hint := min(doc.UncompressedSize64, 50*doc.CompressedSize64+1<<16, uint64(max)+1)
-	var buf bytes.Buffer
-	buf.Grow(int(hint) + bytes.MinRead)
-	if _, err := buf.ReadFrom(io.LimitReader(rc, max+1)); err != nil {
-		return nil, fmt.Errorf("word/document.xml: %w", err)
-	}
-	body := buf.Bytes()
-	if int64(len(body)) > max {
-		return nil, fmt.Errorf("word/document.xml expands beyond %d bytes (zip bomb?)", max)
-	}
-	// The XML decoder buffers a whole token (a text run or a tag) before the
-	// reader sees it; a 60 MB run of text would cost several times that.
-	if limit := lim.MaxTextBytes; limit > 0 {
-		if n := longestRun(body); n > limit {
-			return nil, fmt.Errorf("word/document.xml: %d bytes of text without markup, longer than the %d bytes a cell or paragraph may hold", n, limit)
-		}
+	// The entry is decoded as it is inflated, never held whole: a 32 MiB
+	// document.xml once cost three times that in buffer growth before the
+	// first token was read. The zip header's size is not trusted; the
+	// guard counts the bytes that actually come out.
+	g := &docxGuard{r: rc, max: lim.MaxDOCXUncompressed, maxRun: lim.MaxTextBytes}
+	if g.max <= 0 {
+		g.max = 1 << 62
 	}
 	r := &docxReader{lay: &Layout{Format: FormatDOCX, Layout: LayoutDOCXTable, Encoding: "utf-8"}, lim: lim}
-	if err := r.read(body); err != nil {
+	if err := r.read(g); err != nil {
+		if g.err != nil {
+			return nil, g.err
+		}
 		return nil, err
 	}
 	return r.lay, nil
+}
+
+// docxGuard passes document.xml through while counting it: it fails the
+// read once the entry expands beyond max bytes (a zip bomb) or once a
+// stretch without '<' grows longer than maxRun. The XML decoder buffers a
+// whole token (a text run or a tag) before the reader sees it, so a 60 MB
+// run of text would cost several times that; the guard stops it after
+// maxRun bytes plus one read.
+type docxGuard struct {
+	r      io.Reader
+	max    int64
+	n      int64
+	maxRun int
+	run    int
+	err    error
+}
+
+func (g *docxGuard) Read(p []byte) (int, error) {
+	if g.err != nil {
+		return 0, g.err
+	}
+	n, err := g.r.Read(p)
+	g.n += int64(n)
+	if g.n > g.max {
+		g.err = fmt.Errorf("word/document.xml expands beyond %d bytes (zip bomb?)", g.max)
+		return 0, g.err
+	}
+	if g.maxRun > 0 {
+		b := p[:n]
+		for len(b) > 0 {
+			i := bytes.IndexByte(b, '<')
+			if i < 0 {
+				g.run += len(b)
+				break
+			}
+			g.run += i
+			if g.run > g.maxRun {
+				break
+			}
+			g.run, b = 0, b[i+1:]
+		}
+		if g.run > g.maxRun {
+			g.err = fmt.Errorf("word/document.xml: text without markup longer than the %d bytes a cell or paragraph may hold", g.maxRun)
+			return 0, g.err
+		}
+	}
+	return n, err
 }
 
 type docxCell struct {
@@ -114,8 +149,8 @@ func (r *docxReader) cur() *docxTable {
 	return r.tables[len(r.tables)-1]
 }
 
-func (r *docxReader) read(body []byte) error {
-	d := xml.NewDecoder(bytes.NewReader(body))
+func (r *docxReader) read(body io.Reader) error {
+	d := xml.NewDecoder(bufio.NewReaderSize(body, 64<<10))
 	d.Strict = false
 	depth := 0
 	inText := false
@@ -316,18 +351,4 @@ func (r *docxReader) endRow() error {
 	r.lay.Lines = append(r.lay.Lines, Line{Cells: cells, Line: tb.line, Table: tb.index, Row: tb.rowNo})
 	tb.row = nil
 	return nil
-}
-
-// longestRun is the longest stretch of b between two '<': every token the
-// XML decoder buffers lies inside one.
-func longestRun(b []byte) int {
-	best, at := 0, 0
-	for {
-		i := bytes.IndexByte(b[at:], '<')
-		if i < 0 {
-			return max(best, len(b)-at)
-		}
-		best = max(best, i)
-		at += i + 1
-	}
 }

@@ -62,6 +62,11 @@ func TestHostileInputsBoundedMemory(t *testing.T) {
 				return []byte("<html><body><table><tr><td>" + strings.Repeat("零", 31<<20/3))
 			},
 			nil, "a table cell longer than"},
+		{"HTML: a tag of 31 MB", "tag.html",
+			func(t *testing.T) []byte {
+				return []byte(`<html><body><img src="data:image/png;base64,` + strings.Repeat("A", 31<<20) + `">`)
+			},
+			nil, "line 1: a piece of text or a tag longer than 16777216 bytes"},
 		{"text: 32 MB of tabs on one line", "tabs.txt",
 			func(t *testing.T) []byte { return []byte("一、总体情况\n" + strings.Repeat("\t", 32<<20-100)) },
 			nil, "line 2: longer than 1048576 bytes"},

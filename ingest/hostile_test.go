@@ -18,7 +18,8 @@ func TestHostileInputs(t *testing.T) {
 	random := make([]byte, 50<<20)
 	rand.New(rand.NewSource(1)).Read(random)
 
-	bomb := zipBomb(t, 200<<20) // 200 MB of zeros in a small zip
+	bomb := zipBomb(t, 200<<20, "\x00") // 200 MB of zeros in a small zip
+	markup := zipBomb(t, 200<<20, "<w:p/>")
 	many := manyEntries(t, 3000)
 
 	cases := []struct {
@@ -30,7 +31,8 @@ func TestHostileInputs(t *testing.T) {
 	}{
 		{"50 MB random file", "random.bin", random, nil, "larger than the limit"},
 		{"50 MB random file under a raised limit", "random.bin", random, func(l *Limits) { l.MaxFileBytes = 64 << 20 }, "unrecognised input"},
-		{"DOCX zip bomb", "bomb.docx", bomb, nil, "expands beyond"},
+		{"DOCX zip bomb", "bomb.docx", bomb, nil, "text without markup longer than the 1048576 bytes"},
+		{"DOCX zip bomb of markup", "bomb.docx", markup, nil, "expands beyond 33554432 bytes"},
 		{"DOCX with too many entries", "many.docx", many, nil, "zip entries"},
 		{"not a zip", "broken.docx", []byte("PK\x03\x04 not really"), nil, "not a DOCX"},
 		{"DOCX without document.xml", "empty.docx", emptyZip(t), nil, "word/document.xml missing"},
@@ -67,7 +69,7 @@ func TestTimeLimit(t *testing.T) {
 	}
 }
 
-func zipBomb(t *testing.T, size int64) []byte {
+func zipBomb(t *testing.T, size int64, unit string) []byte {
 	t.Helper()
 	var buf bytes.Buffer
 	zw := zip.NewWriter(&buf)
@@ -78,9 +80,9 @@ func zipBomb(t *testing.T, size int64) []byte {
 	if err != nil {
 		t.Fatal(err)
 	}
-	zeros := make([]byte, 1<<20)
-	for written := int64(0); written < size; written += int64(len(zeros)) {
-		if _, err := w.Write(zeros); err != nil {
+	chunk := []byte(strings.Repeat(unit, 1<<20/len(unit)))
+	for written := int64(0); written < size; written += int64(len(chunk)) {
+		if _, err := w.Write(chunk); err != nil {
 			t.Fatal(err)
 		}
 	}

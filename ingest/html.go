@@ -27,10 +27,13 @@ const (
 
 var reMetaCharset = regexp.MustCompile(`(?i)<meta[^>]+charset\s*=\s*["']?\s*([a-z0-9_-]+)`)
 
-// decodeHTML honours a BOM, then <meta charset>, then guesses.
-func decodeHTML(data []byte) (string, string, []schema.Diagnostic, error) {
+// decodeHTML honours a BOM, then <meta charset>, then guesses. A page in
+// UTF-8 is returned as it came, not copied: a 30 MB page must not cost 60
+// before its first token.
+func decodeHTML(data []byte) ([]byte, string, []schema.Diagnostic, error) {
 	if bytes.HasPrefix(data, []byte{0xEF, 0xBB, 0xBF}) || bytes.HasPrefix(data, []byte{0xFF, 0xFE}) || bytes.HasPrefix(data, []byte{0xFE, 0xFF}) {
-		return decodeText(data)
+		text, enc, diags, err := decodeText(data)
+		return []byte(text), enc, diags, err
 	}
 	head := data
 	if len(head) > 4096 {
@@ -41,21 +44,24 @@ func decodeHTML(data []byte) (string, string, []schema.Diagnostic, error) {
 		case "gbk", "gb2312", "gb18030", "x-gbk", "cp936":
 			out, _, err := transform.Bytes(simplifiedchinese.GB18030.NewDecoder(), data)
 			if err != nil {
-				return "", "", nil, fmt.Errorf("declared %s but cannot be decoded: %w", m[1], err)
+				return nil, "", nil, fmt.Errorf("declared %s but cannot be decoded: %w", m[1], err)
 			}
-			return string(out), "gb18030", nil, nil
+			return out, "gb18030", nil, nil
 		case "utf-8", "utf8":
 			if utf8.Valid(data) {
-				return string(data), "utf-8", nil, nil
+				return data, "utf-8", nil, nil
 			}
 		}
+	}
+	if bytes.IndexByte(data, '\r') < 0 && utf8.Valid(data) {
+		return data, "utf-8", nil, nil // what decodeText would return, uncopied
 	}
 	text, enc, diags, err := decodeText(data)
 	if err == nil && enc == "gb18030" {
 		diags = []schema.Diagnostic{{Code: "encoding_guessed", Severity: "warning",
 			Message: "the page declares no usable charset and is not UTF-8; it was read as GB18030 (GBK)"}}
 	}
-	return text, enc, diags, err
+	return []byte(text), enc, diags, err
 }
 
 // htmlCell is a cell being read.
@@ -153,8 +159,16 @@ type lineInfo struct {
 	heading bool  // the text of an h1–h3 element
 }
 
-func (r *htmlReader) read(text string) error {
-	z := html.NewTokenizerFragment(strings.NewReader(text), "")
+func (r *htmlReader) read(text []byte) error {
+	z := html.NewTokenizerFragment(bytes.NewReader(text), "")
+	// The tokenizer buffers a whole token before it returns it, growing its
+	// buffer by doubling: 30 MB of text in one cell cost 150 MB before the
+	// cell's limit could see it. A text token may be a little longer than
+	// a cell (markup entities shrink); a tag may carry an inline image, so
+	// the bound is generous.
+	if max := r.lim.MaxTextBytes; max > 0 {
+		z.SetMaxBuf(16 * max)
+	}
 	depth := 0
 	skip := 0
 	for {
@@ -167,6 +181,9 @@ func (r *htmlReader) read(text string) error {
 		r.line += bytes.Count(raw, []byte{'\n'})
 		switch tt {
 		case html.ErrorToken:
+			if errors.Is(z.Err(), html.ErrBufferExceeded) {
+				return fmt.Errorf("line %d: a piece of text or a tag longer than %d bytes", startLine, 16*r.lim.MaxTextBytes)
+			}
 			if errors.Is(z.Err(), io.EOF) {
 				r.flushPara()
 				for len(r.tables) > 0 {
@@ -188,7 +205,7 @@ func (r *htmlReader) read(text string) error {
 			if skip > 0 {
 				continue
 			}
-			r.text(string(z.Text()), startLine)
+			r.text(z.Text(), startLine)
 		case html.StartTagToken, html.SelfClosingTagToken:
 			name, hasAttr := z.TagName()
 			a := atom.Lookup(name)
@@ -283,9 +300,20 @@ func (r *htmlReader) cur() *htmlTable {
 	return r.tables[len(r.tables)-1]
 }
 
-func (r *htmlReader) text(s string, line int) {
-	s = strings.ReplaceAll(s, "\u00a0", " ")
+// text takes the bytes of a text token, which the tokenizer reuses; it
+// checks the length before it copies them.
+func (r *htmlReader) text(b []byte, line int) {
 	max := r.lim.MaxTextBytes
+	n := len(b) - bytes.Count(b, []byte("\u00a0")) // its length once each no-break space is one
+	if t := r.cur(); t != nil && t.cell != nil && max > 0 && t.cell.text.Len()+n > max {
+		r.fail(fmt.Errorf("line %d: a table cell longer than %d bytes", t.cell.line, max))
+		return
+	}
+	if r.cur() == nil && max > 0 && r.para.Len()+n > max {
+		r.fail(fmt.Errorf("line %d: a paragraph longer than %d bytes", r.pline, max))
+		return
+	}
+	s := strings.ReplaceAll(string(b), "\u00a0", " ")
 	if t := r.cur(); t != nil && t.cell != nil {
 		if max > 0 && t.cell.text.Len()+len(s) > max {
 			r.fail(fmt.Errorf("line %d: a table cell longer than %d bytes", t.cell.line, max))
@@ -355,7 +383,7 @@ func (r *htmlReader) start(a atom.Atom, attrs map[string]string, line int) error
 		return nil
 	case atom.Td, atom.Th:
 		if t == nil {
-			r.text(" ", line)
+			r.text([]byte{' '}, line)
 			return nil
 		}
 		r.endCell()
