@@ -1,0 +1,44 @@
+package main
+
+import (
+	"runtime/debug"
+	"testing"
+)
+
+func TestTuneGC(t *testing.T) {
+	t.Setenv("GOGC", "")
+	t.Setenv("GOMEMLIMIT", "")
+	cases := []struct {
+		args []string
+		off  bool
+	}{
+		{[]string{"check", "r.txt"}, true},
+		{[]string{"--config", "assess", "check", "r.txt"}, true},
+		{[]string{"--config=x.yaml", "parse", "r.txt"}, true},
+		{[]string{"explain", "r.txt"}, true},
+		{[]string{"assess", "in"}, false},
+		{[]string{"serve"}, false},
+		{[]string{"--config", "c.yaml", "worker"}, false},
+		{[]string{"--help"}, false},
+		{nil, false},
+	}
+	for _, tc := range cases {
+		prevPct := debug.SetGCPercent(100)
+		prevLim := debug.SetMemoryLimit(-1)
+		tuneGC(tc.args)
+		pct := debug.SetGCPercent(prevPct)
+		lim := debug.SetMemoryLimit(prevLim)
+		if off := pct < 0; off != tc.off {
+			t.Errorf("%q: collector off %v, want %v", tc.args, off, tc.off)
+		}
+		if tc.off && lim != defaultMemoryLimitMiB<<20 {
+			t.Errorf("%q: memory limit %d, want %d", tc.args, lim, defaultMemoryLimitMiB<<20)
+		}
+	}
+	t.Setenv("GOGC", "50")
+	prev := debug.SetGCPercent(100)
+	tuneGC([]string{"check", "r.txt"})
+	if pct := debug.SetGCPercent(prev); pct != 100 {
+		t.Errorf("with GOGC set, tuneGC changed the collector to %d", pct)
+	}
+}
