@@ -13,6 +13,7 @@ import (
 	"iter"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"sort"
 	"strings"
 	"sync"
@@ -104,18 +105,42 @@ func (s *spool) close() {
 }
 
 // docKeeper holds converted documents for the check pass: in the store
-// when there is one, else in a spool.
+// when there is one, else in a spool. With a store, the documents this run
+// converts are also kept in memory, compressed as the store keeps them,
+// while they fit in budget: the check pass then reads none of them back
+// from the store (a query and a copy each, a twentieth of a first run).
 type docKeeper struct {
 	db    *store.Store
 	w     *store.Writer
 	sp    *spool
 	mu    sync.Mutex
 	where map[string][2]int64 // spool offsets by report key
+	// packed are compressed documents by report key, in arena: chunks
+	// that only grow, so that thousands of documents are a few
+	// allocations without pointers for the collector to follow.
+	packed map[string][]byte
+	arena  []byte
+	budget int // bytes left for packed
+}
+
+// docArena is the size of one chunk of a docKeeper's arena.
+const docArena = 1 << 20
+
+// docBudget is how much of the heap a batch gives to documents kept in
+// memory: a quarter of the memory limit (ogi assess sets 192 MiB unless
+// told otherwise), at most 256 MiB.
+func docBudget() int {
+	limit := debug.SetMemoryLimit(-1) // reads it
+	return int(min(limit/4, 256<<20))
 }
 
 func (k *docKeeper) put(r store.Report) error {
 	if k.db != nil {
-		return k.w.PutReport(r)
+		packed, err := k.w.PutReportPacked(r)
+		if err == nil && r.Unreadable == "" {
+			k.keep(r.Hash, packed)
+		}
+		return err
 	}
 	off, n, err := k.sp.put(r.Document)
 	if err != nil {
@@ -127,9 +152,39 @@ func (k *docKeeper) put(r store.Report) error {
 	return nil
 }
 
+// keep copies a compressed document into the arena, if it fits in budget.
+func (k *docKeeper) keep(key string, packed []byte) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	n := len(packed)
+	if n > k.budget {
+		return
+	}
+	if cap(k.arena)-len(k.arena) < n {
+		k.arena = make([]byte, 0, max(docArena, n))
+	}
+	at := len(k.arena)
+	k.arena = append(k.arena, packed...)
+	if k.packed == nil {
+		k.packed = map[string][]byte{}
+	}
+	k.packed[key] = k.arena[at : at+n : at+n]
+	k.budget -= n
+}
+
 func (k *docKeeper) get(ctx context.Context, key string) (*schema.Document, error) {
 	var data []byte
-	if k.db != nil {
+	k.mu.Lock()
+	packed, inMemory := k.packed[key]
+	k.mu.Unlock()
+	switch {
+	case inMemory:
+		b, err := store.Unpack(packed)
+		if err != nil {
+			return nil, fmt.Errorf("stored document %s: %w", key, err)
+		}
+		data = b
+	case k.db != nil:
 		b, ok, err := k.db.Document(ctx, key)
 		if err != nil {
 			return nil, err
@@ -138,7 +193,7 @@ func (k *docKeeper) get(ctx context.Context, key string) (*schema.Document, erro
 			return nil, fmt.Errorf("the store has no document %s", key)
 		}
 		data = b
-	} else {
+	default:
 		k.mu.Lock()
 		w, ok := k.where[key]
 		k.mu.Unlock()
@@ -232,16 +287,21 @@ const maxPeers = 3
 
 // batch runs ogi assess's passes over the items.
 type batch struct {
-	ctx     context.Context
-	opts    *Options
-	chk     *check.Checker
-	lim     ingest.Limits
-	db      *store.Store
-	dbw     *store.Writer // queued writes to db, flushed between passes
-	runID   int64
-	set     batchSettings
-	docs    *docKeeper
-	results *spool
+	ctx   context.Context
+	opts  *Options
+	chk   *check.Checker
+	lim   ingest.Limits
+	db    *store.Store
+	dbw   *store.Writer // queued writes to db, flushed between passes
+	runID int64
+	set   batchSettings
+	// holding is what the store held for this run when it began, and
+	// holdingKnown whether it was asked: a lookup that cannot find
+	// anything is skipped (a first run's every lookup).
+	holding      store.Holding
+	holdingKnown bool
+	docs         *docKeeper
+	results      *spool
 	// narratives keeps the texts compared for 内容雷同, so that comparing
 	// does not decode whole documents again.
 	narratives *spool
@@ -256,6 +316,13 @@ type batch struct {
 	timings []string
 	// roster is set by prepareRoster when the run has a roster.
 	roster *rosterRun
+}
+
+// may tells whether the store can have what a lookup asks: there is a
+// store, and it held rows of that kind (what) when the run began, or
+// nobody asked.
+func (b *batch) may(what func(store.Holding) bool) bool {
+	return b.db != nil && (!b.holdingKnown || what(b.holding))
 }
 
 func (b *batch) count(f func(s *batchStats)) {
@@ -277,7 +344,7 @@ func (b *batch) convert() {
 			return
 		}
 		e.key = itemKey(data, e.in)
-		if b.db != nil {
+		if b.may(func(h store.Holding) bool { return h.Documents }) {
 			if m, ok, err := b.db.ReportMeta(b.ctx, e.key); err == nil && ok && m.Converter == b.set.converter {
 				b.count(func(s *batchStats) { s.reusedDocs++ })
 				if m.Unreadable != "" {
@@ -405,7 +472,7 @@ func (b *batch) previous() []string {
 			out[i] = b.entries[j].key
 			continue
 		}
-		if b.db != nil {
+		if b.may(func(h store.Holding) bool { return h.Reports }) {
 			if rs, err := b.db.ReportsFor(b.ctx, e.body, e.year-1); err == nil && len(rs) > 0 {
 				out[i] = rs[0].Hash
 			}
@@ -522,7 +589,7 @@ func (b *batch) similarity(i int) float64 {
 
 // pairScore is the stored similarity of two reports, when the store has it.
 func (b *batch) pairScore(i, j int) (float64, bool) {
-	if b.db == nil {
+	if !b.may(func(h store.Holding) bool { return h.Pairs }) {
 		return 0, false
 	}
 	v, ok, err := b.db.PairScore(b.ctx, b.entries[i].key, b.entries[j].key)
@@ -601,7 +668,7 @@ func (b *batch) check(prevs []string, peers map[int][]peerRef) {
 			sr.Report, sr.Code = e.unreadableReport(), check.ExitInput
 		default:
 			k := b.resultKey(e, prevs[i], peers[i])
-			if b.db != nil {
+			if b.may(func(h store.Holding) bool { return h.Results }) {
 				if r, ok, err := b.db.Result(b.ctx, k); err == nil && ok && decodeStored(r.Summary, &sr) == nil {
 					// The file name is the item's, whatever name the stored result had.
 					sr.Report.File = filepath.ToSlash(e.in.OutputName())

@@ -178,8 +178,14 @@ func Run(ctx context.Context, inputs []check.Input, opts Options) (*Outcome, err
 		defer (*sp).close()
 	}
 	if b.db != nil {
+		// Asked before the run writes a document or result: what it
+		// writes itself, it knows. Without an answer every lookup is made.
+		if h, err := b.db.Holds(ctx, b.set.converter, b.set.rules); err == nil {
+			b.holding, b.holdingKnown = h, true
+		}
 		b.dbw = b.db.NewWriter(ctx, 256)
 		b.docs.w = b.dbw
+		b.docs.budget = docBudget()
 	}
 	b.entries = make([]entry, len(inputs))
 	for i, in := range inputs {

@@ -79,6 +79,12 @@ func (t *txn) ExecContext(ctx context.Context, q string, args ...any) (sql.Resul
 	return t.Tx.ExecContext(ctx, t.dialect.rebind(q), cleanArgs(args)...)
 }
 
+// execCleaned is ExecContext for arguments already cleaned (cleanArgs),
+// as the Writer's are in the goroutines that queue them.
+func (t *txn) execCleaned(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	return t.Tx.ExecContext(ctx, t.dialect.rebind(q), args...)
+}
+
 func (t *txn) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
 	return t.Tx.QueryContext(ctx, t.dialect.rebind(q), cleanArgs(args)...)
 }

@@ -457,4 +457,13 @@ CREATE TABLE setup_tokens (
 	created TEXT COLLATE "C" NOT NULL
 );
 `},
+	// 12: what a run can reuse is asked once (Store.Holds), by converter
+	// and by rule pack, in one lookup each. Documents and summaries are
+	// written zstd-compressed from this version on (gzip ones are still
+	// read); an older ogi, which reads only gzip, is told the store is
+	// newer than it instead of failing on every document.
+	{sqlite: `
+CREATE INDEX reports_converter ON reports(converter);
+CREATE INDEX results_rules ON results(rules_hash);
+`},
 }

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"time"
 )
 
 // Report is one converted annual report. It is keyed by the hash of the
@@ -68,18 +67,8 @@ func prepareReport(r Report) ([]byte, error) {
 
 // putReport writes r with its already-compressed document through e.
 func putReport(ctx context.Context, e execer, r Report, doc []byte) error {
-	var year sql.NullInt64
-	if r.Year != nil {
-		year = sql.NullInt64{Int64: int64(*r.Year), Valid: true}
-	}
-	_, err := e.ExecContext(ctx, `INSERT INTO reports
-	(hash, converter, file, agency, body, year, template, document, created, signature, unreadable)
-	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-	ON CONFLICT (hash) DO UPDATE SET converter = excluded.converter, file = excluded.file, agency = excluded.agency,
-	body = excluded.body, year = excluded.year, template = excluded.template, document = excluded.document,
-	created = excluded.created, signature = excluded.signature, unreadable = excluded.unreadable`,
-		r.Hash, r.Converter, r.File, r.Agency, r.Body, year, r.Template, doc, formatTime(time.Now()), r.Signature, r.Unreadable)
-	if err != nil {
+	if _, err := e.ExecContext(ctx, `INSERT INTO reports (`+reportColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`+reportConflict,
+		reportArgs(r, doc)...); err != nil {
 		return fmt.Errorf("store: put report %s: %w", r.Hash, err)
 	}
 	return nil

@@ -99,21 +99,8 @@ const findingsPerInsert = 100
 // result and its findings are several statements.
 func putResult(ctx context.Context, e execer, r Result, summary []byte) error {
 	k := r.Key
-	var runID sql.NullInt64
-	if r.RunID != 0 {
-		runID = sql.NullInt64{Int64: r.RunID, Valid: true}
-	}
-	var score sql.NullFloat64
-	if r.Score != nil {
-		score = sql.NullFloat64{Float64: *r.Score, Valid: true}
-	}
-	if _, err := e.ExecContext(ctx, `INSERT INTO results
-	(report_hash, rules_hash, config_digest, prev_hash, run_id, score, grade, errors, warnings, summary)
-	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-	ON CONFLICT (report_hash, rules_hash, config_digest, prev_hash) DO UPDATE SET run_id = excluded.run_id,
-	score = excluded.score, grade = excluded.grade, errors = excluded.errors, warnings = excluded.warnings,
-	summary = excluded.summary`,
-		k.ReportHash, k.RulesHash, k.ConfigDigest, k.PrevHash, runID, score, r.Grade, r.Errors, r.Warnings, summary); err != nil {
+	if _, err := e.ExecContext(ctx, `INSERT INTO results (`+resultColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`+resultConflict,
+		resultArgs(r, summary)...); err != nil {
 		return fmt.Errorf("store: put result %s: %w", k.ReportHash, err)
 	}
 	if _, err := e.ExecContext(ctx, `DELETE FROM findings
@@ -127,8 +114,7 @@ func putResult(ctx context.Context, e execer, r Result, summary []byte) error {
 	for fs := r.Findings; len(fs) > 0; {
 		n := min(len(fs), findingsPerInsert)
 		var q strings.Builder
-		q.WriteString(`INSERT INTO findings
-	(report_hash, rules_hash, config_digest, prev_hash, seq, rule, severity, status, message, cells) VALUES `)
+		q.WriteString(`INSERT INTO findings (` + findingColumns + `) VALUES `)
 		args := make([]any, 0, n*10)
 		for i, f := range fs[:n] {
 			if i > 0 {

@@ -405,8 +405,8 @@ func TestReportRoundTrip(t *testing.T) {
 				if err := s.r.QueryRow(`SELECT document FROM reports WHERE hash = ?`, tc.r.Hash).Scan(&raw); err != nil {
 					t.Fatal(err)
 				}
-				if len(raw) < 2 || raw[0] != 0x1f || raw[1] != 0x8b {
-					t.Errorf("stored document is not gzip: % x", raw[:min(len(raw), 8)])
+				if !bytes.HasPrefix(raw, zstdMagic) {
+					t.Errorf("stored document is not zstd: % x", raw[:min(len(raw), 8)])
 				}
 				if len(tc.r.Document) > 1000 && len(raw) > len(tc.r.Document)/2 {
 					t.Errorf("stored document %d bytes for %d input: not compressed", len(raw), len(tc.r.Document))
