@@ -17,7 +17,8 @@ import (
 // by id and the engine adds their source and confidence, so building
 // hundreds of location objects per document for Rego would be waste.
 // input.jurisdiction is the jurisdiction's rules resolved for the document
-// (see jurisdictionFacts), beside the document's own keys.
+// (see jurisdictionFacts) and input.narrative the text as the narrative
+// rules read it (see narrativeFacts), beside the document's own keys.
 func regoInputValue(d *schema.Document, jur *jurisdictionFacts, need *inputNeed) ast.Value {
 	items := make([][2]*ast.Term, 0, 7)
 	add := func(k string, build func(*inputNeed) ast.Value) {
@@ -51,6 +52,7 @@ func regoInputValue(d *schema.Document, jur *jurisdictionFacts, need *inputNeed)
 	if jur != nil {
 		add("jurisdiction", func(*inputNeed) ast.Value { return jur.regoValue() })
 	}
+	add("narrative", func(*inputNeed) ast.Value { return newNarrativeFacts(d).regoValue() })
 	return ast.NewObject(items...)
 }
 
