@@ -883,7 +883,7 @@ func idsValue(tpl string) ref.Val {
 	ids := templateIDs(tpl)
 	m := &idMap{ids: map[string]ref.Val{}, t: types.NewMapType(types.StringType, types.NewListType(types.StringType))}
 	for k, v := range ids {
-		m.ids[k] = types.NewStringList(types.DefaultTypeAdapter, v)
+		m.ids[k] = newIDList(v)
 	}
 	return m
 }

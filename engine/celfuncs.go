@@ -39,49 +39,135 @@ func tableFunctions() []cel.EnvOption {
 				if !ok {
 					return types.NewErr("grid: not a table")
 				}
-				rows, cols := stringsOf(args[1]), stringsOf(args[2])
-				out := make([]ref.Val, 0, len(rows)*len(cols))
-				for _, r := range rows {
-					rv, ok := t.lookup(r)
-					if !ok {
-						continue
-					}
-					row := rv.(*idMap)
-					for _, c := range cols {
-						if v, ok := row.lookup(c); ok {
-							out = append(out, v)
-						}
-					}
-				}
-				return types.NewRefValList(sharedAdapter, out)
+				return t.grid(args[1], args[2])
 			}))),
 		celFunction("total", cel.Overload("total_cells", []*cel.Type{cellList}, cel.DoubleType,
 			cel.UnaryBinding(func(l ref.Val) ref.Val {
 				sum := 0.0
-				for _, c := range cellsOfList(l) {
+				bad := false
+				eachCell(l, func(c *schema.Cell) {
 					if c.Value == nil || c.Status != schema.StatusNumber {
-						return types.NewErr("total: a cell is not a number")
+						bad = true
+						return
 					}
 					sum += *c.Value
+				})
+				if bad {
+					return types.NewErr("total: a cell is not a number")
 				}
 				return types.Double(sum)
 			}))),
 		celFunction("unfilled", cel.Overload("unfilled_cells", []*cel.Type{cellList}, cellList,
 			cel.UnaryBinding(func(l ref.Val) ref.Val {
-				return filterCells(l, func(c *schema.Cell) bool {
-					return c.Status != schema.StatusNumber && c.Status != schema.StatusMissing
-				})
+				if g, ok := l.(*cellsList); ok {
+					if g.unfilled == nil {
+						g.unfilled = filterCells(g, isUnfilled)
+					}
+					return g.unfilled
+				}
+				return filterCells(l, isUnfilled)
 			}))),
 		celFunction("badcounts", cel.Overload("badcounts_cells", []*cel.Type{cellList}, cellList,
 			cel.UnaryBinding(func(l ref.Val) ref.Val {
-				return filterCells(l, func(c *schema.Cell) bool {
-					return c.Value != nil && (*c.Value < 0 || *c.Value != math.Trunc(*c.Value))
-				})
+				if g, ok := l.(*cellsList); ok {
+					if g.badcounts == nil {
+						g.badcounts = filterCells(g, isBadCount)
+					}
+					return g.badcounts
+				}
+				return filterCells(l, isBadCount)
 			}))),
 	}
 }
 
+func isUnfilled(c *schema.Cell) bool {
+	return c.Status != schema.StatusNumber && c.Status != schema.StatusMissing
+}
+
+func isBadCount(c *schema.Cell) bool {
+	return c.Value != nil && (*c.Value < 0 || *c.Value != math.Trunc(*c.Value))
+}
+
+// gridKey names a grid by its id lists: the template's lists are shared,
+// so the same rows and columns are the same slices.
+type gridKey struct {
+	rows, cols   *string
+	nrows, ncols int
+}
+
+// grid is every cell of the table in rows × cols, row by row. The table
+// keeps it with what unfilled and badcounts make of it: a rule asserts on
+// them and, when the assertion fails, evaluates them again for its cells
+// and message, and two rules read each table's grid. Lists are immutable,
+// so sharing them is safe.
+func (m *idMap) grid(rowsV, colsV ref.Val) ref.Val {
+	_, rowsShared := rowsV.(*idList)
+	_, colsShared := colsV.(*idList)
+	rows, cols := stringsOf(rowsV), stringsOf(colsV)
+	var key gridKey
+	cache := rowsShared && colsShared && len(rows) > 0 && len(cols) > 0
+	if cache {
+		key = gridKey{&rows[0], &cols[0], len(rows), len(cols)}
+		if g, ok := m.grids[key]; ok {
+			return g
+		}
+	}
+	out := make([]ref.Val, 0, len(rows)*len(cols))
+	for _, r := range rows {
+		rv, ok := m.lookup(r)
+		if !ok {
+			continue
+		}
+		row := rv.(*idMap)
+		for _, c := range cols {
+			if v, ok := row.lookup(c); ok {
+				out = append(out, v)
+			}
+		}
+	}
+	g := newCellsList(out)
+	if cache {
+		if m.grids == nil {
+			m.grids = map[gridKey]*cellsList{}
+		}
+		m.grids[key] = g
+	}
+	return g
+}
+
+// eachCell calls f with every cell of a list of cells.
+func eachCell(l ref.Val, f func(*schema.Cell)) {
+	if cl, ok := l.(*cellsList); ok {
+		for _, v := range cl.vals {
+			if c, ok := v.Value().(*schema.Cell); ok {
+				f(c)
+			}
+		}
+		return
+	}
+	if vs, ok := l.Value().([]ref.Val); ok {
+		for _, v := range vs {
+			if c, ok := v.Value().(*schema.Cell); ok {
+				f(c)
+			}
+		}
+		return
+	}
+	lister, ok := l.(traits.Lister)
+	if !ok {
+		return
+	}
+	for it := lister.Iterator(); it.HasNext() == types.True; {
+		if c, ok := it.Next().Value().(*schema.Cell); ok {
+			f(c)
+		}
+	}
+}
+
 func stringsOf(v ref.Val) []string {
+	if il, ok := v.(*idList); ok {
+		return il.ids
+	}
 	if ss, ok := v.Value().([]string); ok {
 		return ss
 	}
@@ -126,10 +212,19 @@ func cellsByKeys(m, keys, col ref.Val) ref.Val {
 		}
 		out = append(out, v)
 	}
-	return types.NewRefValList(sharedAdapter, out)
+	return newCellsList(out)
 }
 
 func cellsOfList(l ref.Val) []*schema.Cell {
+	if cl, ok := l.(*cellsList); ok {
+		out := make([]*schema.Cell, 0, len(cl.vals))
+		for _, v := range cl.vals {
+			if c, ok := v.Value().(*schema.Cell); ok {
+				out = append(out, c)
+			}
+		}
+		return out
+	}
 	if vs, ok := l.Value().([]ref.Val); ok {
 		// The lists the table functions build: no iterator needed.
 		out := make([]*schema.Cell, 0, len(vs))
@@ -155,10 +250,10 @@ func cellsOfList(l ref.Val) []*schema.Cell {
 
 func filterCells(l ref.Val, keep func(*schema.Cell) bool) ref.Val {
 	var out []ref.Val
-	for _, c := range cellsOfList(l) {
+	eachCell(l, func(c *schema.Cell) {
 		if keep(c) {
 			out = append(out, wrapCell(c))
 		}
-	}
-	return types.NewRefValList(sharedAdapter, out)
+	})
+	return newCellsList(out)
 }

@@ -29,6 +29,8 @@ type idMap struct {
 	// cache memoises wrapped values: rules read the same rows many times.
 	// A view belongs to one document evaluation, which runs on one goroutine.
 	cache map[string]ref.Val
+	// grids are the table's grids (see grid).
+	grids map[gridKey]*cellsList
 }
 
 func cellsMap(row map[string]*schema.Cell) *idMap { return &idMap{row: row, t: rowMapType} }

@@ -65,11 +65,7 @@ const (
 
 func (dc *docContext) indexCells() {
 	doc := dc.doc
-	n := 0
-	for _, cols := range doc.Tables.Requests {
-		n += len(cols)
-	}
-	dc.cells = make(map[*schema.Cell]cellAddr, n+64)
+	dc.cells = cellIndexPool.Get().(map[*schema.Cell]cellAddr)
 	add := func(a cellAddr, c *schema.Cell) {
 		if c != nil {
 			dc.cells[c] = a
@@ -101,6 +97,21 @@ func (dc *docContext) indexCells() {
 	// pointers point into that document.
 	if dc.prev != nil {
 		index(dc.prev, addrPrev)
+	}
+}
+
+// cellIndexPool keeps the maps of cell addresses between documents: a
+// document with a finding indexes a few hundred cells, and a new map each
+// time was a tenth of what evaluating the pack allocates.
+var cellIndexPool = sync.Pool{New: func() any { return make(map[*schema.Cell]cellAddr, 512) }}
+
+// release returns what the evaluation of the document borrowed. The
+// findings hold copies of the addresses, never the index.
+func (dc *docContext) release() {
+	if dc.cells != nil {
+		clear(dc.cells)
+		cellIndexPool.Put(dc.cells)
+		dc.cells = nil
 	}
 }
 

@@ -284,6 +284,7 @@ func (e *Engine) Evaluate(ctx context.Context, doc *schema.Document, opts ...Eva
 
 func (e *Engine) evaluateWith(ctx context.Context, doc *schema.Document, bc Related, rules []*Rule) (*Result, error) {
 	dc := newDocContext(doc, &e.opts)
+	defer dc.release()
 	dc.ctx = ctx
 	dc.prev = bc.Previous
 	jp := bc.Jurisdiction

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"math"
+	"strconv"
 	"sync"
 	"sync/atomic"
 
@@ -17,7 +18,8 @@ import (
 // by id and the engine adds their source and confidence, so building
 // hundreds of location objects per document for Rego would be waste.
 // input.jurisdiction is the jurisdiction's rules resolved for the document
-// (see jurisdictionFacts), beside the document's own keys.
+// (see jurisdictionFacts) and input.narrative the text as the narrative
+// rules read it (see narrativeFacts), beside the document's own keys.
 func regoInputValue(d *schema.Document, jur *jurisdictionFacts, need *inputNeed) ast.Value {
 	items := make([][2]*ast.Term, 0, 7)
 	add := func(k string, build func(*inputNeed) ast.Value) {
@@ -51,6 +53,7 @@ func regoInputValue(d *schema.Document, jur *jurisdictionFacts, need *inputNeed)
 	if jur != nil {
 		add("jurisdiction", func(*inputNeed) ast.Value { return jur.regoValue() })
 	}
+	add("narrative", func(*inputNeed) ast.Value { return newNarrativeFacts(d).regoValue() })
 	return ast.NewObject(items...)
 }
 
@@ -198,28 +201,54 @@ const (
 	maxCachedRawSz = 16
 )
 
+// smallCounts holds the term of a plain count cell ("0" to "4095", a
+// number as written): most cells of a table are, and an array read is
+// cheaper than hashing a cache key.
+var smallCounts [4096]atomic.Pointer[ast.Term]
+
 func cellTerm(c *schema.Cell) *ast.Term {
+	t, _ := sharedCellTerm(c)
+	return t
+}
+
+// sharedCellTerm is the cell's term and whether it is the cached one every
+// equal cell gets.
+func sharedCellTerm(c *schema.Cell) (*ast.Term, bool) {
+	if v := c.Value; v != nil && c.Remark == "" && c.Unit == "" && c.Status == schema.StatusNumber && *v >= 0 && *v < float64(len(smallCounts)) {
+		var buf [8]byte
+		if i := int(*v); float64(i) == *v && string(strconv.AppendInt(buf[:0], int64(i), 10)) == c.Raw {
+			if t := smallCounts[i].Load(); t != nil {
+				return t, true
+			}
+			t := ast.NewTerm(cellValue(c))
+			if smallCounts[i].CompareAndSwap(nil, t) {
+				return t, true
+			}
+			return smallCounts[i].Load(), true
+		}
+	}
 	if c.Remark != "" || len(c.Raw) > maxCachedRawSz {
-		return ast.NewTerm(cellValue(c))
+		return ast.NewTerm(cellValue(c)), false
 	}
 	k := cellKey{raw: c.Raw, status: c.Status, unit: c.Unit}
 	if c.Value != nil {
 		k.value, k.hasValue = *c.Value, true
 		if k.value != k.value { // NaN is not equal to itself: no cache key
-			return ast.NewTerm(cellValue(c))
+			return ast.NewTerm(cellValue(c)), false
 		}
 	}
 	if t, ok := cellTerms.Load(k); ok {
-		return t.(*ast.Term)
+		return t.(*ast.Term), true
 	}
 	t := ast.NewTerm(cellValue(c))
 	if cellTermCount.Load() < maxCellTerms {
 		if prev, loaded := cellTerms.LoadOrStore(k, t); loaded {
-			return prev.(*ast.Term)
+			return prev.(*ast.Term), true
 		}
 		cellTermCount.Add(1)
+		return t, true
 	}
-	return t
+	return t, false
 }
 
 func cellValue(c *schema.Cell) ast.Value {
@@ -262,10 +291,69 @@ func rowValue(row map[string]*schema.Cell) ast.Value {
 	return ast.NewObject(items...)
 }
 
+// rowKey is a row of shared terms: column ids and cached cells, sorted by
+// column id.
+type rowKey [maxCachedRow][2]*ast.Term
+
+const (
+	maxCachedRow = 8
+	maxRowTerms  = 1 << 12
+)
+
+// rowTerms caches the objects of rows made only of shared terms: rows of
+// zeros, and the rows documents of one template have in common, are most
+// of a table, and an object per row and document was a third of building
+// the input. Terms are immutable; the cache is bounded.
+var rowTerms = struct {
+	sync.RWMutex
+	m map[rowKey]*ast.Term
+}{m: map[rowKey]*ast.Term{}}
+
+func rowTerm(row map[string]*schema.Cell) *ast.Term {
+	var key rowKey
+	n := 0
+	for k, c := range row {
+		if c == nil {
+			continue
+		}
+		kt, ok := idTerms[k]
+		if !ok || n == maxCachedRow {
+			return ast.NewTerm(rowValue(row))
+		}
+		ct, shared := sharedCellTerm(c)
+		if !shared {
+			return ast.NewTerm(rowValue(row))
+		}
+		// Insertion by column id: rows are short.
+		i := n
+		for i > 0 && string(key[i-1][0].Value.(ast.String)) > k {
+			key[i] = key[i-1]
+			i--
+		}
+		key[i] = [2]*ast.Term{kt, ct}
+		n++
+	}
+	rowTerms.RLock()
+	t, ok := rowTerms.m[key]
+	rowTerms.RUnlock()
+	if ok {
+		return t
+	}
+	t = ast.NewTerm(ast.NewObject(key[:n]...))
+	rowTerms.Lock()
+	if prev, ok := rowTerms.m[key]; ok {
+		t = prev
+	} else if len(rowTerms.m) < maxRowTerms {
+		rowTerms.m[key] = t
+	}
+	rowTerms.Unlock()
+	return t
+}
+
 func tableValue(t map[string]map[string]*schema.Cell) ast.Value {
 	items := make([][2]*ast.Term, 0, len(t))
 	for k, row := range t {
-		items = append(items, [2]*ast.Term{sharedTerm(k, idTerms), ast.NewTerm(rowValue(row))})
+		items = append(items, [2]*ast.Term{sharedTerm(k, idTerms), rowTerm(row)})
 	}
 	return ast.NewObject(items...)
 }

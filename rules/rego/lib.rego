@@ -2,29 +2,18 @@
 package ogi.lib
 
 # All narrative text of the report: the introduction and every section,
-# with line breaks removed (PDF text wraps sentences).
-# One strip of the joined text: OPA builds a new replacer on every
-# strings.replace_n call, so stripping part by part cost more than the text.
-narrative := strip(concat("", array.concat([raw_intro], [sec.text | some sec in input.sections])))
+# with line breaks and spaces removed (PDF text wraps sentences). ogi puts
+# it in the input (input.narrative, computed once per document): stripping
+# in Rego cost more than the rules that read it.
+narrative := input.narrative.text
 
 # The narrative split at 。: a pattern that cannot span a 。 finds the same
 # matches sentence by sentence, and a sentence without the pattern's
 # literal words is skipped with a cheap contains instead of a regex scan
 # of the whole text (several times faster on real reports).
-sentences := split(narrative, "。")
+sentences := input.narrative.sentences
 
-raw_intro := input.intro.text if {
-	input.intro.text
-} else := ""
-
-intro_text := strip(raw_intro)
-
-strip(t) := strings.replace_n({"\n": "", " ": "", "　": ""}, t)
-
-section_text(id) := strip(sec.text) if {
-	some sec in input.sections
-	sec.id == id
-} else := ""
+intro_text := input.narrative.intro
 
 # number(cell) is the cell's value when its status is "number".
 is_number(cell) if cell.status == "number"

@@ -18,12 +18,12 @@ import data.ogi.lib
 ordinals := ["一", "二", "三", "四", "五", "六", "七", "八", "九"]
 
 warn contains f if {
-	some sec in input.sections
+	some i, sec in input.sections
 	# Stripping only removes characters, so a section whose stripped text
-	# says 个方面 has 方 and 面 in its raw text: the others are not stripped.
+	# says 个方面 has 方 and 面 in its raw text: the others are skipped.
 	contains(sec.text, "方")
 	contains(sec.text, "面")
-	text := lib.strip(sec.text)
+	text := input.narrative.sections[i]
 	some m in regex.find_all_string_submatch_n(`以下([两二三四五六七八九])个方面[^。]{0,10}?[:：]`, text, -1)
 	announced := lib.cn_digit[m[1]]
 	rest := substring(text, indexof(text, m[0]) + count(m[0]), 400)
