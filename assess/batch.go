@@ -828,12 +828,19 @@ func (b *batch) summaries(c *report.CohortStats) func() iter.Seq[report.Ranked] 
 
 // ranked reads the results back in batch order with their cohort places,
 // for the outputs that show findings; with their grids (the tables a
-// dashboard draws) when withGrids is set.
-func (b *batch) ranked(c *report.CohortStats, withGrids bool) func() iter.Seq[report.Ranked] {
+// dashboard draws) when withGrids is set. Through rb, when set, the
+// results are decoded once for the outputs written side by side.
+func (b *batch) ranked(c *report.CohortStats, withGrids bool, rb *readBack) func() iter.Seq[report.Ranked] {
 	return func() iter.Seq[report.Ranked] {
 		return func(yield func(report.Ranked) bool) {
+			read := b.result
+			if rb != nil {
+				r := rb.join()
+				defer rb.leave(r)
+				read = func(i int, withGrid bool) (report.FileReport, error) { return rb.result(r, i, withGrid) }
+			}
 			for i := range b.entries {
-				fr, err := b.result(i, withGrids)
+				fr, err := read(i, withGrids)
 				if err != nil {
 					fr = check.Failed(b.entries[i].in.OutputName(), err).Report
 				}
@@ -855,17 +862,28 @@ func (b *batch) result(i int, withGrid bool) (report.FileReport, error) {
 	if err := decodeStored(raw, &fr); err != nil {
 		return fr, err
 	}
-	if withGrid && e.gridLen > 0 {
-		raw, err := b.results.get(e.gridOff, e.gridLen)
-		if err != nil {
-			return fr, err
+	if withGrid {
+		g, err := b.grid(i)
+		if g != nil {
+			fr.Grid = g
 		}
-		fr.Grid = &report.Grid{}
-		if err := decodeStored(raw, fr.Grid); err != nil {
-			return fr, err
-		}
+		return fr, err
 	}
 	return fr, nil
+}
+
+// grid is result i's grid, nil when it has none.
+func (b *batch) grid(i int) (*report.Grid, error) {
+	e := b.entries[i]
+	if e.gridLen <= 0 {
+		return nil, nil
+	}
+	raw, err := b.results.get(e.gridOff, e.gridLen)
+	if err != nil {
+		return nil, err
+	}
+	g := &report.Grid{}
+	return g, decodeStored(raw, g)
 }
 
 // writeJSONLines writes every result, one per line, in batch order.

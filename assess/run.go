@@ -310,23 +310,78 @@ func (b *batch) applyReviews(now time.Time) error {
 // writeOutputs writes every output in batch order: the JSON Lines
 // streamed while checking are rewritten in batch order (or, on standard
 // output or a device, were final as they came); the other formats are
-// written from the results in the spool.
+// written from the results in the spool. The outputs to files are written
+// side by side, each on a goroutine of its own, reading the results back
+// through one readBack so that each result is decoded once for all of
+// them; those to standard output or a device, one after another in their
+// order. Failures and timings are told in the outputs' order.
 func (b *batch) writeOutputs(streams []*stream, cohort *report.CohortStats, cov *report.Coverage) {
-	src := &report.Source{Tool: report.Tool{Name: "ogi", Version: b.opts.Version}, Rules: b.chk.Engine().Rules(), Lang: b.opts.Lang, CSVEncoding: b.opts.CSVEncoding,
-		Reports:   func(withGrids bool) iter.Seq[report.Ranked] { return b.ranked(cohort, withGrids)() },
-		Summaries: b.summaries(cohort), Cohort: cohort, MaxDetails: b.opts.MaxDetails, Coverage: cov}
-	for _, spec := range b.opts.Outputs {
+	cohort.Scores() // sorts the scores once, before the outputs rank side by side
+	shared := newReadBack(b)
+	source := func() *report.Source {
+		read := shared
+		return &report.Source{Tool: report.Tool{Name: "ogi", Version: b.opts.Version}, Rules: b.chk.Engine().Rules(), Lang: b.opts.Lang, CSVEncoding: b.opts.CSVEncoding,
+			Reports: func(withGrids bool) iter.Seq[report.Ranked] {
+				// A second reading (none of the formats does) decodes on
+				// its own rather than hold the others back from the start.
+				rb := read
+				read = nil
+				return b.ranked(cohort, withGrids, rb)()
+			},
+			Summaries: b.summaries(cohort), Cohort: cohort, MaxDetails: b.opts.MaxDetails, Coverage: cov}
+	}
+	outs := b.opts.Outputs
+	errs := make([]error, len(outs))
+	took := make([]time.Duration, len(outs))
+	// An output to a file may replace it once the file before it in the
+	// outputs' order is replaced (or failed), and that one waited for the
+	// one before: ready[i] is the done of the previous file.
+	done := make([]chan struct{}, len(outs))
+	ready := make([]chan struct{}, len(outs))
+	var prev chan struct{}
+	for i, spec := range outs {
+		done[i] = make(chan struct{})
+		if outfile.IsFile(spec.Path) {
+			ready[i], prev = prev, done[i]
+		}
+	}
+	write := func(i int) {
+		defer close(done[i])
+		spec := outs[i]
 		t0 := time.Now()
-		var err error
 		if spec.Format.Name == "jsonl" {
-			err = b.finishStream(streams, spec)
+			// The JSON Lines are copied from the spool, not read back:
+			// they wait for their turn before starting.
+			if ready[i] != nil {
+				<-ready[i]
+				t0 = time.Now()
+			}
+			errs[i] = b.finishStream(streams, spec)
 		} else {
-			err = spec.Write(src, b.opts.Stdout)
+			errs[i] = spec.WriteWhen(source(), b.opts.Stdout, ready[i])
 		}
-		if err != nil {
-			b.fails.Add("%s: %v", outputName(spec), err)
+		took[i] = time.Since(t0)
+	}
+	var wg sync.WaitGroup
+	var inOrder []int
+	for i, spec := range outs {
+		if outfile.IsFile(spec.Path) {
+			wg.Go(func() { write(i) })
+		} else {
+			inOrder = append(inOrder, i)
 		}
-		b.timings = append(b.timings, fmt.Sprintf("%s %.1fs", timingName(spec), time.Since(t0).Seconds()))
+	}
+	wg.Go(func() {
+		for _, i := range inOrder {
+			write(i)
+		}
+	})
+	wg.Wait()
+	for i, spec := range outs {
+		if errs[i] != nil {
+			b.fails.Add("%s: %v", outputName(spec), errs[i])
+		}
+		b.timings = append(b.timings, fmt.Sprintf("%s %.1fs", timingName(spec), took[i].Seconds()))
 	}
 }
 

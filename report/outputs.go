@@ -84,7 +84,14 @@ func (s Spec) pagesDir() bool {
 // outfile.PageNames. Every file is replaced only once complete. A
 // per-report format to one file takes one report: several would make one
 // file of several pages, which no browser shows.
-func (s Spec) Write(src *Source, stdout io.Writer) error {
+func (s Spec) Write(src *Source, stdout io.Writer) error { return s.WriteWhen(src, stdout, nil) }
+
+// WriteWhen is Write for outputs written side by side: the output replaces
+// its file only once ready is closed (nil: at once), holding what it wrote
+// until then (outfile.WriteWhen), and a directory of pages is not begun
+// before; so that a run's files are replaced in the order its outputs were
+// given, as when they were written one after another.
+func (s Spec) WriteWhen(src *Source, stdout io.Writer, ready <-chan struct{}) error {
 	if src == nil {
 		src = &Source{}
 	}
@@ -98,7 +105,10 @@ func (s Spec) Write(src *Source, stdout io.Writer) error {
 				return fmt.Errorf("%d reports make %d pages: name a directory (%s/) instead of a file", n, n, strings.TrimSuffix(s.Path, s.Format.Ext))
 			}
 		}
-		return outfile.Write(s.Path, stdout, func(w io.Writer) error { return s.Format.Write(w, src) })
+		return outfile.WriteWhen(s.Path, stdout, ready, func(w io.Writer) error { return s.Format.Write(w, src) })
+	}
+	if ready != nil {
+		<-ready
 	}
 	if err := os.MkdirAll(s.Path, 0o755); err != nil {
 		return err

@@ -65,6 +65,137 @@ func Write(path string, stdout io.Writer, fn func(io.Writer) error) error {
 	return f.Commit()
 }
 
+// WriteWhen is Write for an output written side by side with others,
+// which may replace its file only once ready is closed (when the outputs
+// before it have replaced theirs). Until then what fn writes is held, in
+// memory up to heldMem and past it in an unlinked file beside the output;
+// the output's temporary file is created only then, so that the outputs'
+// files appear and are replaced in the order they would be one after
+// another. Standard output and a device are written at once, as Write
+// writes them.
+func WriteWhen(path string, stdout io.Writer, ready <-chan struct{}, fn func(io.Writer) error) error {
+	if ready == nil || !IsFile(path) {
+		return Write(path, stdout, fn)
+	}
+	if err := MkdirFor(path); err != nil {
+		return err
+	}
+	hw := &heldWriter{path: path, ready: ready}
+	defer hw.abort()
+	bw := bufio.NewWriterSize(hw, 1<<16)
+	if err := fn(bw); err != nil {
+		return err
+	}
+	if err := bw.Flush(); err != nil {
+		return err
+	}
+	<-ready
+	if err := hw.open(); err != nil {
+		return err
+	}
+	if d := pause(); d > 0 {
+		time.Sleep(d)
+	}
+	return hw.file.Commit()
+}
+
+// heldMem is how much of an output waiting for its turn is held in memory.
+const heldMem = 4 << 20
+
+// heldWriter holds an output's bytes until its turn, then writes them and
+// the rest to the output's temporary file.
+type heldWriter struct {
+	path    string
+	ready   <-chan struct{}
+	mem     []byte
+	spill   *os.File
+	removed bool
+	file    *atomicfile.File
+}
+
+func (h *heldWriter) Write(p []byte) (int, error) {
+	if h.file == nil {
+		select {
+		case <-h.ready:
+			if err := h.open(); err != nil {
+				return 0, err
+			}
+		default:
+		}
+	}
+	if h.file != nil {
+		return h.file.Write(p)
+	}
+	if h.spill == nil && len(h.mem)+len(p) <= heldMem {
+		h.mem = append(h.mem, p...)
+		return len(p), nil
+	}
+	if h.spill == nil {
+		f, err := os.CreateTemp(filepath.Dir(h.path), "."+filepath.Base(h.path)+".held-*")
+		if err != nil {
+			return 0, err
+		}
+		h.spill = f
+		// Unlinked at once where the system allows it: a killed run
+		// leaves nothing of it behind.
+		if os.Remove(f.Name()) == nil {
+			h.spillGone()
+		}
+		if _, err := f.Write(h.mem); err != nil {
+			return 0, err
+		}
+		h.mem = nil
+	}
+	return h.spill.Write(p)
+}
+
+// spillGone notes that the spill file has no name left to remove.
+func (h *heldWriter) spillGone() { h.removed = true }
+
+// open creates the output's temporary file and writes what was held to it.
+func (h *heldWriter) open() error {
+	if h.file != nil {
+		return nil
+	}
+	f, err := atomicfile.Create(h.path)
+	if err != nil {
+		return err
+	}
+	h.file = f
+	if h.spill == nil {
+		_, err := f.Write(h.mem)
+		h.mem = nil
+		return err
+	}
+	if _, err := h.spill.Seek(0, io.SeekStart); err != nil {
+		return err
+	}
+	if _, err := io.Copy(f, h.spill); err != nil {
+		return err
+	}
+	h.closeSpill()
+	return nil
+}
+
+func (h *heldWriter) closeSpill() {
+	if h.spill == nil {
+		return
+	}
+	_ = h.spill.Close()
+	if !h.removed {
+		_ = os.Remove(h.spill.Name())
+	}
+	h.spill = nil
+}
+
+// abort drops what was held and the temporary file, unless committed.
+func (h *heldWriter) abort() {
+	h.closeSpill()
+	if h.file != nil {
+		h.file.Abort()
+	}
+}
+
 // MkdirFor creates the directory an output path is in.
 func MkdirFor(path string) error {
 	if dir := filepath.Dir(path); dir != "." {

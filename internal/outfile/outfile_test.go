@@ -51,3 +51,85 @@ func TestDistinct(t *testing.T) {
 		}
 	}
 }
+
+// TestWriteWhen: an output waiting for its turn holds its bytes (in memory,
+// past heldMem in an unlinked file) and creates no file beside it until
+// ready is closed, whenever that comes; then the file is replaced whole,
+// and a failure before it leaves the old file and no temporary file.
+func TestWriteWhen(t *testing.T) {
+	small := []byte("small output\n")
+	large := bytes.Repeat([]byte("0123456789abcdef"), heldMem/16*2+3)
+	const chunk = 1000
+	cases := []struct {
+		name string
+		data []byte
+		// readyAt closes ready before writing this chunk; -1 once fn has
+		// returned.
+		readyAt int
+		fail    bool
+	}{
+		{"small, ready at once", small, 0, false},
+		{"small, ready after", small, -1, false},
+		{"large, ready after", large, -1, false},
+		{"large, ready half way", large, len(large) / chunk / 2, false},
+		{"large, ready at once", large, 0, false},
+		{"large, fails while held", large, -1, true},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			p := filepath.Join(dir, "out.html")
+			if err := os.WriteFile(p, []byte("old"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			// held checks that nothing but the old file is there yet.
+			held := func(when string) {
+				if m, _ := filepath.Glob(filepath.Join(dir, ".*")); len(m) != 0 {
+					t.Errorf("%s: files beside the output before its turn: %v", when, m)
+				}
+				if b, _ := os.ReadFile(p); string(b) != "old" {
+					t.Errorf("%s: the file was replaced before its turn (%d bytes)", when, len(b))
+				}
+			}
+			ready, returned := make(chan struct{}), make(chan struct{})
+			go func() {
+				<-returned
+				if tc.readyAt < 0 {
+					held("after fn")
+					close(ready)
+				}
+			}()
+			err := WriteWhen(p, nil, ready, func(w io.Writer) error {
+				defer close(returned)
+				for i, off := 0, 0; off < len(tc.data); i, off = i+1, off+chunk {
+					if i == tc.readyAt {
+						held("before its turn")
+						close(ready)
+					}
+					if _, err := w.Write(tc.data[off:min(off+chunk, len(tc.data))]); err != nil {
+						return err
+					}
+				}
+				if tc.fail {
+					return errors.New("boom")
+				}
+				return nil
+			})
+			want := tc.data
+			if tc.fail {
+				want = []byte("old")
+				if err == nil {
+					t.Error("the failure was not returned")
+				}
+			} else if err != nil {
+				t.Fatal(err)
+			}
+			if b, _ := os.ReadFile(p); !bytes.Equal(b, want) {
+				t.Errorf("the file holds %d bytes, want %d", len(b), len(want))
+			}
+			if m, _ := filepath.Glob(filepath.Join(dir, ".*")); len(m) != 0 {
+				t.Errorf("temporary files left: %v", m)
+			}
+		})
+	}
+}

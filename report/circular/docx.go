@@ -5,7 +5,9 @@ import (
 	"bytes"
 	"embed"
 	"encoding/xml"
+	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"sync"
 	"text/template"
@@ -20,7 +22,8 @@ import (
 var partsFS embed.FS
 
 var parts = sync.OnceValues(func() (*template.Template, error) {
-	return template.New("").Funcs(template.FuncMap{"x": xmlText, "sum": sum}).ParseFS(partsFS, "templates/*.xml", "templates/*.rels")
+	return template.New("").Funcs(template.FuncMap{"x": xmlText, "sum": sum, "paragraph": paragraphXML, "rows": rowsXML}).
+		ParseFS(partsFS, "templates/*.xml", "templates/*.rels")
 })
 
 // archive lists the package's parts: the name in the archive and the
@@ -80,6 +83,61 @@ func xmlText(s string) string {
 	var b strings.Builder
 	_ = xml.EscapeText(&b, []byte(s))
 	return b.String()
+}
+
+// paragraphXML is a paragraph of the body and rowsXML a table's rows,
+// written here rather than by ranges in document.xml: the template's
+// reflection over every run and cell was most of the 通报's CPU. Each is
+// the WordprocessingML the template wrote, byte for byte; a paragraph or
+// row starts on a line of its own.
+func paragraphXML(b block) string {
+	var sb strings.Builder
+	sb.WriteString("\n<w:p><w:pPr><w:pStyle w:val=\"")
+	sb.WriteString(b.Style)
+	sb.WriteString("\"/></w:pPr>")
+	for _, r := range b.Runs {
+		sb.WriteString("<w:r>")
+		if r.Bold {
+			sb.WriteString("<w:rPr><w:b/><w:bCs/></w:rPr>")
+		}
+		sb.WriteString(`<w:t xml:space="preserve">`)
+		writeXMLText(&sb, r.Text)
+		sb.WriteString("</w:t></w:r>")
+	}
+	sb.WriteString("</w:p>")
+	return sb.String()
+}
+
+func rowsXML(t *table) (string, error) {
+	var sb strings.Builder
+	for _, row := range t.Rows {
+		sb.WriteString("\n<w:tr><w:trPr><w:cantSplit/></w:trPr>")
+		for i, c := range row {
+			if i >= len(t.Widths) {
+				return "", fmt.Errorf("table row of %d cells, %d widths", len(row), len(t.Widths))
+			}
+			sb.WriteString(`<w:tc><w:tcPr><w:tcW w:w="`)
+			sb.WriteString(strconv.Itoa(t.Widths[i]))
+			sb.WriteString(`" w:type="dxa"/><w:vAlign w:val="center"/></w:tcPr><w:p><w:pPr><w:pStyle w:val="TableText"/></w:pPr><w:r><w:t xml:space="preserve">`)
+			writeXMLText(&sb, c)
+			sb.WriteString("</w:t></w:r></w:p></w:tc>")
+		}
+		sb.WriteString("</w:tr>")
+	}
+	return sb.String(), nil
+}
+
+// writeXMLText writes xmlText(s): s itself when there is nothing to drop
+// or escape, as in most of a circular's texts.
+func writeXMLText(sb *strings.Builder, s string) {
+	for _, r := range s {
+		// Escaped or dropped by xmlText (invalid UTF-8 is U+FFFD here).
+		if r < 0x20 || r == '"' || r == '\'' || r == '&' || r == '<' || r == '>' || r >= 0xD800 && r <= 0xDFFF || r >= 0xFFFD && r <= 0xFFFF {
+			sb.WriteString(xmlText(s))
+			return
+		}
+	}
+	sb.WriteString(s)
 }
 
 func sum(ns []int) int {
