@@ -48,28 +48,69 @@ const maxCuts = 20000
 // since a table's labels all stand left of its values. Otherwise a word in a
 // value column would take the numbers after it for values and shift them.
 func splitRow(l Line) (labels, values []Cell) {
-	last := -1
-	seenNumber := false
-	// numberAfter[i]: a number stands somewhere right of cell i.
-	numberAfter := make([]bool, len(l.Cells)+1)
-	for i := len(l.Cells) - 1; i >= 0; i-- {
-		t := strings.TrimSpace(l.Cells[i].Text)
-		numberAfter[i] = numberAfter[i+1] || t != "" && isValueText(t) && strings.ContainsAny(t, "0123456789０１２３４５６７８９")
+	// Each cell is classified once: both passes below read the class.
+	const (
+		cellEmpty = iota
+		cellValue // isValueText
+		cellNumber
+		cellText
+	)
+	var buf [40]uint8
+	class := buf[:0]
+	if len(l.Cells) > len(buf) {
+		class = make([]uint8, 0, len(l.Cells))
 	}
-	for i, c := range l.Cells {
+	for _, c := range l.Cells {
 		t := strings.TrimSpace(c.Text)
 		switch {
 		case t == "":
+			class = append(class, cellEmpty)
 		case isValueText(t):
-			seenNumber = seenNumber || strings.ContainsAny(t, "0123456789０１２３４５６７８９")
-		case valueToken(t) || seenNumber || last >= 0 && strayWord(t) && numberAfter[i+1]:
+			if hasDigit(t) {
+				class = append(class, cellNumber)
+			} else {
+				class = append(class, cellValue)
+			}
 		default:
+			class = append(class, cellText)
+		}
+	}
+	last := -1
+	seenNumber := false
+	// numberAfter[i]: a number stands somewhere right of cell i.
+	var nbuf [41]bool
+	numberAfter := nbuf[:0]
+	if len(l.Cells)+1 > len(nbuf) {
+		numberAfter = make([]bool, 0, len(l.Cells)+1)
+	}
+	numberAfter = numberAfter[:len(l.Cells)+1]
+	numberAfter[len(l.Cells)] = false
+	for i := len(l.Cells) - 1; i >= 0; i-- {
+		numberAfter[i] = numberAfter[i+1] || class[i] == cellNumber
+	}
+	labelCells := 0
+	for i, c := range l.Cells {
+		switch class[i] {
+		case cellEmpty:
+		case cellValue:
+		case cellNumber:
+			seenNumber = true
+		default:
+			if seenNumber || valueToken(strings.TrimSpace(c.Text)) || last >= 0 && strayWord(strings.TrimSpace(c.Text)) && numberAfter[i+1] {
+				continue
+			}
 			last = i
 		}
 	}
 	if last >= 0 {
-		for _, c := range l.Cells[:last+1] {
-			if strings.TrimSpace(c.Text) != "" {
+		for i := range l.Cells[:last+1] {
+			if class[i] != cellEmpty {
+				labelCells++
+			}
+		}
+		labels = make([]Cell, 0, labelCells)
+		for i, c := range l.Cells[:last+1] {
+			if class[i] != cellEmpty {
 				labels = append(labels, c)
 			}
 		}

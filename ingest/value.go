@@ -76,10 +76,26 @@ var entitySpace = strings.NewReplacer("&nbsp;", " ", "&#160;", " ", "&#xa0;", " 
 // collapsed.
 func cellText(raw string) string {
 	s := fold(raw)
-	if strings.Contains(s, "&") {
+	if strings.IndexByte(s, '&') >= 0 {
 		s = entitySpace.Replace(s)
 	}
-	return strings.Join(strings.Fields(s), " ")
+	return collapseSpace(s)
+}
+
+// hasDigit reports whether s holds an ASCII or a full-width digit
+// (０…９, U+FF10…U+FF19, EF BC 90…99 in UTF-8), byte by byte: a value test
+// runs on every cell, and strings.ContainsAny decodes each rune of s
+// against each rune of the set.
+func hasDigit(s string) bool {
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= '0' && c <= '9':
+			return true
+		case c == 0xEF && i+2 < len(s) && s[i+1] == 0xBC && s[i+2] >= 0x90 && s[i+2] <= 0x99:
+			return true
+		}
+	}
+	return false
 }
 
 // parseValue reads a numeric cell written as raw under a column of the given
@@ -211,7 +227,7 @@ func isValueText(s string) bool {
 	}
 	// Without a digit only a placeholder or a blank can be a value; this
 	// settles every label without running the value grammar.
-	if !strings.ContainsAny(s, "0123456789０１２３４５６７８９") {
+	if !hasDigit(s) {
 		t := cellText(s)
 		return t == "" || placeholders[t] || isDashRun(t)
 	}
@@ -267,7 +283,44 @@ func valueToken(s string) bool {
 	if _, ok := numeralValue(t); ok {
 		return true
 	}
-	return reReference.MatchString(t) || reApprox.MatchString(t)
+	return isReference(t) || approxLead(t) && reApprox.MatchString(t)
+}
+
+// referenceTargets are what reReference lets 见 point at.
+var referenceTargets = []string{"附件", "附表", "附页", "备注", "说明", "下表", "上表"}
+
+// isReference is reReference.MatchString(t) without the regexp machinery:
+// the pattern is a literal prefix test, and every label cell is put to it.
+func isReference(t string) bool {
+	t = strings.TrimPrefix(t, "详")
+	rest, ok := strings.CutPrefix(t, "见")
+	if !ok {
+		return false
+	}
+	for _, w := range referenceTargets {
+		if strings.HasPrefix(rest, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// approxLead reports whether t starts as reApprox requires, with an ASCII
+// digit or the first rune of one of its words (约近超逾大约超过不足不到):
+// the regexp then only runs on cells that can be estimates.
+func approxLead(t string) bool {
+	if t == "" {
+		return false
+	}
+	if c := t[0]; c >= '0' && c <= '9' {
+		return true
+	}
+	for _, w := range []string{"约", "近", "超", "逾", "大", "不"} {
+		if strings.HasPrefix(t, w) {
+			return true
+		}
+	}
+	return false
 }
 
 // noteCells names in a diagnostic every table cell whose text is not plain
