@@ -81,6 +81,20 @@ func (c *canon) apply(k string) string {
 	return k
 }
 
+// partIn reports whether s holds the written form of one of c's part
+// synonyms, the test applyMap makes before it rewrites anything.
+func (c *canon) partIn(s string) bool {
+	if c == nil {
+		return false
+	}
+	for _, p := range c.parts {
+		if strings.Contains(s, p.Written) {
+			return true
+		}
+	}
+	return false
+}
+
 // applyMap is apply on runes that carry an index into some original text:
 // every rune of a replacement takes the index of the written rune at the
 // same offset, and its last rune that of the written text's last, so that a
