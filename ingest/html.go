@@ -655,7 +655,7 @@ func essential(l Line) bool {
 	if l.Table > 0 {
 		return true
 	}
-	c := compact(l.Text())
+	c := compactLine(l)
 	if len([]rune(c)) > 80 {
 		return false
 	}

@@ -45,7 +45,7 @@ func Map(lay *Layout, src schema.Source) *schema.Document {
 	m := &mapper{lines: lines, format: lay.Format, runTogether: runTogether, cuts: map[string][][]float64{}, page: lay.Page}
 	m.ctext = make([]string, len(lines))
 	for i, l := range lines {
-		m.ctext[i] = compact(l.Text())
+		m.ctext[i] = compactLine(l)
 	}
 	if runTogether {
 		m.diag("run_together", "warning", "table cells are run together without separators; numbers were recovered from digit runs where that was unambiguous", nil)

@@ -281,7 +281,7 @@ func (m *mapper) dates() {
 			limit = m.heads[0].line
 		}
 		for i := 0; i < limit && i < 30; i++ {
-			t := compact(m.lines[i].Text())
+			t := m.ctext[i]
 			if len([]rune(t)) > 40 {
 				continue
 			}
