@@ -157,8 +157,8 @@ func editSimilarity(a, b []rune) float64 {
 	if len(a) == 0 || len(b) == 0 || len(a) > maxEditRunes || len(b) > maxEditRunes {
 		return 0
 	}
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
+	var pbuf, cbuf [maxEditRunes + 1]int
+	prev, cur := pbuf[:len(b)+1], cbuf[:len(b)+1]
 	for j := range prev {
 		prev[j] = j
 	}
