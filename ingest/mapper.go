@@ -213,11 +213,19 @@ func (m *mapper) split(i int) ([]Cell, []Cell) {
 		return rs.labels, rs.values
 	}
 	l, v := splitRow(m.lines[i])
-	var b strings.Builder
-	for _, c := range l {
-		b.WriteString(c.Text)
+	rs := &rowSplit{labels: l, values: v}
+	switch len(l) {
+	case 0:
+	case 1:
+		rs.labelKey = key(l[0].Text)
+	default:
+		var b strings.Builder
+		for _, c := range l {
+			b.WriteString(c.Text)
+		}
+		rs.labelKey = key(b.String())
 	}
-	m.splits[i] = &rowSplit{labels: l, values: v, labelKey: key(b.String())}
+	m.splits[i] = rs
 	return l, v
 }
 

@@ -51,7 +51,10 @@ func (m *mapper) collectRows(from, to, n int) []dataRow {
 			}
 			continue
 		}
-		before := []rune(key(strings.Join(pending, "")))
+		var before []rune
+		if len(pending) > 0 {
+			before = []rune(key(strings.Join(pending, "")))
+		}
 		if len(before) > maxPendingRune {
 			before = before[len(before)-maxPendingRune:]
 		}

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/ogi-checker/ogi/schema"
 )
@@ -75,11 +76,39 @@ var entitySpace = strings.NewReplacer("&nbsp;", " ", "&#160;", " ", "&#xa0;", " 
 // space entities and non-breaking spaces turned into spaces, white space
 // collapsed.
 func cellText(raw string) string {
+	if plainCell(raw) {
+		return raw
+	}
 	s := fold(raw)
 	if strings.IndexByte(s, '&') >= 0 {
 		s = entitySpace.Replace(s)
 	}
 	return collapseSpace(s)
+}
+
+// plainCell reports whether cellText leaves s as it is: nothing to fold,
+// no '&', and no white space but single ASCII spaces between words. One
+// scan settles most cells, which cellText would otherwise walk three times.
+func plainCell(s string) bool {
+	prevSpace := true // a leading space is not plain
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < 0x80 {
+			if c == '&' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f' || c == ' ' && prevSpace {
+				return false
+			}
+			prevSpace = c == ' '
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if foldChanges(r) || unicode.IsSpace(r) {
+			return false
+		}
+		prevSpace = false
+		i += n
+	}
+	return !prevSpace || s == ""
 }
 
 // hasDigit reports whether s holds an ASCII or a full-width digit
@@ -305,22 +334,49 @@ func isReference(t string) bool {
 	return false
 }
 
-// approxLead reports whether t starts as reApprox requires, with an ASCII
-// digit or the first rune of one of its words (约近超逾大约超过不足不到):
-// the regexp then only runs on cells that can be estimates.
+// approxLead reports whether t can match reApprox, by what the pattern
+// requires at the start: one of its words and then (after spaces) a digit,
+// or digits, an optional fraction, spaces and one of 余多左右以上. The
+// regexp then only runs on cells that can be estimates.
 func approxLead(t string) bool {
 	if t == "" {
 		return false
 	}
 	if c := t[0]; c >= '0' && c <= '9' {
-		return true
+		i := skipDigits(t, 0)
+		if i < len(t) && t[i] == '.' {
+			if j := skipDigits(t, i+1); j > i+1 {
+				i = j
+			}
+		}
+		rest := strings.TrimLeft(t[i:], reSpace)
+		for _, w := range []string{"余", "多", "左右", "以上"} {
+			if strings.HasPrefix(rest, w) {
+				return true
+			}
+		}
+		return false
 	}
-	for _, w := range []string{"约", "近", "超", "逾", "大", "不"} {
-		if strings.HasPrefix(t, w) {
-			return true
+	for _, w := range []string{"大约", "超过", "不足", "不到", "约", "近", "超", "逾"} {
+		if rest, ok := strings.CutPrefix(t, w); ok {
+			if rest = strings.TrimLeft(rest, reSpace); rest != "" && rest[0] >= '0' && rest[0] <= '9' {
+				return true
+			}
 		}
 	}
 	return false
+}
+
+// reSpace is what \s matches in a Go regexp.
+const reSpace = " \t\n\f\r"
+
+// skipDigits returns the index of the first byte at or after i in s that
+// is not an ASCII digit.
+func skipDigits(s string, i int) int {
+	for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+		i++
+	}
+	return i
 }
 
 // noteCells names in a diagnostic every table cell whose text is not plain
