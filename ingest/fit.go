@@ -267,8 +267,8 @@ func ambiguousFit(l Line, vals []Cell, n int, why string) fitResult {
 			if loc == nil {
 				loc = cellLoc(l, c)
 			}
-			if p := parseValue(c.Text, schema.KindMoney, ""); p.value != nil {
-				cands = append(cands, *p.value)
+			if p := readValue(c.Text, schema.KindMoney, ""); p.ok {
+				cands = append(cands, p.v)
 			}
 		}
 	}
@@ -396,8 +396,12 @@ func toCell(s slot, col schema.ColDef, headerUnit string) *schema.Cell {
 			c.Unit = "万元"
 		}
 	default:
-		p := parseValue(s.raw, col.Kind, headerUnit)
-		c.Value, c.Status, c.Unit, c.Remark = p.value, p.status, p.unit, p.remark
+		p := readValue(s.raw, col.Kind, headerUnit)
+		if p.ok {
+			v := p.v
+			c.Value = &v
+		}
+		c.Status, c.Unit, c.Remark = p.status, p.unit, p.remark
 	}
 	return c
 }

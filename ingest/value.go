@@ -42,6 +42,27 @@ type parsed struct {
 	numeral bool
 }
 
+// reading is parsed with the number held by value: reading a cell's text
+// allocates nothing, and the mapper places the number where it keeps the
+// document's numbers.
+type reading struct {
+	v       float64
+	ok      bool // v is the number read
+	status  string
+	unit    string
+	remark  string
+	numeral bool
+}
+
+func (r reading) parsed() parsed {
+	p := parsed{status: r.status, unit: r.unit, remark: r.remark, numeral: r.numeral}
+	if r.ok {
+		v := r.v
+		p.value = &v
+	}
+	return p
+}
+
 // numerals are the Chinese digits a cell may hold instead of an Arabic one:
 // 〇 and 零 (zero) and the financial numerals 壹…玖, which exist precisely
 // so that a written amount has one reading. 一…九 are not read: 一 doubles
@@ -130,6 +151,11 @@ func hasDigit(s string) bool {
 // parseValue reads a numeric cell written as raw under a column of the given
 // kind. headerUnit is the unit the column header states (e.g. 万元), if any.
 func parseValue(raw, kind, headerUnit string) parsed {
+	return readValue(raw, kind, headerUnit).parsed()
+}
+
+// readValue is parseValue.
+func readValue(raw, kind, headerUnit string) reading {
 	if allDigits(raw) && (len(raw) == 1 || raw[0] != '0') && kind != schema.KindMoney {
 		if v, err := strconv.ParseFloat(raw, 64); err == nil {
 			return num(v, "")
@@ -137,10 +163,10 @@ func parseValue(raw, kind, headerUnit string) parsed {
 	}
 	s := cellText(raw)
 	if s == "" {
-		return parsed{status: schema.StatusBlank}
+		return reading{status: schema.StatusBlank}
 	}
 	if placeholders[s] || isDashRun(s) {
-		return parsed{status: schema.StatusPlaceholder}
+		return reading{status: schema.StatusPlaceholder}
 	}
 	if v, ok := numeralValue(s); ok && (kind != schema.KindMoney || v == 0) {
 		// An amount in numerals would need its unit guessed; 〇 is
@@ -189,19 +215,25 @@ func parseValue(raw, kind, headerUnit string) parsed {
 			return num(v, remark)
 		}
 	}
-	return parsed{status: schema.StatusText}
+	return reading{status: schema.StatusText}
 }
 
-func parseMoney(s, headerUnit, remark string) parsed {
-	m := reMoney.FindStringSubmatch(strings.ReplaceAll(s, " ", ""))
-	if m == nil {
-		return parsed{status: schema.StatusText}
+func parseMoney(s, headerUnit, remark string) reading {
+	var amount, unit string
+	if allDigits(s) {
+		// What reMoney reads of digits alone: the amount, no unit.
+		amount = s
+	} else {
+		m := reMoney.FindStringSubmatch(strings.ReplaceAll(s, " ", ""))
+		if m == nil {
+			return reading{status: schema.StatusText}
+		}
+		amount, unit = m[1], m[2]
 	}
-	v, ok := number(m[1])
+	v, ok := number(amount)
 	if !ok {
-		return parsed{status: schema.StatusText}
+		return reading{status: schema.StatusText}
 	}
-	unit := m[2]
 	if unit == "" {
 		unit = headerUnit
 	}
@@ -227,8 +259,8 @@ func number(s string) (float64, bool) {
 	return v, true
 }
 
-func num(v float64, remark string) parsed {
-	return parsed{value: &v, status: schema.StatusNumber, remark: remark}
+func num(v float64, remark string) reading {
+	return reading{v: v, ok: true, status: schema.StatusNumber, remark: remark}
 }
 
 // round6 removes float noise from unit conversion (251000元 → 25.1 万元).
@@ -265,11 +297,10 @@ func isValueText(s string) bool {
 	if !valueHan(s) {
 		return false
 	}
-	p := parseValue(s, schema.KindMoney, "")
-	if p.status != schema.StatusText {
+	if readValue(s, schema.KindMoney, "").status != schema.StatusText {
 		return true
 	}
-	return parseValue(s, schema.KindDelta, "").status != schema.StatusText
+	return readValue(s, schema.KindDelta, "").status != schema.StatusText
 }
 
 // valueHan reports whether every Han character of s can occur in a value.
