@@ -12,7 +12,7 @@ import (
 // slot is one value position of a table row as read from the source.
 type slot struct {
 	raw        string
-	src        *schema.Loc
+	src        schema.Loc
 	confidence float64
 	// segmented is set when the value was cut out of a run of digits, and
 	// digits then holds the row's reading (see schema.Cell.Digits).
@@ -144,13 +144,13 @@ func strayWord(s string) bool {
 
 func blank(c Cell) bool { return strings.TrimSpace(c.Text) == "" }
 
-func cellLoc(l Line, c Cell) *schema.Loc {
+func cellLoc(l Line, c Cell) schema.Loc {
 	loc := l.Loc()
 	if c.Line > 0 {
 		loc.Line = c.Line
 	}
 	loc.Col = c.Col + 1
-	return &loc
+	return loc
 }
 
 // fit places a row's value cells into n columns.
@@ -259,22 +259,22 @@ func fit(l Line, values []Cell, n, preferTrail int) fitResult {
 
 func ambiguousFit(l Line, vals []Cell, n int, why string) fitResult {
 	var parts []string
-	var loc *schema.Loc
+	var loc schema.Loc
+	located := false
 	var cands []float64
 	for _, c := range vals {
 		if !blank(c) {
 			parts = append(parts, strings.TrimSpace(c.Text))
-			if loc == nil {
-				loc = cellLoc(l, c)
+			if !located {
+				loc, located = cellLoc(l, c), true
 			}
 			if p := readValue(c.Text, schema.KindMoney, ""); p.ok {
 				cands = append(cands, p.v)
 			}
 		}
 	}
-	if loc == nil {
-		lc := l.Loc()
-		loc = &lc
+	if !located {
+		loc = l.Loc()
 	}
 	cands = uniqueSorted(cands)
 	out := make([]slot, n)
@@ -381,15 +381,23 @@ func uniqueSorted(v []float64) []float64 {
 
 // toCell turns a fitted slot into a canonical cell for a column.
 func toCell(s slot, col schema.ColDef, headerUnit string) *schema.Cell {
-	c := &schema.Cell{Raw: s.raw, Source: s.src, Confidence: s.confidence}
+	// The cell, its location and its number are one allocation: they are
+	// made together and live as long as the document.
+	b := &struct {
+		cell schema.Cell
+		loc  schema.Loc
+		v    float64
+	}{loc: s.src}
+	c := &b.cell
+	c.Raw, c.Source, c.Confidence = s.raw, &b.loc, s.confidence
 	switch {
 	case s.ambiguous:
 		c.Status = schema.StatusAmbiguous
 		c.Candidates = s.candidates
 		c.Confidence = 0
 	case s.segmented != nil:
-		v := *s.segmented
-		c.Value = &v
+		b.v = *s.segmented
+		c.Value = &b.v
 		c.Digits = s.digits
 		c.Status = schema.StatusNumber
 		if col.Kind == schema.KindMoney {
@@ -398,8 +406,8 @@ func toCell(s slot, col schema.ColDef, headerUnit string) *schema.Cell {
 	default:
 		p := readValue(s.raw, col.Kind, headerUnit)
 		if p.ok {
-			v := p.v
-			c.Value = &v
+			b.v = p.v
+			c.Value = &b.v
 		}
 		c.Status, c.Unit, c.Remark = p.status, p.unit, p.remark
 	}
