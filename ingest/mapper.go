@@ -3,6 +3,7 @@ package ingest
 import (
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/ogi-checker/ogi/schema"
 )
@@ -175,11 +176,32 @@ func (m *mapper) buildSections() {
 
 // detectTemplate scores the labels unique to each template.
 func (m *mapper) detectTemplate() (string, []string) {
-	all := strings.Join(m.ctext, "\n")
+	// One pass over the lines finds every marker (none spans two lines:
+	// compact text has no line breaks), instead of one search per marker.
+	var found [2][]bool
+	for t := range found {
+		found[t] = make([]bool, len(templateMarkers[markerTemplates[t]]))
+	}
+	for _, line := range m.ctext {
+		for i := 0; i < len(line); {
+			r, n := rune(line[i]), 1
+			if r >= utf8.RuneSelf {
+				r, n = utf8.DecodeRuneInString(line[i:])
+			}
+			if markerHead[r&markerHeadMask] {
+				for _, ref := range markerStarts[r] {
+					if !found[ref.tpl][ref.i] && strings.HasPrefix(line[i:], compactMarkers[markerTemplates[ref.tpl]][ref.i]) {
+						found[ref.tpl][ref.i] = true
+					}
+				}
+			}
+			i += n
+		}
+	}
 	score := map[string][]string{}
-	for _, id := range []string{schema.Template2019, schema.Template2021} {
+	for t, id := range markerTemplates {
 		for i, mk := range templateMarkers[id] {
-			if strings.Contains(all, compactMarkers[id][i]) {
+			if found[t][i] {
 				score[id] = append(score[id], mk)
 			}
 		}
@@ -255,6 +277,32 @@ func (m *mapper) intro(title *schema.Loc) {
 		parts = append(parts, t)
 	}
 	m.doc.Intro = schema.Intro{Text: strings.Join(parts, "\n"), Source: src}
+}
+
+// markerTemplates are the templates detectTemplate scores, in its order.
+var markerTemplates = [2]string{schema.Template2019, schema.Template2021}
+
+// markerRef is one of templateMarkers: markerTemplates[tpl]'s i-th.
+type markerRef struct{ tpl, i int }
+
+// markerStarts lists the markers by the first rune of their compact form,
+// and markerHead[r&markerHeadMask] says whether a rune may start one: the
+// scan of a line looks a rune up only where the table says it may.
+var (
+	markerStarts = map[rune][]markerRef{}
+	markerHead   [markerHeadMask + 1]bool
+)
+
+const markerHeadMask = 1023
+
+func init() {
+	for t, id := range markerTemplates {
+		for i, mk := range compactMarkers[id] {
+			r, _ := utf8.DecodeRuneInString(mk)
+			markerStarts[r] = append(markerStarts[r], markerRef{t, i})
+			markerHead[r&markerHeadMask] = true
+		}
+	}
 }
 
 // compactMarkers are templateMarkers in compact form, computed once.
