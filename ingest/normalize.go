@@ -194,13 +194,37 @@ func key(s string) string {
 	if i == len(s) {
 		return s
 	}
-	if needsFold(s[i:]) {
-		s = fold(s)
-		i = 0
-	}
 	var b strings.Builder
+	if !wideFold(s[i:]) {
+		// Only full-width ASCII and the ideographic space to fold: fold
+		// maps them rune by rune, so they are folded as they are kept.
+		b.Grow(len(s))
+		b.WriteString(s[:i])
+		for i < len(s) {
+			if c := s[i]; c < 0x80 {
+				if isKeyRune(rune(c)) {
+					b.WriteByte(c)
+				}
+				i++
+				continue
+			}
+			r, n := utf8.DecodeRuneInString(s[i:])
+			switch {
+			case r >= 0xFF01 && r <= 0xFF5E:
+				if a := r - 0xFEE0; isKeyRune(a) {
+					b.WriteByte(byte(a))
+				}
+			case r == 0x3000: // a space
+			case isKeyRune(r):
+				b.WriteString(s[i : i+n])
+			}
+			i += n
+		}
+		return b.String()
+	}
+	s = fold(s)
+	i = 0
 	b.Grow(len(s))
-	b.WriteString(s[:i])
 	for i < len(s) {
 		if c := s[i]; c < 0x80 {
 			if isKeyRune(rune(c)) {
@@ -223,10 +247,12 @@ func foldChanges(r rune) bool {
 	return r >= 0xFF01 && r <= 0xFFEF || r == 0x3000 || isCompatHan(r)
 }
 
-// needsFold reports whether fold changes s.
-func needsFold(s string) bool {
+// wideFold reports whether s holds a rune fold changes other than by the
+// fixed offset of full-width ASCII: the other width forms (which make fold
+// run width.Fold over the whole text) and radicals.
+func wideFold(s string) bool {
 	for _, r := range s {
-		if foldChanges(r) {
+		if r >= 0xFF5F && r <= 0xFFEF || isCompatHan(r) {
 			return true
 		}
 	}

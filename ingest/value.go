@@ -289,6 +289,9 @@ func isValueText(s string) bool {
 	// Without a digit only a placeholder or a blank can be a value; this
 	// settles every label without running the value grammar.
 	if !hasDigit(s) {
+		if hasWordHan(s) {
+			return false
+		}
 		t := cellText(s)
 		return t == "" || placeholders[t] || isDashRun(t)
 	}
@@ -336,6 +339,9 @@ var (
 // a reference (见附件), an estimate (约1). Such a cell occupies its column;
 // taking it for a label would move every number after it one column left.
 func valueToken(s string) bool {
+	if notValueToken(s) {
+		return false
+	}
 	t := cellText(s)
 	if t == "" {
 		return false
@@ -344,6 +350,58 @@ func valueToken(s string) bool {
 		return true
 	}
 	return isReference(t) || approxLead(t) && reApprox.MatchString(t)
+}
+
+// hasWordHan reports whether s holds a CJK ideograph that no placeholder
+// has (all but 无暂空一). No folding or entity removes one, so cellText(s)
+// keeps it and is then no placeholder, no dash run and not blank.
+func hasWordHan(s string) bool {
+	for i := 0; i < len(s); {
+		if s[i] < utf8.RuneSelf {
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if r >= 0x4E00 && r <= 0x9FFF && r != '无' && r != '暂' && r != '空' && r != '一' {
+			return true
+		}
+		i += n
+	}
+	return false
+}
+
+// notValueToken settles most label cells without cellText: text with no
+// digit, no '&' and no radical or compatibility ideograph folds to text
+// with the same first rune and no digit, so it can be a numeral, a
+// reference or an estimate only if its first rune is a numeral, 见 or 详.
+func notValueToken(s string) bool {
+	first := rune(-1)
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c >= '0' && c <= '9' || c == '&' {
+				return false
+			}
+			if first < 0 && !asciiSpace(c) {
+				first = rune(c)
+			}
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if r >= 0xFF10 && r <= 0xFF19 || isCompatHan(r) {
+			return false
+		}
+		if first < 0 && !unicode.IsSpace(r) {
+			first = r
+		}
+		i += n
+	}
+	if first < 0 {
+		return true // blank: cellText is empty
+	}
+	_, numeral := numerals[first]
+	return !numeral && first != '见' && first != '详'
 }
 
 // referenceTargets are what reReference lets 见 point at.
