@@ -196,7 +196,7 @@ func (m *mapper) findSections() {
 	}
 	var cands []cand
 	for i, l := range m.lines {
-		if nonEmptyCells(l) > 2 {
+		if nonEmptyOver(l, 2) {
 			continue
 		}
 		c := m.ctext[i]

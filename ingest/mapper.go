@@ -113,6 +113,18 @@ func nonEmptyCells(l Line) int {
 	return n
 }
 
+// nonEmptyOver reports whether nonEmptyCells(l) > n, counting no further.
+func nonEmptyOver(l Line, n int) bool {
+	for _, c := range l.Cells {
+		if strings.TrimSpace(c.Text) != "" {
+			if n--; n < 0 {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // headLine returns the line index of a section heading, or -1.
 func (m *mapper) headLine(id string) int {
 	for _, h := range m.heads {
