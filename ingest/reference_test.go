@@ -402,6 +402,18 @@ func sameText(t *testing.T, s string) {
 			t.Errorf("headNumber(%q) = %q, %q; want %q", s, num, rest, want)
 		}
 	}
+	if got, want := pageFurniture(s), rePageFurniture.MatchString(s); got != want {
+		t.Errorf("pageFurniture(%q) = %v, want %v", s, got, want)
+	}
+	if got, want := separatorRow([]string{s}), reMDSeparator.MatchString(s); got != want {
+		t.Errorf("separatorRow(%q) = %v, want %v", s, got, want)
+	}
+	if got, want := isReference(s), reReference.MatchString(s); got != want {
+		t.Errorf("isReference(%q) = %v, want %v", s, got, want)
+	}
+	if got, want := approxLead(s) && reApprox.MatchString(s), reApprox.MatchString(s); got != want {
+		t.Errorf("approxLead(%q) rejects a match of reApprox", s)
+	}
 	c := compactRef(s)
 	for _, cn := range []*canon{canonFor(""), canonFor(schema.Template2019), canonFor(schema.Template2021)} {
 		if got, want := matchHeading(c, cn), matchHeadingRef(c, cn); !reflect.DeepEqual(got, want) {
@@ -459,7 +471,7 @@ func TestFastPathsAgree(t *testing.T) {
 func FuzzFastPaths(f *testing.F) {
 	for _, s := range []string{"", " ", "（一）予以公开", "1.属于国家秘密", "１２", "约 3件", "30左右", "见附件", "详见附表2",
 		"〇", "壹〇", "⼀", "⽆", "&nbsp;1", "0&nbsp;&nbsp;", "\u00a01\u00a0", "₩ｶ", "２０１９年", "五、存在的主要问题及改进情况",
-		"四、政府信息公开行政复议、行政诉讼情况", "二主动公开政府信息的情况", "下一步工作计划", "\xff\xfe", "行政许可\t0\t1\t2", "规章 0 0 0"} {
+		"四、政府信息公开行政复议、行政诉讼情况", "二主动公开政府信息的情况", "下一步工作计划", "\xff\xfe", "行政许可\t0\t1\t2", "规章 0 0 0", " - 3 -", "— 12 —", "|---|:--:|", " :--- ", "约 12 余件", "1.5多", "大约3"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
