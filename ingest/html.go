@@ -499,7 +499,11 @@ func (r *htmlReader) endRow() error {
 		col = k
 		placeSpans()
 	}
-	sort.SliceStable(cells, func(i, j int) bool { return cells[i].Col < cells[j].Col })
+	// Rows without spans from above are in column order already; a stable
+	// sort would leave them as they are.
+	if !colsSorted(cells) {
+		sort.SliceStable(cells, func(i, j int) bool { return cells[i].Col < cells[j].Col })
+	}
 	r.cells += len(cells)
 	if r.lim.MaxCells > 0 && r.cells > r.lim.MaxCells {
 		return fmt.Errorf("line %d: more than %d table cells", t.line, r.lim.MaxCells)
@@ -646,6 +650,15 @@ func (r *htmlReader) firstMeta(names ...string) string {
 		}
 	}
 	return ""
+}
+
+func colsSorted(cells []Cell) bool {
+	for i := 1; i < len(cells); i++ {
+		if cells[i].Col < cells[i-1].Col {
+			return false
+		}
+	}
+	return true
 }
 
 // essential tells lines that are certainly report text: section headings
