@@ -14,6 +14,7 @@ import (
 type dataRow struct {
 	line   int
 	own    []rune // key of the row's own label cells
+	ownKey string // own as a string
 	before []rune // key of label-only lines since the previous data row
 	values []Cell
 	// text is the label as written (the lines above it, then its own
@@ -61,9 +62,11 @@ func (m *mapper) collectRows(from, to, n int) []dataRow {
 		// A label is at most a few dozen characters and ends where the
 		// values begin; a longer "label" is text, and scoring it whole
 		// would cost quadratic time.
-		ownKey := []rune(m.splits[i].labelKey)
+		ownStr := m.splits[i].labelKey
+		ownKey := []rune(ownStr)
 		if len(ownKey) > 2*maxPendingRune {
 			ownKey = ownKey[len(ownKey)-2*maxPendingRune:]
+			ownStr = string(ownKey)
 		}
 		labels, _ := m.split(i)
 		var txt []string
@@ -73,7 +76,7 @@ func (m *mapper) collectRows(from, to, n int) []dataRow {
 		for _, c := range labels {
 			txt = append(txt, strings.TrimSpace(c.Text))
 		}
-		rows = append(rows, dataRow{line: i, own: ownKey, before: before, values: values, text: strings.Join(txt, " ")})
+		rows = append(rows, dataRow{line: i, own: ownKey, ownKey: ownStr, before: before, values: values, text: strings.Join(txt, " ")})
 		pending = pending[:0]
 	}
 	return rows
@@ -183,7 +186,7 @@ func alignRows(rows []dataRow, labels [][]rune, foreign []bool, c *canon) ([]int
 		// A row whose own label is exactly a template label (the usual case)
 		// needs no fuzzy scoring against the others.
 		exact := -1
-		own := string(rows[i].own)
+		own := rows[i].ownKey
 		cown := c.apply(own)
 		for _, o := range []string{own, cown} {
 			for j := range labels {
@@ -297,10 +300,7 @@ func (m *mapper) mapRequests() {
 		return
 	}
 	defs, foreign := m.requestRowDefs()
-	labels := make([][]rune, len(defs))
-	for j, r := range defs {
-		labels[j] = []rune(key(r.Label))
-	}
+	labels := m.requestRowKeys()
 	assign, inferred := alignRows(rows, labels, foreign, m.canon)
 	ids := make([]string, len(defs))
 	for j, d := range defs {
@@ -424,7 +424,7 @@ func (m *mapper) rowVariants(table string, rows []dataRow, assign []int, inferre
 // (its own cells end with the label, or they and the lines above cover it),
 // by a synonym, or only by similarity.
 func rowMatch(r dataRow, label []rune, c *canon) (matchKind, float64) {
-	own, ls := string(r.own), string(label)
+	own, ls := r.ownKey, string(label)
 	if own == ls || strings.HasSuffix(own, ls) || labelScore(r.own, label) == 1 {
 		return matchExact, 1
 	}
@@ -449,7 +449,7 @@ func (m *mapper) requestRowDefs() ([]schema.RowDef, []bool) {
 		rowDefsFor = map[*schema.Template]rowDefs{}
 		for _, t := range schema.Templates {
 			d, f := buildRequestRowDefs(t)
-			rowDefsFor[t] = rowDefs{d, f}
+			rowDefsFor[t] = rowDefs{d, f, rowKeys(d)}
 		}
 	})
 	if rd, ok := rowDefsFor[m.tpl]; ok {
@@ -464,6 +464,25 @@ func (m *mapper) requestRowDefs() ([]schema.RowDef, []bool) {
 type rowDefs struct {
 	defs    []schema.RowDef
 	foreign []bool
+	keys    [][]rune // key(defs[j].Label)
+}
+
+// requestRowKeys are the keys of requestRowDefs' labels.
+func (m *mapper) requestRowKeys() [][]rune {
+	m.requestRowDefs()
+	if rd, ok := rowDefsFor[m.tpl]; ok {
+		return rd.keys
+	}
+	defs, _ := buildRequestRowDefs(m.tpl)
+	return rowKeys(defs)
+}
+
+func rowKeys(defs []schema.RowDef) [][]rune {
+	keys := make([][]rune, len(defs))
+	for j, r := range defs {
+		keys[j] = []rune(key(r.Label))
+	}
+	return keys
 }
 
 var (
