@@ -9,7 +9,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
-	"strings"
+	"sync"
 )
 
 // readDOCX reads word/document.xml with archive/zip and encoding/xml:
@@ -104,19 +104,30 @@ func (g *docxGuard) Read(p []byte) (int, error) {
 	return n, err
 }
 
+// docxCell is a finished cell of the row being read.
 type docxCell struct {
-	text     strings.Builder
-	span     int
-	vmerge   string // "", "restart" or "continue"
-	hasMerge bool
+	text   string
+	span   int
+	vmerge string // "", "restart" or "continue"
+}
+
+// docxOpenCell is the cell being read: its text is gathered in a buffer
+// kept for the table's next cell, and becomes a string when the cell ends.
+type docxOpenCell struct {
+	text   []byte
+	span   int
+	vmerge string
 }
 
 type docxTable struct {
-	index  int
-	rowNo  int
-	row    []*docxCell
-	cell   *docxCell
-	before int // w:gridBefore of the current row
+	index int
+	rowNo int
+	// row holds the row's finished cells; its array is reused by the
+	// table's next row.
+	row    []docxCell
+	cell   docxOpenCell
+	open   bool // a w:tc is being read: cell is in use
+	before int  // w:gridBefore of the current row
 	// origin[col] is the text of the vMerge restart cell above col.
 	origin map[int]string
 	line   int
@@ -126,7 +137,7 @@ type docxReader struct {
 	lay    *Layout
 	lim    Limits
 	block  int
-	para   strings.Builder
+	para   []byte // the paragraph's text so far; reused by the next
 	inPara bool
 	tables []*docxTable
 	nTable int
@@ -135,6 +146,10 @@ type docxReader struct {
 	// on it, so a limit is enforced before the memory is spent, not after.
 	err error
 }
+
+// docxBufs are the read buffers between the inflated document.xml and
+// the XML decoder, one per conversion running at a time.
+var docxBufs = sync.Pool{New: func() any { return bufio.NewReaderSize(nil, 64<<10) }}
 
 func (r *docxReader) fail(err error) {
 	if r.err == nil {
@@ -150,7 +165,13 @@ func (r *docxReader) cur() *docxTable {
 }
 
 func (r *docxReader) read(body io.Reader) error {
-	d := xml.NewDecoder(bufio.NewReaderSize(body, 64<<10))
+	br := docxBufs.Get().(*bufio.Reader)
+	br.Reset(body)
+	defer func() {
+		br.Reset(nil)
+		docxBufs.Put(br)
+	}()
+	d := xml.NewDecoder(br)
 	d.Strict = false
 	depth := 0
 	inText := false
@@ -195,14 +216,15 @@ func (r *docxReader) read(body io.Reader) error {
 			case "tr":
 				if tb := r.cur(); tb != nil {
 					r.block++
-					tb.row, tb.before, tb.line = nil, 0, r.block
+					tb.row, tb.before, tb.line = tb.row[:0], 0, r.block
 				}
 			case "tc":
 				if tb := r.cur(); tb != nil {
-					tb.cell = &docxCell{span: 1}
+					tb.cell = docxOpenCell{text: tb.cell.text[:0], span: 1}
+					tb.open = true
 				}
 			case "gridSpan":
-				if tb := r.cur(); tb != nil && tb.cell != nil {
+				if tb := r.cur(); tb != nil && tb.open {
 					if n, err := strconv.Atoi(attr(t, "val")); err == nil && n > 1 {
 						if n > maxColSpan {
 							n = maxColSpan
@@ -211,14 +233,13 @@ func (r *docxReader) read(body io.Reader) error {
 					}
 				}
 			case "gridBefore":
-				if tb := r.cur(); tb != nil && tb.cell == nil {
+				if tb := r.cur(); tb != nil && !tb.open {
 					if n, err := strconv.Atoi(attr(t, "val")); err == nil && n > 0 && n < maxColSpan {
 						tb.before = n
 					}
 				}
 			case "vMerge":
-				if tb := r.cur(); tb != nil && tb.cell != nil {
-					tb.cell.hasMerge = true
+				if tb := r.cur(); tb != nil && tb.open {
 					tb.cell.vmerge = attr(t, "val")
 					if tb.cell.vmerge == "" {
 						tb.cell.vmerge = "continue"
@@ -235,17 +256,18 @@ func (r *docxReader) read(body io.Reader) error {
 			case "t":
 				inText = false
 			case "p":
-				if tb := r.cur(); tb != nil && tb.cell != nil {
+				if tb := r.cur(); tb != nil && tb.open {
 					r.write(" ")
 				} else {
 					r.flushPara()
 				}
 				r.inPara = false
 			case "tc":
-				if tb := r.cur(); tb != nil && tb.cell != nil {
+				if tb := r.cur(); tb != nil && tb.open {
 					r.checkRow(tb)
-					tb.row = append(tb.row, tb.cell)
-					tb.cell = nil
+					c := &tb.cell
+					tb.row = append(tb.row, docxCell{text: string(c.text), span: c.span, vmerge: c.vmerge})
+					tb.open = false
 				}
 			case "tr":
 				if err := r.endRow(); err != nil {
@@ -258,7 +280,7 @@ func (r *docxReader) read(body io.Reader) error {
 			}
 		case xml.CharData:
 			if inText && skip == 0 {
-				r.write(string(t))
+				r.writeBytes(t)
 			}
 		}
 	}
@@ -274,20 +296,24 @@ func attr(e xml.StartElement, local string) string {
 }
 
 func (r *docxReader) write(s string) {
+	r.writeBytes([]byte(s))
+}
+
+func (r *docxReader) writeBytes(s []byte) {
 	max := r.lim.MaxTextBytes
-	if tb := r.cur(); tb != nil && tb.cell != nil {
-		if max > 0 && tb.cell.text.Len()+len(s) > max {
+	if tb := r.cur(); tb != nil && tb.open {
+		if max > 0 && len(tb.cell.text)+len(s) > max {
 			r.fail(fmt.Errorf("table %d row %d: a cell longer than %d bytes", tb.index, tb.rowNo+1, max))
 			return
 		}
-		tb.cell.text.WriteString(s)
+		tb.cell.text = append(tb.cell.text, s...)
 		return
 	}
-	if max > 0 && r.para.Len()+len(s) > max {
+	if max > 0 && len(r.para)+len(s) > max {
 		r.fail(fmt.Errorf("paragraph %d: longer than %d bytes", r.block+1, max))
 		return
 	}
-	r.para.WriteString(s)
+	r.para = append(r.para, s...)
 }
 
 // checkRow counts a finished cell against the row and document limits
@@ -311,8 +337,8 @@ func (r *docxReader) checkLines() {
 }
 
 func (r *docxReader) flushPara() {
-	t := collapseSpace(r.para.String())
-	r.para.Reset()
+	t := collapseSpace(string(r.para))
+	r.para = r.para[:0]
 	if t == "" {
 		return
 	}
@@ -328,9 +354,9 @@ func (r *docxReader) endRow() error {
 	}
 	tb.rowNo++
 	col := tb.before
-	var cells []Cell
+	cells := make([]Cell, 0, len(tb.row))
 	for _, c := range tb.row {
-		text := collapseSpace(c.text.String())
+		text := collapseSpace(c.text)
 		cell := Cell{Text: text, Col: col, ColSpan: c.span}
 		switch c.vmerge {
 		case "restart":
@@ -349,6 +375,6 @@ func (r *docxReader) endRow() error {
 	}
 	r.checkLines()
 	r.lay.Lines = append(r.lay.Lines, Line{Cells: cells, Line: tb.line, Table: tb.index, Row: tb.rowNo})
-	tb.row = nil
+	tb.row = tb.row[:0]
 	return nil
 }

@@ -12,7 +12,7 @@ import (
 // slot is one value position of a table row as read from the source.
 type slot struct {
 	raw        string
-	src        *schema.Loc
+	src        schema.Loc
 	confidence float64
 	// segmented is set when the value was cut out of a run of digits, and
 	// digits then holds the row's reading (see schema.Cell.Digits).
@@ -48,28 +48,69 @@ const maxCuts = 20000
 // since a table's labels all stand left of its values. Otherwise a word in a
 // value column would take the numbers after it for values and shift them.
 func splitRow(l Line) (labels, values []Cell) {
-	last := -1
-	seenNumber := false
-	// numberAfter[i]: a number stands somewhere right of cell i.
-	numberAfter := make([]bool, len(l.Cells)+1)
-	for i := len(l.Cells) - 1; i >= 0; i-- {
-		t := strings.TrimSpace(l.Cells[i].Text)
-		numberAfter[i] = numberAfter[i+1] || t != "" && isValueText(t) && strings.ContainsAny(t, "0123456789０１２３４５６７８９")
+	// Each cell is classified once: both passes below read the class.
+	const (
+		cellEmpty = iota
+		cellValue // isValueText
+		cellNumber
+		cellText
+	)
+	var buf [40]uint8
+	class := buf[:0]
+	if len(l.Cells) > len(buf) {
+		class = make([]uint8, 0, len(l.Cells))
 	}
-	for i, c := range l.Cells {
+	for _, c := range l.Cells {
 		t := strings.TrimSpace(c.Text)
 		switch {
 		case t == "":
+			class = append(class, cellEmpty)
 		case isValueText(t):
-			seenNumber = seenNumber || strings.ContainsAny(t, "0123456789０１２３４５６７８９")
-		case valueToken(t) || seenNumber || last >= 0 && strayWord(t) && numberAfter[i+1]:
+			if hasDigit(t) {
+				class = append(class, cellNumber)
+			} else {
+				class = append(class, cellValue)
+			}
 		default:
+			class = append(class, cellText)
+		}
+	}
+	last := -1
+	seenNumber := false
+	// numberAfter[i]: a number stands somewhere right of cell i.
+	var nbuf [41]bool
+	numberAfter := nbuf[:0]
+	if len(l.Cells)+1 > len(nbuf) {
+		numberAfter = make([]bool, 0, len(l.Cells)+1)
+	}
+	numberAfter = numberAfter[:len(l.Cells)+1]
+	numberAfter[len(l.Cells)] = false
+	for i := len(l.Cells) - 1; i >= 0; i-- {
+		numberAfter[i] = numberAfter[i+1] || class[i] == cellNumber
+	}
+	labelCells := 0
+	for i, c := range l.Cells {
+		switch class[i] {
+		case cellEmpty:
+		case cellValue:
+		case cellNumber:
+			seenNumber = true
+		default:
+			if seenNumber || valueToken(strings.TrimSpace(c.Text)) || last >= 0 && strayWord(strings.TrimSpace(c.Text)) && numberAfter[i+1] {
+				continue
+			}
 			last = i
 		}
 	}
 	if last >= 0 {
-		for _, c := range l.Cells[:last+1] {
-			if strings.TrimSpace(c.Text) != "" {
+		for i := range l.Cells[:last+1] {
+			if class[i] != cellEmpty {
+				labelCells++
+			}
+		}
+		labels = make([]Cell, 0, labelCells)
+		for i, c := range l.Cells[:last+1] {
+			if class[i] != cellEmpty {
 				labels = append(labels, c)
 			}
 		}
@@ -103,13 +144,13 @@ func strayWord(s string) bool {
 
 func blank(c Cell) bool { return strings.TrimSpace(c.Text) == "" }
 
-func cellLoc(l Line, c Cell) *schema.Loc {
+func cellLoc(l Line, c Cell) schema.Loc {
 	loc := l.Loc()
 	if c.Line > 0 {
 		loc.Line = c.Line
 	}
 	loc.Col = c.Col + 1
-	return &loc
+	return loc
 }
 
 // fit places a row's value cells into n columns.
@@ -218,22 +259,22 @@ func fit(l Line, values []Cell, n, preferTrail int) fitResult {
 
 func ambiguousFit(l Line, vals []Cell, n int, why string) fitResult {
 	var parts []string
-	var loc *schema.Loc
+	var loc schema.Loc
+	located := false
 	var cands []float64
 	for _, c := range vals {
 		if !blank(c) {
 			parts = append(parts, strings.TrimSpace(c.Text))
-			if loc == nil {
-				loc = cellLoc(l, c)
+			if !located {
+				loc, located = cellLoc(l, c), true
 			}
-			if p := parseValue(c.Text, schema.KindMoney, ""); p.value != nil {
-				cands = append(cands, *p.value)
+			if p := readValue(c.Text, schema.KindMoney, ""); p.ok {
+				cands = append(cands, p.v)
 			}
 		}
 	}
-	if loc == nil {
-		lc := l.Loc()
-		loc = &lc
+	if !located {
+		loc = l.Loc()
 	}
 	cands = uniqueSorted(cands)
 	out := make([]slot, n)
@@ -340,23 +381,35 @@ func uniqueSorted(v []float64) []float64 {
 
 // toCell turns a fitted slot into a canonical cell for a column.
 func toCell(s slot, col schema.ColDef, headerUnit string) *schema.Cell {
-	c := &schema.Cell{Raw: s.raw, Source: s.src, Confidence: s.confidence}
+	// The cell, its location and its number are one allocation: they are
+	// made together and live as long as the document.
+	b := &struct {
+		cell schema.Cell
+		loc  schema.Loc
+		v    float64
+	}{loc: s.src}
+	c := &b.cell
+	c.Raw, c.Source, c.Confidence = s.raw, &b.loc, s.confidence
 	switch {
 	case s.ambiguous:
 		c.Status = schema.StatusAmbiguous
 		c.Candidates = s.candidates
 		c.Confidence = 0
 	case s.segmented != nil:
-		v := *s.segmented
-		c.Value = &v
+		b.v = *s.segmented
+		c.Value = &b.v
 		c.Digits = s.digits
 		c.Status = schema.StatusNumber
 		if col.Kind == schema.KindMoney {
 			c.Unit = "万元"
 		}
 	default:
-		p := parseValue(s.raw, col.Kind, headerUnit)
-		c.Value, c.Status, c.Unit, c.Remark = p.value, p.status, p.unit, p.remark
+		p := readValue(s.raw, col.Kind, headerUnit)
+		if p.ok {
+			b.v = p.v
+			c.Value = &b.v
+		}
+		c.Status, c.Unit, c.Remark = p.status, p.unit, p.remark
 	}
 	return c
 }

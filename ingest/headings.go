@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/ogi-checker/ogi/schema"
 )
@@ -34,7 +35,41 @@ var sectionPatterns = func() map[string]*regexp.Regexp {
 	return out
 }()
 
+// sectionLiterals are text each of sectionBodies requires: a line without
+// it cannot match the pattern, and the pattern is not run on it.
+var sectionLiterals = map[string]string{
+	"overview":          "总体情况",
+	"active_disclosure": "主动公开政府信息",
+	"requests":          "收到和处理政府信息公开申请",
+	"review_litigation": "行政诉讼",
+	"problems":          "问题",
+	"other_matters":     "其他需要报告的事项",
+}
+
+// reHeadNumber is a heading's number and separator; headNumber reads it.
 var reHeadNumber = regexp.MustCompile(`^([一二三四五六七八九十]+)` + headSep)
+
+// headNumber is reHeadNumber.FindStringSubmatch by a scan: the number (the
+// leading run of 一…十) and what follows the number and its separator; ""
+// and c when c does not start with a number.
+func headNumber(c string) (num, rest string) {
+	i := 0
+	for i < len(c) {
+		r, n := utf8.DecodeRuneInString(c[i:])
+		if !strings.ContainsRune("一二三四五六七八九十", r) {
+			break
+		}
+		i += n
+	}
+	if i == 0 {
+		return "", c
+	}
+	num = c[:i]
+	if r, n := utf8.DecodeRuneInString(c[i:]); n > 0 && strings.ContainsRune("、.,，．", r) {
+		i += n
+	}
+	return num, c[i:]
+}
 
 // headMatch is one section heading a line can be.
 type headMatch struct {
@@ -56,42 +91,53 @@ const headingFuzzy = 0.7
 // for 存在的主要问题) is recognised by its words; one without a number only
 // when it is the whole line.
 func matchHeading(c string, cn *canon) []headMatch {
-	num, rest := "", c
-	if m := reHeadNumber.FindStringSubmatch(c); m != nil {
-		num, rest = m[1], c[len(m[0]):]
+	num, rest := headNumber(c)
+	numRunes := utf8.RuneCountInString(c[:len(c)-len(rest)])
+	// Most lines are no heading: the runes and the synonyms' rewrite are
+	// only made for a line that holds a synonym's written form.
+	var syn []rune
+	var synIdx []int
+	synText, hasSyn := "", false
+	if cn.partIn(rest) {
+		rr := []rune(rest)
+		idx := make([]int, len(rr))
+		for i := range idx {
+			idx[i] = i
+		}
+		syn, synIdx = cn.applyMap(rr, idx)
+		synText = string(syn)
+		hasSyn = len(syn) != len(rr) || synText != rest
 	}
-	numRunes := len([]rune(c)) - len([]rune(rest))
-	rr := []rune(rest)
-	idx := make([]int, len(rr))
-	for i := range idx {
-		idx[i] = i
-	}
-	syn, synIdx := cn.applyMap(rr, idx)
+	restRunes := utf8.RuneCountInString(rest)
 	var out []headMatch
 	for di, def := range schema.Sections {
 		re := sectionBodies[def.ID]
+		lit := sectionLiterals[def.ID]
 		hm := headMatch{def: di, numOK: num == def.Number}
-		if loc := re.FindStringIndex(rest); loc != nil {
-			hm.kind, hm.end = matchExact, numRunes+runeIndex(rest, loc[1])
-		} else if len(syn) != len(rr) || string(syn) != rest {
-			if loc := re.FindStringIndex(string(syn)); loc != nil {
-				e := runeIndex(string(syn), loc[1])
+		if strings.Contains(rest, lit) {
+			if loc := re.FindStringIndex(rest); loc != nil {
+				hm.kind, hm.end = matchExact, numRunes+runeIndex(rest, loc[1])
+			}
+		}
+		if hm.kind == matchNone && hasSyn && strings.Contains(synText, lit) {
+			if loc := re.FindStringIndex(synText); loc != nil {
+				e := runeIndex(synText, loc[1])
 				hm.kind, hm.end = matchSynonym, numRunes+synIdx[e-1]+1
 			}
 		}
 		if hm.kind == matchNone && hm.numOK {
 			body := []rune(key(strings.TrimPrefix(def.Heading, def.Number)))
 			k := []rune(key(rest))
-			if len(k) <= len(body)+4 && len(rr) <= 40 {
+			if len(k) <= len(body)+4 && restRunes <= 40 {
 				if s := similarity(k, body); s >= headingFuzzy {
-					hm.kind, hm.end, hm.score = matchFuzzy, len([]rune(c)), s
+					hm.kind, hm.end, hm.score = matchFuzzy, utf8.RuneCountInString(c), s
 				}
 			}
 		}
-		if hm.kind == matchNone && hm.numOK && len(rr) <= 40 && hasCue(key(rest), def.Cues) {
+		if hm.kind == matchNone && hm.numOK && restRunes <= 40 && hasCue(key(rest), def.Cues) {
 			// Numbered as the section and opening with its cue words
 			// (五、存在的主要问题和今后打算): the section, worded freely.
-			hm.kind, hm.end, hm.score = matchFuzzy, len([]rune(c)), headingFuzzy
+			hm.kind, hm.end, hm.score = matchFuzzy, utf8.RuneCountInString(c), headingFuzzy
 		}
 		if hm.kind == matchNone {
 			continue
@@ -150,7 +196,7 @@ func (m *mapper) findSections() {
 	}
 	var cands []cand
 	for i, l := range m.lines {
-		if nonEmptyCells(l) > 2 {
+		if nonEmptyOver(l, 2) {
 			continue
 		}
 		c := m.ctext[i]

@@ -499,7 +499,11 @@ func (r *htmlReader) endRow() error {
 		col = k
 		placeSpans()
 	}
-	sort.SliceStable(cells, func(i, j int) bool { return cells[i].Col < cells[j].Col })
+	// Rows without spans from above are in column order already; a stable
+	// sort would leave them as they are.
+	if !colsSorted(cells) {
+		sort.SliceStable(cells, func(i, j int) bool { return cells[i].Col < cells[j].Col })
+	}
 	r.cells += len(cells)
 	if r.lim.MaxCells > 0 && r.cells > r.lim.MaxCells {
 		return fmt.Errorf("line %d: more than %d table cells", t.line, r.lim.MaxCells)
@@ -648,6 +652,15 @@ func (r *htmlReader) firstMeta(names ...string) string {
 	return ""
 }
 
+func colsSorted(cells []Cell) bool {
+	for i := 1; i < len(cells); i++ {
+		if cells[i].Col < cells[i-1].Col {
+			return false
+		}
+	}
+	return true
+}
+
 // essential tells lines that are certainly report text: section headings
 // and table rows. Chrome never holds them; a container that holds them all
 // is the report body.
@@ -655,7 +668,7 @@ func essential(l Line) bool {
 	if l.Table > 0 {
 		return true
 	}
-	c := compact(l.Text())
+	c := compactLine(l)
 	if len([]rune(c)) > 80 {
 		return false
 	}

@@ -3,6 +3,7 @@ package ingest
 import (
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/ogi-checker/ogi/schema"
 )
@@ -45,7 +46,7 @@ func Map(lay *Layout, src schema.Source) *schema.Document {
 	m := &mapper{lines: lines, format: lay.Format, runTogether: runTogether, cuts: map[string][][]float64{}, page: lay.Page}
 	m.ctext = make([]string, len(lines))
 	for i, l := range lines {
-		m.ctext[i] = compact(l.Text())
+		m.ctext[i] = compactLine(l)
 	}
 	if runTogether {
 		m.diag("run_together", "warning", "table cells are run together without separators; numbers were recovered from digit runs where that was unambiguous", nil)
@@ -112,6 +113,18 @@ func nonEmptyCells(l Line) int {
 	return n
 }
 
+// nonEmptyOver reports whether nonEmptyCells(l) > n, counting no further.
+func nonEmptyOver(l Line, n int) bool {
+	for _, c := range l.Cells {
+		if strings.TrimSpace(c.Text) != "" {
+			if n--; n < 0 {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // headLine returns the line index of a section heading, or -1.
 func (m *mapper) headLine(id string) int {
 	for _, h := range m.heads {
@@ -175,11 +188,32 @@ func (m *mapper) buildSections() {
 
 // detectTemplate scores the labels unique to each template.
 func (m *mapper) detectTemplate() (string, []string) {
-	all := strings.Join(m.ctext, "\n")
+	// One pass over the lines finds every marker (none spans two lines:
+	// compact text has no line breaks), instead of one search per marker.
+	var found [2][]bool
+	for t := range found {
+		found[t] = make([]bool, len(templateMarkers[markerTemplates[t]]))
+	}
+	for _, line := range m.ctext {
+		for i := 0; i < len(line); {
+			r, n := rune(line[i]), 1
+			if r >= utf8.RuneSelf {
+				r, n = utf8.DecodeRuneInString(line[i:])
+			}
+			if markerHead[r&markerHeadMask] {
+				for _, ref := range markerStarts[r] {
+					if !found[ref.tpl][ref.i] && strings.HasPrefix(line[i:], compactMarkers[markerTemplates[ref.tpl]][ref.i]) {
+						found[ref.tpl][ref.i] = true
+					}
+				}
+			}
+			i += n
+		}
+	}
 	score := map[string][]string{}
-	for _, id := range []string{schema.Template2019, schema.Template2021} {
+	for t, id := range markerTemplates {
 		for i, mk := range templateMarkers[id] {
-			if strings.Contains(all, compactMarkers[id][i]) {
+			if found[t][i] {
 				score[id] = append(score[id], mk)
 			}
 		}
@@ -213,11 +247,19 @@ func (m *mapper) split(i int) ([]Cell, []Cell) {
 		return rs.labels, rs.values
 	}
 	l, v := splitRow(m.lines[i])
-	var b strings.Builder
-	for _, c := range l {
-		b.WriteString(c.Text)
+	rs := &rowSplit{labels: l, values: v}
+	switch len(l) {
+	case 0:
+	case 1:
+		rs.labelKey = key(l[0].Text)
+	default:
+		var b strings.Builder
+		for _, c := range l {
+			b.WriteString(c.Text)
+		}
+		rs.labelKey = key(b.String())
 	}
-	m.splits[i] = &rowSplit{labels: l, values: v, labelKey: key(b.String())}
+	m.splits[i] = rs
 	return l, v
 }
 
@@ -247,6 +289,32 @@ func (m *mapper) intro(title *schema.Loc) {
 		parts = append(parts, t)
 	}
 	m.doc.Intro = schema.Intro{Text: strings.Join(parts, "\n"), Source: src}
+}
+
+// markerTemplates are the templates detectTemplate scores, in its order.
+var markerTemplates = [2]string{schema.Template2019, schema.Template2021}
+
+// markerRef is one of templateMarkers: markerTemplates[tpl]'s i-th.
+type markerRef struct{ tpl, i int }
+
+// markerStarts lists the markers by the first rune of their compact form,
+// and markerHead[r&markerHeadMask] says whether a rune may start one: the
+// scan of a line looks a rune up only where the table says it may.
+var (
+	markerStarts = map[rune][]markerRef{}
+	markerHead   [markerHeadMask + 1]bool
+)
+
+const markerHeadMask = 1023
+
+func init() {
+	for t, id := range markerTemplates {
+		for i, mk := range compactMarkers[id] {
+			r, _ := utf8.DecodeRuneInString(mk)
+			markerStarts[r] = append(markerStarts[r], markerRef{t, i})
+			markerHead[r&markerHeadMask] = true
+		}
+	}
 }
 
 // compactMarkers are templateMarkers in compact form, computed once.

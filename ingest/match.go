@@ -81,6 +81,20 @@ func (c *canon) apply(k string) string {
 	return k
 }
 
+// partIn reports whether s holds the written form of one of c's part
+// synonyms, the test applyMap makes before it rewrites anything.
+func (c *canon) partIn(s string) bool {
+	if c == nil {
+		return false
+	}
+	for _, p := range c.parts {
+		if strings.Contains(s, p.Written) {
+			return true
+		}
+	}
+	return false
+}
+
 // applyMap is apply on runes that carry an index into some original text:
 // every rune of a replacement takes the index of the written rune at the
 // same offset, and its last rune that of the written text's last, so that a
@@ -143,8 +157,8 @@ func editSimilarity(a, b []rune) float64 {
 	if len(a) == 0 || len(b) == 0 || len(a) > maxEditRunes || len(b) > maxEditRunes {
 		return 0
 	}
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
+	var pbuf, cbuf [maxEditRunes + 1]int
+	prev, cur := pbuf[:len(b)+1], cbuf[:len(b)+1]
 	for j := range prev {
 		prev[j] = j
 	}

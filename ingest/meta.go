@@ -236,8 +236,9 @@ func agencyKind(agency string) string {
 // closingLine returns the index of the first line of the 落款 block (agency
 // name and date after section 六), or -1 when there is none.
 func (m *mapper) closingLine() int {
+	// A line's compact text is empty exactly when the line is blank.
 	last := len(m.lines) - 1
-	for last >= 0 && strings.TrimSpace(m.lines[last].Text()) == "" {
+	for last >= 0 && m.ctext[last] == "" {
 		last--
 	}
 	if last < 0 {
@@ -245,8 +246,7 @@ func (m *mapper) closingLine() int {
 	}
 	first := -1
 	for i := last; i >= 0 && i >= last-3; i-- {
-		t := strings.TrimSpace(m.lines[i].Text())
-		c := compact(t)
+		c := m.ctext[i]
 		if c == "" {
 			continue
 		}
@@ -281,7 +281,7 @@ func (m *mapper) dates() {
 			limit = m.heads[0].line
 		}
 		for i := 0; i < limit && i < 30; i++ {
-			t := compact(m.lines[i].Text())
+			t := m.ctext[i]
 			if len([]rune(t)) > 40 {
 				continue
 			}

@@ -3,6 +3,7 @@ package ingest
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
 	"golang.org/x/text/width"
@@ -69,9 +70,63 @@ func fold(s string) string {
 // compact is fold without any white space: the form used to compare headings
 // and labels whose spacing differs between layouts (商业企 业, 三本 年度).
 func compact(s string) string {
+	// Text already compact (most cells) is returned as it is; otherwise
+	// the unchanged stretches are copied whole, not rune by rune.
+	i := 0
+	for i < len(s) {
+		c := s[i]
+		if c < 0x80 {
+			if asciiSpace(c) {
+				break
+			}
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if compactChanges(r, n) {
+			break
+		}
+		i += n
+	}
+	if i == len(s) {
+		return s
+	}
 	var b strings.Builder
 	b.Grow(len(s))
-	for _, r := range s {
+	appendCompact(&b, s)
+	return b.String()
+}
+
+// compactLine is compact(l.Text()) without joining the cells first:
+// compact drops the spaces Text joins them with and trims.
+func compactLine(l Line) string {
+	if len(l.Cells) == 1 {
+		return compact(l.Cells[0].Text)
+	}
+	n := 0
+	for _, c := range l.Cells {
+		n += len(c.Text)
+	}
+	var b strings.Builder
+	b.Grow(n)
+	for _, c := range l.Cells {
+		appendCompact(&b, c.Text)
+	}
+	return b.String()
+}
+
+// appendCompact writes compact(s) to b.
+func appendCompact(b *strings.Builder, s string) {
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < 0x80 {
+			if !asciiSpace(c) {
+				b.WriteByte(c)
+			}
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
 		switch {
 		case r >= 0xFF01 && r <= 0xFF5E:
 			b.WriteRune(r - 0xFEE0)
@@ -79,13 +134,26 @@ func compact(s string) string {
 			b.WriteString(width.Fold.String(string(r)))
 		case isCompatHan(r):
 			b.WriteString(foldCompatHan(r))
-		case r == ' ' || r == '\t' || r == '\n' || r == '\r' || r == 0x3000 || r == 0xA0 || r == '\f' || r == '\v':
-		case r > 0x7F && unicode.IsSpace(r):
+		case r == 0x3000 || r == 0xA0 || unicode.IsSpace(r):
+		case r == utf8.RuneError && n == 1:
+			b.WriteRune(r) // an invalid byte reads as U+FFFD
 		default:
-			b.WriteRune(r)
+			b.WriteString(s[i : i+n])
 		}
+		i += n
 	}
-	return b.String()
+}
+
+// asciiSpace is the ASCII white space compact drops.
+func asciiSpace(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'
+}
+
+// compactChanges reports whether compact writes the non-ASCII rune r (n
+// bytes in its source) other than as those bytes.
+func compactChanges(r rune, n int) bool {
+	return r >= 0xFF01 && r <= 0xFFEF || isCompatHan(r) || r == 0x3000 || r == 0xA0 ||
+		r == utf8.RuneError && n == 1 || unicode.IsSpace(r)
 }
 
 // isKeyRune reports whether r survives in a matching key: Han characters,
@@ -105,15 +173,90 @@ func isKeyRune(r rune) bool {
 
 // key reduces a label to the runes that identify it.
 func key(s string) string {
-	s = fold(s)
-	var b strings.Builder
-	b.Grow(len(s))
-	for _, r := range s {
-		if isKeyRune(r) {
-			b.WriteRune(r)
+	// Without anything to fold (most labels), the key is s less the runes
+	// it drops, and s itself when it drops none.
+	i := 0
+	for i < len(s) {
+		c := s[i]
+		if c < 0x80 {
+			if !isKeyRune(rune(c)) {
+				break
+			}
+			i++
+			continue
 		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if foldChanges(r) || !isKeyRune(r) {
+			break
+		}
+		i += n
+	}
+	if i == len(s) {
+		return s
+	}
+	var b strings.Builder
+	if !wideFold(s[i:]) {
+		// Only full-width ASCII and the ideographic space to fold: fold
+		// maps them rune by rune, so they are folded as they are kept.
+		b.Grow(len(s))
+		b.WriteString(s[:i])
+		for i < len(s) {
+			if c := s[i]; c < 0x80 {
+				if isKeyRune(rune(c)) {
+					b.WriteByte(c)
+				}
+				i++
+				continue
+			}
+			r, n := utf8.DecodeRuneInString(s[i:])
+			switch {
+			case r >= 0xFF01 && r <= 0xFF5E:
+				if a := r - 0xFEE0; isKeyRune(a) {
+					b.WriteByte(byte(a))
+				}
+			case r == 0x3000: // a space
+			case isKeyRune(r):
+				b.WriteString(s[i : i+n])
+			}
+			i += n
+		}
+		return b.String()
+	}
+	s = fold(s)
+	i = 0
+	b.Grow(len(s))
+	for i < len(s) {
+		if c := s[i]; c < 0x80 {
+			if isKeyRune(rune(c)) {
+				b.WriteByte(c)
+			}
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if isKeyRune(r) {
+			b.WriteString(s[i : i+n])
+		}
+		i += n
 	}
 	return b.String()
+}
+
+// foldChanges reports whether fold changes the rune r.
+func foldChanges(r rune) bool {
+	return r >= 0xFF01 && r <= 0xFFEF || r == 0x3000 || isCompatHan(r)
+}
+
+// wideFold reports whether s holds a rune fold changes other than by the
+// fixed offset of full-width ASCII: the other width forms (which make fold
+// run width.Fold over the whole text) and radicals.
+func wideFold(s string) bool {
+	for _, r := range s {
+		if r >= 0xFF5F && r <= 0xFFEF || isCompatHan(r) {
+			return true
+		}
+	}
+	return false
 }
 
 // keyMap is key with, for each kept rune, its rune index in the original

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
+	"unicode/utf8"
 
 	"github.com/ogi-checker/ogi/schema"
 )
@@ -12,6 +14,7 @@ import (
 type dataRow struct {
 	line   int
 	own    []rune // key of the row's own label cells
+	ownKey string // own as a string
 	before []rune // key of label-only lines since the previous data row
 	values []Cell
 	// text is the label as written (the lines above it, then its own
@@ -49,16 +52,21 @@ func (m *mapper) collectRows(from, to, n int) []dataRow {
 			}
 			continue
 		}
-		before := []rune(key(strings.Join(pending, "")))
+		var before []rune
+		if len(pending) > 0 {
+			before = []rune(key(strings.Join(pending, "")))
+		}
 		if len(before) > maxPendingRune {
 			before = before[len(before)-maxPendingRune:]
 		}
 		// A label is at most a few dozen characters and ends where the
 		// values begin; a longer "label" is text, and scoring it whole
 		// would cost quadratic time.
-		ownKey := []rune(m.splits[i].labelKey)
+		ownStr := m.splits[i].labelKey
+		ownKey := []rune(ownStr)
 		if len(ownKey) > 2*maxPendingRune {
 			ownKey = ownKey[len(ownKey)-2*maxPendingRune:]
+			ownStr = string(ownKey)
 		}
 		labels, _ := m.split(i)
 		var txt []string
@@ -68,7 +76,7 @@ func (m *mapper) collectRows(from, to, n int) []dataRow {
 		for _, c := range labels {
 			txt = append(txt, strings.TrimSpace(c.Text))
 		}
-		rows = append(rows, dataRow{line: i, own: ownKey, before: before, values: values, text: strings.Join(txt, " ")})
+		rows = append(rows, dataRow{line: i, own: ownKey, ownKey: ownStr, before: before, values: values, text: strings.Join(txt, " ")})
 		pending = pending[:0]
 	}
 	return rows
@@ -178,7 +186,7 @@ func alignRows(rows []dataRow, labels [][]rune, foreign []bool, c *canon) ([]int
 		// A row whose own label is exactly a template label (the usual case)
 		// needs no fuzzy scoring against the others.
 		exact := -1
-		own := string(rows[i].own)
+		own := rows[i].ownKey
 		cown := c.apply(own)
 		for _, o := range []string{own, cown} {
 			for j := range labels {
@@ -292,10 +300,7 @@ func (m *mapper) mapRequests() {
 		return
 	}
 	defs, foreign := m.requestRowDefs()
-	labels := make([][]rune, len(defs))
-	for j, r := range defs {
-		labels[j] = []rune(key(r.Label))
-	}
+	labels := m.requestRowKeys()
 	assign, inferred := alignRows(rows, labels, foreign, m.canon)
 	ids := make([]string, len(defs))
 	for j, d := range defs {
@@ -319,15 +324,7 @@ const requestNote = "（本列数据的勾稽关系为：第一项加第二项�
 // variant; only a synonym, or a cell as long as the header and similar to
 // it, is.
 func (m *mapper) checkRequestHeader(from, to int) {
-	type hdr struct{ col, label string }
-	vocab := []hdr{{"", requestNote}, {"", "申请人情况"}, {"", "法人或其他组织"}}
-	for _, c := range m.tpl.RequestCols {
-		vocab = append(vocab, hdr{c.ID, c.Label})
-	}
-	keys := make([]string, len(vocab))
-	for i, v := range vocab {
-		keys[i] = key(v.label)
-	}
+	vocab := requestHeaderVocab(m.tpl)
 	if from < 0 {
 		from = 0
 	}
@@ -338,8 +335,11 @@ func (m *mapper) checkRequestHeader(from, to int) {
 				continue
 			}
 			ck := m.canon.apply(k)
+			short := utf8.RuneCountInString(k) < 4
+			var ckRunes []rune
 			best, bestScore, bestKind := -1, 0.0, matchNone
-			for vi, vk := range keys {
+			for vi, v := range vocab {
+				vk := v.key
 				if strings.Contains(vk, k) || strings.Contains(k, vk) {
 					best, bestKind = -1, matchExact // a header, or part of one
 					break
@@ -348,10 +348,13 @@ func (m *mapper) checkRequestHeader(from, to int) {
 					best, bestScore, bestKind = vi, 1, matchSynonym
 					continue
 				}
-				if bestKind == matchSynonym || len([]rune(k)) < 4 {
+				if bestKind == matchSynonym || short {
 					continue
 				}
-				if s := editSimilarity([]rune(ck), []rune(vk)); s >= 0.75 && s > bestScore {
+				if ckRunes == nil {
+					ckRunes = []rune(ck)
+				}
+				if s := editSimilarity(ckRunes, v.runes); s >= 0.75 && s > bestScore {
 					best, bestScore, bestKind = vi, s, matchFuzzy
 				}
 			}
@@ -360,6 +363,45 @@ func (m *mapper) checkRequestHeader(from, to int) {
 			}
 		}
 	}
+}
+
+// headerWord is one header text of table 3 checkRequestHeader knows, with
+// its key as a string and as runes.
+type headerWord struct {
+	col, label, key string
+	runes           []rune
+}
+
+var (
+	headerVocabOnce sync.Once
+	headerVocabFor  map[*schema.Template][]headerWord
+)
+
+// requestHeaderVocab is the note and the column headers of a template's
+// table 3, keyed once for all documents.
+func requestHeaderVocab(tpl *schema.Template) []headerWord {
+	headerVocabOnce.Do(func() {
+		headerVocabFor = map[*schema.Template][]headerWord{}
+		for _, t := range schema.Templates {
+			headerVocabFor[t] = buildHeaderVocab(t)
+		}
+	})
+	if v, ok := headerVocabFor[tpl]; ok {
+		return v
+	}
+	return buildHeaderVocab(tpl)
+}
+
+func buildHeaderVocab(tpl *schema.Template) []headerWord {
+	vocab := []headerWord{{label: requestNote}, {label: "申请人情况"}, {label: "法人或其他组织"}}
+	for _, c := range tpl.RequestCols {
+		vocab = append(vocab, headerWord{col: c.ID, label: c.Label})
+	}
+	for i := range vocab {
+		vocab[i].key = key(vocab[i].label)
+		vocab[i].runes = []rune(vocab[i].key)
+	}
+	return vocab
 }
 
 // rowVariants reports the aligned rows whose label matched only as a variant:
@@ -382,7 +424,7 @@ func (m *mapper) rowVariants(table string, rows []dataRow, assign []int, inferre
 // (its own cells end with the label, or they and the lines above cover it),
 // by a synonym, or only by similarity.
 func rowMatch(r dataRow, label []rune, c *canon) (matchKind, float64) {
-	own, ls := string(r.own), string(label)
+	own, ls := r.ownKey, string(label)
 	if own == ls || strings.HasSuffix(own, ls) || labelScore(r.own, label) == 1 {
 		return matchExact, 1
 	}
@@ -403,17 +445,63 @@ func rowMatch(r dataRow, label []rune, c *canon) (matchKind, float64) {
 // report with the 2019 single （六）其他处理 row), and a row read under its own
 // id is more honest than one forced into a row it is not.
 func (m *mapper) requestRowDefs() ([]schema.RowDef, []bool) {
+	rowDefsOnce.Do(func() {
+		rowDefsFor = map[*schema.Template]rowDefs{}
+		for _, t := range schema.Templates {
+			d, f := buildRequestRowDefs(t)
+			rowDefsFor[t] = rowDefs{d, f, rowKeys(d)}
+		}
+	})
+	if rd, ok := rowDefsFor[m.tpl]; ok {
+		return rd.defs, rd.foreign
+	}
+	return buildRequestRowDefs(m.tpl)
+}
+
+// rowDefs are requestRowDefs' lists for one template, made once: every
+// document asks for them three times, and they depend on the template
+// alone. Callers only read them.
+type rowDefs struct {
+	defs    []schema.RowDef
+	foreign []bool
+	keys    [][]rune // key(defs[j].Label)
+}
+
+// requestRowKeys are the keys of requestRowDefs' labels.
+func (m *mapper) requestRowKeys() [][]rune {
+	m.requestRowDefs()
+	if rd, ok := rowDefsFor[m.tpl]; ok {
+		return rd.keys
+	}
+	defs, _ := buildRequestRowDefs(m.tpl)
+	return rowKeys(defs)
+}
+
+func rowKeys(defs []schema.RowDef) [][]rune {
+	keys := make([][]rune, len(defs))
+	for j, r := range defs {
+		keys[j] = []rune(key(r.Label))
+	}
+	return keys
+}
+
+var (
+	rowDefsOnce sync.Once
+	rowDefsFor  map[*schema.Template]rowDefs
+)
+
+func buildRequestRowDefs(tpl *schema.Template) ([]schema.RowDef, []bool) {
 	other := schema.Templates[schema.Template2019]
-	if m.tpl.ID == schema.Template2019 {
+	if tpl.ID == schema.Template2019 {
 		other = schema.Templates[schema.Template2021]
 	}
 	own := map[string]bool{}
-	for _, r := range m.tpl.RequestRows {
+	for _, r := range tpl.RequestRows {
 		own[r.ID] = true
 	}
 	var defs []schema.RowDef
 	var foreign []bool
-	for _, r := range m.tpl.RequestRows {
+	for _, r := range tpl.RequestRows {
 		if r.ID == "total_handled" {
 			for _, o := range other.RequestRows {
 				if !own[o.ID] {

@@ -155,7 +155,7 @@ func splitText(text, format string, lim Limits) (*Layout, error) {
 		if s != raw[i] {
 			k = classify(s, pdf) // form feeds stripped
 		}
-		if rePageFurniture.MatchString(s) {
+		if pageFurniture(s) {
 			continue
 		}
 		switch {
@@ -324,11 +324,26 @@ func fieldCells(fields []string) []Cell {
 // separatorRow tells a markdown |---|---| row.
 func separatorRow(fields []string) bool {
 	for _, f := range fields {
-		if !reMDSeparator.MatchString(f) {
+		// The pattern starts, after space, with ':' or '-': other fields
+		// (every cell of a data row) are told without it.
+		t := strings.TrimLeft(f, reSpace)
+		if t == "" || t[0] != ':' && t[0] != '-' || !reMDSeparator.MatchString(f) {
 			return false
 		}
 	}
 	return true
+}
+
+// pageFurniture is rePageFurniture.MatchString(s), the pattern run only on
+// a line that starts, after space, with one of its dashes.
+func pageFurniture(s string) bool {
+	t := strings.TrimLeft(s, reSpace)
+	for _, d := range []string{"-", "—", "–", "－"} {
+		if strings.HasPrefix(t, d) {
+			return rePageFurniture.MatchString(s)
+		}
+	}
+	return false
 }
 
 // joinWrapped joins a cell's text broken over lines: no space between CJK

@@ -129,7 +129,7 @@ func hasReportStructure(lay *Layout, doc *schema.Document) bool {
 		}
 	}
 	for _, l := range lay.Lines {
-		t := compact(l.Text())
+		t := compactLine(l)
 		for _, w := range reportWords {
 			if strings.Contains(t, w) {
 				return true

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/ogi-checker/ogi/schema"
 )
@@ -39,6 +40,27 @@ type parsed struct {
 	// numeral is set when the number was written in Chinese numerals (〇,
 	// 壹): read, but worth a diagnostic.
 	numeral bool
+}
+
+// reading is parsed with the number held by value: reading a cell's text
+// allocates nothing, and the mapper places the number where it keeps the
+// document's numbers.
+type reading struct {
+	v       float64
+	ok      bool // v is the number read
+	status  string
+	unit    string
+	remark  string
+	numeral bool
+}
+
+func (r reading) parsed() parsed {
+	p := parsed{status: r.status, unit: r.unit, remark: r.remark, numeral: r.numeral}
+	if r.ok {
+		v := r.v
+		p.value = &v
+	}
+	return p
 }
 
 // numerals are the Chinese digits a cell may hold instead of an Arabic one:
@@ -75,16 +97,65 @@ var entitySpace = strings.NewReplacer("&nbsp;", " ", "&#160;", " ", "&#xa0;", " 
 // space entities and non-breaking spaces turned into spaces, white space
 // collapsed.
 func cellText(raw string) string {
+	if plainCell(raw) {
+		return raw
+	}
 	s := fold(raw)
-	if strings.Contains(s, "&") {
+	if strings.IndexByte(s, '&') >= 0 {
 		s = entitySpace.Replace(s)
 	}
-	return strings.Join(strings.Fields(s), " ")
+	return collapseSpace(s)
+}
+
+// plainCell reports whether cellText leaves s as it is: nothing to fold,
+// no '&', and no white space but single ASCII spaces between words. One
+// scan settles most cells, which cellText would otherwise walk three times.
+func plainCell(s string) bool {
+	prevSpace := true // a leading space is not plain
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < 0x80 {
+			if c == '&' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f' || c == ' ' && prevSpace {
+				return false
+			}
+			prevSpace = c == ' '
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if foldChanges(r) || unicode.IsSpace(r) {
+			return false
+		}
+		prevSpace = false
+		i += n
+	}
+	return !prevSpace || s == ""
+}
+
+// hasDigit reports whether s holds an ASCII or a full-width digit
+// (０…９, U+FF10…U+FF19, EF BC 90…99 in UTF-8), byte by byte: a value test
+// runs on every cell, and strings.ContainsAny decodes each rune of s
+// against each rune of the set.
+func hasDigit(s string) bool {
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= '0' && c <= '9':
+			return true
+		case c == 0xEF && i+2 < len(s) && s[i+1] == 0xBC && s[i+2] >= 0x90 && s[i+2] <= 0x99:
+			return true
+		}
+	}
+	return false
 }
 
 // parseValue reads a numeric cell written as raw under a column of the given
 // kind. headerUnit is the unit the column header states (e.g. 万元), if any.
 func parseValue(raw, kind, headerUnit string) parsed {
+	return readValue(raw, kind, headerUnit).parsed()
+}
+
+// readValue is parseValue.
+func readValue(raw, kind, headerUnit string) reading {
 	if allDigits(raw) && (len(raw) == 1 || raw[0] != '0') && kind != schema.KindMoney {
 		if v, err := strconv.ParseFloat(raw, 64); err == nil {
 			return num(v, "")
@@ -92,10 +163,10 @@ func parseValue(raw, kind, headerUnit string) parsed {
 	}
 	s := cellText(raw)
 	if s == "" {
-		return parsed{status: schema.StatusBlank}
+		return reading{status: schema.StatusBlank}
 	}
 	if placeholders[s] || isDashRun(s) {
-		return parsed{status: schema.StatusPlaceholder}
+		return reading{status: schema.StatusPlaceholder}
 	}
 	if v, ok := numeralValue(s); ok && (kind != schema.KindMoney || v == 0) {
 		// An amount in numerals would need its unit guessed; 〇 is
@@ -144,19 +215,25 @@ func parseValue(raw, kind, headerUnit string) parsed {
 			return num(v, remark)
 		}
 	}
-	return parsed{status: schema.StatusText}
+	return reading{status: schema.StatusText}
 }
 
-func parseMoney(s, headerUnit, remark string) parsed {
-	m := reMoney.FindStringSubmatch(strings.ReplaceAll(s, " ", ""))
-	if m == nil {
-		return parsed{status: schema.StatusText}
+func parseMoney(s, headerUnit, remark string) reading {
+	var amount, unit string
+	if allDigits(s) {
+		// What reMoney reads of digits alone: the amount, no unit.
+		amount = s
+	} else {
+		m := reMoney.FindStringSubmatch(strings.ReplaceAll(s, " ", ""))
+		if m == nil {
+			return reading{status: schema.StatusText}
+		}
+		amount, unit = m[1], m[2]
 	}
-	v, ok := number(m[1])
+	v, ok := number(amount)
 	if !ok {
-		return parsed{status: schema.StatusText}
+		return reading{status: schema.StatusText}
 	}
-	unit := m[2]
 	if unit == "" {
 		unit = headerUnit
 	}
@@ -182,8 +259,8 @@ func number(s string) (float64, bool) {
 	return v, true
 }
 
-func num(v float64, remark string) parsed {
-	return parsed{value: &v, status: schema.StatusNumber, remark: remark}
+func num(v float64, remark string) reading {
+	return reading{v: v, ok: true, status: schema.StatusNumber, remark: remark}
 }
 
 // round6 removes float noise from unit conversion (251000元 → 25.1 万元).
@@ -211,7 +288,10 @@ func isValueText(s string) bool {
 	}
 	// Without a digit only a placeholder or a blank can be a value; this
 	// settles every label without running the value grammar.
-	if !strings.ContainsAny(s, "0123456789０１２３４５６７８９") {
+	if !hasDigit(s) {
+		if hasWordHan(s) {
+			return false
+		}
 		t := cellText(s)
 		return t == "" || placeholders[t] || isDashRun(t)
 	}
@@ -220,11 +300,10 @@ func isValueText(s string) bool {
 	if !valueHan(s) {
 		return false
 	}
-	p := parseValue(s, schema.KindMoney, "")
-	if p.status != schema.StatusText {
+	if readValue(s, schema.KindMoney, "").status != schema.StatusText {
 		return true
 	}
-	return parseValue(s, schema.KindDelta, "").status != schema.StatusText
+	return readValue(s, schema.KindDelta, "").status != schema.StatusText
 }
 
 // valueHan reports whether every Han character of s can occur in a value.
@@ -260,6 +339,9 @@ var (
 // a reference (见附件), an estimate (约1). Such a cell occupies its column;
 // taking it for a label would move every number after it one column left.
 func valueToken(s string) bool {
+	if notValueToken(s) {
+		return false
+	}
 	t := cellText(s)
 	if t == "" {
 		return false
@@ -267,7 +349,123 @@ func valueToken(s string) bool {
 	if _, ok := numeralValue(t); ok {
 		return true
 	}
-	return reReference.MatchString(t) || reApprox.MatchString(t)
+	return isReference(t) || approxLead(t) && reApprox.MatchString(t)
+}
+
+// hasWordHan reports whether s holds a CJK ideograph that no placeholder
+// has (all but 无暂空一). No folding or entity removes one, so cellText(s)
+// keeps it and is then no placeholder, no dash run and not blank.
+func hasWordHan(s string) bool {
+	for i := 0; i < len(s); {
+		if s[i] < utf8.RuneSelf {
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if r >= 0x4E00 && r <= 0x9FFF && r != '无' && r != '暂' && r != '空' && r != '一' {
+			return true
+		}
+		i += n
+	}
+	return false
+}
+
+// notValueToken settles most label cells without cellText: text with no
+// digit, no '&' and no radical or compatibility ideograph folds to text
+// with the same first rune and no digit, so it can be a numeral, a
+// reference or an estimate only if its first rune is a numeral, 见 or 详.
+func notValueToken(s string) bool {
+	first := rune(-1)
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c >= '0' && c <= '9' || c == '&' {
+				return false
+			}
+			if first < 0 && !asciiSpace(c) {
+				first = rune(c)
+			}
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if r >= 0xFF10 && r <= 0xFF19 || isCompatHan(r) {
+			return false
+		}
+		if first < 0 && !unicode.IsSpace(r) {
+			first = r
+		}
+		i += n
+	}
+	if first < 0 {
+		return true // blank: cellText is empty
+	}
+	_, numeral := numerals[first]
+	return !numeral && first != '见' && first != '详'
+}
+
+// referenceTargets are what reReference lets 见 point at.
+var referenceTargets = []string{"附件", "附表", "附页", "备注", "说明", "下表", "上表"}
+
+// isReference is reReference.MatchString(t) without the regexp machinery:
+// the pattern is a literal prefix test, and every label cell is put to it.
+func isReference(t string) bool {
+	t = strings.TrimPrefix(t, "详")
+	rest, ok := strings.CutPrefix(t, "见")
+	if !ok {
+		return false
+	}
+	for _, w := range referenceTargets {
+		if strings.HasPrefix(rest, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// approxLead reports whether t can match reApprox, by what the pattern
+// requires at the start: one of its words and then (after spaces) a digit,
+// or digits, an optional fraction, spaces and one of 余多左右以上. The
+// regexp then only runs on cells that can be estimates.
+func approxLead(t string) bool {
+	if t == "" {
+		return false
+	}
+	if c := t[0]; c >= '0' && c <= '9' {
+		i := skipDigits(t, 0)
+		if i < len(t) && t[i] == '.' {
+			if j := skipDigits(t, i+1); j > i+1 {
+				i = j
+			}
+		}
+		rest := strings.TrimLeft(t[i:], reSpace)
+		for _, w := range []string{"余", "多", "左右", "以上"} {
+			if strings.HasPrefix(rest, w) {
+				return true
+			}
+		}
+		return false
+	}
+	for _, w := range []string{"大约", "超过", "不足", "不到", "约", "近", "超", "逾"} {
+		if rest, ok := strings.CutPrefix(t, w); ok {
+			if rest = strings.TrimLeft(rest, reSpace); rest != "" && rest[0] >= '0' && rest[0] <= '9' {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// reSpace is what \s matches in a Go regexp.
+const reSpace = " \t\n\f\r"
+
+// skipDigits returns the index of the first byte at or after i in s that
+// is not an ASCII digit.
+func skipDigits(s string, i int) int {
+	for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+		i++
+	}
+	return i
 }
 
 // noteCells names in a diagnostic every table cell whose text is not plain
