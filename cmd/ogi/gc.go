@@ -10,6 +10,9 @@ import (
 // sets none: the default of --memory-limit.
 const defaultMemoryLimitMiB = 192
 
+// batchGCPercent is assess's GOGC under its soft memory limit.
+const batchGCPercent = 400
+
 // tuneGC sets the collector for the command named in args before it runs.
 // A one-shot command (check, parse, explain…) allocates a few tens of MB
 // and exits: collecting at the default pace cost `ogi check` a quarter of
