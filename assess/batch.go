@@ -301,6 +301,7 @@ type batch struct {
 	holding      store.Holding
 	holdingKnown bool
 	docs         *docKeeper
+	docTwins     docTwins
 	results      *spool
 	// narratives keeps the texts compared for 内容雷同, so that comparing
 	// does not decode whole documents again.
@@ -344,6 +345,12 @@ func (b *batch) convert() {
 			return
 		}
 		e.key = itemKey(data, e.in)
+		if tw, first := b.docTwins.claim(e.key, i); first {
+			defer close(tw.done)
+		} else if <-tw.done; adoptDocument(e, &b.entries[tw.first]) {
+			b.count(func(s *batchStats) { s.reusedDocs++ })
+			return
+		}
 		if b.may(func(h store.Holding) bool { return h.Documents }) {
 			if m, ok, err := b.db.ReportMeta(b.ctx, e.key); err == nil && ok && m.Converter == b.set.converter {
 				b.count(func(s *batchStats) { s.reusedDocs++ })
@@ -659,26 +666,51 @@ func (b *batch) resultKey(e *entry, prev string, peers []peerRef) store.Key {
 // report and peers, unless the store has the result for exactly that.
 func (b *batch) check(prevs []string, peers map[int][]peerRef) {
 	b.prog.begin("check", len(b.entries))
+	keys := make([]store.Key, len(b.entries))
+	valid := make([]bool, len(b.entries))
+	for i := range b.entries {
+		if e := &b.entries[i]; e.err == "" {
+			keys[i], valid[i] = b.resultKey(e, prevs[i], peers[i]), true
+		}
+	}
+	twins := newResultTwins(keys, valid)
 	parallel(len(b.entries), b.jobs, func(i int) {
 		defer b.prog.step()
 		e := &b.entries[i]
 		var sr storedResult
+		// reuse takes a stored result as this entry's.
+		reuse := func(summary []byte) bool {
+			if summary == nil || decodeStored(summary, &sr) != nil {
+				sr = storedResult{}
+				return false
+			}
+			// The file name is the item's, whatever name the stored result had.
+			sr.Report.File = filepath.ToSlash(e.in.OutputName())
+			if sr.Report.Status == "" {
+				sr.Report.Status = report.StatusChecked // kept before results had a status
+			}
+			// The stored summary leaves the review tally out (it is not
+			// JSON); the findings carry the decisions it counts.
+			sr.Report.Counts.Reviews = report.CountReviews(sr.Report.Findings)
+			b.count(func(s *batchStats) { s.reusedResults++ })
+			return true
+		}
 		switch {
 		case e.err != "":
 			sr.Report, sr.Code = e.unreadableReport(), check.ExitInput
 		default:
-			k := b.resultKey(e, prevs[i], peers[i])
+			k := keys[i]
+			tw, first := twins.claim(k, i)
+			if tw != nil && !first && reuse(twins.take(tw)) {
+				break
+			}
+			var shared []byte // what the first of twins shares
+			if first {
+				defer func() { tw.share(shared) }()
+			}
 			if b.may(func(h store.Holding) bool { return h.Results }) {
-				if r, ok, err := b.db.Result(b.ctx, k); err == nil && ok && decodeStored(r.Summary, &sr) == nil {
-					// The file name is the item's, whatever name the stored result had.
-					sr.Report.File = filepath.ToSlash(e.in.OutputName())
-					if sr.Report.Status == "" {
-						sr.Report.Status = report.StatusChecked // kept before results had a status
-					}
-					// The stored summary leaves the review tally out (it is not
-					// JSON); the findings carry the decisions it counts.
-					sr.Report.Counts.Reviews = report.CountReviews(sr.Report.Findings)
-					b.count(func(s *batchStats) { s.reusedResults++ })
+				if r, ok, err := b.db.Result(b.ctx, k); err == nil && ok && reuse(r.Summary) {
+					shared = r.Summary
 					break
 				}
 			}
@@ -689,8 +721,14 @@ func (b *batch) check(prevs []string, peers map[int][]peerRef) {
 				sr.Report.Rules[k].Findings = nil
 			}
 			b.count(func(s *batchStats) { s.checked++ })
-			if b.db != nil && sr.Report.Error == "" {
+			if (b.db != nil || first) && sr.Report.Error == "" && !sr.lost {
 				summary, err := encodeStored(sr)
+				if first && err == nil {
+					shared = summary
+				}
+				if b.db == nil {
+					break
+				}
 				if err == nil {
 					err = b.dbw.PutResult(store.Result{Key: k, RunID: b.runID, Score: sr.Report.Score, Grade: sr.Report.Grade,
 						Errors: sr.Report.Counts.Error, Warnings: sr.Report.Counts.Warning, Summary: summary, Findings: storeFindings(sr.Report.Findings, b.opts.Lang)})

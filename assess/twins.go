@@ -1,0 +1,132 @@
+package assess
+
+import (
+	"sync"
+
+	"github.com/ogi-checker/ogi/internal/store"
+)
+
+// Twins are entries of one batch that hold the same input: the same bytes
+// under the same manifest overrides (a report uploaded twice, or found on
+// two sites). The first to arrive converts it, and, where the twins are
+// checked in the same context (the same result key), checks it; the others
+// wait for it and take what it found, as a re-run takes it from the store.
+// A first run used to get this from the store by accident, when an
+// earlier worker's write landed before a twin's lookup; with no lookups on
+// a first run it must be done on purpose, and is then done every time.
+
+// twinsOff makes a batch convert and check every twin on its own: the
+// tests compare the two.
+var twinsOff bool
+
+// twin is one input's first entry and when it is done.
+type twin struct {
+	first int
+	done  chan struct{}
+}
+
+// docTwins finds the entry that converts each report key.
+type docTwins struct {
+	mu sync.Mutex
+	m  map[string]*twin
+}
+
+// claim returns the twin of key and whether entry i is its first, which
+// must close done when it has converted the input.
+func (t *docTwins) claim(key string, i int) (*twin, bool) {
+	if twinsOff {
+		return &twin{first: i, done: make(chan struct{})}, true
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if tw, ok := t.m[key]; ok {
+		return tw, false
+	}
+	if t.m == nil {
+		t.m = map[string]*twin{}
+	}
+	tw := &twin{first: i, done: make(chan struct{})}
+	t.m[key] = tw
+	return tw, true
+}
+
+// adoptDocument gives e what converting its twin found; false when the
+// twin gave nothing to share (unreadable, or its document was not kept),
+// and e is converted on its own, so that its messages name its own file.
+func adoptDocument(e, first *entry) bool {
+	if first.err != "" || first.lost {
+		return false
+	}
+	e.agency, e.body, e.year, e.template = first.agency, first.body, first.year, first.template
+	e.sig, e.narOff, e.narLen = first.sig, first.narOff, first.narLen
+	return true
+}
+
+// resultTwin is the result of one key that several entries are checked
+// under: the stored form of the first one's result, kept until the last
+// twin has read it.
+type resultTwin struct {
+	twin
+	summary []byte // nil: the first gave no result to share
+	left    int    // twins that have not read it yet
+}
+
+// resultTwins finds, for each result key that more than one entry is
+// checked under, the entry that evaluates it.
+type resultTwins struct {
+	mu sync.Mutex
+	m  map[store.Key]*resultTwin
+}
+
+// newResultTwins counts the keys; only keys of two or more entries are
+// kept, so a batch of distinct reports holds nothing.
+func newResultTwins(keys []store.Key, valid []bool) *resultTwins {
+	n := map[store.Key]int{}
+	for i, k := range keys {
+		if valid[i] && !twinsOff {
+			n[k]++
+		}
+	}
+	t := &resultTwins{m: map[store.Key]*resultTwin{}}
+	for k, c := range n {
+		if c > 1 {
+			t.m[k] = &resultTwin{twin: twin{first: -1, done: make(chan struct{})}, left: c - 1}
+		}
+	}
+	return t
+}
+
+// claim returns the twin of k, nil when k has no twins, and whether entry
+// i is the first, which must call share when its result is ready.
+func (t *resultTwins) claim(k store.Key, i int) (*resultTwin, bool) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	rt, ok := t.m[k]
+	if !ok {
+		return nil, false
+	}
+	if rt.first < 0 {
+		rt.first = i
+		return rt, true
+	}
+	return rt, false
+}
+
+// share publishes the first twin's stored result (nil: none to share).
+func (rt *resultTwin) share(summary []byte) {
+	rt.summary = summary
+	close(rt.done)
+}
+
+// take waits for the first twin's result and returns it; the last twin to
+// read it lets it go.
+func (t *resultTwins) take(rt *resultTwin) []byte {
+	<-rt.done
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	s := rt.summary
+	if rt.left--; rt.left == 0 {
+		rt.summary = nil
+	}
+	return s
+}

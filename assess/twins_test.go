@@ -1,0 +1,87 @@
+package assess
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/ogi-checker/ogi/check"
+)
+
+// TestTwinsSameOutputs: a batch where reports come twice or three times
+// under other names (and an unreadable file twice) writes the same bytes
+// whether twins are converted and checked once or each on its own, with
+// and without a store, and converts each distinct input once.
+func TestTwinsSameOutputs(t *testing.T) {
+	if testing.Short() {
+		t.Skip("checks a batch four times")
+	}
+	base := passInputs(t)[:16]
+	dir := t.TempDir()
+	items := append([]check.Input(nil), base...)
+	for i, in := range base[:5] {
+		data, err := os.ReadFile(in.File)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for c := 0; c < 1+i%2; c++ {
+			p := filepath.Join(dir, "copy"+string(rune('a'+c))+"-"+filepath.Base(in.File))
+			if err := os.WriteFile(p, data, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			items = append(items, check.Input{File: p})
+		}
+	}
+	for _, name := range []string{"empty-1.txt", "empty-2.txt"} {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		items = append(items, check.Input{File: p})
+	}
+	chk := newChecker(t, check.Options{})
+	for _, withStore := range []bool{false, true} {
+		outs := map[bool]string{}
+		for _, off := range []bool{true, false} {
+			twinsOff = off
+			out := t.TempDir()
+			opts := Options{Checker: chk, Outputs: passOutputs(t, out), Jobs: 4}
+			if withStore {
+				opts.Store = filepath.Join(out, "s.db")
+			}
+			o := runBatch(t, items, opts)
+			twinsOff = false
+			if !off {
+				// The empty files are converted each, so that each message
+				// names its own file; the copies of readable reports are not.
+				copies := len(items) - len(base) - 2
+				if want := len(base) + 2; o.Stats.Converted != want {
+					t.Errorf("store %v: converted %d inputs, want %d", withStore, o.Stats.Converted, want)
+				}
+				if o.Stats.ReusedDocs != copies {
+					t.Errorf("store %v: reused %d documents, want %d", withStore, o.Stats.ReusedDocs, copies)
+				}
+				// A copy is a peer (内容雷同) of its original, so most twins are
+				// checked in different contexts; two here share a result key.
+				if o.Stats.Checked != len(base)+copies-2 || o.Stats.ReusedResults != 2 {
+					t.Errorf("store %v: checked %d and reused %d results, want %d and 2", withStore, o.Stats.Checked, o.Stats.ReusedResults, len(base)+copies-2)
+				}
+			}
+			outs[off] = out
+		}
+		for _, name := range []string{"a.jsonl", "a.csv", "a.xlsx", "a.html"} {
+			off, err := os.ReadFile(filepath.Join(outs[true], name))
+			if err != nil {
+				t.Fatal(err)
+			}
+			on, err := os.ReadFile(filepath.Join(outs[false], name))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(off) == 0 || !bytes.Equal(off, on) {
+				t.Errorf("store %v: %s differs with twins (%d bytes) and without (%d)", withStore, name, len(on), len(off))
+			}
+		}
+	}
+}
