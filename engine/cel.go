@@ -264,8 +264,17 @@ func sourceLines(file string) []string {
 	return nil
 }
 
-// compileCELFile parses and compiles every rule in one YAML file.
+// compileCELFile parses and compiles every rule in one YAML file, or
+// takes them from the cache of checked expressions.
 func compileCELFile(file string, data []byte) ([]*Rule, error) {
+	cachePath := celCachePath(data)
+	if ent := readCELCache(cachePath); ent != nil {
+		if rules, err := cachedCELFile(file, ent); err == nil {
+			return rules, nil
+		}
+		// An entry this cel-go cannot read: compile as without one,
+		// which replaces it.
+	}
 	sources.Lock()
 	sf := sources.files[file]
 	if sf == nil {
@@ -299,9 +308,8 @@ func compileCELFile(file string, data []byte) ([]*Rule, error) {
 			}
 		}
 	}
-	cachePath := celCachePath(data)
-	hit := readCELCache(cachePath, &spec)
 	store := make([][]*cel.Ast, len(spec.Rules))
+	meta := make([]Rule, len(spec.Rules))
 	var rules []*Rule
 	var errs []error
 	for i := range spec.Rules {
@@ -316,29 +324,82 @@ func compileCELFile(file string, data []byte) ([]*Rule, error) {
 			errs = append(errs, &LoadError{Pos: Pos{File: file, Line: r.Line}, RuleID: r.ID, Msg: err.Error()})
 			continue
 		}
-		var cached [][]byte
-		if hit != nil {
-			cached = hit[i]
-		}
-		impl, asts, err := compileCELRule(file, &r, s, cached)
-		if err != nil && cached != nil {
-			// An entry this cel-go cannot read: compile as without one.
-			impl, asts, err = compileCELRule(file, &r, s, nil)
-		}
+		impl, asts, err := compileCELRule(file, &r, s)
 		if err != nil {
 			errs = append(errs, err)
 			continue
 		}
 		store[i] = asts
+		meta[i] = r
+		meta[i].Lang, meta[i].File = "", ""
 		r.impl = impl
 		rules = append(rules, &r)
 	}
-	if len(errs) == 0 && hit == nil {
+	if len(errs) == 0 {
 		// Only a file that compiled whole is kept: its errors are the
 		// compiler's on every run.
-		writeCELCache(cachePath, store)
+		writeCELCache(cachePath, meta, store)
 	}
 	return rules, errors.Join(errs...)
+}
+
+// cachedCELFile makes a file's rules from its cache entry. The entry was
+// stored by a compilation without an error under the same declarations,
+// so an error here is one of reading it back: the caller then compiles.
+func cachedCELFile(file string, ent *celCacheEntry) ([]*Rule, error) {
+	rules := make([]*Rule, len(ent.rules))
+	for i := range ent.rules {
+		r := ent.rules[i]
+		r.Lang, r.File = "cel", file
+		if err := r.validate(); err != nil {
+			return nil, err
+		}
+		impl, err := cachedCELRule(&r, ent.asts[i])
+		if err != nil {
+			return nil, err
+		}
+		r.impl = impl
+		rules[i] = &r
+	}
+	return rules, nil
+}
+
+// cachedCELRule makes a rule of its checked expressions, one per step (nil
+// where the rule has none). Only for_each is decoded now, since its type
+// is item's in the others; the others when they are first evaluated.
+func cachedCELRule(r *Rule, hit [][]byte) (*celRule, error) {
+	cr := &celRule{rule: r}
+	env, err := celEnvFor(cel.DynType)
+	if err != nil {
+		return nil, err
+	}
+	for i, st := range celSteps {
+		if hit[i] == nil {
+			if st.name == "assert" {
+				return nil, errCELCache
+			}
+			continue
+		}
+		if st.name != "for_each" {
+			*st.dst(cr) = &celProgram{env: env, raw: hit[i]}
+			continue
+		}
+		a, err := decodeCELExpr(hit[i])
+		if err != nil {
+			return nil, err
+		}
+		cr.forEach = &celProgram{env: env, ast: a, loops: hasComprehension(a)}
+		out := a.OutputType()
+		if out.Kind() != types.ListKind && out != cel.DynType {
+			return nil, errCELCache
+		}
+		if out.Kind() == types.ListKind && len(out.Parameters()) == 1 && out.Parameters()[0] != cel.DynType {
+			if env, err = celEnvFor(out.Parameters()[0]); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return cr, nil
 }
 
 // yamlError places a YAML error and says it for a person. yaml.v3 gives no
@@ -399,12 +460,9 @@ func (st celStep) present(s *celRuleSpec) bool {
 	return n.Kind != 0 && strings.TrimSpace(n.Value) != ""
 }
 
-// compileCELRule compiles a rule's expressions, or takes them from hit,
-// the rule's checked expressions from the cache (one per step, nil where
-// the rule has none; nil when the cache has none): an expression in the
-// cache passed every check below when it was stored, under the same
-// declarations. It returns the rule and its checked expressions.
-func compileCELRule(file string, r *Rule, s *celRuleSpec, hit [][]byte) (*celRule, []*cel.Ast, error) {
+// compileCELRule compiles a rule's expressions. It returns the rule and
+// its checked expressions, by step, for the cache.
+func compileCELRule(file string, r *Rule, s *celRuleSpec) (*celRule, []*cel.Ast, error) {
 	if s.Assert.Value == "" {
 		return nil, nil, &LoadError{Pos: Pos{File: file, Line: r.Line}, RuleID: r.ID, Msg: "a CEL rule needs an assert expression"}
 	}
@@ -418,23 +476,11 @@ func compileCELRule(file string, r *Rule, s *celRuleSpec, hit [][]byte) (*celRul
 		if !st.present(s) {
 			continue
 		}
-		var p *celProgram
-		switch {
-		case hit != nil && st.name == "for_each":
-			// Its type is item's in the others: decoded now.
-			a, err := decodeCELExpr(hit[i])
-			if err != nil {
-				return nil, nil, err
-			}
-			p = &celProgram{env: env, ast: a, loops: hasComprehension(a)}
-		case hit != nil:
-			p = &celProgram{env: env, raw: hit[i]}
-		default:
-			if p, err = compileCEL(env, file, r.ID, st.node(s), st.want, st.name); err != nil {
-				return nil, nil, err
-			}
-			asts[i] = p.ast
+		p, err := compileCEL(env, file, r.ID, st.node(s), st.want, st.name)
+		if err != nil {
+			return nil, nil, err
 		}
+		asts[i] = p.ast
 		*st.dst(cr) = p
 		if st.name != "for_each" {
 			continue

@@ -5,10 +5,12 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"runtime/debug"
 	"sort"
 	"strings"
@@ -31,14 +33,17 @@ import (
 // An entry is named by a digest of the file's bytes and of everything that
 // decides whether and how they check (celFingerprint): the cel-go version,
 // every declared variable, function, macro and object field, the table ids
-// and the cost limit. An entry that does not match its own digest or the
-// file's rules is ignored and the file compiled; a cache that cannot be
-// read or written only costs the compilation. Files with errors are never
-// stored, so their messages are those of the compiler.
+// and the cost limit. It also keeps the rules' metadata as the YAML gave
+// them, so that a process reading it does not parse the YAML either (a
+// fifth of loading the pack); the YAML library's version and the shape of
+// Rule are in the fingerprint too. An entry that does not match its own
+// digest is ignored and the file compiled; a cache that cannot be read or
+// written only costs the compilation. Files with errors are never stored,
+// so their messages are those of the compiler.
 
 // celCacheFormat changes when the entry's layout or the checks made before
 // an expression is stored (checkPaths, the cost estimate) change.
-const celCacheFormat = "ogi-cel-cache 1\n"
+const celCacheFormat = "ogi-cel-cache 2\n"
 
 // celCacheDir is where entries are kept ("" : nowhere); tests replace it.
 var celCacheDir = func() string {
@@ -54,7 +59,13 @@ var celFingerprint = sync.OnceValue(func() string {
 	h := sha256.New()
 	// A hash's Write never fails.
 	line := func(format string, a ...any) { _, _ = fmt.Fprintf(h, format+"\n", a...) }
-	line("%s%s\n%d", celCacheFormat, celGoVersion(), celCostLimit)
+	line("%s%s\n%s\n%d", celCacheFormat, moduleVersion("cel.dev/cel-go"), moduleVersion("go.yaml.in/yaml/v3"), celCostLimit)
+	// The metadata kept is a Rule in JSON: a field added is a new entry.
+	rt := reflect.TypeFor[Rule]()
+	for i := range rt.NumField() {
+		f := rt.Field(i)
+		line("rule %s %s %q", f.Name, f.Type, f.Tag)
+	}
 	env, err := celCore()
 	if err != nil {
 		return ""
@@ -107,16 +118,16 @@ var celFingerprint = sync.OnceValue(func() string {
 	return hex.EncodeToString(h.Sum(nil))
 })
 
-// celGoVersion is the cel-go module's version and checksum in this build
-// ("" where the build has no module information, as under go test: the
-// declarations are digested all the same).
-func celGoVersion() string {
+// moduleVersion is a module's version and checksum in this build ("" where
+// the build has no module information, as under go test: the declarations
+// are digested all the same).
+func moduleVersion(path string) string {
 	bi, ok := debug.ReadBuildInfo()
 	if !ok {
 		return ""
 	}
 	for _, d := range bi.Deps {
-		if d.Path == "cel.dev/cel-go" {
+		if d.Path == path {
 			if d.Replace != nil {
 				d = d.Replace
 			}
@@ -139,11 +150,18 @@ func celCachePath(data []byte) string {
 	return filepath.Join(dir, hex.EncodeToString(h.Sum(nil)))
 }
 
-// readCELCache returns the checked expressions of every rule of spec, by
-// rule and step (nil where the rule has no such expression), or nil when
-// there is no usable entry. Each is a CheckedExpr in protobuf, for
-// decodeCELExpr.
-func readCELCache(path string, spec *celRuleFile) [][][]byte {
+// celCacheEntry is what an entry keeps of a rule file: every rule's
+// metadata (as the YAML gave it, with its line) and its checked
+// expressions by step, nil where the rule has no such expression. Each is
+// a CheckedExpr in protobuf, for decodeCELExpr.
+type celCacheEntry struct {
+	rules []Rule
+	asts  [][][]byte
+}
+
+// readCELCache returns the entry at path, or nil when there is no usable
+// one.
+func readCELCache(path string) *celCacheEntry {
 	if path == "" {
 		return nil
 	}
@@ -151,11 +169,11 @@ func readCELCache(path string, spec *celRuleFile) [][][]byte {
 	if err != nil {
 		return nil
 	}
-	asts, err := decodeCELCache(data, filepath.Base(path), spec)
+	ent, err := decodeCELCache(data, filepath.Base(path))
 	if err != nil {
 		return nil
 	}
-	return asts
+	return ent
 }
 
 var errCELCache = errors.New("not a cache entry for this file")
@@ -164,7 +182,7 @@ var errCELCache = errors.New("not a cache entry for this file")
 // show a cached file is not compiled again.
 var celCompiled atomic.Int64
 
-func decodeCELCache(data []byte, key string, spec *celRuleFile) ([][][]byte, error) {
+func decodeCELCache(data []byte, key string) (*celCacheEntry, error) {
 	head := len(celCacheFormat) + sha256.Size
 	if len(data) < head || !bytes.HasPrefix(data, []byte(celCacheFormat)) {
 		return nil, errCELCache
@@ -179,33 +197,33 @@ func decodeCELCache(data []byte, key string, spec *celRuleFile) ([][][]byte, err
 		return nil, errCELCache
 	}
 	payload = payload[len(key)+1:]
-	n, k := binary.Uvarint(payload)
-	if k <= 0 || n != uint64(len(spec.Rules)) {
+	size, k := binary.Uvarint(payload)
+	if k <= 0 || size > uint64(len(payload)-k) {
 		return nil, errCELCache
 	}
-	payload = payload[k:]
-	out := make([][][]byte, len(spec.Rules))
-	for i := range spec.Rules {
-		out[i] = make([][]byte, len(celSteps))
-		for j, st := range celSteps {
+	ent := &celCacheEntry{}
+	if err := json.Unmarshal(payload[k:k+int(size)], &ent.rules); err != nil {
+		return nil, errCELCache
+	}
+	payload = payload[k+int(size):]
+	ent.asts = make([][][]byte, len(ent.rules))
+	for i := range ent.rules {
+		ent.asts[i] = make([][]byte, len(celSteps))
+		for j := range celSteps {
 			size, k := binary.Uvarint(payload)
 			if k <= 0 || size > uint64(len(payload)-k) {
 				return nil, errCELCache
 			}
-			b := payload[k : k+int(size)]
-			payload = payload[k+int(size):]
-			if (size > 0) != st.present(&spec.Rules[i]) {
-				return nil, errCELCache
-			}
 			if size > 0 {
-				out[i][j] = b
+				ent.asts[i][j] = payload[k : k+int(size)]
 			}
+			payload = payload[k+int(size):]
 		}
 	}
 	if len(payload) != 0 {
 		return nil, errCELCache
 	}
-	return out, nil
+	return ent, nil
 }
 
 // decodeCELExpr reads one checked expression of an entry, whose digest
@@ -221,8 +239,16 @@ func decodeCELExpr(b []byte) (*cel.Ast, error) {
 	return cel.CheckedExprToAst(ce), nil
 }
 
-func encodeCELCache(key string, asts [][]*cel.Ast) ([]byte, error) {
-	payload := binary.AppendUvarint([]byte(key+"\n"), uint64(len(asts)))
+func encodeCELCache(key string, rules []Rule, asts [][]*cel.Ast) ([]byte, error) {
+	if len(rules) != len(asts) {
+		return nil, errCELCache
+	}
+	meta, err := json.Marshal(rules)
+	if err != nil {
+		return nil, err
+	}
+	payload := binary.AppendUvarint([]byte(key+"\n"), uint64(len(meta)))
+	payload = append(payload, meta...)
 	for _, rule := range asts {
 		if len(rule) != len(celSteps) {
 			return nil, errCELCache
@@ -251,11 +277,11 @@ func encodeCELCache(key string, asts [][]*cel.Ast) ([]byte, error) {
 
 // writeCELCache stores a file's checked expressions; failing to is not an
 // error (a read-only home, a full disk): the next process compiles again.
-func writeCELCache(path string, asts [][]*cel.Ast) {
+func writeCELCache(path string, rules []Rule, asts [][]*cel.Ast) {
 	if path == "" {
 		return
 	}
-	data, err := encodeCELCache(filepath.Base(path), asts)
+	data, err := encodeCELCache(filepath.Base(path), rules, asts)
 	if err != nil {
 		return
 	}

@@ -216,3 +216,32 @@ func TestCELCachePrune(t *testing.T) {
 		t.Fatalf("kept %s … %s", es[0], es[len(es)-1])
 	}
 }
+
+// TestCELCacheSameRules: the rules read back from the cache, which skips
+// the YAML, carry the metadata the YAML gives, position included.
+func TestCELCacheSameRules(t *testing.T) {
+	load := func() string {
+		t.Helper()
+		e, err := New([]Pack{{Name: "builtin", FS: rules.FS}}, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := json.Marshal(e.Rules())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	useCELCache(t, "")
+	want := load()
+	useCELCache(t, t.TempDir())
+	for _, run := range []string{"filling the cache", "from the cache"} {
+		before := celCompiled.Load()
+		if got := load(); got != want {
+			t.Fatalf("rules %s differ:\n%s\nwant\n%s", run, got, want)
+		}
+		if compiled := celCompiled.Load() != before; compiled != (run == "filling the cache") {
+			t.Fatalf("%s: compiled %v", run, compiled)
+		}
+	}
+}

@@ -1,9 +1,9 @@
 package main
 
 import (
-	"os"
 	"runtime/debug"
-	"strings"
+
+	"github.com/ogi-checker/ogi/cmd/ogi/internal/gcearly"
 )
 
 // defaultMemoryLimitMiB is the soft limit of the Go heap for a command that
@@ -21,30 +21,14 @@ const batchGCPercent = 400
 // documents), which still bounds a large PDF. Long-running commands and
 // assess, which sets its own limit, keep the defaults, as does a user who
 // set GOGC or GOMEMLIMIT.
+//
+// Importing gcearly has already done so for os.Args, before the other
+// packages initialised (gcearly.OneShot decides for both); main asks
+// again through runtime/debug, which then changes nothing, so that the
+// choice stays visible where the program starts.
 func tuneGC(args []string) {
-	if os.Getenv("GOGC") != "" || os.Getenv("GOMEMLIMIT") != "" {
-		return
+	if gcearly.OneShot(args) {
+		debug.SetMemoryLimit(defaultMemoryLimitMiB << 20)
+		debug.SetGCPercent(-1)
 	}
-	switch commandName(args) {
-	case "", "serve", "worker", "assess", "help", "completion":
-		return
-	}
-	debug.SetMemoryLimit(defaultMemoryLimitMiB << 20)
-	debug.SetGCPercent(-1)
-}
-
-// commandName is the first argument that is not a flag; the persistent
-// --config flag is the only one that takes a separate value before it.
-func commandName(args []string) string {
-	for i := 0; i < len(args); i++ {
-		a := args[i]
-		switch {
-		case a == "--config":
-			i++
-		case strings.HasPrefix(a, "-"):
-		default:
-			return a
-		}
-	}
-	return ""
 }
