@@ -6,21 +6,15 @@ import (
 	"github.com/ogi-checker/ogi/cmd/ogi/internal/gcearly"
 )
 
-// defaultMemoryLimitMiB is the soft limit of the Go heap for a command that
-// sets none: the default of --memory-limit.
-const defaultMemoryLimitMiB = 192
+// defaultMemoryLimitMiB is the default of --memory-limit, the limit gcearly
+// sets for one-shot commands.
+const defaultMemoryLimitMiB = gcearly.DefaultMemoryLimitMiB
 
 // batchGCPercent is assess's GOGC under its soft memory limit.
 const batchGCPercent = 400
 
-// tuneGC sets the collector for the command named in args before it runs.
-// A one-shot command (check, parse, explain…) allocates a few tens of MB
-// and exits: collecting at the default pace cost `ogi check` a quarter of
-// its 65 ms as a process. So the collector waits for the soft memory
-// limit instead (the pairing of GOGC=off and GOMEMLIMIT the runtime
-// documents), which still bounds a large PDF. Long-running commands and
-// assess, which sets its own limit, keep the defaults, as does a user who
-// set GOGC or GOMEMLIMIT.
+// tuneGC sets the collector for the command named in args before it runs,
+// as gcearly.Tune says why.
 //
 // Importing gcearly has already done so for os.Args, before the other
 // packages initialised (gcearly.OneShot decides for both); main asks
