@@ -307,10 +307,6 @@ func (b *batch) applyReviews(now time.Time) error {
 	return nil
 }
 
-// maxSideBySide is the largest batch whose output files are written side
-// by side (above it, one after another).
-const maxSideBySide = 20000
-
 // writeOutputs writes every output in batch order: the JSON Lines
 // streamed while checking are rewritten in batch order (or, on standard
 // output or a device, were final as they came); the other formats are
@@ -368,14 +364,8 @@ func (b *batch) writeOutputs(streams []*stream, cohort *report.CohortStats, cov 
 	}
 	var wg sync.WaitGroup
 	var inOrder []int
-	// The workbook, the dashboard and the 通报 each keep something of every
-	// report while they are written (rows, details, the 通报's tallies):
-	// side by side over 100,000 reports they held 1.4 GB at once, far past
-	// the memory limit, and the collector then took most of the CPU. A
-	// large batch writes them one after another.
-	sideBySide := len(b.entries) <= maxSideBySide
 	for i, spec := range outs {
-		if sideBySide && outfile.IsFile(spec.Path) {
+		if outfile.IsFile(spec.Path) {
 			wg.Go(func() { write(i) })
 		} else {
 			inOrder = append(inOrder, i)
