@@ -10,9 +10,6 @@ import (
 // sets for one-shot commands.
 const defaultMemoryLimitMiB = gcearly.DefaultMemoryLimitMiB
 
-// batchGCPercent is assess's GOGC under its soft memory limit.
-const batchGCPercent = 400
-
 // tuneGC sets the collector for the command named in args before it runs,
 // as gcearly.Tune says why.
 //
