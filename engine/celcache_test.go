@@ -27,19 +27,8 @@ func useCELCache(t *testing.T, dir string) {
 // messages, operands and cells are evaluated from the cache too.
 func cacheDocs(t *testing.T) []*schema.Document {
 	t.Helper()
-	docs := []*schema.Document{SampleDocument("2019"), SampleDocument("2021")}
-	files, _ := filepath.Glob("../testdata/golden/*.json")
-	for _, f := range files {
-		data, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		doc := &schema.Document{}
-		if err := json.Unmarshal(data, doc); err != nil {
-			t.Fatal(err)
-		}
-		docs = append(docs, doc)
-	}
+	_, golden := goldenDocuments(t)
+	docs := append([]*schema.Document{SampleDocument("2019"), SampleDocument("2021")}, golden...)
 	if len(docs) < 5 {
 		t.Fatalf("%d documents", len(docs))
 	}

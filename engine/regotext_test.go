@@ -3,8 +3,6 @@ package engine
 import (
 	"context"
 	"encoding/json"
-	"os"
-	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -74,19 +72,7 @@ facts := {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var docs []*schema.Document
-	files, _ := filepath.Glob("../testdata/golden/*.json")
-	for _, f := range files {
-		data, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		doc := &schema.Document{}
-		if err := json.Unmarshal(data, doc); err != nil {
-			t.Fatal(err)
-		}
-		docs = append(docs, doc)
-	}
+	_, docs := goldenDocuments(t)
 	if len(docs) < 10 {
 		t.Fatalf("only %d golden documents", len(docs))
 	}
