@@ -305,33 +305,25 @@ func (r *htmlReader) cur() *htmlTable {
 func (r *htmlReader) text(b []byte, line int) {
 	max := r.lim.MaxTextBytes
 	n := len(b) - bytes.Count(b, []byte("\u00a0")) // its length once each no-break space is one
-	if t := r.cur(); t != nil && t.cell != nil && max > 0 && t.cell.text.Len()+n > max {
-		r.fail(fmt.Errorf("line %d: a table cell longer than %d bytes", t.cell.line, max))
+	t := r.cur()
+	if t != nil && t.cell != nil {
+		if max > 0 && t.cell.text.Len()+n > max {
+			r.fail(fmt.Errorf("line %d: a table cell longer than %d bytes", t.cell.line, max))
+			return
+		}
+		t.cell.text.WriteString(strings.ReplaceAll(string(b), "\u00a0", " "))
 		return
 	}
-	if r.cur() == nil && max > 0 && r.para.Len()+n > max {
+	// Text between cells (whitespace, stray text) is not content;
+	// bytes.TrimSpace counts a no-break space as the space it becomes.
+	if t != nil && len(bytes.TrimSpace(b)) == 0 {
+		return
+	}
+	if max > 0 && r.para.Len()+n > max {
 		r.fail(fmt.Errorf("line %d: a paragraph longer than %d bytes", r.pline, max))
 		return
 	}
 	s := strings.ReplaceAll(string(b), "\u00a0", " ")
-	if t := r.cur(); t != nil && t.cell != nil {
-		if max > 0 && t.cell.text.Len()+len(s) > max {
-			r.fail(fmt.Errorf("line %d: a table cell longer than %d bytes", t.cell.line, max))
-			return
-		}
-		t.cell.text.WriteString(s)
-		return
-	}
-	if r.cur() != nil {
-		// Text between cells (whitespace, stray text) is not content.
-		if strings.TrimSpace(s) == "" {
-			return
-		}
-	}
-	if max > 0 && r.para.Len()+len(s) > max {
-		r.fail(fmt.Errorf("line %d: a paragraph longer than %d bytes", r.pline, max))
-		return
-	}
 	if r.para.Len() == 0 && strings.TrimSpace(s) != "" {
 		r.pline = line + strings.Count(s[:len(s)-len(strings.TrimLeft(s, " \t\r\n"))], "\n")
 	}
