@@ -64,6 +64,9 @@ type entry struct {
 	hasScore bool
 	grade    string
 	counts   report.Counts
+	// twinOf is 1 + the entry whose result this one took as its twin (0:
+	// none): the same result but for the file name, read back once for both.
+	twinOf int
 }
 
 // spool is an append-only temporary file of JSON records addressed by
@@ -703,22 +706,31 @@ func (b *batch) check(prevs []string, peers map[int][]peerRef) {
 			b.count(func(s *batchStats) { s.reusedResults++ })
 			return true
 		}
+		var mine *twinResult // what this entry shares, as the first of twins
 		switch {
 		case e.err != "":
 			sr.Report, sr.Code = e.unreadableReport(), check.ExitInput
 		default:
 			k := keys[i]
 			tw, first := twins.claim(k, i)
-			if tw != nil && !first && reuse(twins.take(tw)) {
-				break
+			if tw != nil && !first {
+				got := twins.take(tw)
+				if got.sr != nil && b.takeTwin(i, tw.first, got) {
+					return
+				}
+				if reuse(got.summary) {
+					break
+				}
 			}
-			var shared []byte // what the first of twins shares
 			if first {
-				defer func() { tw.share(shared) }()
+				mine = &twinResult{}
+				defer func() { tw.share(*mine) }()
 			}
 			if b.may(func(h store.Holding) bool { return h.Results }) {
 				if r, ok, err := b.db.Result(b.ctx, k); err == nil && ok && reuse(r.Summary) {
-					shared = r.Summary
+					if mine != nil {
+						mine.summary = r.Summary
+					}
 					break
 				}
 			}
@@ -731,8 +743,8 @@ func (b *batch) check(prevs []string, peers map[int][]peerRef) {
 			b.count(func(s *batchStats) { s.checked++ })
 			if (b.db != nil || first) && sr.Report.Error == "" && !sr.lost {
 				summary, err := encodeStored(sr)
-				if first && err == nil {
-					shared = summary
+				if mine != nil && err == nil {
+					mine.summary = summary
 				}
 				if b.db == nil {
 					break
@@ -747,39 +759,84 @@ func (b *batch) check(prevs []string, peers map[int][]peerRef) {
 			}
 		}
 		b.withRosterFindings(i, &sr) // after the store: they depend on the roster and the batch
-		e.code, e.grade, e.counts = sr.Code, sr.Report.Grade, sr.Report.Counts
-		if sr.lost {
-			e.err, e.lost = sr.Report.Error, true
-		}
-		if sr.Report.IsUnreadable() && e.err == "" {
-			// Failed while checking (too slow, the document not read back).
-			e.err, e.unreadable = sr.Report.Error, report.UnreadableInput
-			if sr.Report.Unreadable != nil {
-				e.unreadable = sr.Report.Unreadable.Code
-			}
-			b.count(func(s *batchStats) { s.unreadable++ })
-		}
-		if sr.Report.Score != nil {
-			e.score, e.hasScore = *sr.Report.Score, true
-		}
-		raw, err := marshalJSON(sr.Report)
-		if err == nil {
-			e.resOff, e.resLen, err = b.results.put(raw)
-		}
-		if err == nil && sr.Grid != nil {
-			var g []byte
-			if g, err = encodeStored(sr.Grid); err == nil {
-				e.gridOff, e.gridLen, err = b.results.put(g)
-			}
-		}
-		if err != nil {
-			b.fails.Add("cannot keep the results in a temporary file: %v", err)
-			e.err, e.lost = err.Error(), true
-		}
-		if b.onResult != nil {
-			b.onResult(i, &sr, raw)
+		raw, ok := b.keepResult(i, &sr)
+		if ok && mine != nil && mine.summary != nil && b.roster == nil {
+			// The twins take this result as it is (roster findings are
+			// the entry's own, so with a roster they decode the summary).
+			mine.sr, mine.raw, mine.gridOff, mine.gridLen = &sr, raw, e.gridOff, e.gridLen
 		}
 	})
+}
+
+// keepResult records entry i's result: its summary in the entry, its JSON
+// line and grid in the results spool; then tells onResult. It returns the
+// JSON line, and false when it could not be kept.
+func (b *batch) keepResult(i int, sr *storedResult) ([]byte, bool) {
+	e := &b.entries[i]
+	e.code, e.grade, e.counts = sr.Code, sr.Report.Grade, sr.Report.Counts
+	if sr.lost {
+		e.err, e.lost = sr.Report.Error, true
+	}
+	if sr.Report.IsUnreadable() && e.err == "" {
+		// Failed while checking (too slow, the document not read back).
+		e.err, e.unreadable = sr.Report.Error, report.UnreadableInput
+		if sr.Report.Unreadable != nil {
+			e.unreadable = sr.Report.Unreadable.Code
+		}
+		b.count(func(s *batchStats) { s.unreadable++ })
+	}
+	if sr.Report.Score != nil {
+		e.score, e.hasScore = *sr.Report.Score, true
+	}
+	raw, err := marshalJSON(sr.Report)
+	if err == nil {
+		e.resOff, e.resLen, err = b.results.put(raw)
+	}
+	if err == nil && sr.Grid != nil {
+		var g []byte
+		if g, err = encodeStored(sr.Grid); err == nil {
+			e.gridOff, e.gridLen, err = b.results.put(g)
+		}
+	}
+	if err != nil {
+		b.fails.Add("cannot keep the results in a temporary file: %v", err)
+		e.err, e.lost = err.Error(), true
+	}
+	if b.onResult != nil {
+		b.onResult(i, sr, raw)
+	}
+	return raw, err == nil
+}
+
+// takeTwin gives entry i the result its twin first found, under its own
+// file name, with no decoding and no encoding; false when the JSON line
+// cannot be given another name, and the twin's summary is decoded instead.
+func (b *batch) takeTwin(i, first int, got twinResult) bool {
+	e := &b.entries[i]
+	name := filepath.ToSlash(e.in.OutputName())
+	raw, ok := withFile(got.raw, name)
+	if !ok {
+		return false
+	}
+	sr := *got.sr // its findings and grid are shared, and only read
+	sr.Report.File = name
+	b.count(func(s *batchStats) { s.reusedResults++ })
+	e.code, e.grade, e.counts = sr.Code, sr.Report.Grade, sr.Report.Counts
+	if sr.Report.Score != nil {
+		e.score, e.hasScore = *sr.Report.Score, true
+	}
+	off, n, err := b.results.put(raw)
+	if err != nil {
+		b.fails.Add("cannot keep the results in a temporary file: %v", err)
+		e.err, e.lost = err.Error(), true
+	}
+	e.resOff, e.resLen = off, n
+	e.gridOff, e.gridLen = got.gridOff, got.gridLen
+	e.twinOf = first + 1
+	if b.onResult != nil {
+		b.onResult(i, &sr, raw)
+	}
+	return true
 }
 
 func storeFindings(fs []engine.Finding, lang string) []store.Finding {

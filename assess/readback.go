@@ -1,6 +1,7 @@
 package assess
 
 import (
+	"path/filepath"
 	"sync"
 
 	"github.com/ogi-checker/ogi/report"
@@ -10,6 +11,10 @@ import (
 // decoded between them, and so how far the first may run ahead of the
 // last: a few megabytes of reports.
 const readWindow = 64
+
+// maxTwinsKept bounds the results kept for twins: a batch with more
+// inputs that have twins decodes the rest one by one.
+const maxTwinsKept = 256
 
 // readBack decodes the results once for every output that reads them:
 // the workbook, the dashboard and the 通报 each read every result back
@@ -27,7 +32,11 @@ type readBack struct {
 	cond *sync.Cond
 	// kept are the decoded results from the slowest active reader's place
 	// (at most readWindow back from the furthest) to the furthest.
-	kept     map[int]*decodedResult
+	kept map[int]*decodedResult
+	// twins are the results that twins took from their first (entry.twinOf),
+	// by the first's index: decoded once for all of them, whatever their
+	// places, and kept to the end (at most maxTwinsKept).
+	twins    map[int]*decodedResult
 	furthest int
 	readers  map[*resultReader]struct{}
 }
@@ -49,7 +58,7 @@ type resultReader struct {
 }
 
 func newReadBack(b *batch) *readBack {
-	rb := &readBack{b: b, kept: map[int]*decodedResult{}, furthest: -1, readers: map[*resultReader]struct{}{}}
+	rb := &readBack{b: b, kept: map[int]*decodedResult{}, twins: map[int]*decodedResult{}, furthest: -1, readers: map[*resultReader]struct{}{}}
 	rb.cond = sync.NewCond(&rb.mu)
 	return rb
 }
@@ -103,10 +112,25 @@ func (rb *readBack) result(r *resultReader, i int, withGrid bool) (report.FileRe
 	}
 	wasSlowest := r.at == rb.slowest()
 	r.at = i
-	d := rb.kept[i]
-	if d == nil && i >= rb.furthest-readWindow {
-		d = &decodedResult{}
-		rb.kept[i] = d
+	// src is the entry whose result is decoded: a twin's first.
+	src := i
+	var d *decodedResult
+	if f := rb.b.entries[i].twinOf - 1; f >= 0 {
+		d = rb.twins[f]
+		if d == nil && len(rb.twins) < maxTwinsKept {
+			d = &decodedResult{}
+			rb.twins[f] = d
+		}
+		if d != nil {
+			src = f
+		}
+	}
+	if d == nil {
+		d = rb.kept[i]
+		if d == nil && i >= rb.furthest-readWindow {
+			d = &decodedResult{}
+			rb.kept[i] = d
+		}
 	}
 	if i > rb.furthest {
 		rb.furthest = i
@@ -119,12 +143,16 @@ func (rb *readBack) result(r *resultReader, i int, withGrid bool) (report.FileRe
 	if d == nil {
 		return rb.b.result(i, withGrid)
 	}
-	d.once.Do(func() { d.fr, d.err = rb.b.result(i, false) })
+	d.once.Do(func() { d.fr, d.err = rb.b.result(src, false) })
 	fr := d.fr
+	if src != i {
+		// Its JSON line is the first's with its own name (takeTwin).
+		fr.File = filepath.ToSlash(rb.b.entries[i].in.OutputName())
+	}
 	if d.err != nil || !withGrid {
 		return fr, d.err
 	}
-	d.gridOnce.Do(func() { d.grid, d.gridErr = rb.b.grid(i) })
+	d.gridOnce.Do(func() { d.grid, d.gridErr = rb.b.grid(src) })
 	if d.grid != nil {
 		fr.Grid = d.grid
 	}
