@@ -96,10 +96,10 @@ or the store could not be written).
 			o.similarity = threshold
 			// A batch's live data is small; the collector is told to keep
 			// the heap near it rather than double it (GOMEMLIMIT wins).
-			// GOGC 400 under this limit saved 10-13% of the CPU over 10,000
-			// reports but let a batch of hostile files reach 289 MB
-			// resident against TestHostileBatchMemory's 256: the default
-			// pace stays.
+			// GOGC 400 under this limit saved 4% of the CPU over 10,000
+			// reports (20.8 -> 19.9 s) and GOGC off 1%, but GOGC 400 took a
+			// batch of hostile files from 126-140 to 222 MB resident,
+			// near TestHostileBatchMemory's 256: the default pace stays.
 			if memLimit > 0 && os.Getenv("GOMEMLIMIT") == "" {
 				prev := debug.SetMemoryLimit(int64(memLimit) << 20)
 				defer debug.SetMemoryLimit(prev)

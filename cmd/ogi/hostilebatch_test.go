@@ -74,8 +74,13 @@ func TestHostileBatchMemory(t *testing.T) {
 	if code := c.ProcessState.ExitCode(); code != exitInput {
 		t.Fatalf("exit %d: %s", code, stderr.String())
 	}
-	if inherited := c.ProcessState.SysUsage().(*syscall.Rusage).Maxrss << 10; rss == 0 || rss > inherited {
-		t.Fatalf("no high-water mark read (%d) or one above the rusage's (%d)", rss, inherited)
+	// The kernel counts resident pages per thread in batches of up to 64
+	// before it adds them to the process, so the two readings of one
+	// peak differ by a few hundred KB (one above the other by 290 KB was
+	// seen): only one far above the rusage's means the poll read another
+	// process.
+	if inherited := c.ProcessState.SysUsage().(*syscall.Rusage).Maxrss << 10; rss == 0 || rss > inherited+8<<20 {
+		t.Fatalf("no high-water mark read (%d) or one far above the rusage's (%d)", rss, inherited)
 	}
 	t.Logf("peak resident memory %d MB", rss>>20)
 	if rss > 256<<20 {
