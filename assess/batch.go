@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"runtime/debug"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -707,6 +708,7 @@ func (b *batch) check(prevs []string, peers map[int][]peerRef) {
 			return true
 		}
 		var mine *twinResult // what this entry shares, as the first of twins
+		var enc *encodedResult
 		switch {
 		case e.err != "":
 			sr.Report, sr.Code = e.unreadableReport(), check.ExitInput
@@ -742,7 +744,17 @@ func (b *batch) check(prevs []string, peers map[int][]peerRef) {
 			}
 			b.count(func(s *batchStats) { s.checked++ })
 			if (b.db != nil || first) && sr.Report.Error == "" && !sr.lost {
-				summary, err := encodeStored(sr)
+				var summary []byte
+				var err error
+				if b.rosterFindings(i) {
+					summary, err = encodeStored(sr)
+				} else {
+					// The line and grid kept for the outputs are the same
+					// bytes: encoded once for both.
+					if enc, err = encodeResult(&sr); err == nil {
+						summary = enc.summary()
+					}
+				}
 				if mine != nil && err == nil {
 					mine.summary = summary
 				}
@@ -759,7 +771,7 @@ func (b *batch) check(prevs []string, peers map[int][]peerRef) {
 			}
 		}
 		b.withRosterFindings(i, &sr) // after the store: they depend on the roster and the batch
-		raw, ok := b.keepResult(i, &sr)
+		raw, ok := b.keepResult(i, &sr, enc)
 		if ok && mine != nil && mine.summary != nil && b.roster == nil {
 			// The twins take this result as it is (roster findings are
 			// the entry's own, so with a roster they decode the summary).
@@ -771,7 +783,7 @@ func (b *batch) check(prevs []string, peers map[int][]peerRef) {
 // keepResult records entry i's result: its summary in the entry, its JSON
 // line and grid in the results spool; then tells onResult. It returns the
 // JSON line, and false when it could not be kept.
-func (b *batch) keepResult(i int, sr *storedResult) ([]byte, bool) {
+func (b *batch) keepResult(i int, sr *storedResult, enc *encodedResult) ([]byte, bool) {
 	e := &b.entries[i]
 	e.code, e.grade, e.counts = sr.Code, sr.Report.Grade, sr.Report.Counts
 	if sr.lost {
@@ -788,15 +800,17 @@ func (b *batch) keepResult(i int, sr *storedResult) ([]byte, bool) {
 	if sr.Report.Score != nil {
 		e.score, e.hasScore = *sr.Report.Score, true
 	}
-	raw, err := marshalJSON(sr.Report)
+	var err error
+	if enc == nil {
+		enc, err = encodeResult(sr)
+	}
+	var raw []byte
 	if err == nil {
+		raw = enc.raw
 		e.resOff, e.resLen, err = b.results.put(raw)
 	}
-	if err == nil && sr.Grid != nil {
-		var g []byte
-		if g, err = encodeStored(sr.Grid); err == nil {
-			e.gridOff, e.gridLen, err = b.results.put(g)
-		}
+	if err == nil && enc.grid != nil {
+		e.gridOff, e.gridLen, err = b.results.put(enc.grid)
 	}
 	if err != nil {
 		b.fails.Add("cannot keep the results in a temporary file: %v", err)
@@ -837,6 +851,43 @@ func (b *batch) takeTwin(i, first int, got twinResult) bool {
 		b.onResult(i, &sr, raw)
 	}
 	return true
+}
+
+// encodedResult is a result as the batch keeps it: the report's JSON
+// line (what the jsonl output writes and the other outputs read back)
+// and its grid.
+type encodedResult struct {
+	raw, grid []byte
+	code      check.Code
+}
+
+func encodeResult(sr *storedResult) (*encodedResult, error) {
+	raw, err := marshalJSON(sr.Report)
+	if err != nil {
+		return nil, err
+	}
+	enc := &encodedResult{raw: raw, code: sr.Code}
+	if sr.Grid != nil {
+		if enc.grid, err = encodeStored(sr.Grid); err != nil {
+			return nil, err
+		}
+	}
+	return enc, nil
+}
+
+// summary is the stored form of the result (storedResult's JSON) made of
+// the bytes already encoded, rather than by encoding the report again: it
+// decodes to the same storedResult (TestEncodedSummary).
+func (enc *encodedResult) summary() []byte {
+	code := strconv.Itoa(int(enc.code))
+	n := len(`{"report":,"code":,"grid":}`) + len(enc.raw) + len(code) + len(enc.grid)
+	out := make([]byte, 0, n)
+	out = append(append(append(out, `{"report":`...), enc.raw...), `,"code":`...)
+	out = append(out, code...)
+	if enc.grid != nil {
+		out = append(append(out, `,"grid":`...), enc.grid...)
+	}
+	return append(out, '}')
 }
 
 func storeFindings(fs []engine.Finding, lang string) []store.Finding {
@@ -1001,4 +1052,10 @@ func (b *batch) writeJSONLines(w io.Writer) error {
 		_ = bw.WriteByte('\n')
 	}
 	return bw.Flush()
+}
+
+// rosterFindings says whether the roster adds findings to entry i's
+// result (withRosterFindings), which then differs from what is stored.
+func (b *batch) rosterFindings(i int) bool {
+	return b.roster != nil && len(b.roster.findings[i]) > 0
 }

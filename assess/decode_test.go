@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ogi-checker/ogi/check"
 	"github.com/ogi-checker/ogi/report"
 	"github.com/ogi-checker/ogi/schema"
 )
@@ -109,4 +110,74 @@ func FuzzDecodeStored(f *testing.F) {
 			t.Fatalf("different values\nstd  %+v\nfast %+v", want, got)
 		}
 	})
+}
+
+// TestEncodedSummary: the stored result made of a result's JSON line and
+// grid (encodedResult.summary) decodes to what encoding the whole result
+// gives, with and without a grid, whatever the exit code, and with text
+// that the two encoders escape differently (<, >, &).
+func TestEncodedSummary(t *testing.T) {
+	dir := t.TempDir()
+	j := filepath.Join(dir, "r.jsonl")
+	inputs, err := Expand([]string{"../testdata/seeds"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	runBatch(t, inputs, Options{Outputs: []report.Spec{report.FlagSpec("--jsonl", "jsonl", j)}})
+	data, err := os.ReadFile(j)
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden, err := os.ReadFile("../testdata/golden/" + goldenName(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc schema.Document
+	if err := json.Unmarshal(golden, &doc); err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for k, l := range bytes.Split(bytes.TrimSpace(data), []byte("\n")) {
+		var fr report.FileReport
+		if err := json.Unmarshal(l, &fr); err != nil {
+			t.Fatal(err)
+		}
+		if k == 0 {
+			fr.Agency = `<b>A&B</b> "局"`
+		}
+		for _, grid := range []*report.Grid{nil, report.NewGrid(&doc, fr.Findings, "zh")} {
+			sr := storedResult{Report: fr, Code: check.Code(k % 3), Grid: grid}
+			enc, err := encodeResult(&sr)
+			if err != nil {
+				t.Fatal(err)
+			}
+			whole, err := encodeStored(sr)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var want, got storedResult
+			if err := decodeStored(whole, &want); err != nil {
+				t.Fatal(err)
+			}
+			if err := decodeStored(enc.summary(), &got); err != nil {
+				t.Fatalf("%s: %v", fr.File, err)
+			}
+			if !reflect.DeepEqual(want, got) {
+				t.Errorf("%s (grid %v): the summary made of the line decodes differently", fr.File, grid != nil)
+			}
+			n++
+		}
+	}
+	if n != 10 {
+		t.Fatalf("%d results compared", n)
+	}
+}
+
+// goldenName is one golden document's file name.
+func goldenName(t *testing.T) string {
+	files, _ := filepath.Glob("../testdata/golden/*.json")
+	if len(files) == 0 {
+		t.Fatal("no golden documents")
+	}
+	return filepath.Base(files[0])
 }
