@@ -357,9 +357,9 @@ func (b *batch) convert() {
 			return
 		}
 		e.key = itemKey(data, e.in)
-		if tw, first := b.docTwins.claim(e.key, i); first {
-			defer close(tw.done)
-		} else if <-tw.done; adoptDocument(e, &b.entries[tw.first]) {
+		if f, first := b.docTwins.claim(e.key, i); first {
+			defer b.docTwins.finish(i)
+		} else if b.docTwins.wait(f); adoptDocument(e, &b.entries[f]) {
 			b.count(func(s *batchStats) { s.reusedDocs++ })
 			return
 		}

@@ -232,7 +232,7 @@ func Run(ctx context.Context, inputs []check.Input, opts Options) (*Outcome, err
 			}
 		}
 	}
-	phase("convert", func() { b.convert(); b.docTwins.m = nil; flush() })
+	phase("convert", func() { b.convert(); b.docTwins.drop(); flush() })
 	phase("pair", func() { prevs = b.previous() })
 	phase("compare", func() { peers = b.peers(); flush() })
 	if opts.Roster != nil {
