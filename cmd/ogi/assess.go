@@ -101,7 +101,7 @@ or the store could not be written).
 			// batch of hostile files from 126-140 to 222 MB resident,
 			// near TestHostileBatchMemory's 256: the default pace stays.
 			if memLimit > 0 && os.Getenv("GOMEMLIMIT") == "" {
-				prev := debug.SetMemoryLimit(int64(memLimit) << 20)
+				prev := debug.SetMemoryLimit(batchMemoryLimit(memLimit, len(items), cfg.values["memory_limit"].Source == "default"))
 				defer debug.SetMemoryLimit(prev)
 			}
 			if cpuProfile != "" {

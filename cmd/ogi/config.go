@@ -82,7 +82,7 @@ var settings = []setting{
 	{key: "similarity_threshold", flag: "similarity-threshold", help: "narrative similarity (0-1) at which two reports count as the same text (内容雷同)", def: engine.DefaultSimilarityThreshold, group: groupAssess, valid: similarityRange},
 	{key: "html_details", flag: "html-details", help: "most reports whose findings and tables the dashboard embeds, lowest scores first (0: all)", def: 5000, group: groupAssess, valid: nonNegative},
 	{key: "roster", flag: "roster", help: "roster CSV of the bodies that owe a report (body, parent, type, url, aggregate, tolerance): coverage and parent-vs-children checks", def: "", group: groupAssess},
-	{key: "memory_limit", flag: "memory-limit", help: "soft limit of the Go heap in MiB (0: none; GOMEMLIMIT overrides)", def: defaultMemoryLimitMiB, group: groupAssess, valid: nonNegative},
+	{key: "memory_limit", flag: "memory-limit", help: "soft limit of the Go heap in MiB (0: none; GOMEMLIMIT overrides); by default assess adds 1 KiB per report", def: defaultMemoryLimitMiB, group: groupAssess, valid: nonNegative},
 	{key: "max_file_size", flag: "max-file-size", help: "largest input file in bytes", def: defaultLimits.MaxFileBytes, group: groupLimits, valid: nonNegative},
 	{key: "max_docx_size", flag: "max-docx-size", help: "largest uncompressed word/document.xml in bytes", def: defaultLimits.MaxDOCXUncompressed, group: groupLimits, valid: nonNegative},
 	{key: "max_zip_entries", flag: "max-zip-entries", help: "most entries in a DOCX", def: defaultLimits.MaxZipEntries, group: groupLimits, valid: nonNegative},

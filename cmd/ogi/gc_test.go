@@ -42,3 +42,24 @@ func TestTuneGC(t *testing.T) {
 		t.Errorf("with GOGC set, tuneGC changed the collector to %d", pct)
 	}
 }
+
+// TestBatchMemoryLimit: the default limit grows by 1 KiB per report; a
+// limit the user set does not.
+func TestBatchMemoryLimit(t *testing.T) {
+	cases := []struct {
+		mib, n    int
+		isDefault bool
+		want      int64
+	}{
+		{192, 0, true, 192 << 20},
+		{192, 6, true, 192<<20 + 6<<10},
+		{192, 100_000, true, 192<<20 + 100_000<<10},
+		{192, 100_000, false, 192 << 20},
+		{64, 10, false, 64 << 20},
+	}
+	for _, c := range cases {
+		if got := batchMemoryLimit(c.mib, c.n, c.isDefault); got != c.want {
+			t.Errorf("batchMemoryLimit(%d, %d, %v) = %d, want %d", c.mib, c.n, c.isDefault, got, c.want)
+		}
+	}
+}
