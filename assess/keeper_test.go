@@ -13,9 +13,10 @@ import (
 )
 
 // TestDocKeeperMemory: with a store, a document the run converted is read
-// back from memory while it fits in the budget, and from the store past
-// it. The keeper's writer writes to another store here, so that a
-// document found came from memory.
+// back from memory while it fits in the budget, past it from the spool
+// (compressed as in memory), and from the store when there is no spool.
+// The keeper's writer writes to another store here, so that a document
+// found came from memory or the spool.
 func TestDocKeeperMemory(t *testing.T) {
 	ctx := context.Background()
 	open := func(name string) *store.Store {
@@ -30,17 +31,29 @@ func TestDocKeeperMemory(t *testing.T) {
 	tests := []struct {
 		name    string
 		budget  int
+		spool   bool
 		wantErr string
 	}{
-		{"in budget", 1 << 20, ""},
-		{"no budget", 0, "the store has no document"},
-		{"over budget", 8, "the store has no document"},
+		{"in budget", 1 << 20, false, ""},
+		{"no budget", 0, false, "the store has no document"},
+		{"over budget", 8, false, "the store has no document"},
+		{"no budget, spooled", 0, true, ""},
+		{"over budget, spooled", 8, true, ""},
+		{"in budget, with a spool", 1 << 20, true, ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			w := open("elsewhere.db").NewWriter(ctx, 8)
 			defer func() { _ = w.Close() }()
 			k := &docKeeper{db: open("s.db"), w: w, budget: tc.budget, where: map[string][2]int64{}}
+			if tc.spool {
+				sp, err := newSpool(t.TempDir())
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer sp.close()
+				k.sp = sp
+			}
 			if err := k.put(store.Report{Hash: "h", Document: doc}); err != nil {
 				t.Fatal(err)
 			}
@@ -54,8 +67,10 @@ func TestDocKeeperMemory(t *testing.T) {
 			if err != nil || got.Meta.Agency != "某某市人民政府办公室" {
 				t.Fatalf("get: %+v, %v", got, err)
 			}
-			if k.budget >= tc.budget {
+			if inMemory := tc.budget >= 1<<20; inMemory && k.budget >= tc.budget {
 				t.Errorf("budget %d after keeping a document, was %d", k.budget, tc.budget)
+			} else if !inMemory && len(k.where) != 1 {
+				t.Errorf("%d documents spooled, want 1", len(k.where))
 			}
 		})
 	}

@@ -164,13 +164,10 @@ func Run(ctx context.Context, inputs []check.Input, opts Options) (*Outcome, err
 			spoolDir = filepath.Dir(opts.Store)
 		}
 	}
-	// Results and narratives always wait in temporary files; documents too
-	// when there is no store.
-	spools := []**spool{&b.results, &b.narratives}
+	// Results, narratives and documents wait in temporary files (with a
+	// store, the documents that do not fit in memory, compressed).
 	b.docs = &docKeeper{db: b.db, where: map[string][2]int64{}}
-	if b.db == nil {
-		spools = append(spools, &b.docs.sp)
-	}
+	spools := []**spool{&b.results, &b.narratives, &b.docs.sp}
 	for _, sp := range spools {
 		if *sp, err = newSpool(spoolDir); err != nil {
 			return nil, check.OutputError(fmt.Errorf("cannot create a temporary file: %w", err))
