@@ -69,3 +69,24 @@ func BenchmarkLayouts(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkCompactLines is Map's first step, compactLine over every line
+// of one report per generated layout in turn.
+func BenchmarkCompactLines(b *testing.B) {
+	var lays [][]Line
+	for _, g := range genLayouts(b) {
+		lay, err := readLayout(g.Name, g.Data, Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		lays = append(lays, lay.Lines)
+	}
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		for _, l := range lays[i%len(lays)] {
+			compactLine(l)
+		}
+		i++
+	}
+}
