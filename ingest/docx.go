@@ -18,6 +18,12 @@ import (
 // text lines; Line.Line is the 1-based position of the paragraph or table
 // row among the body's blocks, which is what a finding can point at.
 func readDOCX(data []byte, lim Limits) (*Layout, error) {
+	return readDOCXWith(data, lim, true)
+}
+
+// readDOCXWith is readDOCX; fast false reads document.xml with the decoder
+// whatever it holds, as the tests' reference for the byte scanner.
+func readDOCXWith(data []byte, lim Limits, fast bool) (*Layout, error) {
 	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
 		return nil, fmt.Errorf("not a DOCX (zip) file: %w", err)
@@ -33,6 +39,11 @@ func readDOCX(data []byte, lim Limits) (*Layout, error) {
 	}
 	if doc == nil {
 		return nil, errors.New("not a DOCX: word/document.xml missing")
+	}
+	if fast {
+		if lay, ok, err := readDOCXFast(doc, lim); ok {
+			return lay, err
+		}
 	}
 	rc, err := doc.Open()
 	if err != nil {
@@ -139,6 +150,12 @@ type docxReader struct {
 	block  int
 	para   []byte // the paragraph's text so far; reused by the next
 	inPara bool
+	// depth is the element nesting; skip > 0 inside an element whose
+	// text is not the document's (deleted text, field codes), counting
+	// its nesting; inText inside a w:t.
+	depth  int
+	skip   int
+	inText bool
 	tables []*docxTable
 	nTable int
 	cells  int
@@ -173,9 +190,6 @@ func (r *docxReader) read(body io.Reader) error {
 	}()
 	d := xml.NewDecoder(br)
 	d.Strict = false
-	depth := 0
-	inText := false
-	skip := 0
 	for {
 		if r.err != nil {
 			return r.err
@@ -189,100 +203,129 @@ func (r *docxReader) read(body io.Reader) error {
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:
-			depth++
-			if r.lim.MaxXMLDepth > 0 && depth > r.lim.MaxXMLDepth {
-				return fmt.Errorf("word/document.xml: elements nested deeper than %d", r.lim.MaxXMLDepth)
+			val := ""
+			if docxWantsVal(t.Name.Local) {
+				val = attr(t, "val")
 			}
-			if skip > 0 {
-				skip++
-				continue
-			}
-			switch t.Name.Local {
-			case "delText", "instrText", "bookmarkStart", "bookmarkEnd", "fldChar":
-				skip = 1
-				if t.Name.Local == "bookmarkStart" || t.Name.Local == "bookmarkEnd" || t.Name.Local == "fldChar" {
-					skip = 1
-				}
-			case "t":
-				inText = true
-			case "tab", "br", "cr":
-				r.write(" ")
-			case "p":
-				r.inPara = true
-			case "tbl":
-				r.flushPara()
-				r.nTable++
-				r.tables = append(r.tables, &docxTable{index: r.nTable, origin: map[int]string{}})
-			case "tr":
-				if tb := r.cur(); tb != nil {
-					r.block++
-					tb.row, tb.before, tb.line = tb.row[:0], 0, r.block
-				}
-			case "tc":
-				if tb := r.cur(); tb != nil {
-					tb.cell = docxOpenCell{text: tb.cell.text[:0], span: 1}
-					tb.open = true
-				}
-			case "gridSpan":
-				if tb := r.cur(); tb != nil && tb.open {
-					if n, err := strconv.Atoi(attr(t, "val")); err == nil && n > 1 {
-						if n > maxColSpan {
-							n = maxColSpan
-						}
-						tb.cell.span = n
-					}
-				}
-			case "gridBefore":
-				if tb := r.cur(); tb != nil && !tb.open {
-					if n, err := strconv.Atoi(attr(t, "val")); err == nil && n > 0 && n < maxColSpan {
-						tb.before = n
-					}
-				}
-			case "vMerge":
-				if tb := r.cur(); tb != nil && tb.open {
-					tb.cell.vmerge = attr(t, "val")
-					if tb.cell.vmerge == "" {
-						tb.cell.vmerge = "continue"
-					}
-				}
+			if err := r.start(t.Name.Local, val); err != nil {
+				return err
 			}
 		case xml.EndElement:
-			depth--
-			if skip > 0 {
-				skip--
-				continue
-			}
-			switch t.Name.Local {
-			case "t":
-				inText = false
-			case "p":
-				if tb := r.cur(); tb != nil && tb.open {
-					r.write(" ")
-				} else {
-					r.flushPara()
-				}
-				r.inPara = false
-			case "tc":
-				if tb := r.cur(); tb != nil && tb.open {
-					r.checkRow(tb)
-					c := &tb.cell
-					tb.row = append(tb.row, docxCell{text: string(c.text), span: c.span, vmerge: c.vmerge})
-					tb.open = false
-				}
-			case "tr":
-				if err := r.endRow(); err != nil {
-					return err
-				}
-			case "tbl":
-				if len(r.tables) > 0 {
-					r.tables = r.tables[:len(r.tables)-1]
-				}
+			if err := r.end(t.Name.Local); err != nil {
+				return err
 			}
 		case xml.CharData:
-			if inText && skip == 0 {
-				r.writeBytes(t)
+			r.text(t)
+		}
+	}
+}
+
+// docxWantsVal names the elements whose w:val the reader reads.
+func docxWantsVal(local string) bool {
+	return local == "gridSpan" || local == "gridBefore" || local == "vMerge"
+}
+
+// start takes a start tag: its local name and, for the elements
+// docxWantsVal names, the value of its first attribute named val.
+func (r *docxReader) start(local, val string) error {
+	r.depth++
+	if r.lim.MaxXMLDepth > 0 && r.depth > r.lim.MaxXMLDepth {
+		return fmt.Errorf("word/document.xml: elements nested deeper than %d", r.lim.MaxXMLDepth)
+	}
+	if r.skip > 0 {
+		r.skip++
+		return nil
+	}
+	switch local {
+	case "delText", "instrText", "bookmarkStart", "bookmarkEnd", "fldChar":
+		r.skip = 1
+	case "t":
+		r.inText = true
+	case "tab", "br", "cr":
+		r.write(" ")
+	case "p":
+		r.inPara = true
+	case "tbl":
+		r.flushPara()
+		r.nTable++
+		r.tables = append(r.tables, &docxTable{index: r.nTable, origin: map[int]string{}})
+	case "tr":
+		if tb := r.cur(); tb != nil {
+			r.block++
+			tb.row, tb.before, tb.line = tb.row[:0], 0, r.block
+		}
+	case "tc":
+		if tb := r.cur(); tb != nil {
+			tb.cell = docxOpenCell{text: tb.cell.text[:0], span: 1}
+			tb.open = true
+		}
+	case "gridSpan":
+		if tb := r.cur(); tb != nil && tb.open {
+			if n, err := strconv.Atoi(val); err == nil && n > 1 {
+				if n > maxColSpan {
+					n = maxColSpan
+				}
+				tb.cell.span = n
 			}
 		}
+	case "gridBefore":
+		if tb := r.cur(); tb != nil && !tb.open {
+			if n, err := strconv.Atoi(val); err == nil && n > 0 && n < maxColSpan {
+				tb.before = n
+			}
+		}
+	case "vMerge":
+		if tb := r.cur(); tb != nil && tb.open {
+			tb.cell.vmerge = val
+			if tb.cell.vmerge == "" {
+				tb.cell.vmerge = "continue"
+			}
+		}
+	}
+	return nil
+}
+
+// end takes an end tag (or the end of an empty element).
+func (r *docxReader) end(local string) error {
+	r.depth--
+	if r.skip > 0 {
+		r.skip--
+		return nil
+	}
+	switch local {
+	case "t":
+		r.inText = false
+	case "p":
+		if tb := r.cur(); tb != nil && tb.open {
+			r.write(" ")
+		} else {
+			r.flushPara()
+		}
+		r.inPara = false
+	case "tc":
+		if tb := r.cur(); tb != nil && tb.open {
+			r.checkRow(tb)
+			c := &tb.cell
+			tb.row = append(tb.row, docxCell{text: string(c.text), span: c.span, vmerge: c.vmerge})
+			tb.open = false
+		}
+	case "tr":
+		if err := r.endRow(); err != nil {
+			return err
+		}
+	case "tbl":
+		if len(r.tables) > 0 {
+			r.tables = r.tables[:len(r.tables)-1]
+		}
+	}
+	return nil
+}
+
+// text takes character data, as the decoder hands it over (entities
+// replaced, line ends made \n).
+func (r *docxReader) text(t []byte) {
+	if r.inText && r.skip == 0 {
+		r.writeBytes(t)
 	}
 }
 

@@ -115,18 +115,27 @@ func compactLine(l Line) string {
 	return b.String()
 }
 
-// appendCompact writes compact(s) to b.
+// appendCompact writes compact(s) to b. The stretches compact leaves as
+// they are are copied whole; a byte or rune at a time, the copying was
+// most of compactLine's time.
 func appendCompact(b *strings.Builder, s string) {
+	start := 0
 	for i := 0; i < len(s); {
 		c := s[i]
 		if c < 0x80 {
-			if !asciiSpace(c) {
-				b.WriteByte(c)
+			if asciiSpace(c) {
+				b.WriteString(s[start:i])
+				start = i + 1
 			}
 			i++
 			continue
 		}
 		r, n := utf8.DecodeRuneInString(s[i:])
+		if !compactChanges(r, n) {
+			i += n
+			continue
+		}
+		b.WriteString(s[start:i])
 		switch {
 		case r >= 0xFF01 && r <= 0xFF5E:
 			b.WriteRune(r - 0xFEE0)
@@ -137,11 +146,11 @@ func appendCompact(b *strings.Builder, s string) {
 		case r == 0x3000 || r == 0xA0 || unicode.IsSpace(r):
 		case r == utf8.RuneError && n == 1:
 			b.WriteRune(r) // an invalid byte reads as U+FFFD
-		default:
-			b.WriteString(s[i : i+n])
 		}
 		i += n
+		start = i
 	}
+	b.WriteString(s[start:])
 }
 
 // asciiSpace is the ASCII white space compact drops.
@@ -152,6 +161,9 @@ func asciiSpace(c byte) bool {
 // compactChanges reports whether compact writes the non-ASCII rune r (n
 // bytes in its source) other than as those bytes.
 func compactChanges(r rune, n int) bool {
+	if r >= 0x4E00 && r <= 0x9FFF {
+		return false // the main CJK block, most of every report
+	}
 	return r >= 0xFF01 && r <= 0xFFEF || isCompatHan(r) || r == 0x3000 || r == 0xA0 ||
 		r == utf8.RuneError && n == 1 || unicode.IsSpace(r)
 }
