@@ -687,9 +687,6 @@ func errResult(r *Rule, what string, err error) RuleResult {
 func (cr *celRule) evalItem(dc *docContext, act *docActivation, item ref.Val) (Finding, string, error) {
 	r := cr.rule
 	f := Finding{Rule: r.ID, Severity: r.Severity, Category: r.Category}
-	if item != nil {
-		f.Item = itemName(item)
-	}
 	// The assertion first: when it holds there is nothing to report, and
 	// evaluating the operands on every passing item would double the cost.
 	// Operands are inspected when it does not hold (false, or an error such
@@ -700,6 +697,10 @@ func (cr *celRule) evalItem(dc *docContext, act *docActivation, item ref.Val) (F
 	v, _, assertErr := cr.assert.Eval(act)
 	if assertErr == nil && v == types.True {
 		return f, StatusPass, nil
+	}
+	// Only a finding is named: naming every passing item boxed its id.
+	if item != nil {
+		f.Item = itemName(item)
 	}
 	var operands []*schema.Cell
 	if cr.operands != nil {
