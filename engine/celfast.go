@@ -67,6 +67,11 @@ func fastBool(e celast.Expr) fastTrue {
 		}
 		return func(a *docActivation) bool { return l(a) || r(a) }
 	}
+	if fn == "_==_" {
+		if f := fastNoneOf(args[0], args[1]); f != nil {
+			return f
+		}
+	}
 	var cmp func(x, y float64) bool
 	switch fn {
 	case "_==_":
@@ -249,6 +254,20 @@ func fastString(e celast.Expr) fastStr {
 			return nil
 		}
 		return func(*docActivation) (string, bool) { return string(s), true }
+	case celast.CallKind:
+		fn, args, ok := call(e)
+		if !ok || fn != "_+_" || len(args) != 2 {
+			return nil
+		}
+		l, r := fastString(args[0]), fastString(args[1])
+		if l == nil || r == nil {
+			return nil
+		}
+		return func(a *docActivation) (string, bool) {
+			x, ok1 := l(a)
+			y, ok2 := r(a)
+			return x + y, ok1 && ok2
+		}
 	case celast.IdentKind:
 		if e.AsIdent() != "item" {
 			return nil
@@ -261,16 +280,15 @@ func fastString(e celast.Expr) fastStr {
 	return nil
 }
 
-// fastIDsOf is ids["literal"], read from the activation: the lists
-// depend on the document's template.
+// fastIDsOf is ids[key], read from the activation: the lists depend on
+// the document's template.
 func fastIDsOf(e celast.Expr) fastIDs {
 	fn, args, ok := call(e)
-	if !ok || fn != "_[_]" || len(args) != 2 || args[0].Kind() != celast.IdentKind || args[0].AsIdent() != "ids" ||
-		args[1].Kind() != celast.LiteralKind {
+	if !ok || fn != "_[_]" || len(args) != 2 || args[0].Kind() != celast.IdentKind || args[0].AsIdent() != "ids" {
 		return nil
 	}
-	k, ok := args[1].AsLiteral().(types.String)
-	if !ok {
+	k := fastString(args[1])
+	if k == nil {
 		return nil
 	}
 	return func(a *docActivation) ([]string, bool) {
@@ -278,11 +296,73 @@ func fastIDsOf(e celast.Expr) fastIDs {
 		if !ok {
 			return nil, false
 		}
-		l, ok := m.ids[string(k)].(*idList)
+		s, ok := k(a)
+		if !ok {
+			return nil, false
+		}
+		l, ok := m.ids[s].(*idList)
 		if !ok {
 			return nil, false
 		}
 		return l.ids, true
+	}
+}
+
+// fastNoneOf is size(unfilled(grid(t, rows, cols))) == 0 or the same of
+// badcounts: no cell grid would pick is one the filter keeps.
+func fastNoneOf(sizeOf, zero celast.Expr) fastTrue {
+	if zero.Kind() != celast.LiteralKind || zero.AsLiteral() != types.Int(0) {
+		return nil
+	}
+	fn, args, ok := call(sizeOf)
+	if !ok || fn != "size" || len(args) != 1 {
+		return nil
+	}
+	fn, args, ok = call(args[0])
+	if !ok || len(args) != 1 {
+		return nil
+	}
+	var keep func(*schema.Cell) bool
+	switch fn {
+	case "unfilled":
+		keep = isUnfilled
+	case "badcounts":
+		keep = isBadCount
+	default:
+		return nil
+	}
+	fn, args, ok = call(args[0])
+	if !ok || fn != "grid" || len(args) != 3 {
+		return nil
+	}
+	table, rows, cols := fastTableOf(args[0]), fastIDsOf(args[1]), fastIDsOf(args[2])
+	if table == nil || rows == nil || cols == nil {
+		return nil
+	}
+	return func(a *docActivation) bool {
+		t, ok1 := table(a)
+		rs, ok2 := rows(a)
+		cs, ok3 := cols(a)
+		if !ok1 || !ok2 || !ok3 {
+			return false
+		}
+		for _, r := range rs {
+			row, found := t[r]
+			if !found {
+				continue
+			}
+			for _, c := range cs {
+				cell, found := row[c]
+				if !found {
+					continue
+				}
+				// A nil cell is left to cel-go, which reports it.
+				if cell == nil || keep(cell) {
+					return false
+				}
+			}
+		}
+		return true
 	}
 }
 
@@ -303,8 +383,9 @@ func fastTableOf(e celast.Expr) fastTable {
 			return nil
 		}
 		return func(a *docActivation) (map[string]map[string]*schema.Cell, bool) {
+			// A nil map is an empty table, as it is to the view.
 			m, ok := get(a).(*idMap)
-			if !ok || m.table == nil {
+			if !ok {
 				return nil, false
 			}
 			return m.table, true
@@ -325,7 +406,7 @@ func fastTableOf(e celast.Expr) fastTable {
 	}
 	return func(a *docActivation) (map[string]map[string]*schema.Cell, bool) {
 		m, ok := get(a).(*idMap)
-		if !ok || m.active == nil {
+		if !ok {
 			return nil, false
 		}
 		s, ok := k(a)
@@ -333,7 +414,7 @@ func fastTableOf(e celast.Expr) fastTable {
 			return nil, false
 		}
 		t, ok := m.active[s]
-		return t, ok && t != nil
+		return t, ok
 	}
 }
 
@@ -356,7 +437,7 @@ func fastRowOf(e celast.Expr) fastRow {
 			return nil, false
 		}
 		r, ok := t[s]
-		return r, ok && r != nil
+		return r, ok
 	}
 }
 

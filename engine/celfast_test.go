@@ -48,6 +48,17 @@ func TestFastTrueAgreesWithCEL(t *testing.T) {
 		"unbalanced": docFor(func(d *schema.Document) {
 			d.Tables.Requests["new_received"]["natural"] = num(12345)
 		}),
+		"negative": docFor(func(d *schema.Document) {
+			d.Tables.Requests["granted"]["natural"] = num(-1)
+			d.Tables.Active["art20_1"]["rules"]["issued"] = num(-1)
+		}),
+		"fraction": docFor(func(d *schema.Document) {
+			d.Tables.Requests["granted"]["natural"] = num(1.5)
+			d.Tables.Active["art20_1"]["rules"]["issued"] = num(2.5)
+		}),
+		"active blank": docFor(func(d *schema.Document) {
+			d.Tables.Active["art20_1"]["rules"]["issued"] = &schema.Cell{Status: schema.StatusPlaceholder, Raw: "-"}
+		}),
 		"no requests": docFor(func(d *schema.Document) { d.Tables.Requests = nil }),
 	}
 	files, golden := goldenDocuments(t)
@@ -70,6 +81,10 @@ func TestFastTrueAgreesWithCEL(t *testing.T) {
 		{"or", "requests_cols", `num(req.new_received[item]) < 0.0 || num(req.carried_over[item]) >= 0.0`, true},
 		{"greater", "requests_cols", `num(req.new_received[item]) > num(req.carried_over[item])`, true},
 		{"previous", "requests_cols", `num(req.carried_over[item]) == num(preq.carried_forward[item])`, true},
+		{"unfilled", "requests_cols", `size(unfilled(grid(req, ids["requests_rows"], ids["requests_cols"]))) == 0`, true},
+		{"badcounts", "requests_cols", `size(badcounts(grid(req, ids["requests_rows"], ids["requests_cols"]))) == 0`, true},
+		{"active grid", "active_subtables", `size(badcounts(grid(act[item], ids["active." + item + ".rows"], ids["active." + item + ".cols"]))) == 0`, true},
+		{"active unfilled", "active_subtables", `size(unfilled(grid(act[item], ids["active." + item + ".rows"], ids["active." + item + ".cols"]))) == 0`, true},
 		{"int comparison", "requests_cols", `size(req) == 0`, false},
 		{"member call", "requests_cols", `req.new_received[item].raw.contains("1")`, false},
 	}
@@ -127,6 +142,8 @@ func TestFastTrueCoversPack(t *testing.T) {
 		"continuity.carried_over": true, "continuity.in_force": true,
 		"requests.identity": true, "requests.outcome_total": true,
 		"requests.row_total": true, "review.group_total": true,
+		"completeness.active_cells": true, "completeness.requests_cells": true, "completeness.review_cells": true,
+		"requests.values": true, "review.values": true,
 	}
 	for _, r := range e.Rules() {
 		cr, ok := r.impl.(*celRule)
