@@ -1,7 +1,11 @@
 package engine
 
 import (
+	"sort"
+	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"cel.dev/cel-go/common/types"
 	"github.com/open-policy-agent/opa/v1/ast"
@@ -97,8 +101,56 @@ func jurisdictionFieldTypes() map[string]field {
 	return out
 }
 
-// regoValue is input.jurisdiction.
+// regoValue is input.jurisdiction. A batch has a few distinct values (one
+// per profile, body type and year), so each is built once and shared:
+// OPA values are immutable. The cache is bounded.
 func (f *jurisdictionFacts) regoValue() ast.Value {
+	var b strings.Builder
+	for _, k := range jurisdictionFieldNames {
+		b.WriteString(k)
+		b.WriteByte(0)
+		switch x := f.vals[k].(type) {
+		case bool:
+			b.WriteString(strconv.FormatBool(x))
+		case float64:
+			b.WriteString(strconv.FormatFloat(x, 'g', -1, 64))
+		case string:
+			b.WriteString(x)
+		}
+		b.WriteByte(0)
+	}
+	key := b.String()
+	if v, ok := jurisdictionValues.Load(key); ok {
+		return v.(ast.Value)
+	}
+	v := f.buildRegoValue()
+	if jurisdictionValueCount.Load() < maxJurisdictionValues {
+		if prev, loaded := jurisdictionValues.LoadOrStore(key, v); loaded {
+			return prev.(ast.Value)
+		}
+		jurisdictionValueCount.Add(1)
+	}
+	return v
+}
+
+var (
+	// jurisdictionFieldNames are the fields in a fixed order, for the key
+	// of jurisdictionValues.
+	jurisdictionFieldNames = func() []string {
+		var ks []string
+		for k := range (&jurisdictionFacts{profile: jurisdiction.Statute()}).fields() {
+			ks = append(ks, k)
+		}
+		sort.Strings(ks)
+		return ks
+	}()
+	jurisdictionValues     sync.Map // the fields, as regoValue writes them → ast.Value
+	jurisdictionValueCount atomic.Int64
+)
+
+const maxJurisdictionValues = 1 << 10
+
+func (f *jurisdictionFacts) buildRegoValue() ast.Value {
 	fs := f.vals
 	items := make([][2]*ast.Term, 0, len(fs))
 	for k, v := range fs {
@@ -111,7 +163,7 @@ func (f *jurisdictionFacts) regoValue() ast.Value {
 		case string:
 			t = ast.StringTerm(x)
 		}
-		items = append(items, ast.Item(ast.StringTerm(k), t))
+		items = append(items, ast.Item(inputKey(k), t))
 	}
 	return ast.NewObject(items...)
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/open-policy-agent/opa/v1/ast"
 
+	"github.com/ogi-checker/ogi/jurisdiction"
 	"github.com/ogi-checker/ogi/schema"
 )
 
@@ -93,6 +94,31 @@ var idTerms = func() map[string]*ast.Term {
 	return m
 }()
 
+// inputKeys are the terms of the input's object keys (meta, sections,
+// table_info, diagnostics, locations, jurisdiction): a key term per object
+// and document was a tenth of what evaluating the pack allocated.
+var inputKeys = func() map[string]*ast.Term {
+	m := map[string]*ast.Term{}
+	for _, k := range []string{"agency", "agency_kind", "code", "col", "deviation", "encoding", "file", "format",
+		"from", "heading", "id", "layout", "line", "message", "page", "period", "published", "raw", "row",
+		"rows_expected", "rows_found", "severity", "sha256", "size", "source", "status", "table", "template",
+		"template_evidence", "text", "title", "to", "year"} {
+		m[k] = ast.StringTerm(k)
+	}
+	for k := range (&jurisdictionFacts{profile: jurisdiction.Statute()}).fields() {
+		m[k] = ast.StringTerm(k)
+	}
+	return m
+}()
+
+// inputKey is the term of an object key of the input.
+func inputKey(k string) *ast.Term {
+	if t, ok := inputKeys[k]; ok {
+		return t
+	}
+	return ast.StringTerm(k)
+}
+
 // sharedTerm is the shared term for s when there is one.
 func sharedTerm(s string, shared map[string]*ast.Term) *ast.Term {
 	if t, ok := shared[s]; ok {
@@ -123,28 +149,28 @@ func metaValue(m *schema.Meta) ast.Value {
 	period := ast.NullTerm()
 	if p := m.Period; p != nil {
 		period = ast.NewTerm(ast.NewObject(
-			ast.Item(ast.StringTerm("from"), ast.StringTerm(p.From)),
-			ast.Item(ast.StringTerm("to"), ast.StringTerm(p.To)),
-			ast.Item(ast.StringTerm("raw"), ast.StringTerm(p.Raw)),
-			ast.Item(ast.StringTerm("year"), intOrNull(p.Year))))
+			ast.Item(inputKey("from"), ast.StringTerm(p.From)),
+			ast.Item(inputKey("to"), ast.StringTerm(p.To)),
+			ast.Item(inputKey("raw"), ast.StringTerm(p.Raw)),
+			ast.Item(inputKey("year"), intOrNull(p.Year))))
 	}
 	s := m.Source
 	return ast.NewObject(
-		ast.Item(ast.StringTerm("title"), ast.StringTerm(m.Title)),
-		ast.Item(ast.StringTerm("agency"), ast.StringTerm(m.Agency)),
-		ast.Item(ast.StringTerm("agency_kind"), ast.StringTerm(m.AgencyKind)),
-		ast.Item(ast.StringTerm("year"), intOrNull(m.Year)),
-		ast.Item(ast.StringTerm("template"), strOrNull(m.Template)),
-		ast.Item(ast.StringTerm("template_evidence"), ast.ArrayTerm(ev...)),
-		ast.Item(ast.StringTerm("published"), strOrNull(m.Published)),
-		ast.Item(ast.StringTerm("period"), period),
-		ast.Item(ast.StringTerm("source"), ast.NewTerm(ast.NewObject(
-			ast.Item(ast.StringTerm("file"), ast.StringTerm(s.File)),
-			ast.Item(ast.StringTerm("format"), ast.StringTerm(s.Format)),
-			ast.Item(ast.StringTerm("layout"), ast.StringTerm(s.Layout)),
-			ast.Item(ast.StringTerm("encoding"), ast.StringTerm(s.Encoding)),
-			ast.Item(ast.StringTerm("sha256"), ast.StringTerm(s.SHA256)),
-			ast.Item(ast.StringTerm("size"), ast.IntNumberTerm(int(s.Size)))))),
+		ast.Item(inputKey("title"), ast.StringTerm(m.Title)),
+		ast.Item(inputKey("agency"), ast.StringTerm(m.Agency)),
+		ast.Item(inputKey("agency_kind"), ast.StringTerm(m.AgencyKind)),
+		ast.Item(inputKey("year"), intOrNull(m.Year)),
+		ast.Item(inputKey("template"), strOrNull(m.Template)),
+		ast.Item(inputKey("template_evidence"), ast.ArrayTerm(ev...)),
+		ast.Item(inputKey("published"), strOrNull(m.Published)),
+		ast.Item(inputKey("period"), period),
+		ast.Item(inputKey("source"), ast.NewTerm(ast.NewObject(
+			ast.Item(inputKey("file"), ast.StringTerm(s.File)),
+			ast.Item(inputKey("format"), ast.StringTerm(s.Format)),
+			ast.Item(inputKey("layout"), ast.StringTerm(s.Layout)),
+			ast.Item(inputKey("encoding"), ast.StringTerm(s.Encoding)),
+			ast.Item(inputKey("sha256"), ast.StringTerm(s.SHA256)),
+			ast.Item(inputKey("size"), ast.IntNumberTerm(int(s.Size)))))),
 	)
 }
 
@@ -158,7 +184,7 @@ func locValue(l *schema.Loc) ast.Value {
 		v int
 	}{{"line", l.Line}, {"page", l.Page}, {"table", l.Table}, {"row", l.Row}, {"col", l.Col}} {
 		if kv.v != 0 {
-			items = append(items, ast.Item(ast.StringTerm(kv.k), ast.IntNumberTerm(kv.v)))
+			items = append(items, ast.Item(inputKey(kv.k), ast.IntNumberTerm(kv.v)))
 		}
 	}
 	return ast.NewObject(items...)
@@ -169,11 +195,11 @@ func sectionsValue(ss []schema.Section) ast.Value {
 	for i := range ss {
 		s := &ss[i]
 		terms[i] = ast.NewTerm(ast.NewObject(
-			ast.Item(ast.StringTerm("id"), ast.StringTerm(s.ID)),
-			ast.Item(ast.StringTerm("heading"), ast.StringTerm(s.Heading)),
-			ast.Item(ast.StringTerm("deviation"), ast.BooleanTerm(s.Deviation)),
-			ast.Item(ast.StringTerm("text"), ast.StringTerm(s.Text)),
-			ast.Item(ast.StringTerm("source"), ast.NewTerm(locValue(&s.Source)))))
+			ast.Item(inputKey("id"), ast.StringTerm(s.ID)),
+			ast.Item(inputKey("heading"), ast.StringTerm(s.Heading)),
+			ast.Item(inputKey("deviation"), ast.BooleanTerm(s.Deviation)),
+			ast.Item(inputKey("text"), ast.StringTerm(s.Text)),
+			ast.Item(inputKey("source"), ast.NewTerm(locValue(&s.Source)))))
 	}
 	return ast.NewArray(terms...)
 }
@@ -371,11 +397,11 @@ func tableInfoValue(ts []schema.TableInfo) ast.Value {
 	for i := range ts {
 		t := &ts[i]
 		terms[i] = ast.NewTerm(ast.NewObject(
-			ast.Item(ast.StringTerm("id"), ast.StringTerm(t.ID)),
-			ast.Item(ast.StringTerm("status"), ast.StringTerm(t.Status)),
-			ast.Item(ast.StringTerm("source"), ast.NewTerm(locValue(t.Source))),
-			ast.Item(ast.StringTerm("rows_found"), ast.IntNumberTerm(t.RowsFound)),
-			ast.Item(ast.StringTerm("rows_expected"), ast.IntNumberTerm(t.RowsExpected))))
+			ast.Item(inputKey("id"), ast.StringTerm(t.ID)),
+			ast.Item(inputKey("status"), ast.StringTerm(t.Status)),
+			ast.Item(inputKey("source"), ast.NewTerm(locValue(t.Source))),
+			ast.Item(inputKey("rows_found"), ast.IntNumberTerm(t.RowsFound)),
+			ast.Item(inputKey("rows_expected"), ast.IntNumberTerm(t.RowsExpected))))
 	}
 	return ast.NewArray(terms...)
 }
@@ -385,13 +411,13 @@ func diagnosticsValue(ds []schema.Diagnostic) ast.Value {
 	for i := range ds {
 		d := &ds[i]
 		terms[i] = ast.NewTerm(ast.NewObject(
-			ast.Item(ast.StringTerm("code"), ast.StringTerm(d.Code)),
-			ast.Item(ast.StringTerm("severity"), ast.StringTerm(d.Severity)),
-			ast.Item(ast.StringTerm("message"), ast.StringTerm(d.Message)),
-			ast.Item(ast.StringTerm("table"), ast.StringTerm(d.Table)),
-			ast.Item(ast.StringTerm("row"), ast.StringTerm(d.Row)),
-			ast.Item(ast.StringTerm("col"), ast.StringTerm(d.Col)),
-			ast.Item(ast.StringTerm("source"), ast.NewTerm(locValue(d.Source)))))
+			ast.Item(inputKey("code"), ast.StringTerm(d.Code)),
+			ast.Item(inputKey("severity"), ast.StringTerm(d.Severity)),
+			ast.Item(inputKey("message"), ast.StringTerm(d.Message)),
+			ast.Item(inputKey("table"), ast.StringTerm(d.Table)),
+			ast.Item(inputKey("row"), ast.StringTerm(d.Row)),
+			ast.Item(inputKey("col"), ast.StringTerm(d.Col)),
+			ast.Item(inputKey("source"), ast.NewTerm(locValue(d.Source)))))
 	}
 	return ast.NewArray(terms...)
 }
