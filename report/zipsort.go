@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"compress/flate"
 	"errors"
+	"fmt"
 	"hash/crc32"
 	"io"
 	"io/fs"
@@ -22,6 +23,59 @@ type sortedZip struct {
 	w       io.Writer
 	entries []*zipEntry
 	tmpDir  string
+	// rows are the data rows of streamed sheets by entry name, written
+	// into the entry where excelize's sheet ends its <sheetData> (see
+	// spliceRows).
+	rows    map[string]func(io.Writer) error
+	spliced []*spliceRows
+}
+
+// sheetDataEnd ends a sheet's rows. It is the first of its kind in the
+// stream: cell text is escaped, so no cell holds a '<'.
+var sheetDataEnd = []byte("</sheetData>")
+
+// spliceRows passes a sheet entry through and writes the sheet's data rows
+// just before its </sheetData>. The rows are encoded straight into the
+// deflater instead of going through excelize's stream writer, which
+// built each cell in a struct, escaped it through a strings.Builder and
+// buffered the whole sheet in a temp file before it was compressed (51 MB
+// of XML for the seed batch's 问题清单).
+type spliceRows struct {
+	name string
+	w    io.Writer
+	rows func(io.Writer) error
+	done bool
+	// held is the end of what came so far that may begin sheetDataEnd.
+	held []byte
+}
+
+func (s *spliceRows) Write(p []byte) (int, error) {
+	if s.done {
+		return s.w.Write(p)
+	}
+	data := p
+	if len(s.held) > 0 {
+		data = append(s.held, p...)
+	}
+	if i := bytes.Index(data, sheetDataEnd); i >= 0 {
+		s.done, s.held = true, nil
+		if _, err := s.w.Write(data[:i]); err != nil {
+			return 0, err
+		}
+		if err := s.rows(s.w); err != nil {
+			return 0, err
+		}
+		if _, err := s.w.Write(data[i:]); err != nil {
+			return 0, err
+		}
+		return len(p), nil
+	}
+	keep := min(len(data), len(sheetDataEnd)-1)
+	if _, err := s.w.Write(data[:len(data)-keep]); err != nil {
+		return 0, err
+	}
+	s.held = append(s.held[:0:0], data[len(data)-keep:]...)
+	return len(p), nil
 }
 
 // zipEntry is one deflated member waiting for Close.
@@ -100,6 +154,11 @@ func (z *sortedZip) Create(name string) (io.Writer, error) {
 	}
 	e.fw = fw
 	z.entries = append(z.entries, e)
+	if rows, ok := z.rows[name]; ok {
+		sp := &spliceRows{name: name, w: e, rows: rows}
+		z.spliced = append(z.spliced, sp)
+		return sp, nil
+	}
 	return e, nil
 }
 
@@ -118,9 +177,31 @@ func (z *sortedZip) AddFS(fs.FS) error {
 	return errors.New("xlsx: adding a file system to the workbook is not supported")
 }
 
+// checkSpliced makes sure every sheet given rows got them: a sheet whose
+// entry was never created, or ended without </sheetData>, would be a
+// workbook without its rows.
+func (z *sortedZip) checkSpliced() error {
+	got := map[string]bool{}
+	for _, sp := range z.spliced {
+		if !sp.done {
+			return fmt.Errorf("xlsx: %s has no %s for its rows", sp.name, sheetDataEnd)
+		}
+		got[sp.name] = true
+	}
+	for name := range z.rows {
+		if !got[name] {
+			return fmt.Errorf("xlsx: the workbook has no %s for its rows", name)
+		}
+	}
+	return nil
+}
+
 // Close writes the archive in name order and removes the temp files.
 func (z *sortedZip) Close() (err error) {
 	defer func() { err = errors.Join(err, z.discard()) }()
+	if err := z.checkSpliced(); err != nil {
+		return err
+	}
 	sort.SliceStable(z.entries, func(i, j int) bool { return z.entries[i].name < z.entries[j].name })
 	zw := zip.NewWriter(z.w)
 	for _, e := range z.entries {
