@@ -11,6 +11,7 @@ import (
 	"io/fs"
 	"os"
 	"sort"
+	"sync/atomic"
 )
 
 // sortedZip is the zip writer handed to excelize. excelize adds the
@@ -78,13 +79,101 @@ func (s *spliceRows) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-// zipEntry is one deflated member waiting for Close.
+// zipEntry is one deflated member waiting for Close. Its bytes are
+// deflated on a goroutine of its own, in chunks, while the caller goes on
+// encoding the next ones: deflate is most of the workbook's CPU and cannot
+// be split without changing the bytes, but it need not wait for the rows.
+// Deflate's output does not depend on how its input is cut into writes.
 type zipEntry struct {
 	name  string
 	crc   uint32
 	size  uint64
 	spill *spillBuffer
 	fw    *flate.Writer
+	// buf fills with what Write gets until zipChunk; full ones go to work
+	// and come back emptied on free.
+	buf        []byte
+	work, free chan []byte
+	done       chan error
+	failed     atomic.Bool
+	err        error
+	finished   bool
+}
+
+// zipChunk is how much an entry takes before its goroutine deflates it;
+// zipChunks of them are in flight at most.
+const (
+	zipChunk  = 256 << 10
+	zipChunks = 3
+)
+
+func (e *zipEntry) start() {
+	// A chunk is made only when free is empty, so there are never more
+	// than zipChunks queued, one deflating and one filling: free holds
+	// them all and the goroutine never waits on it.
+	e.work, e.free, e.done = make(chan []byte, zipChunks), make(chan []byte, zipChunks+2), make(chan error, 1)
+	go func() {
+		var err error
+		for b := range e.work {
+			if err == nil {
+				e.crc = crc32.Update(e.crc, crc32.IEEETable, b)
+				e.size += uint64(len(b))
+				if _, err = e.fw.Write(b); err != nil {
+					e.failed.Store(true)
+				}
+			}
+			e.free <- b[:0]
+		}
+		if err == nil {
+			err = e.fw.Close()
+		}
+		e.done <- err
+	}()
+}
+
+func (e *zipEntry) Write(p []byte) (int, error) {
+	if e.failed.Load() {
+		return 0, e.finish()
+	}
+	n := len(p)
+	for len(p) > 0 {
+		if e.buf == nil {
+			select {
+			case e.buf = <-e.free:
+			default:
+				e.buf = make([]byte, 0, zipChunk)
+			}
+		}
+		k := min(len(p), zipChunk-len(e.buf))
+		e.buf = append(e.buf, p[:k]...)
+		p = p[k:]
+		if len(e.buf) == zipChunk {
+			e.send()
+		}
+	}
+	return n, nil
+}
+
+// send hands the filled chunk over; it waits while zipChunks are queued.
+func (e *zipEntry) send() {
+	e.work <- e.buf
+	e.buf = nil
+}
+
+// finish deflates what is left and waits for the goroutine; calling it
+// again returns the same error.
+func (e *zipEntry) finish() error {
+	if e.finished {
+		return e.err
+	}
+	e.finished = true
+	if len(e.buf) > 0 {
+		e.work <- e.buf
+		e.buf = nil
+	}
+	close(e.work)
+	e.err = <-e.done
+	return e.err
 }
 
 // spillMem is how much compressed data an entry keeps in memory before it
@@ -139,12 +228,6 @@ func (b *spillBuffer) close() error {
 	return errors.Join(err, os.Remove(name))
 }
 
-func (e *zipEntry) Write(p []byte) (int, error) {
-	e.crc = crc32.Update(e.crc, crc32.IEEETable, p)
-	e.size += uint64(len(p))
-	return e.fw.Write(p)
-}
-
 // Create implements excelize.ZipWriter.
 func (z *sortedZip) Create(name string) (io.Writer, error) {
 	e := &zipEntry{name: name, spill: &spillBuffer{dir: z.tmpDir}}
@@ -153,6 +236,7 @@ func (z *sortedZip) Create(name string) (io.Writer, error) {
 		return nil, err
 	}
 	e.fw = fw
+	e.start()
 	z.entries = append(z.entries, e)
 	if rows, ok := z.rows[name]; ok {
 		sp := &spliceRows{name: name, w: e, rows: rows}
@@ -167,6 +251,7 @@ func (z *sortedZip) Create(name string) (io.Writer, error) {
 func (z *sortedZip) discard() error {
 	var err error
 	for _, e := range z.entries {
+		_ = e.finish()
 		err = errors.Join(err, e.spill.close())
 	}
 	return err
@@ -205,7 +290,7 @@ func (z *sortedZip) Close() (err error) {
 	sort.SliceStable(z.entries, func(i, j int) bool { return z.entries[i].name < z.entries[j].name })
 	zw := zip.NewWriter(z.w)
 	for _, e := range z.entries {
-		if err := e.fw.Close(); err != nil {
+		if err := e.finish(); err != nil {
 			return err
 		}
 		h := &zip.FileHeader{Name: e.name, Method: zip.Deflate, CRC32: e.crc,

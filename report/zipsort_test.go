@@ -22,8 +22,10 @@ func TestSortedZip(t *testing.T) {
 	dir := t.TempDir()
 	var out bytes.Buffer
 	z := &sortedZip{w: &out, tmpDir: dir}
-	// Past the memory bound even deflated: bytes that do not compress.
-	noise := make([]byte, 3*spillMem/2)
+	// Past the memory bound even deflated: bytes that do not compress,
+	// enough that what is still in flight to the entry's deflater
+	// (zipChunks+2 chunks at most) leaves more than spillMem deflated.
+	noise := make([]byte, spillMem+(zipChunks+2)*zipChunk+spillMem/2)
 	rand.NewChaCha8([32]byte{1}).Read(noise)
 	big := string(noise)
 	contents := map[string]string{
