@@ -141,7 +141,8 @@ func (e *zipEntry) Write(p []byte) (int, error) {
 			select {
 			case e.buf = <-e.free:
 			default:
-				e.buf = make([]byte, 0, zipChunk)
+				// Most entries are a few KB: their chunk grows to fit.
+				e.buf = make([]byte, 0, min(zipChunk, max(len(p), 4<<10)))
 			}
 		}
 		k := min(len(p), zipChunk-len(e.buf))
