@@ -1,13 +1,18 @@
 package report_test
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"iter"
+	"os"
+	"path/filepath"
+	"slices"
 	"sync"
 	"testing"
 
 	"github.com/ogi-checker/ogi/engine"
+	"github.com/ogi-checker/ogi/ingest"
 	"github.com/ogi-checker/ogi/internal/enginetest"
 	"github.com/ogi-checker/ogi/report"
 	"github.com/ogi-checker/ogi/rules"
@@ -84,6 +89,91 @@ func BenchmarkWrite(b *testing.B) {
 			}
 		}}
 	for _, name := range []string{"jsonl", "csv", "xlsx", "dashboard", "circular"} {
+		f, ok := report.Lookup(name)
+		if !ok {
+			b.Fatalf("no format %s", name)
+		}
+		b.Run(name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if err := f.Write(io.Discard, src); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// seedCopies is how many copies of each seed report BenchmarkWorkbook
+// writes: 500 reports with some 8,000 findings, the shape of the seed batch
+// (many findings each, long messages and cell lists) at a quarter of its size.
+const seedCopies = 100
+
+var (
+	seedOnce   sync.Once
+	seedRanked []report.Ranked
+	seedCohort *report.CohortStats
+	seedRules  []*engine.Rule
+	seedErr    error
+)
+
+// seedBatch converts and checks the seed reports once and repeats them
+// seedCopies times under their own file names, ranked as a batch ranks them.
+func seedBatch(b *testing.B) ([]report.Ranked, *report.CohortStats, []*engine.Rule) {
+	b.Helper()
+	seedOnce.Do(func() {
+		eng, err := engine.New([]engine.Pack{{Name: "builtin", FS: rules.FS}}, engine.Options{})
+		if err != nil {
+			seedErr = err
+			return
+		}
+		paths, err := filepath.Glob("../testdata/seeds/*.txt")
+		if err != nil || len(paths) == 0 {
+			seedErr = fmt.Errorf("no seeds: %v", err)
+			return
+		}
+		var reports []report.FileReport
+		for i := range seedCopies {
+			for _, p := range paths {
+				data, err := os.ReadFile(p)
+				if err != nil {
+					seedErr = err
+					return
+				}
+				doc, err := ingest.Convert(context.Background(), filepath.Base(p), data, ingest.Options{})
+				if err != nil {
+					seedErr = err
+					return
+				}
+				res := enginetest.Eval(eng, doc)
+				fr := report.NewFileReport(fmt.Sprintf("in/%05d_%s", i, filepath.Base(p)), doc, res, eng.ScoreResult(doc, res, engine.DefaultScoreConfig()))
+				fr.Document = nil
+				reports = append(reports, fr)
+			}
+		}
+		seedCohort = report.NewCohortStats(eng.Rules())
+		for _, r := range reports {
+			seedCohort.Add(r)
+		}
+		for _, r := range reports {
+			seedRanked = append(seedRanked, seedCohort.Rank(r))
+		}
+		seedRules = eng.Rules()
+	})
+	if seedErr != nil {
+		b.Fatal(seedErr)
+	}
+	return seedRanked, seedCohort, seedRules
+}
+
+// BenchmarkWorkbook writes the workbook and the CSV of the seed batch (one
+// op = the whole file): the outputs whose rows are one per finding or per
+// report, with the seeds' many findings.
+func BenchmarkWorkbook(b *testing.B) {
+	ranked, c, rs := seedBatch(b)
+	src := &report.Source{Tool: report.Tool{Name: "ogi", Version: "bench"}, Rules: rs, Lang: "zh", Cohort: c,
+		Reports: func(bool) iter.Seq[report.Ranked] { return slices.Values(ranked) }}
+	for _, name := range []string{"xlsx", "csv"} {
 		f, ok := report.Lookup(name)
 		if !ok {
 			b.Fatalf("no format %s", name)

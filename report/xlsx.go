@@ -6,8 +6,14 @@ import (
 	"io"
 	"iter"
 	"maps"
+	"math"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
+	"time"
+	"unicode/utf16"
+	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
 
@@ -119,6 +125,7 @@ func writeXLSX(w io.Writer, summaries, reports func() iter.Seq[Ranked], c *Cohor
 			lists: map[int][]string{12: xlsxVerdicts, 13: xlsxProgress},
 			rows: func(yield func([]any) bool) {
 				n := 1
+				names := newCellNames(lang)
 				for r := range reports() {
 					fr := r.Report
 					for _, fd := range fr.Findings {
@@ -137,7 +144,7 @@ func writeXLSX(w io.Writer, summaries, reports func() iter.Seq[Ranked], c *Cohor
 						}
 						if !yield([]any{fr.File, fr.Agency, tt.of(fd.Rule, lang), SeverityName(fd.Severity, lang),
 							StatusName(findingStatus(fd), lang), CategoryName(fd.Category, lang),
-							fd.Message.Pick(lang), cellList(fd, lang), line, waived, fd.ID, sheetVerdict(fd.Review, lang), progressLabel(fd.Review, lang), reviewOwner(fd.Review), reviewDue(fd.Review),
+							fd.Message.Pick(lang), names.list(fd), line, waived, fd.ID, sheetVerdict(fd.Review, lang), progressLabel(fd.Review, lang), reviewOwner(fd.Review), reviewDue(fd.Review),
 							reviewNote(fd.Review)}) {
 							return
 						}
@@ -167,6 +174,14 @@ func writeXLSX(w io.Writer, summaries, reports func() iter.Seq[Ranked], c *Cohor
 	if err != nil {
 		return err
 	}
+	// excelize zips the workbook into a bytes.Buffer before copying it out
+	// (114 MB at 100,000 reports, twice that while the buffer grows), and
+	// in map order. Its zip writer hook sends the archive straight to w,
+	// entries sorted (see sortedZip); the buffer it hands over stays empty.
+	// (That buffer is only patched afterwards for entries over 4 GB, which
+	// a workbook of summaries does not have.) The sheets' data rows are
+	// written by sortedZip as it compresses each sheet (see spliceRows).
+	zw := &sortedZip{w: w, rows: map[string]func(io.Writer) error{}}
 	for i, s := range sheets {
 		if i == 0 {
 			if err := f.SetSheetName("Sheet1", s.name); err != nil {
@@ -179,13 +194,18 @@ func writeXLSX(w io.Writer, summaries, reports func() iter.Seq[Ranked], c *Cohor
 			return fmt.Errorf("sheet %s: %w", s.name, err)
 		}
 	}
-	// excelize zips the workbook into a bytes.Buffer before copying it out
-	// (114 MB at 100,000 reports, twice that while the buffer grows), and
-	// in map order. Its zip writer hook sends the archive straight to w,
-	// entries sorted (see sortedZip); the buffer it hands over stays empty.
-	// (That buffer is only patched afterwards for entries over 4 GB, which
-	// a workbook of summaries does not have.)
-	zw := &sortedZip{w: w}
+	paths := map[string]string{}
+	for id, name := range f.GetSheetMap() {
+		paths[name] = fmt.Sprintf("xl/worksheets/sheet%d.xml", id)
+	}
+	for _, s := range sheets {
+		zw.rows[paths[s.name]] = func(w io.Writer) error {
+			if err := writeSheetRows(w, s, styles); err != nil {
+				return fmt.Errorf("sheet %s: %w", s.name, err)
+			}
+			return nil
+		}
+	}
 	f.SetZipWriter(func(io.Writer) excelize.ZipWriter { return zw })
 	var rest bytes.Buffer
 	if err := f.Write(&rest); err != nil {
@@ -292,41 +312,333 @@ func writeSheet(f *excelize.File, s xlsxSheet, st xlsxStyles, lang string) error
 	if err := sw.SetRow("A1", header, excelize.RowOpts{Height: 30}); err != nil {
 		return err
 	}
-	row := 2
-	var werr error
-	// One row's cells serve every row: the stream writer writes them out
-	// before SetRow returns, and a *Cell in the row is not boxed afresh
-	// for each cell (a third of the workbook's allocations).
-	cellv := make([]excelize.Cell, len(s.cols))
-	cells := make([]any, len(s.cols))
-	for i := range cells {
-		cells[i] = &cellv[i]
+	return sw.Flush()
+}
+
+// writeSheetRows writes a sheet's data rows, from row 2, as the stream
+// writer's SetRow would with an excelize.Cell of the column's style for
+// each value (empty strings left out), in the same bytes.
+func writeSheetRows(w io.Writer, s xlsxSheet, st xlsxStyles) error {
+	r := sheetRows{w: w, row: 2, refs: make([]string, len(s.cols)), styles: make([]int, len(s.cols))}
+	for i, c := range s.cols {
+		r.refs[i], _ = excelize.ColumnNumberToName(i + 1)
+		r.styles[i] = st.kinds[c.kind]
 	}
 	for vals := range s.rows {
-		for i, c := range s.cols {
-			var v any
-			if i < len(vals) {
-				v = vals[i]
-			}
-			if v == "" {
-				v = nil
-			}
-			cellv[i] = excelize.Cell{StyleID: st.kinds[c.kind], Value: v}
+		if err := r.values(vals); err != nil {
+			return err
 		}
-		cell, err := excelize.CoordinatesToCellName(1, row)
-		if err == nil {
-			err = sw.SetRow(cell, cells)
+	}
+	return r.flush()
+}
+
+// sheetRowsFlush is how much XML sheetRows holds before it writes it out.
+const sheetRowsFlush = 64 << 10
+
+// sheetRows encodes data rows as excelize's StreamWriter.SetRow does (its
+// writeCell and trimCellValue): inline strings escaped by xml.EscapeText's
+// rules with line feeds kept, cut at Excel's 32,767 UTF-16 units,
+// xml:space="preserve" when the text starts or ends in white space, and
+// _xHHHH_ escaped; numbers in strconv's shortest form. TestSheetRows holds
+// it to SetRow's bytes.
+type sheetRows struct {
+	w      io.Writer
+	buf    []byte
+	row    int
+	refs   []string // column letters
+	styles []int    // each column's style id
+}
+
+func (r *sheetRows) flush() error {
+	if len(r.buf) == 0 {
+		return nil
+	}
+	_, err := r.w.Write(r.buf)
+	r.buf = r.buf[:0]
+	return err
+}
+
+// values writes one row; values past the sheet's columns are ignored. A
+// column without a value, nil or "", still has its styled empty cell.
+func (r *sheetRows) values(vals []any) error {
+	r.buf = append(r.buf, `<row r="`...)
+	r.buf = strconv.AppendInt(r.buf, int64(r.row), 10)
+	r.buf = append(r.buf, `">`...)
+	for i := range r.refs {
+		var v any
+		if i < len(vals) {
+			v = vals[i]
 		}
-		if err != nil {
-			werr = err
+		if err := r.value(i, v); err != nil {
+			return err
+		}
+	}
+	r.buf = append(r.buf, `</row>`...)
+	r.row++
+	if len(r.buf) >= sheetRowsFlush {
+		return r.flush()
+	}
+	return nil
+}
+
+func (r *sheetRows) value(i int, v any) error {
+	switch v := v.(type) {
+	case nil:
+		r.buf = append(r.open(i, ""), `</c>`...)
+	case string:
+		if v == "" {
+			r.buf = append(r.open(i, ""), `</c>`...)
+		} else {
+			r.text(i, v)
+		}
+	case []byte:
+		r.text(i, string(v))
+	case int:
+		r.number(i, strconv.AppendInt(r.num(i), int64(v), 10))
+	case int8:
+		r.number(i, strconv.AppendInt(r.num(i), int64(v), 10))
+	case int16:
+		r.number(i, strconv.AppendInt(r.num(i), int64(v), 10))
+	case int32:
+		r.number(i, strconv.AppendInt(r.num(i), int64(v), 10))
+	case int64:
+		r.number(i, strconv.AppendInt(r.num(i), v, 10))
+	case uint:
+		r.number(i, strconv.AppendUint(r.num(i), uint64(v), 10))
+	case uint8:
+		r.number(i, strconv.AppendUint(r.num(i), uint64(v), 10))
+	case uint16:
+		r.number(i, strconv.AppendUint(r.num(i), uint64(v), 10))
+	case uint32:
+		r.number(i, strconv.AppendUint(r.num(i), uint64(v), 10))
+	case uint64:
+		r.number(i, strconv.AppendUint(r.num(i), v, 10))
+	case float32:
+		if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
+			r.text(i, fmt.Sprint(float64(v)))
+		} else {
+			r.number(i, strconv.AppendFloat(r.num(i), float64(v), 'f', -1, 32))
+		}
+	case float64:
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			r.text(i, fmt.Sprint(v))
+		} else {
+			r.number(i, strconv.AppendFloat(r.num(i), v, 'f', -1, 64))
+		}
+	case bool:
+		b := byte('0')
+		if v {
+			b = '1'
+		}
+		r.number(i, append(append(r.open(i, "b"), `<v>`...), b))
+	case time.Time, time.Duration, []excelize.RichTextRun, excelize.Cell, *excelize.Cell:
+		return fmt.Errorf("xlsx: a %T cell is not supported", v)
+	default:
+		r.text(i, fmt.Sprint(v))
+	}
+	return nil
+}
+
+// open starts column i's cell of type t ("" for a number or none) and
+// returns the buffer.
+func (r *sheetRows) open(i int, t string) []byte {
+	b := append(r.buf, `<c r="`...)
+	b = append(b, r.refs[i]...)
+	b = strconv.AppendInt(b, int64(r.row), 10)
+	b = append(b, '"')
+	if r.styles[i] != 0 {
+		b = append(b, ` s="`...)
+		b = strconv.AppendInt(b, int64(r.styles[i]), 10)
+		b = append(b, '"')
+	}
+	if t != "" {
+		b = append(b, ` t="`...)
+		b = append(b, t...)
+		b = append(b, '"')
+	}
+	return append(b, '>')
+}
+
+// num starts column i's number cell and opens its <v>.
+func (r *sheetRows) num(i int) []byte { return append(r.open(i, ""), `<v>`...) }
+
+// number ends a number cell, b holding its value.
+func (r *sheetRows) number(_ int, b []byte) {
+	r.buf = append(b, `</v></c>`...)
+}
+
+// text writes an inline string cell.
+func (r *sheetRows) text(i int, s string) {
+	b := r.open(i, "inlineStr")
+	if len(s) > excelize.TotalCellChars {
+		// Each UTF-16 unit takes a byte at least, so only a longer string
+		// can be over.
+		n := 0
+		for j, c := range s {
+			if n += utf16.RuneLen(c); n > excelize.TotalCellChars {
+				s = s[:j]
+				break
+			}
+		}
+	}
+	b = append(b, `<is><t`...)
+	if s != "" && (xmlSpace(s[0]) || xmlSpace(s[len(s)-1])) {
+		b = append(b, ` xml:space="preserve"`...)
+	}
+	b = append(b, '>')
+	start := len(b)
+	b = appendCellText(b, s)
+	if bytes.Contains(b[start:], []byte("_x")) {
+		t := bstrMarshal(string(b[start:]))
+		b = append(b[:start], t...)
+	}
+	r.buf = append(b, `</t></is></c>`...)
+}
+
+// xmlSpace is the white space excelize keeps with xml:space="preserve".
+func xmlSpace(c byte) bool { return c == '\t' || c == '\n' || c == '\r' || c == ' ' }
+
+// appendCellText appends s escaped as xml.EscapeText does, except that a
+// line feed stays one (excelize turns the &#xA; back).
+func appendCellText(b []byte, s string) []byte {
+	last := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		var esc string
+		if c < utf8.RuneSelf {
+			switch c {
+			case '"':
+				esc = "&#34;"
+			case '\'':
+				esc = "&#39;"
+			case '&':
+				esc = "&amp;"
+			case '<':
+				esc = "&lt;"
+			case '>':
+				esc = "&gt;"
+			case '\t':
+				esc = "&#x9;"
+			case '\r':
+				esc = "&#xD;"
+			case '\n':
+				i++
+				continue
+			default:
+				if c >= 0x20 {
+					i++
+					continue
+				}
+				esc = "\uFFFD"
+			}
+			b = append(b, s[last:i]...)
+			b = append(b, esc...)
+			i++
+			last = i
+			continue
+		}
+		r, w := utf8.DecodeRuneInString(s[i:])
+		if (r == utf8.RuneError && w == 1) || (r > 0xD7FF && r < 0xE000) || r == 0xFFFE || r == 0xFFFF {
+			b = append(b, s[last:i]...)
+			b = append(b, "\uFFFD"...)
+			i += w
+			last = i
+			continue
+		}
+		i += w
+	}
+	return append(b, s[last:]...)
+}
+
+// bstrExp and bstrEscapeExp are excelize's: text that reads as an
+// escaped character (_x0041_) has its underscore escaped so that Excel
+// shows it as written.
+var (
+	bstrExp       = regexp.MustCompile(`_x[a-fA-F\d]{4}_`)
+	bstrEscapeExp = regexp.MustCompile(`x[a-fA-F\d]{4}_`)
+)
+
+// bstrMarshal is excelize's bstrMarshal (lib.go, v2.11.0), unchanged.
+func bstrMarshal(s string) (result string) {
+	matches, l, cursor := bstrExp.FindAllStringSubmatchIndex(s, -1), len(s), 0
+	for _, match := range matches {
+		result += s[cursor:match[0]]
+		subStr := s[match[0]:match[1]]
+		if subStr == "_x005F_" {
+			cursor = match[1]
+			if match[1]+6 <= l && bstrEscapeExp.MatchString(s[match[1]:match[1]+6]) {
+				_, err := strconv.Unquote(`"\u` + s[match[1]+1:match[1]+5] + `"`)
+				if err == nil {
+					result += subStr + "x005F" + subStr
+					continue
+				}
+			}
+			result += subStr + "x005F_"
+			continue
+		}
+		if bstrExp.MatchString(subStr) {
+			cursor = match[1]
+			if _, err := strconv.Unquote(`"\u` + s[match[0]+2:match[1]-1] + `"`); err == nil {
+				result += "_x005F" + subStr
+				continue
+			}
+		}
+	}
+	if cursor < l {
+		result += s[cursor:]
+	}
+	return result
+}
+
+// cellNamesMax bounds the names cellNames keeps: a batch's findings name
+// a few hundred cells of the report's tables, and a document with cells of
+// its own (converted from anything) does not make the memo grow without end.
+const cellNamesMax = 4096
+
+// cellNames is cellList over a batch: the same cells are named in report
+// after report, and engine.CellName builds each name from its labels
+// again (a fifth of 问题清单's cost before).
+type cellNames struct {
+	lang  string
+	names map[[3]string]string
+	buf   []byte
+}
+
+func newCellNames(lang string) *cellNames {
+	return &cellNames{lang: lang, names: map[[3]string]string{}}
+}
+
+// list is cellList(f, lang).
+func (c *cellNames) list(f engine.Finding) string {
+	if len(f.Cells) == 0 {
+		return ""
+	}
+	sep := pick(c.lang, "；", "; ")
+	b := c.buf[:0]
+	for i, cell := range f.Cells {
+		if i > 0 {
+			b = append(b, sep...)
+		}
+		if i == cellListMax {
+			if c.lang == "en" {
+				b = append(strconv.AppendInt(b, int64(len(f.Cells)), 10), " cells in all"...)
+			} else {
+				b = append(strconv.AppendInt(append(b, "等"...), int64(len(f.Cells)), 10), "个单元格"...)
+			}
 			break
 		}
-		row++
+		k := [3]string{cell.Table, cell.Row, cell.Col}
+		name, ok := c.names[k]
+		if !ok {
+			name = engine.CellName(cell, c.lang)
+			if len(c.names) < cellNamesMax {
+				c.names[k] = name
+			}
+		}
+		b = append(b, name...)
 	}
-	if werr != nil {
-		return werr
-	}
-	return sw.Flush()
+	c.buf = b
+	return string(b)
 }
 
 // yearValue is a year as a number for the workbook, or empty.
