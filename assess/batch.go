@@ -865,12 +865,9 @@ func (b *batch) takeTwin(i, first int, got twinResult) bool {
 	if sr.Report.Score != nil {
 		e.score, e.hasScore = *sr.Report.Score, true
 	}
-	off, n, err := b.results.put(raw)
-	if err != nil {
-		b.fails.Add("cannot keep the results in a temporary file: %v", err)
-		e.err, e.lost = err.Error(), true
-	}
-	e.resOff, e.resLen = off, n
+	// Its line is not spooled: line reads the first's and renames it.
+	f := &b.entries[first]
+	e.resOff, e.resLen = f.resOff, f.resLen
 	e.gridOff, e.gridLen = got.gridOff, got.gridLen
 	e.twinOf = first + 1
 	if b.onResult != nil {
@@ -1032,10 +1029,24 @@ func (b *batch) ranked(c *report.CohortStats, withGrids bool, rb *readBack) func
 	}
 }
 
+// line is result i's JSON line.
+func (b *batch) line(i int) ([]byte, error) {
+	e := &b.entries[i]
+	raw, err := b.results.get(e.resOff, e.resLen)
+	if err != nil || e.twinOf == 0 {
+		return raw, err
+	}
+	// A twin's is its first's under its own name (takeTwin).
+	named, ok := withFile(raw, filepath.ToSlash(e.in.OutputName()))
+	if !ok {
+		return nil, fmt.Errorf("the result of %s cannot be read back", e.in.OutputName())
+	}
+	return named, nil
+}
+
 func (b *batch) result(i int, withGrid bool) (report.FileReport, error) {
 	var fr report.FileReport
-	e := b.entries[i]
-	raw, err := b.results.get(e.resOff, e.resLen)
+	raw, err := b.line(i)
 	if err != nil {
 		return fr, err
 	}
@@ -1069,8 +1080,8 @@ func (b *batch) grid(i int) (*report.Grid, error) {
 // writeJSONLines writes every result, one per line, in batch order.
 func (b *batch) writeJSONLines(w io.Writer) error {
 	bw := bufio.NewWriter(w)
-	for _, e := range b.entries {
-		line, err := b.results.get(e.resOff, e.resLen)
+	for i := range b.entries {
+		line, err := b.line(i)
 		if err != nil {
 			return err
 		}

@@ -2,7 +2,6 @@ package assess
 
 import (
 	"bytes"
-	"encoding/json"
 	"sync"
 
 	"github.com/ogi-checker/ogi/internal/store"
@@ -198,12 +197,10 @@ func withFile(raw []byte, file string) ([]byte, bool) {
 	if !bytes.HasPrefix(raw, []byte(head)) {
 		return nil, false
 	}
-	var old string
-	dec := json.NewDecoder(bytes.NewReader(raw[len(head):]))
-	if err := dec.Decode(&old); err != nil {
+	end := stringEnd(raw, len(head))
+	if end < 0 {
 		return nil, false
 	}
-	end := len(head) + int(dec.InputOffset())
 	name, err := marshalJSON(file)
 	if err != nil {
 		return nil, false
@@ -211,4 +208,22 @@ func withFile(raw []byte, file string) ([]byte, bool) {
 	out := make([]byte, 0, len(raw)-end+len(head)+len(name))
 	out = append(append(append(out, head...), name...), raw[end:]...)
 	return out, true
+}
+
+// stringEnd is the offset just past the JSON string that starts at
+// data[at], -1 when none does: its closing quote is the first that no
+// backslash escapes.
+func stringEnd(data []byte, at int) int {
+	if at >= len(data) || data[at] != '"' {
+		return -1
+	}
+	for i := at + 1; i < len(data); i++ {
+		switch data[i] {
+		case '\\':
+			i++
+		case '"':
+			return i + 1
+		}
+	}
+	return -1
 }

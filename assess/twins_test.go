@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/ogi-checker/ogi/check"
+	"github.com/ogi-checker/ogi/report"
 )
 
 // TestTwinsSameOutputs: a batch where reports come twice or three times
@@ -82,6 +83,34 @@ func TestTwinsSameOutputs(t *testing.T) {
 			if len(off) == 0 || !bytes.Equal(off, on) {
 				t.Errorf("store %v: %s differs with twins (%d bytes) and without (%d)", withStore, name, len(on), len(off))
 			}
+		}
+	}
+}
+
+// TestWithFile: a report's JSON line with another file name is the line
+// of the same report under that name, whatever either name holds; a line
+// that does not start with a file name is refused.
+func TestWithFile(t *testing.T) {
+	names := []string{"a.txt", `dir/引号"与\反斜杠.docx`, "<b>&amp;</b>.html", "", `\"`, "\u2028行\t分隔.pdf", "x\\"}
+	score := 91.5
+	for _, from := range names {
+		for _, to := range names {
+			fr := report.FileReport{File: from, Status: report.StatusChecked, Agency: `某"局"`, Score: &score}
+			raw, err := marshalJSON(fr)
+			if err != nil {
+				t.Fatal(err)
+			}
+			fr.File = to
+			want, _ := marshalJSON(fr)
+			got, ok := withFile(raw, to)
+			if !ok || !bytes.Equal(got, want) {
+				t.Errorf("%q -> %q: %s, %v; want %s", from, to, got, ok, want)
+			}
+		}
+	}
+	for _, bad := range []string{``, `{}`, `{"file":`, `{"file":"open`, `{"file":"x\"`, `{"agency":"a","file":"b"}`, `{"file":1}`} {
+		if got, ok := withFile([]byte(bad), "n"); ok {
+			t.Errorf("%s: %s, want refused", bad, got)
 		}
 	}
 }
