@@ -47,18 +47,7 @@ func TestDecodeStoredMatchesStdlib(t *testing.T) {
 		}
 	}
 	// Results with findings, cells, a score ledger and a grid.
-	dir := t.TempDir()
-	j := filepath.Join(dir, "r.jsonl")
-	inputs, err := Expand([]string{"../testdata/seeds"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	runBatch(t, inputs, Options{Outputs: []report.Spec{report.FlagSpec("--jsonl", "jsonl", j)}})
-	data, err := os.ReadFile(j)
-	if err != nil {
-		t.Fatal(err)
-	}
-	lines := bytes.Split(bytes.TrimSpace(data), []byte("\n"))
+	lines := seedResultLines(t)
 	if len(lines) != 5 {
 		t.Fatalf("%d result lines", len(lines))
 	}
@@ -117,17 +106,6 @@ func FuzzDecodeStored(f *testing.F) {
 // gives, with and without a grid, whatever the exit code, and with text
 // that the two encoders escape differently (<, >, &).
 func TestEncodedSummary(t *testing.T) {
-	dir := t.TempDir()
-	j := filepath.Join(dir, "r.jsonl")
-	inputs, err := Expand([]string{"../testdata/seeds"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	runBatch(t, inputs, Options{Outputs: []report.Spec{report.FlagSpec("--jsonl", "jsonl", j)}})
-	data, err := os.ReadFile(j)
-	if err != nil {
-		t.Fatal(err)
-	}
 	golden, err := os.ReadFile("../testdata/golden/" + goldenName(t))
 	if err != nil {
 		t.Fatal(err)
@@ -137,7 +115,7 @@ func TestEncodedSummary(t *testing.T) {
 		t.Fatal(err)
 	}
 	n := 0
-	for k, l := range bytes.Split(bytes.TrimSpace(data), []byte("\n")) {
+	for k, l := range seedResultLines(t) {
 		var fr report.FileReport
 		if err := json.Unmarshal(l, &fr); err != nil {
 			t.Fatal(err)
@@ -180,4 +158,21 @@ func goldenName(t *testing.T) string {
 		t.Fatal("no golden documents")
 	}
 	return filepath.Base(files[0])
+}
+
+// seedResultLines are the JSON lines of a batch of the seeds: results with
+// findings, cells, a score ledger and a grid.
+func seedResultLines(t *testing.T) [][]byte {
+	t.Helper()
+	j := filepath.Join(t.TempDir(), "r.jsonl")
+	inputs, err := Expand([]string{"../testdata/seeds"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	runBatch(t, inputs, Options{Outputs: []report.Spec{report.FlagSpec("--jsonl", "jsonl", j)}})
+	data, err := os.ReadFile(j)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return bytes.Split(bytes.TrimSpace(data), []byte("\n"))
 }

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"math"
+	"slices"
 
 	"cel.dev/cel-go/cel"
 	celast "cel.dev/cel-go/common/ast"
@@ -370,21 +371,13 @@ func fastNoneOf(sizeOf, zero celast.Expr) fastTrue {
 // the activation's views read.
 func fastTableOf(e celast.Expr) fastTable {
 	if e.Kind() == celast.IdentKind {
-		name := e.AsIdent()
-		var get func(*docActivation) any
-		switch name {
-		case "req":
-			get = func(a *docActivation) any { return a.req }
-		case "rev":
-			get = func(a *docActivation) any { return a.rev }
-		case "preq":
-			get = func(a *docActivation) any { return a.preq }
-		default:
+		get := activationMap(e.AsIdent(), "req", "rev", "preq")
+		if get == nil {
 			return nil
 		}
 		return func(a *docActivation) (map[string]map[string]*schema.Cell, bool) {
 			// A nil map is an empty table, as it is to the view.
-			m, ok := get(a).(*idMap)
+			m, ok := get(a)
 			if !ok {
 				return nil, false
 			}
@@ -395,17 +388,12 @@ func fastTableOf(e celast.Expr) fastTable {
 	if k == nil || operand.Kind() != celast.IdentKind {
 		return nil
 	}
-	var get func(*docActivation) any
-	switch operand.AsIdent() {
-	case "act":
-		get = func(a *docActivation) any { return a.act }
-	case "pact":
-		get = func(a *docActivation) any { return a.pact }
-	default:
+	get := activationMap(operand.AsIdent(), "act", "pact")
+	if get == nil {
 		return nil
 	}
 	return func(a *docActivation) (map[string]map[string]*schema.Cell, bool) {
-		m, ok := get(a).(*idMap)
+		m, ok := get(a)
 		if !ok {
 			return nil, false
 		}
@@ -415,6 +403,33 @@ func fastTableOf(e celast.Expr) fastTable {
 		}
 		t, ok := m.active[s]
 		return t, ok
+	}
+}
+
+// activationMap reads the view the activation binds to name, when name is
+// one of allowed; nil otherwise.
+func activationMap(name string, allowed ...string) func(*docActivation) (*idMap, bool) {
+	if !slices.Contains(allowed, name) {
+		return nil
+	}
+	var get func(*docActivation) any
+	switch name {
+	case "req":
+		get = func(a *docActivation) any { return a.req }
+	case "rev":
+		get = func(a *docActivation) any { return a.rev }
+	case "preq":
+		get = func(a *docActivation) any { return a.preq }
+	case "act":
+		get = func(a *docActivation) any { return a.act }
+	case "pact":
+		get = func(a *docActivation) any { return a.pact }
+	default:
+		return nil
+	}
+	return func(a *docActivation) (*idMap, bool) {
+		m, ok := get(a).(*idMap)
+		return m, ok
 	}
 }
 
