@@ -55,13 +55,7 @@ func benchBatch(b *testing.B) ([]report.Ranked, *report.CohortStats, []*engine.R
 			fr.Document = nil
 			reports = append(reports, fr)
 		}
-		benchCohort = report.NewCohortStats(eng.Rules())
-		for _, r := range reports {
-			benchCohort.Add(r)
-		}
-		for _, r := range reports {
-			benchRanked = append(benchRanked, benchCohort.Rank(r))
-		}
+		benchRanked, benchCohort = rankAll(reports, eng.Rules())
 		benchRules = eng.Rules()
 	})
 	if benchErr != nil {
@@ -151,13 +145,7 @@ func seedBatch(b *testing.B) ([]report.Ranked, *report.CohortStats, []*engine.Ru
 				reports = append(reports, fr)
 			}
 		}
-		seedCohort = report.NewCohortStats(eng.Rules())
-		for _, r := range reports {
-			seedCohort.Add(r)
-		}
-		for _, r := range reports {
-			seedRanked = append(seedRanked, seedCohort.Rank(r))
-		}
+		seedRanked, seedCohort = rankAll(reports, eng.Rules())
 		seedRules = eng.Rules()
 	})
 	if seedErr != nil {
@@ -187,4 +175,17 @@ func BenchmarkWorkbook(b *testing.B) {
 			}
 		})
 	}
+}
+
+// rankAll places every report in the cohort of all of them, as a batch does.
+func rankAll(reports []report.FileReport, rules []*engine.Rule) ([]report.Ranked, *report.CohortStats) {
+	c := report.NewCohortStats(rules)
+	for _, r := range reports {
+		c.Add(r)
+	}
+	ranked := make([]report.Ranked, 0, len(reports))
+	for _, r := range reports {
+		ranked = append(ranked, c.Rank(r))
+	}
+	return ranked, c
 }
