@@ -87,18 +87,23 @@ func TestWriteWhen(t *testing.T) {
 				if m, _ := filepath.Glob(filepath.Join(dir, ".*")); len(m) != 0 {
 					t.Errorf("%s: files beside the output before its turn: %v", when, m)
 				}
-				if b, _ := os.ReadFile(p); string(b) != "old" {
-					t.Errorf("%s: the file was replaced before its turn (%d bytes)", when, len(b))
+				if b, err := os.ReadFile(p); err != nil || string(b) != "old" {
+					t.Errorf("%s: the file was replaced before its turn (%d bytes, %v)", when, len(b), err)
 				}
 			}
-			ready, returned := make(chan struct{}), make(chan struct{})
+			ready, returned, checked := make(chan struct{}), make(chan struct{}), make(chan struct{})
+			// The subtest waits for this check: a failing fn makes WriteWhen
+			// return at once, and the check, run after the directory was
+			// removed, read nothing (a race detector run failed so, once).
 			go func() {
+				defer close(checked)
 				<-returned
 				if tc.readyAt < 0 {
 					held("after fn")
 					close(ready)
 				}
 			}()
+			defer func() { <-checked }()
 			err := WriteWhen(p, nil, ready, func(w io.Writer) error {
 				defer close(returned)
 				for i, off := 0, 0; off < len(tc.data); i, off = i+1, off+chunk {
