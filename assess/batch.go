@@ -170,25 +170,23 @@ func (k *docKeeper) put(r store.Report) error {
 // budget, else into the spool, if there is one; failing both, the check
 // pass reads it from the store.
 func (k *docKeeper) keep(key string, packed []byte) {
-	n := len(packed)
-	k.mu.Lock()
-	fits := n <= k.budget
-	k.mu.Unlock()
-	if !fits {
-		if k.sp == nil {
-			return
-		}
-		if off, n, err := k.sp.put(packed); err == nil {
-			k.mu.Lock()
-			k.where[key] = [2]int64{off, int64(n)}
-			k.mu.Unlock()
-		}
+	if k.inArena(key, packed) || k.sp == nil {
 		return
 	}
+	if off, n, err := k.sp.put(packed); err == nil {
+		k.mu.Lock()
+		k.where[key] = [2]int64{off, int64(n)}
+		k.mu.Unlock()
+	}
+}
+
+// inArena copies packed into the arena if it fits in budget.
+func (k *docKeeper) inArena(key string, packed []byte) bool {
 	k.mu.Lock()
 	defer k.mu.Unlock()
+	n := len(packed)
 	if n > k.budget {
-		return
+		return false
 	}
 	if cap(k.arena)-len(k.arena) < n {
 		k.arena = make([]byte, 0, max(docArena, n))
@@ -200,6 +198,7 @@ func (k *docKeeper) keep(key string, packed []byte) {
 	}
 	k.packed[key] = k.arena[at : at+n : at+n]
 	k.budget -= n
+	return true
 }
 
 func (k *docKeeper) get(ctx context.Context, key string) (*schema.Document, error) {
@@ -811,7 +810,7 @@ func (b *batch) check(prevs []string, peers map[int][]peerRef) {
 // JSON line, and false when it could not be kept.
 func (b *batch) keepResult(i int, sr *storedResult, enc *encodedResult) ([]byte, bool) {
 	e := &b.entries[i]
-	e.code, e.grade, e.counts = sr.Code, sr.Report.Grade, sr.Report.Counts
+	e.noteSummary(sr)
 	if sr.lost {
 		e.err, e.lost = sr.Report.Error, true
 	}
@@ -822,9 +821,6 @@ func (b *batch) keepResult(i int, sr *storedResult, enc *encodedResult) ([]byte,
 			e.unreadable = sr.Report.Unreadable.Code
 		}
 		b.count(func(s *batchStats) { s.unreadable++ })
-	}
-	if sr.Report.Score != nil {
-		e.score, e.hasScore = *sr.Report.Score, true
 	}
 	var err error
 	if enc == nil {
@@ -861,10 +857,7 @@ func (b *batch) takeTwin(i, first int, got twinResult) bool {
 	sr := *got.sr // its findings and grid are shared, and only read
 	sr.Report.File = name
 	b.count(func(s *batchStats) { s.reusedResults++ })
-	e.code, e.grade, e.counts = sr.Code, sr.Report.Grade, sr.Report.Counts
-	if sr.Report.Score != nil {
-		e.score, e.hasScore = *sr.Report.Score, true
-	}
+	e.noteSummary(&sr)
 	// Its line is not spooled: line reads the first's and renames it.
 	f := &b.entries[first]
 	e.resOff, e.resLen = f.resOff, f.resLen
@@ -874,6 +867,15 @@ func (b *batch) takeTwin(i, first int, got twinResult) bool {
 		b.onResult(i, &sr, raw)
 	}
 	return true
+}
+
+// noteSummary keeps what the CSV and the workbook's 汇总 read of a result
+// in its entry.
+func (e *entry) noteSummary(sr *storedResult) {
+	e.code, e.grade, e.counts = sr.Code, sr.Report.Grade, sr.Report.Counts
+	if sr.Report.Score != nil {
+		e.score, e.hasScore = *sr.Report.Score, true
+	}
 }
 
 // encodedResult is a result as the batch keeps it: the report's JSON
