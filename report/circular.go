@@ -32,7 +32,7 @@ func circularInput(src *Source) circular.Input {
 	for r := range rank(src.reports(false)) {
 		fr := r.Report
 		cr := circular.Report{Body: fr.Agency, File: fr.File, Score: fr.Score, Grade: fr.Grade, ScoreReason: fr.ScoreReason,
-			Rank: r.Rank, Findings: fr.Findings}
+			Rank: r.Rank, Findings: circular.Problems(fr.Findings, src.Lang)}
 		if fr.Year != nil {
 			cr.Year = *fr.Year
 		}

@@ -127,6 +127,32 @@ func isProblem(f engine.Finding) bool {
 	return !f.Waived && (f.Status == engine.StatusFail || f.Status == engine.StatusNeedsReview)
 }
 
+// Problems are the findings of fs that the circular lists, in order, each
+// with only what the circular prints of it: its message in lang (the other
+// language only when lang's is empty, as Text.Pick falls back), not its
+// item, pointer, identity or waiver. A batch hands the circular every
+// report's findings at once; over 100,000 reports, the 雷同 findings' items
+// and second messages, which quote whole paragraphs, were most of what it
+// held.
+func Problems(fs []engine.Finding, lang string) []engine.Finding {
+	var out []engine.Finding
+	for _, f := range fs {
+		if !isProblem(f) {
+			continue
+		}
+		f.Item, f.Pointer, f.ID, f.WaiverReason = "", "", "", ""
+		switch m := f.Message.Pick(lang); m {
+		case "":
+		case f.Message.Zh:
+			f.Message.En = ""
+		default:
+			f.Message.Zh = ""
+		}
+		out = append(out, f)
+	}
+	return out
+}
+
 // entry is one report with its problems in circular order.
 type entry struct {
 	Report

@@ -4,6 +4,8 @@ import (
 	"regexp"
 	"slices"
 	"testing"
+
+	"github.com/ogi-checker/ogi/engine"
 )
 
 // idPattern is what lowerIDs scans for, as the expression it replaced.
@@ -45,4 +47,39 @@ func FuzzLowerIDs(f *testing.F) {
 			t.Errorf("lowerIDs(%q) = %v, want %v", s, got, want)
 		}
 	})
+}
+
+// TestProblems: Problems keeps the findings the circular lists, with the
+// message it prints in either language, and drops what it does not print.
+func TestProblems(t *testing.T) {
+	fs := []engine.Finding{
+		{Rule: "a", Status: engine.StatusFail, Message: engine.Text{Zh: "甲", En: "a"}, Item: "map[passages:…]", ID: "x", Pointer: "/p"},
+		{Rule: "b", Status: engine.StatusPass, Message: engine.Text{Zh: "乙"}},
+		{Rule: "c", Status: engine.StatusFail, Waived: true, WaiverReason: "r"},
+		{Rule: "d", Status: engine.StatusNeedsReview, Message: engine.Text{En: "only English"}},
+		{Rule: "e", Status: engine.StatusFail},
+	}
+	for _, lang := range []string{"zh", "en"} {
+		got := Problems(fs, lang)
+		var rules []string
+		for i, f := range got {
+			rules = append(rules, f.Rule)
+			if f.Item != "" || f.ID != "" || f.Pointer != "" || f.WaiverReason != "" {
+				t.Errorf("%s: %s keeps what the circular does not print: %+v", lang, f.Rule, f)
+			}
+			src := fs[slices.IndexFunc(fs, func(g engine.Finding) bool { return g.Rule == f.Rule })]
+			if f.Message.Pick(lang) != src.Message.Pick(lang) {
+				t.Errorf("%s: finding %d reads %q, want %q", lang, i, f.Message.Pick(lang), src.Message.Pick(lang))
+			}
+		}
+		if !slices.Equal(rules, []string{"a", "d", "e"}) {
+			t.Errorf("%s: Problems kept %v, want [a d e]", lang, rules)
+		}
+	}
+	if got := Problems(fs, "zh")[0].Message; got.En != "" {
+		t.Errorf("zh keeps the English message %q", got.En)
+	}
+	if fs[0].Item == "" {
+		t.Error("Problems changed the findings it was given")
+	}
 }
