@@ -2,6 +2,7 @@ package circular
 
 import (
 	"archive/zip"
+	"bufio"
 	"bytes"
 	"embed"
 	"encoding/xml"
@@ -22,7 +23,7 @@ import (
 var partsFS embed.FS
 
 var parts = sync.OnceValues(func() (*template.Template, error) {
-	return template.New("").Funcs(template.FuncMap{"x": xmlText, "sum": sum, "paragraph": paragraphXML, "rows": rowsXML}).
+	return template.New("").Funcs(template.FuncMap{"x": xmlText}).
 		ParseFS(partsFS, "templates/*.xml", "templates/*.rels")
 })
 
@@ -59,16 +60,53 @@ func writeDOCX(w io.Writer, d *document) error {
 		if err := t.ExecuteTemplate(&buf, a.part, d); err != nil {
 			return err
 		}
+		part := bytes.TrimSpace(buf.Bytes())
+		var head, tail []byte
+		if a.part == "document.xml" {
+			// The blocks go after <w:body>: the template is the frame
+			// around them, and they are written straight into the
+			// archive (over 100,000 reports document.xml is 100 MB,
+			// and building it in memory first was most of the 通报's
+			// CPU).
+			at := bytes.Index(part, []byte(bodyStart))
+			if at < 0 {
+				return fmt.Errorf("templates/document.xml has no %s", bodyStart)
+			}
+			head, tail = part[:at+len(bodyStart)], part[at+len(bodyStart):]
+		}
 		f, err := zw.CreateHeader(&zip.FileHeader{Name: a.name, Method: zip.Deflate, Modified: modified})
 		if err != nil {
 			return err
 		}
-		if _, err := f.Write(bytes.TrimSpace(buf.Bytes())); err != nil {
+		if head == nil {
+			if _, err := f.Write(part); err != nil {
+				return err
+			}
+			continue
+		}
+		bw := bufio.NewWriterSize(f, 64<<10)
+		_, _ = bw.Write(head)
+		for _, b := range d.Blocks {
+			if b.Table != nil {
+				err = writeTable(bw, b.Table)
+			} else {
+				writeParagraph(bw, b)
+			}
+			if err != nil {
+				return err
+			}
+		}
+		_, _ = bw.Write(tail)
+		// A failed write is kept by bw and returned here.
+		if err := bw.Flush(); err != nil {
 			return err
 		}
 	}
 	return zw.Close()
 }
+
+// bodyStart is where document.xml's blocks go.
+const bodyStart = "<w:body>"
 
 // xmlText escapes s for XML text and attributes, and drops the characters
 // XML 1.0 cannot hold (a converted report's control characters): Word
@@ -85,59 +123,85 @@ func xmlText(s string) string {
 	return b.String()
 }
 
-// paragraphXML is a paragraph of the body and rowsXML a table's rows,
-// written here rather than by ranges in document.xml: the template's
-// reflection over every run and cell was most of the 通报's CPU. Each is
-// the WordprocessingML the template wrote, byte for byte; a paragraph or
-// row starts on a line of its own.
-func paragraphXML(b block) string {
-	var sb strings.Builder
-	sb.WriteString("\n<w:p><w:pPr><w:pStyle w:val=\"")
-	sb.WriteString(b.Style)
-	sb.WriteString("\"/></w:pPr>")
-	for _, r := range b.Runs {
-		sb.WriteString("<w:r>")
-		if r.Bold {
-			sb.WriteString("<w:rPr><w:b/><w:bCs/></w:rPr>")
-		}
-		sb.WriteString(`<w:t xml:space="preserve">`)
-		writeXMLText(&sb, r.Text)
-		sb.WriteString("</w:t></w:r>")
-	}
-	sb.WriteString("</w:p>")
-	return sb.String()
+// stringWriter is what the body is written to: the archive's buffered
+// writer, or a strings.Builder in tests. A bufio.Writer keeps its first
+// error for Flush, so the writes' results are not checked one by one.
+type stringWriter interface {
+	WriteString(s string) (int, error)
 }
 
-func rowsXML(t *table) (string, error) {
-	var sb strings.Builder
-	for _, row := range t.Rows {
-		sb.WriteString("\n<w:tr><w:trPr><w:cantSplit/></w:trPr>")
-		for i, c := range row {
-			if i >= len(t.Widths) {
-				return "", fmt.Errorf("table row of %d cells, %d widths", len(row), len(t.Widths))
-			}
-			sb.WriteString(`<w:tc><w:tcPr><w:tcW w:w="`)
-			sb.WriteString(strconv.Itoa(t.Widths[i]))
-			sb.WriteString(`" w:type="dxa"/><w:vAlign w:val="center"/></w:tcPr><w:p><w:pPr><w:pStyle w:val="TableText"/></w:pPr><w:r><w:t xml:space="preserve">`)
-			writeXMLText(&sb, c)
-			sb.WriteString("</w:t></w:r></w:p></w:tc>")
+// writeParagraph writes a paragraph of the body and writeTable a table,
+// in Go rather than by ranges in document.xml: the template's reflection
+// over every run and cell was most of the 通报's CPU. Each starts on a
+// line of its own.
+func writeParagraph(w stringWriter, b block) {
+	_, _ = w.WriteString("\n<w:p><w:pPr><w:pStyle w:val=\"")
+	_, _ = w.WriteString(b.Style)
+	_, _ = w.WriteString("\"/></w:pPr>")
+	for _, r := range b.Runs {
+		_, _ = w.WriteString("<w:r>")
+		if r.Bold {
+			_, _ = w.WriteString("<w:rPr><w:b/><w:bCs/></w:rPr>")
 		}
-		sb.WriteString("</w:tr>")
+		_, _ = w.WriteString(`<w:t xml:space="preserve">`)
+		writeXMLText(w, r.Text)
+		_, _ = w.WriteString("</w:t></w:r>")
 	}
-	return sb.String(), nil
+	_, _ = w.WriteString("</w:p>")
+}
+
+// writeTable writes a table: its column grid, the header row that Word
+// repeats on every page, then the rows, none split across pages.
+func writeTable(w stringWriter, t *table) error {
+	for _, row := range append([][]string{t.Header}, t.Rows...) {
+		if len(row) > len(t.Widths) {
+			return fmt.Errorf("table row of %d cells, %d widths", len(row), len(t.Widths))
+		}
+	}
+	cell := func(i int, style, text string) {
+		_, _ = w.WriteString(`<w:tc><w:tcPr><w:tcW w:w="`)
+		_, _ = w.WriteString(strconv.Itoa(t.Widths[i]))
+		_, _ = w.WriteString(`" w:type="dxa"/><w:vAlign w:val="center"/></w:tcPr><w:p><w:pPr><w:pStyle w:val="`)
+		_, _ = w.WriteString(style)
+		_, _ = w.WriteString(`"/></w:pPr><w:r><w:t xml:space="preserve">`)
+		writeXMLText(w, text)
+		_, _ = w.WriteString("</w:t></w:r></w:p></w:tc>")
+	}
+	_, _ = w.WriteString("\n<w:tbl><w:tblPr><w:tblStyle w:val=\"TableGrid\"/><w:tblW w:w=\"")
+	_, _ = w.WriteString(strconv.Itoa(sum(t.Widths)))
+	_, _ = w.WriteString(`" w:type="dxa"/><w:jc w:val="center"/><w:tblLayout w:type="fixed"/></w:tblPr><w:tblGrid>`)
+	for _, n := range t.Widths {
+		_, _ = w.WriteString(`<w:gridCol w:w="`)
+		_, _ = w.WriteString(strconv.Itoa(n))
+		_, _ = w.WriteString(`"/>`)
+	}
+	_, _ = w.WriteString("</w:tblGrid>\n<w:tr><w:trPr><w:tblHeader/><w:cantSplit/></w:trPr>")
+	for i, h := range t.Header {
+		cell(i, "TableHeader", h)
+	}
+	_, _ = w.WriteString("</w:tr>")
+	for _, row := range t.Rows {
+		_, _ = w.WriteString("\n<w:tr><w:trPr><w:cantSplit/></w:trPr>")
+		for i, c := range row {
+			cell(i, "TableText", c)
+		}
+		_, _ = w.WriteString("</w:tr>")
+	}
+	_, _ = w.WriteString("\n</w:tbl>")
+	return nil
 }
 
 // writeXMLText writes xmlText(s): s itself when there is nothing to drop
 // or escape, as in most of a circular's texts.
-func writeXMLText(sb *strings.Builder, s string) {
+func writeXMLText(sb stringWriter, s string) {
 	for _, r := range s {
 		// Escaped or dropped by xmlText (invalid UTF-8 is U+FFFD here).
 		if r < 0x20 || r == '"' || r == '\'' || r == '&' || r == '<' || r == '>' || r >= 0xD800 && r <= 0xDFFF || r >= 0xFFFD && r <= 0xFFFF {
-			sb.WriteString(xmlText(s))
+			_, _ = sb.WriteString(xmlText(s))
 			return
 		}
 	}
-	sb.WriteString(s)
+	_, _ = sb.WriteString(s)
 }
 
 func sum(ns []int) int {

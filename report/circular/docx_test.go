@@ -1,6 +1,7 @@
 package circular
 
 import (
+	"io"
 	"strings"
 	"testing"
 )
@@ -31,4 +32,21 @@ func FuzzWriteXMLText(f *testing.F) {
 			t.Errorf("%q: wrote %q, xmlText gives %q", s, got, want)
 		}
 	})
+}
+
+// TestWriteTableWidths: a row with more cells than the table has columns
+// is an error, not a cell without a width, in the header as in a row.
+func TestWriteTableWidths(t *testing.T) {
+	for _, tb := range []*table{
+		{Widths: []int{100, 200}, Header: []string{"名次", "单位"}, Rows: [][]string{{"1", "甲县", "多余"}}},
+		{Widths: []int{100, 200}, Header: []string{"名次", "单位", "得分"}},
+	} {
+		err := writeDOCX(io.Discard, &document{Blocks: []block{{Table: tb}}})
+		if err == nil || !strings.Contains(err.Error(), "table row of 3 cells, 2 widths") {
+			t.Errorf("%v: err = %v", tb, err)
+		}
+	}
+	if err := writeDOCX(io.Discard, &document{Blocks: []block{{Table: &table{Widths: []int{100}, Header: []string{"名次"}, Rows: [][]string{{"1"}}}}}}); err != nil {
+		t.Error(err)
+	}
 }
