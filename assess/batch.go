@@ -102,6 +102,28 @@ func (s *spool) get(off int64, n int) ([]byte, error) {
 	return b, err
 }
 
+// readBuffers are the buffers records are read into for use to decode:
+// both decoders copy what they keep, so a buffer serves the next read.
+// A new buffer for each read was 11% of the bytes the check and output
+// passes allocate (BenchmarkPass); over 100,000 reports the outputs read
+// 2 GB of results and grids back.
+var readBuffers = sync.Pool{New: func() any { return new([]byte) }}
+
+// read reads the record at off into a buffer of the pool and hands it to
+// use, which must not keep it.
+func (s *spool) read(off int64, n int, use func([]byte) error) error {
+	bp := readBuffers.Get().(*[]byte)
+	defer readBuffers.Put(bp)
+	if cap(*bp) < n {
+		*bp = make([]byte, n)
+	}
+	b := (*bp)[:n]
+	if _, err := s.f.ReadAt(b, off); err != nil {
+		return err
+	}
+	return use(b)
+}
+
 func (s *spool) close() {
 	name := s.f.Name()
 	_ = s.f.Close()
@@ -207,14 +229,18 @@ func (k *docKeeper) get(ctx context.Context, key string) (*schema.Document, erro
 	packed, inMemory := k.packed[key]
 	spooled, inSpool := k.where[key]
 	k.mu.Unlock()
-	if !inMemory && inSpool && k.db != nil {
-		b, err := k.sp.get(spooled[0], int(spooled[1]))
-		if err != nil {
-			return nil, err
-		}
-		packed, inMemory = b, true
-	}
+	doc := &schema.Document{}
 	switch {
+	case !inMemory && inSpool && k.db != nil:
+		// Unpack makes a buffer of its own: the spool's goes back.
+		err := k.sp.read(spooled[0], int(spooled[1]), func(b []byte) error {
+			var err error
+			data, err = store.Unpack(b)
+			return err
+		})
+		if err != nil {
+			return nil, fmt.Errorf("stored document %s: %w", key, err)
+		}
 	case inMemory:
 		b, err := store.Unpack(packed)
 		if err != nil {
@@ -237,13 +263,11 @@ func (k *docKeeper) get(ctx context.Context, key string) (*schema.Document, erro
 		if !ok {
 			return nil, fmt.Errorf("no document %s", key)
 		}
-		b, err := k.sp.get(w[0], int(w[1]))
-		if err != nil {
-			return nil, err
+		if err := k.sp.read(w[0], int(w[1]), func(b []byte) error { return decodeStored(b, doc) }); err != nil {
+			return nil, fmt.Errorf("stored document %s: %w", key, err)
 		}
-		data = b
+		return doc, nil
 	}
-	doc := &schema.Document{}
 	if err := decodeStored(data, doc); err != nil {
 		return nil, fmt.Errorf("stored document %s: %w", key, err)
 	}
@@ -645,8 +669,9 @@ func (b *batch) pairScore(i, j int) (float64, bool) {
 func (b *batch) narrative(i int) string {
 	e := &b.entries[i]
 	if e.narLen > 0 {
-		if t, err := b.narratives.get(e.narOff, e.narLen); err == nil {
-			return string(t)
+		var nar string
+		if b.narratives.read(e.narOff, e.narLen, func(t []byte) error { nar = string(t); return nil }) == nil {
+			return nar
 		}
 	}
 	doc, err := b.docs.get(b.ctx, e.key)
@@ -1048,11 +1073,19 @@ func (b *batch) line(i int) ([]byte, error) {
 
 func (b *batch) result(i int, withGrid bool) (report.FileReport, error) {
 	var fr report.FileReport
-	raw, err := b.line(i)
+	e := &b.entries[i]
+	err := b.results.read(e.resOff, e.resLen, func(raw []byte) error {
+		if e.twinOf != 0 {
+			// A twin's is its first's under its own name (takeTwin).
+			named, ok := withFile(raw, filepath.ToSlash(e.in.OutputName()))
+			if !ok {
+				return fmt.Errorf("the result of %s cannot be read back", e.in.OutputName())
+			}
+			raw = named
+		}
+		return decodeStored(raw, &fr)
+	})
 	if err != nil {
-		return fr, err
-	}
-	if err := decodeStored(raw, &fr); err != nil {
 		return fr, err
 	}
 	if withGrid {
@@ -1071,12 +1104,8 @@ func (b *batch) grid(i int) (*report.Grid, error) {
 	if e.gridLen <= 0 {
 		return nil, nil
 	}
-	raw, err := b.results.get(e.gridOff, e.gridLen)
-	if err != nil {
-		return nil, err
-	}
 	g := &report.Grid{}
-	return g, decodeStored(raw, g)
+	return g, b.results.read(e.gridOff, e.gridLen, func(raw []byte) error { return decodeStored(raw, g) })
 }
 
 // writeJSONLines writes every result, one per line, in batch order.
