@@ -106,7 +106,7 @@ func (s *spool) get(off int64, n int) ([]byte, error) {
 // both decoders copy what they keep, so a buffer serves the next read.
 // A new buffer for each read was 11% of the bytes the check and output
 // passes allocate (BenchmarkPass); over 100,000 generated reports the
-// results alone, read back by every output, are 1 GB.
+// results alone, which the outputs read back, are 1 GB.
 var readBuffers = sync.Pool{New: func() any { return new([]byte) }}
 
 // read reads the record at off into a buffer of the pool and hands it to
