@@ -65,9 +65,9 @@ func writeDOCX(w io.Writer, d *document) error {
 		if a.part == "document.xml" {
 			// The blocks go after <w:body>: the template is the frame
 			// around them, and they are written straight into the
-			// archive (over 100,000 reports document.xml is 100 MB,
-			// and building it in memory first was most of the 通报's
-			// CPU).
+			// archive. Building document.xml in memory first took a
+			// quarter of the 通报's CPU over 10,000 reports (1.06 s
+			// against 0.77 s now).
 			at := bytes.Index(part, []byte(bodyStart))
 			if at < 0 {
 				return fmt.Errorf("templates/document.xml has no %s", bodyStart)
@@ -153,10 +153,12 @@ func writeParagraph(w stringWriter, b block) {
 // writeTable writes a table: its column grid, the header row that Word
 // repeats on every page, then the rows, none split across pages.
 func writeTable(w stringWriter, t *table) error {
-	for _, row := range append([][]string{t.Header}, t.Rows...) {
-		if len(row) > len(t.Widths) {
-			return fmt.Errorf("table row of %d cells, %d widths", len(row), len(t.Widths))
-		}
+	widest := len(t.Header)
+	for _, row := range t.Rows {
+		widest = max(widest, len(row))
+	}
+	if widest > len(t.Widths) {
+		return fmt.Errorf("table row of %d cells, %d widths", widest, len(t.Widths))
 	}
 	cell := func(i int, style, text string) {
 		_, _ = w.WriteString(`<w:tc><w:tcPr><w:tcW w:w="`)
