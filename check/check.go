@@ -69,6 +69,9 @@ type Options struct {
 type Checker struct {
 	opts Options
 	eng  *engine.Engine
+	// local and related are the engine's rules split (engine.Split), for
+	// Prepare and Finish.
+	local, related []*engine.Rule
 	// reviews are the office's decisions by finding identity.
 	reviews map[string]Decision
 }
@@ -142,7 +145,9 @@ func New(o Options) (*Checker, error) {
 	if err := o.Score.CheckRules(eng.Loaded()); err != nil {
 		return nil, ConfigError(err)
 	}
-	return &Checker{opts: o, eng: eng}, nil
+	c := &Checker{opts: o, eng: eng}
+	c.local, c.related = eng.Split()
+	return c, nil
 }
 
 // packs lists the built-in pack and the rule directories, refusing a
@@ -291,9 +296,65 @@ func (c *Checker) CheckDocument(ctx context.Context, file string, doc *schema.Do
 		err = fmt.Errorf("%s: checking took longer than %v: %w", file, c.opts.Limits.Timeout, err)
 		return Failed(file, err), err
 	}
+	return c.conclude(file, doc, engine.FactsOf(doc), res), nil
+}
+
+// Prepared is a report evaluated by the rules that read only the document
+// (Checker.Prepare), with what concluding its check reads of the
+// document: a batch prepares a report while it holds the document and
+// finishes it once it knows the peers, without the document.
+type Prepared struct {
+	meta  schema.Meta
+	facts engine.DocFacts
+	local *engine.Partial
+}
+
+// Prepare evaluates doc with the rules that read only the document and
+// its jurisdiction (rel's; its previous report and peers are not read).
+// The error is the time limit's, as CheckDocument's.
+func (c *Checker) Prepare(ctx context.Context, file string, doc *schema.Document, rel engine.Related) (*Prepared, error) {
+	rel.Previous, rel.Peers = nil, nil
+	res, err := c.eng.Evaluate(ctx, doc, engine.WithRelated(rel), engine.WithRules(c.local...))
+	if err != nil {
+		return nil, fmt.Errorf("%s: checking took longer than %v: %w", file, c.opts.Limits.Timeout, err)
+	}
+	return &Prepared{meta: doc.Meta, facts: engine.FactsOf(doc), local: engine.Compact(c.local, res)}, nil
+}
+
+// Size is about how many bytes p holds on the heap (its meta and facts
+// are 650 over the generated reports).
+func (p *Prepared) Size() int { return 700 + p.local.Size() }
+
+// Finish evaluates the rules a prepared report left (those that read the
+// previous report or the peers) with rel, and concludes the check: the
+// Result is CheckDocument's on the whole document with rel, without the
+// document. rel's jurisdiction and body type must be those it was prepared
+// with. engine.ErrNeedsDocument says a rule needs the document itself (or
+// rel has a previous report): CheckDocument is then the way.
+func (c *Checker) Finish(ctx context.Context, file string, p *Prepared, rel engine.Related) (Result, error) {
+	cross, err := c.eng.EvaluateMeta(ctx, p.meta, rel, c.related)
+	if errors.Is(err, engine.ErrNeedsDocument) {
+		return Result{}, err
+	}
+	if err != nil {
+		err = fmt.Errorf("%s: checking took longer than %v: %w", file, c.opts.Limits.Timeout, err)
+		return Failed(file, err), err
+	}
+	local, err := p.local.Result()
+	if err != nil {
+		return Result{}, fmt.Errorf("%w (%v)", engine.ErrNeedsDocument, err)
+	}
+	r := c.conclude(file, &schema.Document{Meta: p.meta}, p.facts, c.eng.Merge(local, cross))
+	r.Report.Document, r.Document = nil, nil
+	return r, nil
+}
+
+// conclude waives, identifies and scores an evaluation of doc, of which it
+// reads only the meta beyond facts.
+func (c *Checker) conclude(file string, doc *schema.Document, facts engine.DocFacts, res *engine.Result) Result {
 	engine.ApplyWaivers(res.Findings, filepath.ToSlash(file), doc, c.opts.Waivers)
 	c.identify(res.Findings, doc)
-	score := c.eng.ScoreResult(doc, res, *c.opts.Score)
+	score := c.eng.ScoreFacts(&doc.Meta, facts, res, *c.opts.Score)
 	fr := report.NewFileReport(filepath.ToSlash(file), doc, res, score)
 	code := ExitOK
 	for _, rr := range res.Rules {
@@ -309,7 +370,7 @@ func (c *Checker) CheckDocument(ctx context.Context, file string, doc *schema.Do
 	if c.BelowMinScore(fr) {
 		code = code.Worse(ExitCompliance)
 	}
-	return Result{Report: fr, Code: code, Document: doc}, nil
+	return Result{Report: fr, Code: code, Document: doc}
 }
 
 // identify gives every finding its ID and applies the recorded decisions.

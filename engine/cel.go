@@ -126,7 +126,9 @@ func (p *celProgram) Eval(act *docActivation) (ref.Val, *cel.EvalDetails, error)
 // cel-go; false means "evaluate it".
 func (p *celProgram) holds(act *docActivation) bool {
 	p.ready()
-	return p.fast != nil && p.fast(act)
+	// The fast path reads the tables directly: with only the meta there
+	// are none to read, and cel-go trips on them instead.
+	return p.fast != nil && act.trip == nil && p.fast(act)
 }
 
 // hasComprehension says whether the expression loops.
@@ -393,6 +395,7 @@ func cachedCELRule(r *Rule, hit [][]byte) (*celRule, error) {
 			}
 			continue
 		}
+		r.related = r.related || mentionsRelated(hit[i])
 		if st.name != "for_each" {
 			*st.dst(cr) = &celProgram{env: env, raw: hit[i]}
 			continue
@@ -489,6 +492,7 @@ func compileCELRule(file string, r *Rule, s *celRuleSpec) (*celRule, []*cel.Ast,
 		if !st.present(s) {
 			continue
 		}
+		r.related = r.related || mentionsRelated([]byte(st.node(s).Value))
 		p, err := compileCEL(env, file, r.ID, st.node(s), st.want, st.name)
 		if err != nil {
 			return nil, nil, err
@@ -883,9 +887,19 @@ type docActivation struct {
 	sim           *similarityFacts
 	jur           *jurisdictionFacts
 	item          any
+	// trip is set when the document holds only its meta (EvaluateMeta):
+	// resolving doc or a table then sets it, and the rule is not answered.
+	trip *bool
 }
 
 func (a *docActivation) ResolveName(name string) (any, bool) {
+	if a.trip != nil {
+		switch name {
+		case "doc", "req", "rev", "act":
+			*a.trip = true
+			return nil, false
+		}
+	}
 	switch name {
 	case "doc":
 		return a.doc, true
@@ -971,6 +985,9 @@ func (dc *docContext) celVars() *docActivation {
 		sim:  dc.sim,
 		jur:  dc.jur,
 		item: types.NullValue,
+	}
+	if dc.metaOnly {
+		dc.cel.trip = &dc.tripped
 	}
 	if p := dc.prev; p != nil {
 		dc.cel.prev = p

@@ -26,6 +26,10 @@ type docContext struct {
 
 	cel *docActivation
 
+	// metaOnly is set when doc holds only the report's meta (EvaluateMeta);
+	// tripped, when a rule then read more of it.
+	metaOnly, tripped bool
+
 	regoState
 }
 
@@ -129,6 +133,10 @@ func pointer(parts ...string) string {
 
 // ref returns the address of a cell, or false for a cell not in the document.
 func (dc *docContext) ref(c *schema.Cell) (CellRef, bool) {
+	if dc.metaOnly {
+		dc.tripped = true
+		return CellRef{}, false
+	}
 	dc.cellsOnce.Do(dc.indexCells)
 	a, ok := dc.cells[c]
 	if !ok {
@@ -153,6 +161,10 @@ func (dc *docContext) ref(c *schema.Cell) (CellRef, bool) {
 // cellRef looks a cell up by address (used for Rego findings, which name
 // cells by id).
 func (dc *docContext) cellRef(table, row, col string) (CellRef, bool) {
+	if dc.metaOnly {
+		dc.tripped = true
+		return CellRef{}, false
+	}
 	var c *schema.Cell
 	switch {
 	case table == "requests":

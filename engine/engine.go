@@ -283,28 +283,48 @@ func (e *Engine) Evaluate(ctx context.Context, doc *schema.Document, opts ...Eva
 }
 
 func (e *Engine) evaluateWith(ctx context.Context, doc *schema.Document, bc Related, rules []*Rule) (*Result, error) {
+	res, _, err := e.evaluateIn(ctx, doc, bc, rules, false)
+	return res, err
+}
+
+// evaluateIn evaluates rules on doc. With meta, doc holds only the meta
+// of the report (EvaluateMeta): a rule reading anything else trips, and
+// tripped says so.
+func (e *Engine) evaluateIn(ctx context.Context, doc *schema.Document, bc Related, rules []*Rule, meta bool) (res *Result, tripped bool, err error) {
 	dc := newDocContext(doc, &e.opts)
 	defer dc.release()
 	dc.ctx = ctx
 	dc.prev = bc.Previous
+	dc.metaOnly = meta
 	jp := bc.Jurisdiction
 	if jp == nil {
 		jp = e.opts.Jurisdiction
 	}
 	dc.jur = newJurisdictionFacts(jp, bc.BodyType, doc, e.opts.SimilarityThreshold)
 	dc.sim = &similarityFacts{doc: doc, prev: bc.Previous, peers: bc.Peers, thr: dc.jur.threshold}
-	res := &Result{Rules: make([]RuleResult, len(rules))}
+	res = &Result{Rules: make([]RuleResult, len(rules))}
 	if err := ctx.Err(); err != nil {
-		return nil, &TimeoutError{Err: err}
+		return nil, false, &TimeoutError{Err: err}
 	}
 	for i, r := range rules {
 		res.Rules[i] = safeEval(r, dc)
 		// A rule stopped by the deadline reports an error; the document
 		// as a whole is then not checked, and the rule is named.
 		if err := ctx.Err(); err != nil {
-			return nil, dc.timeoutError(r, err)
+			return nil, false, dc.timeoutError(r, err)
+		}
+		if dc.tripped {
+			return nil, true, nil
 		}
 	}
+	e.collect(res)
+	return res, false, nil
+}
+
+// collect gathers the findings of res's rule results, in rule order, with
+// a finding for each rule that failed to evaluate.
+func (e *Engine) collect(res *Result) {
+	res.Findings = nil
 	for _, rr := range res.Rules {
 		res.Findings = append(res.Findings, rr.Findings...)
 		if rr.Status == StatusError {
@@ -317,7 +337,6 @@ func (e *Engine) evaluateWith(ctx context.Context, doc *schema.Document, bc Rela
 			res.Findings = append(res.Findings, f)
 		}
 	}
-	return res, nil
 }
 
 // TimeoutError is the error of an evaluation stopped by its context (the

@@ -48,14 +48,7 @@ var coverageTableNames = map[string][2]string{
 // ambiguous cell (digits run together, readings tied) counts as evaluable:
 // it was read, and the checks on it are reported as needing review.
 func MeasureCoverage(doc *schema.Document, res *Result) Coverage {
-	var c Coverage
-	if res != nil {
-		for _, f := range res.Findings {
-			if f.Status == StatusCannotEvaluate && !f.Waived {
-				c.CannotEvaluate++
-			}
-		}
-	}
+	c := Coverage{CannotEvaluate: cannotEvaluate(res)}
 	if doc == nil {
 		return c
 	}
@@ -99,6 +92,20 @@ func MeasureCoverage(doc *schema.Document, res *Result) Coverage {
 	}
 	c.Ratio = ratio(c.Evaluable, c.Cells)
 	return c
+}
+
+// cannotEvaluate counts res's findings of identities that could not be
+// checked and were not waived.
+func cannotEvaluate(res *Result) int {
+	n := 0
+	if res != nil {
+		for _, f := range res.Findings {
+			if f.Status == StatusCannotEvaluate && !f.Waived {
+				n++
+			}
+		}
+	}
+	return n
 }
 
 // tableMissing tells whether the converter found no part of the table.

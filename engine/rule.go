@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"bytes"
 	"fmt"
 	"slices"
 )
@@ -23,6 +24,33 @@ type Rule struct {
 	Line int    `json:"line"`
 
 	impl evaluator
+	// related is set for a rule whose expressions may read what a batch
+	// knows beyond the document (prev, preq, pact, has_prev, similarity):
+	// a batch evaluates it once it knows last year's report and the peers,
+	// and every other rule while the document is still in memory.
+	related bool
+}
+
+// ReadsRelated tells whether the rule may read what a batch knows beyond
+// the document: last year's report or the peers (Related). The test is by
+// name over the rule's expressions, so it errs only towards true.
+func (r *Rule) ReadsRelated() bool { return r.related }
+
+// relatedNames are the CEL variables of Related, and what their names
+// start with (prev covers has_prev and previous).
+var relatedNames = [][]byte{[]byte("prev"), []byte("preq"), []byte("pact"), []byte("similarity")}
+
+// mentionsRelated says whether an expression's source, or its checked form
+// as the cache keeps it (names are stored as they are), names a variable of
+// Related. A word in a string literal counts too: that costs only a later
+// evaluation, never a wrong result.
+func mentionsRelated(b []byte) bool {
+	for _, n := range relatedNames {
+		if bytes.Contains(b, n) {
+			return true
+		}
+	}
+	return false
 }
 
 // evaluator is a compiled rule.

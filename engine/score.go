@@ -3,6 +3,7 @@ package engine
 import (
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 
@@ -161,12 +162,19 @@ func BodyType(doc *schema.Document) string {
 	if doc == nil {
 		return ""
 	}
-	a := strings.Join(strings.Fields(doc.Meta.Agency), "")
+	return bodyTypeOf(&doc.Meta)
+}
+
+func bodyTypeOf(m *schema.Meta) string {
+	if m == nil {
+		return ""
+	}
+	a := strings.Join(strings.Fields(m.Agency), "")
 	switch {
 	case strings.HasSuffix(a, "街道办事处") || strings.HasSuffix(a, "乡人民政府") || strings.HasSuffix(a, "镇人民政府"):
 		return BodyTownship
-	case doc.Meta.AgencyKind == BodyGovernment || doc.Meta.AgencyKind == BodyDepartment:
-		return doc.Meta.AgencyKind
+	case m.AgencyKind == BodyGovernment || m.AgencyKind == BodyDepartment:
+		return m.AgencyKind
 	}
 	return ""
 }
@@ -206,8 +214,35 @@ func noScore(s Score, reason string, why Text) Score {
 // profile bounds the score; the ledger says by how much, so that the start
 // minus the ledger is always the score.
 func (e *Engine) ScoreResult(doc *schema.Document, res *Result, cfg ScoreConfig) Score {
+	var meta *schema.Meta
+	if doc != nil {
+		meta = &doc.Meta
+	}
+	return e.ScoreFacts(meta, FactsOf(doc), res, cfg)
+}
+
+// DocFacts are what scoring reads of a document beyond its meta: whether
+// it holds anything of a report, and its tables' coverage. A batch takes
+// them while the document is in memory, and scores it later from them.
+type DocFacts struct {
+	unevaluable string
+	coverage    Coverage // without the findings' part (CannotEvaluate)
+}
+
+// FactsOf takes the facts of doc that scoring reads.
+func FactsOf(doc *schema.Document) DocFacts {
+	f := DocFacts{unevaluable: Unevaluable(doc)}
+	if f.unevaluable == "" {
+		f.coverage = MeasureCoverage(doc, nil)
+	}
+	return f
+}
+
+// ScoreFacts is ScoreResult from a document's meta and its facts
+// (FactsOf) instead of the document.
+func (e *Engine) ScoreFacts(meta *schema.Meta, facts DocFacts, res *Result, cfg ScoreConfig) Score {
 	s := Score{Ledger: []LedgerEntry{}, ByCat: map[string]float64{}, Profile: cfg.Name}
-	if why := Unevaluable(doc); why != "" {
+	if why := facts.unevaluable; why != "" {
 		return noScore(s, why, Text{Zh: "未找到年度报告的任何章节标题或表格", En: why})
 	}
 	for _, rr := range res.Rules {
@@ -216,7 +251,9 @@ func (e *Engine) ScoreResult(doc *schema.Document, res *Result, cfg ScoreConfig)
 			return noScore(s, why, Text{Zh: "规则 " + rr.Rule + " 无法执行：" + rr.Error, En: why})
 		}
 	}
-	cov := MeasureCoverage(doc, res)
+	cov := facts.coverage
+	cov.Tables = slices.Clone(cov.Tables)
+	cov.CannotEvaluate = cannotEvaluate(res)
 	s.Coverage = &cov
 	for _, t := range cfg.Coverage.KeyTables {
 		if tc := cov.table(t); tc != nil && tc.Status == "missing" {
@@ -225,7 +262,7 @@ func (e *Engine) ScoreResult(doc *schema.Document, res *Result, cfg ScoreConfig)
 				Text{Zh: "未找到" + zh + "，缺少关键表格的报告无法评定", En: en + " was not found: the report cannot be graded without it"})
 		}
 	}
-	indicators, rubric := cfg.Rubric(BodyType(doc))
+	indicators, rubric := cfg.Rubric(bodyTypeOf(meta))
 	s.Rubric = rubric
 	caps := map[string]float64{}
 	for _, in := range indicators {

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"html/template"
@@ -24,8 +25,28 @@ type Grid struct {
 	Marks map[string]string `json:"m,omitempty"`
 }
 
-// NewGrid flattens doc's tables in the order gridLayout walks them.
+// NewGrid flattens doc's tables in the order gridLayout walks them, and
+// marks the cells of the findings.
 func NewGrid(doc *schema.Document, findings []engine.Finding, lang string) *Grid {
+	g := GridOf(doc, lang)
+	if g == nil {
+		return nil
+	}
+	return g.Marked(findings)
+}
+
+// Marked is the grid with the cells of the findings marked: a batch
+// flattens the tables while the document is in memory, and marks them
+// once the findings are complete.
+func (g *Grid) Marked(findings []engine.Finding) *Grid {
+	m := *g
+	m.Marks = cellMarks(findings)
+	return &m
+}
+
+// GridOf flattens doc's tables in the order gridLayout walks them, with no
+// cell marked.
+func GridOf(doc *schema.Document, lang string) *Grid {
 	if doc == nil {
 		return nil
 	}
@@ -35,7 +56,7 @@ func NewGrid(doc *schema.Document, findings []engine.Finding, lang string) *Grid
 			tpl = *doc.Meta.Template
 		}
 	}
-	g := &Grid{Template: tpl, Marks: cellMarks(findings)}
+	g := &Grid{Template: tpl}
 	text := func(c *schema.Cell) string {
 		if c == nil {
 			return ""
@@ -534,3 +555,56 @@ var dashboardFormat = &Format{Name: "dashboard", Help: "a self-contained HTML da
 		return WriteDashboard(w, func() iter.Seq[Ranked] { return rank(src.reports(true)) }, c,
 			DashboardOptions{Lang: src.Lang, MaxDetails: src.MaxDetails, Coverage: src.Coverage, Rules: src.Rules})
 	}}
+
+// PackedGrid is a grid without marks in one string: a batch keeps one per
+// report between its passes, where the grid's cells as strings would be
+// two hundred allocations each.
+type PackedGrid struct {
+	template string
+	cells    string // each cell's length as a uvarint, then its bytes
+}
+
+// Pack keeps g's template and cells (not its marks) as a PackedGrid.
+func (g *Grid) Pack() PackedGrid {
+	n := 0
+	for _, c := range g.Cells {
+		n += len(c) + 1
+	}
+	b := make([]byte, 0, n)
+	for _, c := range g.Cells {
+		b = binary.AppendUvarint(b, uint64(len(c)))
+		b = append(b, c...)
+	}
+	return PackedGrid{template: g.Template, cells: string(b)}
+}
+
+// Size is about how many bytes p holds on the heap.
+func (p PackedGrid) Size() int { return 32 + len(p.cells) }
+
+// Grid is the packed grid again, its cells sharing the packed string.
+func (p PackedGrid) Grid() *Grid {
+	g := &Grid{Template: p.template}
+	s := p.cells
+	for len(s) > 0 {
+		n, k := uvarint(s)
+		if k <= 0 || n > uint64(len(s)-k) {
+			break // not made by Pack
+		}
+		g.Cells = append(g.Cells, s[k:k+int(n)])
+		s = s[k+int(n):]
+	}
+	return g
+}
+
+// uvarint is binary.Uvarint over a string, without copying it.
+func uvarint(s string) (uint64, int) {
+	var x uint64
+	for i := 0; i < len(s) && i < binary.MaxVarintLen64; i++ {
+		b := s[i]
+		if b < 0x80 {
+			return x | uint64(b)<<(7*i), i + 1
+		}
+		x |= uint64(b&0x7f) << (7 * i)
+	}
+	return 0, 0
+}
