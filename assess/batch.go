@@ -18,6 +18,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/ogi-checker/ogi/check"
 	"github.com/ogi-checker/ogi/engine"
@@ -52,6 +53,13 @@ type entry struct {
 	sig    *similarity.Signature
 	narOff int64 // the narrative in the narrative spool (narLen 0: not there)
 	narLen int
+	// prep is the report evaluated by the rules that read only the
+	// document, and grid its tables, taken in the convert pass while the
+	// document was in memory: the check pass then finishes it without
+	// reading the document back (nil: it reads it back). Both are dropped
+	// once the result is made.
+	prep *check.Prepared
+	grid report.PackedGrid
 
 	// Filled by the check pass: the result's summary, enough for the CSV
 	// and the workbook's 汇总 without reading the result back, and where the
@@ -165,6 +173,14 @@ const entryBytes = 400
 // kept beside them took the live heap to 150 MB of the 192 MiB limit, where
 // the collector runs without pause; those documents are read back from the
 // store instead.
+// prepBudget is how many bytes of prepared reports a batch keeps at most:
+// a sixth of the memory limit, at most 128 MiB (about 2.7 KB a report over
+// the generated reports: 10,000 take 27 MB of the 202 MiB limit ogi assess
+// sets for them; of 100,000, the first 18,000 or so are prepared).
+func prepBudget() int {
+	return int(min(debug.SetMemoryLimit(-1)/6, 128<<20)) // reads the limit
+}
+
 func docBudget(n int) int {
 	limit := debug.SetMemoryLimit(-1) // reads it
 	return max(0, int(min(limit/4, 256<<20))-n*entryBytes)
@@ -310,6 +326,10 @@ type storedResult struct {
 // batchStats is the run summary.
 type batchStats struct {
 	reports, converted, reusedDocs, checked, reusedResults, unreadable int
+	// finished counts prepared reports checked without their document;
+	// readBack those whose check needed it read back after all (a rule
+	// read it with the peers known). The tests read both.
+	finished, readBack int
 }
 
 // progress counts one pass's steps for Options.Progress.
@@ -363,7 +383,11 @@ type batch struct {
 	holdingKnown bool
 	docs         *docKeeper
 	docTwins     docTwins // dropped after the convert pass
-	results      *spool
+	// prepLeft is how many more bytes of prepared reports (entry.prep
+	// and grid) the convert pass may keep: they wait in memory for the
+	// check pass.
+	prepLeft atomic.Int64
+	results  *spool
 	// narratives keeps the texts compared for 内容雷同, so that comparing
 	// does not decode whole documents again.
 	narratives *spool
@@ -470,6 +494,7 @@ func (b *batch) convert() {
 				}
 			}
 		}
+		b.prepare(e, doc)
 		js, err := encodeStored(doc)
 		if err == nil {
 			var y *int
@@ -486,6 +511,35 @@ func (b *batch) convert() {
 		}
 		b.count(func(s *batchStats) { s.converted++ })
 	})
+}
+
+// prepareOff makes the check pass read every document back, as before
+// reports were prepared: the tests compare the two.
+var prepareOff bool
+
+// prepare evaluates the rules that read only the document while the
+// convert pass holds it, and flattens its tables for the dashboard, so
+// that the check pass need not read the document back and decode it (a
+// twelfth of a first run's CPU). Only on a run whose results are not in
+// the store (they would be read instead), and within the run's budget of
+// prepared reports: past it, the check pass reads the documents back.
+func (b *batch) prepare(e *entry, doc *schema.Document) {
+	if prepareOff || b.may(func(h store.Holding) bool { return h.Results }) || b.prepLeft.Load() <= 0 {
+		return
+	}
+	ctx := b.ctx
+	if b.lim.Timeout > 0 {
+		// A limit of its own, as the check pass gives each report.
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, b.lim.Timeout)
+		defer cancel()
+	}
+	p, err := b.chk.Prepare(ctx, e.in.OutputName(), doc, e.in.Related())
+	if err != nil {
+		return // the check pass meets the time limit again, and says so
+	}
+	e.prep, e.grid = p, report.GridOf(doc, b.opts.Lang).Pack()
+	b.prepLeft.Add(-int64(p.Size() + e.grid.Size()))
 }
 
 // unreadableReport is the report of an entry that gave nothing to check,
@@ -960,6 +1014,13 @@ func (b *batch) evaluate(i int, prev string, refs []peerRef) storedResult {
 		r := check.Failed(e.in.OutputName(), err)
 		return storedResult{Report: r.Report, Code: r.Code}
 	}
+	if e.prep != nil {
+		p, grid := e.prep, e.grid
+		e.prep, e.grid = nil, report.PackedGrid{}
+		if sr, ok := b.finish(i, p, grid, prev, refs); ok {
+			return sr
+		}
+	}
 	doc, err := b.docs.get(b.ctx, e.key)
 	if err != nil {
 		sr := fail(err)
@@ -979,24 +1040,56 @@ func (b *batch) evaluate(i int, prev string, refs []peerRef) storedResult {
 		ctx, cancel = context.WithTimeout(ctx, b.lim.Timeout)
 		defer cancel()
 	}
-	var peers []engine.Peer
-	if len(refs) > 0 {
-		// The document is in hand (no second read), and normalized once
-		// for all its peers.
-		mine := similarity.Prepare(engine.Narrative(doc))
-		for _, p := range refs {
-			ep := &b.entries[p.j] // only fields fixed before this pass are read
-			peers = append(peers, engine.Peer{Agency: ep.agency, File: filepath.ToSlash(ep.in.OutputName()), Score: p.score,
-				Passages: mine.Passages(b.narrative(p.j), 20, 3)})
-		}
-	}
 	rel := e.in.Related()
-	rel.Previous, rel.Peers = prevDoc, peers
+	rel.Previous, rel.Peers = prevDoc, b.peerList(i, refs)
 	r, _ := b.chk.CheckDocument(ctx, e.in.OutputName(), doc, rel)
 	fr := r.Report
 	grid := report.NewGrid(doc, fr.Findings, b.opts.Lang)
 	fr.Document = nil
 	return storedResult{Report: fr, Code: r.Code, Grid: grid}
+}
+
+// finish concludes entry i's prepared check with its peers; false when a
+// rule needs the document itself (or there is a previous report), and
+// evaluate reads it back instead.
+func (b *batch) finish(i int, p *check.Prepared, grid report.PackedGrid, prev string, refs []peerRef) (storedResult, bool) {
+	if prev != "" {
+		return storedResult{}, false
+	}
+	e := &b.entries[i]
+	ctx := b.ctx
+	if b.lim.Timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, b.lim.Timeout)
+		defer cancel()
+	}
+	rel := e.in.Related()
+	rel.Peers = b.peerList(i, refs)
+	r, err := b.chk.Finish(ctx, e.in.OutputName(), p, rel)
+	if errors.Is(err, engine.ErrNeedsDocument) {
+		b.count(func(s *batchStats) { s.readBack++ })
+		return storedResult{}, false
+	}
+	b.count(func(s *batchStats) { s.finished++ })
+	fr := r.Report
+	return storedResult{Report: fr, Code: r.Code, Grid: grid.Grid().Marked(fr.Findings)}, true
+}
+
+// peerList is what the rules see of entry i's peers: who they are, and the
+// passages the narratives share.
+func (b *batch) peerList(i int, refs []peerRef) []engine.Peer {
+	if len(refs) == 0 {
+		return nil
+	}
+	// Normalized once for all its peers.
+	mine := similarity.Prepare(b.narrative(i))
+	var peers []engine.Peer
+	for _, p := range refs {
+		ep := &b.entries[p.j] // only fields fixed before this pass are read
+		peers = append(peers, engine.Peer{Agency: ep.agency, File: filepath.ToSlash(ep.in.OutputName()), Score: p.score,
+			Passages: mine.Passages(b.narrative(p.j), 20, 3)})
+	}
+	return peers
 }
 
 // summaries yields the results in batch order as the entries know them:

@@ -92,6 +92,7 @@ func newPassBatch(tb testing.TB, items []check.Input, opts Options) *passBatch {
 		tb.Cleanup(s.close)
 	}
 	b.entries = make([]entry, len(items))
+	b.prepLeft.Store(int64(prepBudget()))
 	for i, in := range items {
 		b.entries[i].in = in
 	}

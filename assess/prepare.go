@@ -63,6 +63,7 @@ func Prepare(ctx context.Context, db *store.Store, inputs []check.Input, opts Op
 	b.dbw.Relax()
 	b.docs.w = b.dbw
 	b.entries = make([]entry, len(inputs))
+	b.prepLeft.Store(int64(prepBudget()))
 	for i, in := range inputs {
 		b.entries[i].in = in
 	}

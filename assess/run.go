@@ -185,6 +185,7 @@ func Run(ctx context.Context, inputs []check.Input, opts Options) (*Outcome, err
 		b.docs.budget = docBudget(len(inputs))
 	}
 	b.entries = make([]entry, len(inputs))
+	b.prepLeft.Store(int64(prepBudget()))
 	for i, in := range inputs {
 		b.entries[i].in = in
 	}

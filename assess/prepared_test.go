@@ -1,0 +1,111 @@
+package assess
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/ogi-checker/ogi/check"
+)
+
+// TestPreparedSameOutputs: a batch that prepares its reports in the
+// convert pass and finishes them without their documents writes every
+// output byte for byte as one that reads each document back, with and
+// without a store; a report with last year's in the batch, and a rule
+// pack whose peer rule reads the document, are read back.
+func TestPreparedSameOutputs(t *testing.T) {
+	if testing.Short() {
+		t.Skip("checks a batch several times")
+	}
+	base := passInputs(t)[:20]
+	items := append([]check.Input(nil), base...)
+	// The same body in two years: the later report has a previous one.
+	data, err := os.ReadFile(base[1].File)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	for _, year := range []int{2021, 2022} {
+		p := filepath.Join(dir, "years-"+string(rune('0'+year%10))+".txt")
+		if err := os.WriteFile(p, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		items = append(items, check.Input{File: p, Agency: "测试县人民政府", Year: year})
+	}
+	packDir := t.TempDir()
+	rule := "rules:\n  - id: custom.peer_body\n    title: {zh: 雷同机关, en: peer body}\n    severity: warning\n    category: content\n    points: 1\n" +
+		"    templates: [\"2019\", \"2021\"]\n    when: size(similarity.peers) > 0\n    assert: doc.meta.agency != \"\"\n"
+	if err := os.WriteFile(filepath.Join(packDir, "peer.yaml"), []byte(rule), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, pack := range []string{"builtin", "reading the document"} {
+		o := check.Options{}
+		if pack != "builtin" {
+			o.RuleDirs = []string{packDir}
+		}
+		chk := newChecker(t, o)
+		for _, withStore := range []bool{false, true} {
+			outs := map[bool]string{}
+			for _, off := range []bool{true, false} {
+				prepareOff = off
+				out := t.TempDir()
+				opts := Options{Checker: chk, Outputs: passOutputs(t, out), Jobs: 3}
+				if withStore {
+					opts.Store = filepath.Join(out, "s.db")
+				}
+				runBatch(t, items, opts)
+				prepareOff = false
+				outs[off] = out
+			}
+			for _, name := range []string{"a.jsonl", "a.csv", "a.xlsx", "a.html"} {
+				off, err := os.ReadFile(filepath.Join(outs[true], name))
+				if err != nil {
+					t.Fatal(err)
+				}
+				on, err := os.ReadFile(filepath.Join(outs[false], name))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(off) == 0 || !bytes.Equal(off, on) {
+					t.Errorf("%s, store %v: %s differs prepared (%d bytes) and read back (%d)", pack, withStore, name, len(on), len(off))
+				}
+			}
+		}
+		p := newPassBatch(t, items, Options{Checker: chk, Lang: "zh", Converter: "test"})
+		p.convert()
+		p.pair()
+		p.compare()
+		p.check()
+		withPrev := 0
+		for _, prev := range p.prevs {
+			if prev != "" {
+				withPrev++
+			}
+		}
+		st := p.b.stats
+		if withPrev != 1 || st.checked != len(items) {
+			t.Fatalf("%s: %d reports with a previous one, %d checked", pack, withPrev, st.checked)
+		}
+		want, wantBack := len(items)-withPrev, 0
+		if pack != "builtin" {
+			// The custom rule reads the document when there are peers.
+			want, wantBack = 0, 0
+			for i, prev := range p.prevs {
+				switch {
+				case prev != "":
+				case len(p.peers[i]) > 0:
+					wantBack++
+				default:
+					want++
+				}
+			}
+			if wantBack == 0 {
+				t.Fatalf("no report has peers")
+			}
+		}
+		if st.finished != want || st.readBack != wantBack {
+			t.Errorf("%s: %d finished without the document, %d read back; want %d and %d", pack, st.finished, st.readBack, want, wantBack)
+		}
+	}
+}
