@@ -495,7 +495,9 @@ func (b *batch) convert() {
 			}
 		}
 		b.prepare(e, doc)
-		js, err := encodeStored(doc)
+		buf := encodeBuffers.Get().(*bytes.Buffer)
+		defer encodeBuffers.Put(buf) // put copies or compresses the document
+		js, err := encodeStoredTo(buf, doc)
 		if err == nil {
 			var y *int
 			if e.year != 0 {

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -39,6 +40,11 @@ func TestDecodeStoredMatchesStdlib(t *testing.T) {
 		std, _ := json.Marshal(&want)
 		if fast, err := encodeStored(&want); err != nil || !bytes.Equal(fast, std) {
 			t.Errorf("%s: the document encodes differently (%v)", f, err)
+		}
+		// Into a buffer that held a longer document before.
+		buf := bytes.NewBufferString(strings.Repeat("x", len(std)+10))
+		if fast, err := encodeStoredTo(buf, &want); err != nil || !bytes.Equal(fast, std) {
+			t.Errorf("%s: the document encodes differently into a buffer (%v)", f, err)
 		}
 		grid := report.NewGrid(&want, nil, "zh")
 		stdGrid, _ := json.Marshal(grid)
