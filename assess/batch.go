@@ -411,6 +411,15 @@ func (b *batch) may(what func(store.Holding) bool) bool {
 	return b.db != nil && (!b.holdingKnown || what(b.holding))
 }
 
+// reportContext is the context of one report's conversion or check: the
+// batch's, within the time limit per report when there is one.
+func (b *batch) reportContext() (context.Context, context.CancelFunc) {
+	if b.lim.Timeout > 0 {
+		return context.WithTimeout(b.ctx, b.lim.Timeout)
+	}
+	return b.ctx, func() {}
+}
+
 func (b *batch) count(f func(s *batchStats)) {
 	b.statsMu.Lock()
 	f(&b.stats)
@@ -454,12 +463,8 @@ func (b *batch) convert() {
 				return
 			}
 		}
-		ctx := b.ctx
-		if b.lim.Timeout > 0 {
-			var cancel context.CancelFunc
-			ctx, cancel = context.WithTimeout(ctx, b.lim.Timeout)
-			defer cancel()
-		}
+		ctx, cancel := b.reportContext()
+		defer cancel()
 		doc, err := b.chk.ConvertBytes(ctx, e.in, data)
 		if err != nil {
 			b.unreadable(e, err)
@@ -529,13 +534,8 @@ func (b *batch) prepare(e *entry, doc *schema.Document) {
 	if prepareOff || b.may(func(h store.Holding) bool { return h.Results }) || b.prepLeft.Load() <= 0 {
 		return
 	}
-	ctx := b.ctx
-	if b.lim.Timeout > 0 {
-		// A limit of its own, as the check pass gives each report.
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, b.lim.Timeout)
-		defer cancel()
-	}
+	ctx, cancel := b.reportContext() // a limit of its own, as the check pass gives each report
+	defer cancel()
 	p, err := b.chk.Prepare(ctx, e.in.OutputName(), doc, e.in.Related())
 	if err != nil {
 		return // the check pass meets the time limit again, and says so
@@ -1036,12 +1036,8 @@ func (b *batch) evaluate(i int, prev string, refs []peerRef) storedResult {
 		// cross-year rules are not applicable rather than the report failing.
 		prevDoc, _ = b.docs.get(b.ctx, prev)
 	}
-	ctx := b.ctx
-	if b.lim.Timeout > 0 {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, b.lim.Timeout)
-		defer cancel()
-	}
+	ctx, cancel := b.reportContext()
+	defer cancel()
 	rel := e.in.Related()
 	rel.Previous, rel.Peers = prevDoc, b.peerList(i, refs)
 	r, _ := b.chk.CheckDocument(ctx, e.in.OutputName(), doc, rel)
@@ -1059,12 +1055,8 @@ func (b *batch) finish(i int, p *check.Prepared, grid report.PackedGrid, prev st
 		return storedResult{}, false
 	}
 	e := &b.entries[i]
-	ctx := b.ctx
-	if b.lim.Timeout > 0 {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, b.lim.Timeout)
-		defer cancel()
-	}
+	ctx, cancel := b.reportContext()
+	defer cancel()
 	rel := e.in.Related()
 	rel.Peers = b.peerList(i, refs)
 	r, err := b.chk.Finish(ctx, e.in.OutputName(), p, rel)

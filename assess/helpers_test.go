@@ -1,7 +1,10 @@
 package assess
 
 import (
+	"bytes"
 	"context"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/ogi-checker/ogi/check"
@@ -36,4 +39,23 @@ func runBatch(tb testing.TB, inputs []check.Input, opts Options) *Outcome {
 		tb.Fatal(err)
 	}
 	return out
+}
+
+// sameOutputs fails the test unless the outputs passOutputs names hold the
+// same bytes in dir a as in dir b, and are not empty.
+func sameOutputs(tb testing.TB, a, b, what string) {
+	tb.Helper()
+	for _, name := range []string{"a.jsonl", "a.csv", "a.xlsx", "a.html"} {
+		x, err := os.ReadFile(filepath.Join(a, name))
+		if err != nil {
+			tb.Fatal(err)
+		}
+		y, err := os.ReadFile(filepath.Join(b, name))
+		if err != nil {
+			tb.Fatal(err)
+		}
+		if len(x) == 0 || !bytes.Equal(x, y) {
+			tb.Errorf("%s: %s differs (%d and %d bytes)", what, name, len(x), len(y))
+		}
+	}
 }

@@ -1,7 +1,7 @@
 package assess
 
 import (
-	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -58,19 +58,7 @@ func TestPreparedSameOutputs(t *testing.T) {
 				prepareOff = false
 				outs[off] = out
 			}
-			for _, name := range []string{"a.jsonl", "a.csv", "a.xlsx", "a.html"} {
-				off, err := os.ReadFile(filepath.Join(outs[true], name))
-				if err != nil {
-					t.Fatal(err)
-				}
-				on, err := os.ReadFile(filepath.Join(outs[false], name))
-				if err != nil {
-					t.Fatal(err)
-				}
-				if len(off) == 0 || !bytes.Equal(off, on) {
-					t.Errorf("%s, store %v: %s differs prepared (%d bytes) and read back (%d)", pack, withStore, name, len(on), len(off))
-				}
-			}
+			sameOutputs(t, outs[true], outs[false], fmt.Sprintf("%s, store %v, read back and prepared", pack, withStore))
 		}
 		p := newPassBatch(t, items, Options{Checker: chk, Lang: "zh", Converter: "test"})
 		p.convert()

@@ -2,6 +2,7 @@ package assess
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -71,19 +72,7 @@ func TestTwinsSameOutputs(t *testing.T) {
 			}
 			outs[off] = out
 		}
-		for _, name := range []string{"a.jsonl", "a.csv", "a.xlsx", "a.html"} {
-			off, err := os.ReadFile(filepath.Join(outs[true], name))
-			if err != nil {
-				t.Fatal(err)
-			}
-			on, err := os.ReadFile(filepath.Join(outs[false], name))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if len(off) == 0 || !bytes.Equal(off, on) {
-				t.Errorf("store %v: %s differs with twins (%d bytes) and without (%d)", withStore, name, len(on), len(off))
-			}
-		}
+		sameOutputs(t, outs[true], outs[false], fmt.Sprintf("store %v, without twins and with", withStore))
 	}
 }
 
