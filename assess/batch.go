@@ -18,7 +18,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 
 	"github.com/ogi-checker/ogi/check"
 	"github.com/ogi-checker/ogi/engine"
@@ -156,7 +155,10 @@ type docKeeper struct {
 	// allocations without pointers for the collector to follow.
 	packed map[string][]byte
 	arena  []byte
-	budget int // bytes left for packed
+	// budget is the bytes left for packed and for prepared reports
+	// (entry.prep), which take it first: a prepared report saves decoding
+	// its document, a packed one only reading it from the spool.
+	budget int
 }
 
 // docArena is the size of one chunk of a docKeeper's arena.
@@ -167,30 +169,30 @@ const docArena = 1 << 20
 const entryBytes = 400
 
 // docBudget is how much of the heap a batch of n reports gives to
-// documents kept in memory: what its entries leave of a quarter of the
+// documents and prepared reports kept in memory: what its entries leave of a quarter of the
 // memory limit (ogi assess sets 192 MiB unless told otherwise), at most
 // 256 MiB. Over 100,000 reports the entries take 40 MB, and documents
 // kept beside them took the live heap to 150 MB of the 192 MiB limit, where
 // the collector runs without pause; those documents are read back from the
 // store instead.
-// prepBudget is how many bytes of prepared reports a batch keeps at most:
-// a sixth of the memory limit, at most 128 MiB (about 2.7 KB a report over
-// the generated reports: 10,000 take 27 MB of the 202 MiB limit ogi assess
-// sets for them; of 100,000, the first 18,000 or so are prepared).
-func prepBudget() int {
-	return int(min(debug.SetMemoryLimit(-1)/6, 128<<20)) // reads the limit
-}
-
 func docBudget(n int) int {
 	limit := debug.SetMemoryLimit(-1) // reads it
 	return max(0, int(min(limit/4, 256<<20))-n*entryBytes)
 }
 
-func (k *docKeeper) put(r store.Report) error {
+// put keeps r's document for the check pass. The document of a prepared
+// report is read back only if its check needs it after all, or as a later
+// report's previous one: it goes to the spool, and the memory to the
+// prepared reports.
+func (k *docKeeper) put(r store.Report, prepared bool) error {
 	if k.db != nil {
 		packed, err := k.w.PutReportPacked(r)
 		if err == nil && r.Unreadable == "" {
-			k.keep(r.Hash, packed)
+			if prepared {
+				k.spool(r.Hash, packed)
+			} else {
+				k.keep(r.Hash, packed)
+			}
 		}
 		return err
 	}
@@ -208,7 +210,14 @@ func (k *docKeeper) put(r store.Report) error {
 // budget, else into the spool, if there is one; failing both, the check
 // pass reads it from the store.
 func (k *docKeeper) keep(key string, packed []byte) {
-	if k.inArena(key, packed) || k.sp == nil {
+	if !k.inArena(key, packed) {
+		k.spool(key, packed)
+	}
+}
+
+// spool writes a compressed document to the spool, if there is one.
+func (k *docKeeper) spool(key string, packed []byte) {
+	if k.sp == nil {
 		return
 	}
 	if off, n, err := k.sp.put(packed); err == nil {
@@ -216,6 +225,20 @@ func (k *docKeeper) keep(key string, packed []byte) {
 		k.where[key] = [2]int64{off, int64(n)}
 		k.mu.Unlock()
 	}
+}
+
+// room tells whether the budget has room left; spend takes n bytes of it,
+// for what a batch keeps in memory besides documents (prepared reports).
+func (k *docKeeper) room() bool {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	return k.budget > 0
+}
+
+func (k *docKeeper) spend(n int) {
+	k.mu.Lock()
+	k.budget -= n
+	k.mu.Unlock()
 }
 
 // inArena copies packed into the arena if it fits in budget.
@@ -383,11 +406,7 @@ type batch struct {
 	holdingKnown bool
 	docs         *docKeeper
 	docTwins     docTwins // dropped after the convert pass
-	// prepLeft is how many more bytes of prepared reports (entry.prep
-	// and grid) the convert pass may keep: they wait in memory for the
-	// check pass.
-	prepLeft atomic.Int64
-	results  *spool
+	results      *spool
 	// narratives keeps the texts compared for 内容雷同, so that comparing
 	// does not decode whole documents again.
 	narratives *spool
@@ -477,7 +496,7 @@ func (b *batch) convert() {
 				// Kept, so that a re-run knows it without converting it again;
 				// an input error (corrupt, too slow) is retried instead.
 				if err := b.docs.put(store.Report{Hash: e.key, Converter: b.set.converter, File: filepath.ToSlash(e.in.OutputName()),
-					Document: []byte("null"), Unreadable: ue.Code}); err != nil {
+					Document: []byte("null"), Unreadable: ue.Code}, false); err != nil {
 					b.fails.Add("cannot keep unreadable inputs in the store: %v", err)
 				}
 			}
@@ -509,7 +528,7 @@ func (b *batch) convert() {
 				y = &e.year
 			}
 			err = b.docs.put(store.Report{Hash: e.key, Converter: b.set.converter, File: filepath.ToSlash(e.in.OutputName()),
-				Agency: e.agency, Body: e.body, Year: y, Template: e.template, Document: js, Signature: sigBytes(e.sig)})
+				Agency: e.agency, Body: e.body, Year: y, Template: e.template, Document: js, Signature: sigBytes(e.sig)}, e.prep != nil)
 		}
 		if err != nil {
 			b.fails.Add("cannot keep the converted documents: %v", err)
@@ -528,10 +547,11 @@ var prepareOff bool
 // convert pass holds it, and flattens its tables for the dashboard, so
 // that the check pass need not read the document back and decode it (a
 // twelfth of a first run's CPU). Only on a run whose results are not in
-// the store (they would be read instead), and within the run's budget of
-// prepared reports: past it, the check pass reads the documents back.
+// the store (they would be read instead), and within the docKeeper's
+// budget, which prepared reports take first: past it, the check pass reads
+// the documents back.
 func (b *batch) prepare(e *entry, doc *schema.Document) {
-	if prepareOff || b.may(func(h store.Holding) bool { return h.Results }) || b.prepLeft.Load() <= 0 {
+	if prepareOff || b.may(func(h store.Holding) bool { return h.Results }) || !b.docs.room() {
 		return
 	}
 	ctx, cancel := b.reportContext() // a limit of its own, as the check pass gives each report
@@ -541,7 +561,7 @@ func (b *batch) prepare(e *entry, doc *schema.Document) {
 		return // the check pass meets the time limit again, and says so
 	}
 	e.prep, e.grid = p, report.GridOf(doc, b.opts.Lang).Pack()
-	b.prepLeft.Add(-int64(p.Size() + e.grid.Size()))
+	b.docs.spend(p.Size() + e.grid.Size())
 }
 
 // unreadableReport is the report of an entry that gave nothing to check,

@@ -82,7 +82,7 @@ func newPassBatch(tb testing.TB, items []check.Input, opts Options) *passBatch {
 		b.jobs = runtime.GOMAXPROCS(0)
 	}
 	b.set.config = b.chk.ConfigDigest(opts.Lang)
-	b.docs = &docKeeper{where: map[string][2]int64{}}
+	b.docs = &docKeeper{where: map[string][2]int64{}, budget: docBudget(len(items))}
 	dir := tb.TempDir()
 	for _, sp := range []**spool{&b.results, &b.narratives, &b.docs.sp} {
 		if *sp, err = newSpool(dir); err != nil {
@@ -92,7 +92,6 @@ func newPassBatch(tb testing.TB, items []check.Input, opts Options) *passBatch {
 		tb.Cleanup(s.close)
 	}
 	b.entries = make([]entry, len(items))
-	b.prepLeft.Store(int64(prepBudget()))
 	for i, in := range items {
 		b.entries[i].in = in
 	}

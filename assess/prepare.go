@@ -62,8 +62,8 @@ func Prepare(ctx context.Context, db *store.Store, inputs []check.Input, opts Op
 	// What Prepare writes, a batch's Run computes again if it is lost.
 	b.dbw.Relax()
 	b.docs.w = b.dbw
+	b.docs.budget = docBudget(len(inputs))
 	b.entries = make([]entry, len(inputs))
-	b.prepLeft.Store(int64(prepBudget()))
 	for i, in := range inputs {
 		b.entries[i].in = in
 	}

@@ -182,10 +182,11 @@ func Run(ctx context.Context, inputs []check.Input, opts Options) (*Outcome, err
 		}
 		b.dbw = b.db.NewWriter(ctx, 256)
 		b.docs.w = b.dbw
-		b.docs.budget = docBudget(len(inputs))
 	}
+	// With a store, documents and prepared reports share the budget;
+	// without one, the documents are in the spool.
+	b.docs.budget = docBudget(len(inputs))
 	b.entries = make([]entry, len(inputs))
-	b.prepLeft.Store(int64(prepBudget()))
 	for i, in := range inputs {
 		b.entries[i].in = in
 	}
