@@ -24,6 +24,10 @@ func tuneGC(args []string) {
 	}
 }
 
+// batchGCPercent is the collector's pace while ogi assess runs a batch
+// (GOGC), under the batch's memory limit.
+const batchGCPercent = 200
+
 // perReportBytes is about what a batch keeps live for each report while it
 // runs (its entry, names and keys, the narrative's signature): 1 KiB.
 const perReportBytes = 1 << 10
