@@ -169,9 +169,9 @@ const docArena = 1 << 20
 const entryBytes = 400
 
 // docBudget is how much of the heap a batch of n reports gives to
-// documents and prepared reports kept in memory: what its entries leave of a quarter of the
-// memory limit (ogi assess sets 192 MiB unless told otherwise), at most
-// 256 MiB. Over 100,000 reports the entries take 40 MB, and documents
+// documents and prepared reports kept in memory: what its entries leave
+// of a quarter of the memory limit (ogi assess sets 192 MiB unless told
+// otherwise), at most 256 MiB. Over 100,000 reports the entries take 40 MB, and documents
 // kept beside them took the live heap to 150 MB of the 192 MiB limit, where
 // the collector runs without pause; those documents are read back from the
 // store instead.
@@ -815,6 +815,8 @@ func (b *batch) check(prevs []string, peers map[int][]peerRef) {
 	parallel(len(b.entries), b.jobs, func(i int) {
 		defer b.prog.step()
 		e := &b.entries[i]
+		// A twin or a stored result leaves the prepared report unused.
+		defer func() { e.prep, e.grid = nil, report.PackedGrid{} }()
 		var sr storedResult
 		// reuse takes a stored result as this entry's.
 		reuse := func(summary []byte) bool {
