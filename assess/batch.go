@@ -815,7 +815,8 @@ func (b *batch) check(prevs []string, peers map[int][]peerRef) {
 	parallel(len(b.entries), b.jobs, func(i int) {
 		defer b.prog.step()
 		e := &b.entries[i]
-		// A twin or a stored result leaves the prepared report unused.
+		// The prepared report, used by evaluate or left unused by a twin or
+		// a stored result, is dropped when the entry is done.
 		defer func() { e.prep, e.grid = nil, report.PackedGrid{} }()
 		var sr storedResult
 		// reuse takes a stored result as this entry's.
@@ -1038,10 +1039,10 @@ func (b *batch) evaluate(i int, prev string, refs []peerRef) storedResult {
 		r := check.Failed(e.in.OutputName(), err)
 		return storedResult{Report: r.Report, Code: r.Code}
 	}
+	// Computed once: a prepared report read back after all needs them too.
+	peers := b.peerList(i, refs)
 	if e.prep != nil {
-		p, grid := e.prep, e.grid
-		e.prep, e.grid = nil, report.PackedGrid{}
-		if sr, ok := b.finish(i, p, grid, prev, refs); ok {
+		if sr, ok := b.finish(i, prev, peers); ok {
 			return sr
 		}
 	}
@@ -1061,7 +1062,7 @@ func (b *batch) evaluate(i int, prev string, refs []peerRef) storedResult {
 	ctx, cancel := b.reportContext()
 	defer cancel()
 	rel := e.in.Related()
-	rel.Previous, rel.Peers = prevDoc, b.peerList(i, refs)
+	rel.Previous, rel.Peers = prevDoc, peers
 	r, _ := b.chk.CheckDocument(ctx, e.in.OutputName(), doc, rel)
 	fr := r.Report
 	grid := report.NewGrid(doc, fr.Findings, b.opts.Lang)
@@ -1069,10 +1070,11 @@ func (b *batch) evaluate(i int, prev string, refs []peerRef) storedResult {
 	return storedResult{Report: fr, Code: r.Code, Grid: grid}
 }
 
-// finish concludes entry i's prepared check with its peers; false when a
-// rule needs the document itself (or there is a previous report), and
-// evaluate reads it back instead.
-func (b *batch) finish(i int, p *check.Prepared, grid report.PackedGrid, prev string, refs []peerRef) (storedResult, bool) {
+// finish concludes entry i's prepared check (entry.prep, which the check
+// pass drops when the entry is done) with its peers; false when a rule
+// needs the document itself (or there is a previous report), and evaluate
+// reads it back instead.
+func (b *batch) finish(i int, prev string, peers []engine.Peer) (storedResult, bool) {
 	if prev != "" {
 		return storedResult{}, false
 	}
@@ -1080,15 +1082,15 @@ func (b *batch) finish(i int, p *check.Prepared, grid report.PackedGrid, prev st
 	ctx, cancel := b.reportContext()
 	defer cancel()
 	rel := e.in.Related()
-	rel.Peers = b.peerList(i, refs)
-	r, err := b.chk.Finish(ctx, e.in.OutputName(), p, rel)
+	rel.Peers = peers
+	r, err := b.chk.Finish(ctx, e.in.OutputName(), e.prep, rel)
 	if errors.Is(err, engine.ErrNeedsDocument) {
 		b.count(func(s *batchStats) { s.readBack++ })
 		return storedResult{}, false
 	}
 	b.count(func(s *batchStats) { s.finished++ })
 	fr := r.Report
-	return storedResult{Report: fr, Code: r.Code, Grid: grid.Grid().Marked(fr.Findings)}, true
+	return storedResult{Report: fr, Code: r.Code, Grid: e.grid.Grid().Marked(fr.Findings)}, true
 }
 
 // peerList is what the rules see of entry i's peers: who they are, and the
