@@ -50,6 +50,16 @@ func TestPrepareFinishMatchesCheckDocument(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			if ps != nil {
+				// Written and read back, as a batch spills it: the same.
+				b, err := p.AppendBinary(nil)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if p, err = c.ReadPrepared(b); err != nil {
+					t.Fatal(err)
+				}
+			}
 			got, err := c.Finish(ctx, "r.txt", p, rel)
 			if errors.Is(err, engine.ErrNeedsDocument) && doc.Meta.Template == nil && doc.Meta.Year == nil {
 				continue

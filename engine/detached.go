@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
 
@@ -166,4 +167,39 @@ func (p *Partial) Size() int {
 		n += 64 + len(rr.Findings)*1024 // as measured: a finding with its cells
 	}
 	return n
+}
+
+// errKeptWhole is AppendBinary's answer for a Partial that keeps results
+// JSON cannot hold.
+var errKeptWhole = errors.New("the evaluation holds a number JSON cannot: it is kept only in memory")
+
+// AppendBinary appends p to b as ReadPartial reads it: a batch writes the
+// prepared reports its memory has no room for to a file. It fails for a
+// Partial whose results are not JSON (a number that is not finite).
+func (p *Partial) AppendBinary(b []byte) ([]byte, error) {
+	if p.whole != nil {
+		return b, errKeptWhole
+	}
+	b = binary.AppendUvarint(b, uint64(len(p.status)))
+	b = append(b, p.status...)
+	return append(b, p.full...), nil
+}
+
+// ReadPartial is the Partial AppendBinary wrote, of rules (those it was
+// made of, in the same order).
+func ReadPartial(rules []*Rule, b []byte) (*Partial, error) {
+	n, k := binary.Uvarint(b)
+	if k <= 0 || n > uint64(len(b)-k) {
+		return nil, errors.New("a kept evaluation is cut short")
+	}
+	p := &Partial{rules: rules, status: b[k : k+int(n) : k+int(n)]}
+	if rest := b[k+int(n):]; len(rest) > 0 {
+		p.full = rest
+	}
+	for _, s := range p.status {
+		if s != partialFull && (int(s) >= len(partialStatuses) || len(p.status) != len(rules)) {
+			return nil, errors.New("a kept evaluation is not of these rules")
+		}
+	}
+	return p, nil
 }

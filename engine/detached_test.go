@@ -178,6 +178,16 @@ func TestPartialKeepsResult(t *testing.T) {
 		if (p.full == nil) != withNaN {
 			t.Errorf("NaN %v: encoded %d bytes", withNaN, len(p.full))
 		}
+		b, err := p.AppendBinary([]byte("x"))
+		if withNaN != (err != nil) {
+			t.Errorf("NaN %v: written: %v", withNaN, err)
+		}
+		if err == nil {
+			// Written and read back, the Partial keeps the same.
+			if p, err = ReadPartial(rs, b[1:]); err != nil {
+				t.Fatal(err)
+			}
+		}
 		got, err := p.Result()
 		if err != nil {
 			t.Fatal(err)
@@ -191,5 +201,37 @@ func TestPartialKeepsResult(t *testing.T) {
 		if g, w := mustJSON(t, got), mustJSON(t, &Result{Rules: res.Rules}); g != w {
 			t.Errorf("NaN %v: kept\n%s\nwant\n%s", withNaN, g, w)
 		}
+	}
+}
+
+// TestReadPartialRefuses: bytes AppendBinary did not write for these rules
+// are an error, not another evaluation.
+func TestReadPartialRefuses(t *testing.T) {
+	rs := []*Rule{{ID: "a"}, {ID: "b"}}
+	p := Compact(rs, &Result{Rules: []RuleResult{{Rule: "a", Status: StatusPass}, {Rule: "b", Status: StatusNotApplicable}}})
+	b, err := p.AppendBinary(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name  string
+		rules []*Rule
+		b     []byte
+	}{
+		{"empty", rs, nil},
+		{"cut short", rs, b[:2]},
+		{"other rules", rs[:1], b},
+		{"unknown status", rs, []byte{2, 0, 77}},
+	} {
+		if _, err := ReadPartial(c.rules, c.b); err == nil {
+			t.Errorf("%s: read", c.name)
+		}
+	}
+	back, err := ReadPartial(rs, b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := back.Result(); err != nil || mustJSON(t, got) != `{"rules":[{"rule":"a","status":"pass"},{"rule":"b","status":"not_applicable"}],"findings":null}` {
+		t.Errorf("read back: %s, %v", mustJSON(t, got), err)
 	}
 }

@@ -7,6 +7,8 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/goccy/go-json"
+
 	"github.com/ogi-checker/ogi/schema"
 )
 
@@ -363,4 +365,27 @@ func (cfg ScoreConfig) grade(v float64) string {
 		}
 	}
 	return ""
+}
+
+// docFactsJSON is DocFacts as JSON.
+type docFactsJSON struct {
+	Unevaluable string   `json:"unevaluable,omitempty"`
+	Coverage    Coverage `json:"coverage"`
+}
+
+// MarshalJSON encodes f so that UnmarshalJSON gives it back exactly: a
+// batch writes the facts of the reports its memory has no room for to a
+// file.
+func (f DocFacts) MarshalJSON() ([]byte, error) {
+	return json.Marshal(docFactsJSON{Unevaluable: f.unevaluable, Coverage: f.coverage})
+}
+
+// UnmarshalJSON reads what MarshalJSON wrote.
+func (f *DocFacts) UnmarshalJSON(b []byte) error {
+	var w docFactsJSON
+	if err := json.Unmarshal(b, &w); err != nil {
+		return err
+	}
+	f.unevaluable, f.coverage = w.Unevaluable, w.Coverage
+	return nil
 }

@@ -3,6 +3,7 @@ package report
 import (
 	"encoding/binary"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"html/template"
 	"io"
@@ -580,6 +581,22 @@ func (g *Grid) Pack() PackedGrid {
 
 // Size is about how many bytes p holds on the heap.
 func (p PackedGrid) Size() int { return 32 + len(p.cells) }
+
+// AppendBinary appends p to b as ReadPackedGrid reads it: a batch writes
+// the grids its memory has no room for to a file.
+func (p PackedGrid) AppendBinary(b []byte) []byte {
+	b = binary.AppendUvarint(b, uint64(len(p.template)))
+	return append(append(b, p.template...), p.cells...)
+}
+
+// ReadPackedGrid is the PackedGrid AppendBinary wrote to b.
+func ReadPackedGrid(b []byte) (PackedGrid, error) {
+	n, k := binary.Uvarint(b)
+	if k <= 0 || n > uint64(len(b)-k) {
+		return PackedGrid{}, errors.New("a kept grid is cut short")
+	}
+	return PackedGrid{template: string(b[k : k+int(n)]), cells: string(b[k+int(n):])}, nil
+}
 
 // Grid is the packed grid again, its cells sharing the packed string.
 func (p PackedGrid) Grid() *Grid {

@@ -19,6 +19,13 @@ func TestPackedGrid(t *testing.T) {
 	if gb, _ := json.Marshal(back); string(gb) != mustMarshal(t, g) {
 		t.Errorf("packed and back:\n%s\nwant\n%s", gb, mustMarshal(t, g))
 	}
+	written, err := ReadPackedGrid(g.Pack().AppendBinary([]byte("x"))[1:])
+	if gb, _ := json.Marshal(written.Grid()); err != nil || string(gb) != mustMarshal(t, g) {
+		t.Errorf("written and read back (%v):\n%s\nwant\n%s", err, gb, mustMarshal(t, g))
+	}
+	if _, err := ReadPackedGrid([]byte{9, 'a'}); err == nil {
+		t.Error("a grid cut short was read")
+	}
 	if empty := (&Grid{Template: "2021"}).Pack().Grid(); empty.Template != "2021" || empty.Cells != nil {
 		t.Errorf("empty grid: %+v", empty)
 	}
