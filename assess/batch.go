@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -59,6 +60,10 @@ type entry struct {
 	// once the result is made.
 	prep *check.Prepared
 	grid report.PackedGrid
+	// spillOff and spillLen are where prep and grid are in the documents'
+	// spool when the memory had no room for them (spillLen 0: not there).
+	spillOff int64
+	spillLen int
 
 	// Filled by the check pass: the result's summary, enough for the CSV
 	// and the workbook's 汇总 without reading the result back, and where the
@@ -528,7 +533,7 @@ func (b *batch) convert() {
 				y = &e.year
 			}
 			err = b.docs.put(store.Report{Hash: e.key, Converter: b.set.converter, File: filepath.ToSlash(e.in.OutputName()),
-				Agency: e.agency, Body: e.body, Year: y, Template: e.template, Document: js, Signature: sigBytes(e.sig)}, e.prep != nil)
+				Agency: e.agency, Body: e.body, Year: y, Template: e.template, Document: js, Signature: sigBytes(e.sig)}, e.prepared())
 		}
 		if err != nil {
 			b.fails.Add("cannot keep the converted documents: %v", err)
@@ -547,11 +552,14 @@ var prepareOff bool
 // convert pass holds it, and flattens its tables for the dashboard, so
 // that the check pass need not read the document back and decode it (a
 // twelfth of a first run's CPU). Only on a run whose results are not in
-// the store (they would be read instead), and within the docKeeper's
-// budget, which prepared reports take first: past it, the check pass reads
-// the documents back.
+// the store (they would be read instead). The prepared reports take the
+// docKeeper's budget first; past it, they are spilled to its spool.
 func (b *batch) prepare(e *entry, doc *schema.Document) {
-	if prepareOff || b.may(func(h store.Holding) bool { return h.Results }) || !b.docs.room() {
+	if prepareOff || b.may(func(h store.Holding) bool { return h.Results }) {
+		return
+	}
+	inMemory := b.docs.room() && !spillAll
+	if !inMemory && b.docs.sp == nil {
 		return
 	}
 	ctx, cancel := b.reportContext() // a limit of its own, as the check pass gives each report
@@ -560,8 +568,63 @@ func (b *batch) prepare(e *entry, doc *schema.Document) {
 	if err != nil {
 		return // the check pass meets the time limit again, and says so
 	}
-	e.prep, e.grid = p, report.GridOf(doc, b.opts.Lang).Pack()
-	b.docs.spend(p.Size() + e.grid.Size())
+	grid := report.GridOf(doc, b.opts.Lang).Pack()
+	if inMemory {
+		e.prep, e.grid = p, grid
+		b.docs.spend(p.Size() + grid.Size())
+		return
+	}
+	b.spill(e, p, grid)
+}
+
+// prepared tells whether e was prepared, in memory or spilled.
+func (e *entry) prepared() bool { return e.prep != nil || e.spillLen > 0 }
+
+// spillAll makes prepare spill every prepared report, as if the memory had
+// no room for any: the tests compare that with keeping them.
+var spillAll bool
+
+// spill writes a prepared report and its grid to the documents' spool,
+// where the check pass reads them back (unspill, 20 µs): otherwise a report
+// the memory has no room for (over 100,000 reports, nine in ten) has its
+// document read back and decoded (140 µs) and every rule evaluated again.
+// A report that cannot be written is checked from its document.
+func (b *batch) spill(e *entry, p *check.Prepared, grid report.PackedGrid) {
+	pb, rb := spillBuffers.Get().(*[]byte), spillBuffers.Get().(*[]byte)
+	defer spillBuffers.Put(pb)
+	defer spillBuffers.Put(rb)
+	prep, err := p.AppendBinary((*pb)[:0])
+	*pb = prep
+	if err != nil {
+		return
+	}
+	rec := binary.AppendUvarint((*rb)[:0], uint64(len(prep)))
+	rec = grid.AppendBinary(append(rec, prep...))
+	*rb = rec
+	if off, n, err := b.docs.sp.put(rec); err == nil {
+		e.spillOff, e.spillLen = off, n
+	}
+}
+
+var spillBuffers = sync.Pool{New: func() any { return new([]byte) }}
+
+// unspill reads back what spill wrote for entry e.
+func (b *batch) unspill(e *entry) (*check.Prepared, report.PackedGrid, error) {
+	var p *check.Prepared
+	var grid report.PackedGrid
+	rec, err := b.docs.sp.get(e.spillOff, e.spillLen) // ReadPrepared keeps it
+	if err != nil {
+		return nil, grid, err
+	}
+	n, k := binary.Uvarint(rec)
+	if k <= 0 || n > uint64(len(rec)-k) {
+		return nil, grid, errors.New("a spilled prepared report is cut short")
+	}
+	if p, err = b.chk.ReadPrepared(rec[k : k+int(n)]); err != nil {
+		return nil, grid, err
+	}
+	grid, err = report.ReadPackedGrid(rec[k+int(n):])
+	return p, grid, err
 }
 
 // unreadableReport is the report of an entry that gave nothing to check,
@@ -817,7 +880,7 @@ func (b *batch) check(prevs []string, peers map[int][]peerRef) {
 		e := &b.entries[i]
 		// The prepared report, used by evaluate or left unused by a twin or
 		// a stored result, is dropped when the entry is done.
-		defer func() { e.prep, e.grid = nil, report.PackedGrid{} }()
+		defer func() { e.prep, e.grid, e.spillLen = nil, report.PackedGrid{}, 0 }()
 		var sr storedResult
 		// reuse takes a stored result as this entry's.
 		reuse := func(summary []byte) bool {
@@ -1041,7 +1104,7 @@ func (b *batch) evaluate(i int, prev string, refs []peerRef) storedResult {
 	}
 	// Computed once: a prepared report read back after all needs them too.
 	peers := b.peerList(i, refs)
-	if e.prep != nil {
+	if e.prepared() {
 		if sr, ok := b.finish(i, prev, peers); ok {
 			return sr
 		}
@@ -1079,18 +1142,26 @@ func (b *batch) finish(i int, prev string, peers []engine.Peer) (storedResult, b
 		return storedResult{}, false
 	}
 	e := &b.entries[i]
+	prep, grid := e.prep, e.grid
+	if prep == nil {
+		var err error
+		if prep, grid, err = b.unspill(e); err != nil {
+			b.count(func(s *batchStats) { s.readBack++ })
+			return storedResult{}, false
+		}
+	}
 	ctx, cancel := b.reportContext()
 	defer cancel()
 	rel := e.in.Related()
 	rel.Peers = peers
-	r, err := b.chk.Finish(ctx, e.in.OutputName(), e.prep, rel)
+	r, err := b.chk.Finish(ctx, e.in.OutputName(), prep, rel)
 	if errors.Is(err, engine.ErrNeedsDocument) {
 		b.count(func(s *batchStats) { s.readBack++ })
 		return storedResult{}, false
 	}
 	b.count(func(s *batchStats) { s.finished++ })
 	fr := r.Report
-	return storedResult{Report: fr, Code: r.Code, Grid: e.grid.Grid().Marked(fr.Findings)}, true
+	return storedResult{Report: fr, Code: r.Code, Grid: grid.Grid().Marked(fr.Findings)}, true
 }
 
 // peerList is what the rules see of entry i's peers: who they are, and the

@@ -46,54 +46,75 @@ func TestPreparedSameOutputs(t *testing.T) {
 		}
 		chk := newChecker(t, o)
 		for _, withStore := range []bool{false, true} {
-			outs := map[bool]string{}
-			for _, off := range []bool{true, false} {
-				prepareOff = off
+			outs := map[string]string{}
+			for _, mode := range []string{"read back", "prepared", "spilled"} {
+				prepareOff, spillAll = mode == "read back", mode == "spilled"
 				out := t.TempDir()
 				opts := Options{Checker: chk, Outputs: passOutputs(t, out), Jobs: 3}
 				if withStore {
 					opts.Store = filepath.Join(out, "s.db")
 				}
 				runBatch(t, items, opts)
-				prepareOff = false
-				outs[off] = out
+				prepareOff, spillAll = false, false
+				outs[mode] = out
 			}
-			sameOutputs(t, outs[true], outs[false], fmt.Sprintf("%s, store %v, read back and prepared", pack, withStore))
-		}
-		p := newPassBatch(t, items, Options{Checker: chk, Lang: "zh", Converter: "test"})
-		p.convert()
-		p.pair()
-		p.compare()
-		p.check()
-		withPrev := 0
-		for _, prev := range p.prevs {
-			if prev != "" {
-				withPrev++
+			for _, mode := range []string{"prepared", "spilled"} {
+				sameOutputs(t, outs["read back"], outs[mode], fmt.Sprintf("%s, store %v, read back and %s", pack, withStore, mode))
 			}
 		}
-		st := p.b.stats
-		if withPrev != 1 || st.checked != len(items) {
-			t.Fatalf("%s: %d reports with a previous one, %d checked", pack, withPrev, st.checked)
+		for _, spilled := range []bool{false, true} {
+			spillAll = spilled
+			st, prevs, peers := passStats(t, items, chk)
+			spillAll = false
+			checkFinished(t, fmt.Sprintf("%s, spilled %v", pack, spilled), pack != "builtin", st, prevs, peers, len(items))
 		}
-		want, wantBack := len(items)-withPrev, 0
-		if pack != "builtin" {
-			// The custom rule reads the document when there are peers.
-			want, wantBack = 0, 0
-			for i, prev := range p.prevs {
-				switch {
-				case prev != "":
-				case len(p.peers[i]) > 0:
-					wantBack++
-				default:
-					want++
-				}
+	}
+}
+
+// passStats runs the passes of a batch of items, and returns its counts,
+// each report's previous one and its peers.
+func passStats(t *testing.T, items []check.Input, chk *check.Checker) (batchStats, []string, map[int][]peerRef) {
+	t.Helper()
+	p := newPassBatch(t, items, Options{Checker: chk, Lang: "zh", Converter: "test"})
+	p.convert()
+	p.pair()
+	p.compare()
+	p.check()
+	return p.b.stats, p.prevs, p.peers
+}
+
+// checkFinished fails the test unless every report of the n without a
+// previous one was finished without its document, or, for a pack whose
+// peer rule reads the document (custom), those with peers were read back.
+func checkFinished(t *testing.T, what string, custom bool, st batchStats, prevs []string, peers map[int][]peerRef, n int) {
+	t.Helper()
+	withPrev := 0
+	for _, prev := range prevs {
+		if prev != "" {
+			withPrev++
+		}
+	}
+	if withPrev != 1 || st.checked != n {
+		t.Fatalf("%s: %d reports with a previous one, %d checked", what, withPrev, st.checked)
+	}
+	want, wantBack := n-withPrev, 0
+	if custom {
+		// The custom rule reads the document when there are peers.
+		want, wantBack = 0, 0
+		for i, prev := range prevs {
+			switch {
+			case prev != "":
+			case len(peers[i]) > 0:
+				wantBack++
+			default:
+				want++
 			}
-			if wantBack == 0 {
-				t.Fatalf("no report has peers")
-			}
 		}
-		if st.finished != want || st.readBack != wantBack {
-			t.Errorf("%s: %d finished without the document, %d read back; want %d and %d", pack, st.finished, st.readBack, want, wantBack)
+		if wantBack == 0 {
+			t.Fatalf("no report has peers")
 		}
+	}
+	if st.finished != want || st.readBack != wantBack {
+		t.Errorf("%s: %d finished without the document, %d read back; want %d and %d", what, st.finished, st.readBack, want, wantBack)
 	}
 }
