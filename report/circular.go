@@ -29,10 +29,11 @@ func circularInput(src *Source) circular.Input {
 		in.RuleTitles[r.ID] = r.Title
 	}
 	_, rank := src.ranked()
+	keep := circular.NewKeeper(src.Lang)
 	for r := range rank(src.reports(false)) {
 		fr := r.Report
 		cr := circular.Report{Body: fr.Agency, File: fr.File, Score: fr.Score, Grade: fr.Grade, ScoreReason: fr.ScoreReason,
-			Rank: r.Rank, Findings: circular.Problems(fr.Findings, src.Lang)}
+			Rank: r.Rank, Findings: keep.Problems(fr.Findings)}
 		if fr.Year != nil {
 			cr.Year = *fr.Year
 		}

@@ -3,9 +3,12 @@ package circular
 import (
 	"regexp"
 	"slices"
+	"strings"
 	"testing"
+	"unsafe"
 
 	"github.com/ogi-checker/ogi/engine"
+	"github.com/ogi-checker/ogi/schema"
 )
 
 // idPattern is what lowerIDs scans for, as the expression it replaced.
@@ -81,5 +84,35 @@ func TestProblems(t *testing.T) {
 	}
 	if fs[0].Item == "" {
 		t.Error("Problems changed the findings it was given")
+	}
+}
+
+// TestKeeperShares: a Keeper keeps the cells' addresses, values and
+// statuses of the problems, not their sources and pointers, and one copy
+// of the strings that repeat; the findings it is given are not changed.
+func TestKeeperShares(t *testing.T) {
+	v := 3.0
+	mk := func() []engine.Finding {
+		// Strings of their own, as each decoded result has.
+		rule, table := strings.Clone("requests.outcome_total"), strings.Clone("requests")
+		return []engine.Finding{{Rule: rule, Status: engine.StatusFail, Message: engine.Text{Zh: "不等"},
+			Cells: []engine.CellRef{{Table: table, Row: "granted", Col: "total", Value: &v, Raw: "3", Status: "number",
+				Source: &schema.Loc{Page: 2}, Pointer: "/tables/requests/granted/total"}}}}
+	}
+	k := NewKeeper("zh")
+	a, b := mk(), mk()
+	ka, kb := k.Problems(a), k.Problems(b)
+	if unsafe.StringData(ka[0].Rule) != unsafe.StringData(kb[0].Rule) || unsafe.StringData(ka[0].Cells[0].Table) != unsafe.StringData(kb[0].Cells[0].Table) {
+		t.Error("the rule and table of two reports are kept twice")
+	}
+	if unsafe.StringData(kb[0].Rule) == unsafe.StringData(b[0].Rule) {
+		t.Error("a kept string is the given one, not the shared copy")
+	}
+	c := kb[0].Cells[0]
+	if c.Source != nil || c.Pointer != "" || c.Address() != "requests.granted.total" || *c.Value != 3 || c.Raw != "3" || c.Status != "number" {
+		t.Errorf("kept cell %+v", c)
+	}
+	if b[0].Cells[0].Pointer == "" || b[0].Cells[0].Source == nil {
+		t.Error("Problems changed the cells it was given")
 	}
 }
