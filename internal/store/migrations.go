@@ -466,4 +466,9 @@ CREATE TABLE setup_tokens (
 CREATE INDEX reports_converter ON reports(converter);
 CREATE INDEX results_rules ON results(rules_hash);
 `},
+	// 13: documents and summaries are written as S2 streams from this
+	// version on (zstd and gzip ones are still read); an older ogi, which
+	// reads only zstd and gzip, is told the store is newer than it instead
+	// of failing on every document. Nothing in the schema changes.
+	{sqlite: `SELECT 1;`},
 }

@@ -9,8 +9,8 @@
 // file, rule pack and configuration are unchanged, and so that cross-year
 // checks can find last year's report of the same body without the user
 // having to supply it again. Converted documents and per-file results are
-// kept zstd-compressed (gzip in stores written before schema version 12,
-// still read) because canonical JSON compresses several-fold and a batch
+// kept compressed as S2 streams (zstd in stores written before schema
+// version 13, gzip before 12, both still read) because canonical JSON compresses several-fold and a batch
 // holds thousands of reports.
 //
 // The database is opened in WAL mode so that readers never wait for the

@@ -405,8 +405,8 @@ func TestReportRoundTrip(t *testing.T) {
 				if err := s.r.QueryRow(`SELECT document FROM reports WHERE hash = ?`, tc.r.Hash).Scan(&raw); err != nil {
 					t.Fatal(err)
 				}
-				if !bytes.HasPrefix(raw, zstdMagic) {
-					t.Errorf("stored document is not zstd: % x", raw[:min(len(raw), 8)])
+				if !bytes.HasPrefix(raw, s2Magic) {
+					t.Errorf("stored document is not S2: % x", raw[:min(len(raw), 10)])
 				}
 				if len(tc.r.Document) > 1000 && len(raw) > len(tc.r.Document)/2 {
 					t.Errorf("stored document %d bytes for %d input: not compressed", len(raw), len(tc.r.Document))
