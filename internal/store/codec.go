@@ -77,7 +77,7 @@ const s2BlockSize = 1 << 20
 
 // Unpack returns the bytes a stored blob holds: a document as
 // Writer.PutReport returns it, or any document or summary the store keeps
-// (S2, or zstd or gzip from an older ogi). A blob in neither format means the
+// (S2, or zstd or gzip from an older ogi). A blob in none of them means the
 // database was damaged or written by something else, which the caller
 // must hear about rather than receive garbage.
 func Unpack(b []byte) ([]byte, error) { return decompress(b) }

@@ -174,7 +174,8 @@ func (k *Keeper) share(s string) string {
 // pointer, identity or waiver, nor its cells' sources and pointers. fs is
 // not changed. Over 100,000 generated reports, leaving out the rest (the
 // 雷同 findings' items and second messages quote whole paragraphs) took the
-// run's peak from 1.62 to 1.20 GB resident.
+// run's peak from 1.62 to 1.20 GB resident, and sharing the strings and
+// keeping one list (entries) from 1.13 GB to 810 MB.
 func (k *Keeper) Problems(fs []engine.Finding) []engine.Finding {
 	n := 0
 	for _, f := range fs {
@@ -277,7 +278,7 @@ func (c *composer) entries() []entry {
 			e.name += c.pick(fmt.Sprintf("（%d年度）", r.Year), fmt.Sprintf(" (%d)", r.Year))
 		}
 		e.problems = r.Findings
-		if !all(r.Findings, isProblem) {
+		if slices.ContainsFunc(r.Findings, func(f engine.Finding) bool { return !isProblem(f) }) {
 			// Given findings that are not all problems (Problems keeps only
 			// those): its own list, so that the reports' stay shared.
 			e.problems = nil
@@ -836,14 +837,4 @@ func chineseNumber(n int) string {
 		}
 	}
 	return b.String()
-}
-
-// all tells whether every finding of fs is ok.
-func all(fs []engine.Finding, ok func(engine.Finding) bool) bool {
-	for _, f := range fs {
-		if !ok(f) {
-			return false
-		}
-	}
-	return true
 }
