@@ -47,7 +47,10 @@ var zstdDecoder = sync.OnceValues(func() (*zstd.Decoder, error) {
 // compress returns b as the store keeps it: one S2 stream.
 func compress(b []byte) ([]byte, error) {
 	w := s2Writers.Get().(*s2.Writer)
-	defer s2Writers.Put(w)
+	defer func() {
+		w.Reset(nil) // a pooled Writer holds on to no blob
+		s2Writers.Put(w)
+	}()
 	out := bytes.NewBuffer(make([]byte, 0, len(b)/5+64))
 	w.Reset(out)
 	if err := w.EncodeBuffer(b); err != nil {
@@ -111,7 +114,10 @@ func decompress(b []byte) ([]byte, error) {
 // unS2 reads an S2 stream, bounded by maxBlob.
 func unS2(b []byte) ([]byte, error) {
 	r := s2Readers.Get().(*s2.Reader)
-	defer s2Readers.Put(r)
+	defer func() {
+		r.Reset(nil)
+		s2Readers.Put(r)
+	}()
 	r.Reset(bytes.NewReader(b))
 	out := bytes.NewBuffer(make([]byte, 0, min(len(b)*8, 64<<20)))
 	n, err := out.ReadFrom(io.LimitReader(r, maxBlob+1))
